@@ -1,0 +1,51 @@
+// Runs the test layers with node's own test runner (TypeScript through tsx).
+// Usage: node scripts/test.mjs all|unit|lsp|integration|e2e [more layers...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const order = ['unit', 'lsp', 'integration', 'e2e'];
+let layers = process.argv.slice(2);
+if (layers.length === 0 || layers.includes('all')) layers = order;
+
+function findTests(dir) {
+  let out = [];
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries.sort()) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out = out.concat(findTests(full));
+    else if (name.endsWith('.test.ts')) out.push(full);
+  }
+  return out;
+}
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+// Everything above unit tests runs against the built bundles, so build once first.
+if (layers.some((l) => l !== 'unit')) {
+  if (run(process.execPath, ['scripts/build.mjs']) !== 0) process.exit(1);
+}
+
+let failed = false;
+// The full run also proves the code is strictly typed and lint clean.
+if (process.argv.includes('all')) {
+  for (const [cmd, args] of [['npx', ['tsc', '-p', 'server']], ['npx', ['tsc', '-p', 'client']], ['npx', ['tsc', '-p', 'test']], ['npx', ['eslint', '.']]]) {
+    console.log(`# ${cmd} ${args.join(' ')}`);
+    if (run(cmd, args) !== 0) failed = true;
+  }
+}
+for (const layer of layers) {
+  const files = findTests(path.join(root, 'test', layer));
+  if (files.length === 0) { console.log(`# layer ${layer}: no tests`); continue; }
+  console.log(`\n# layer ${layer}: ${files.length} file(s)`);
+  const concurrency = layer === 'unit' || layer === 'lsp' ? '4' : '1';
+  const status = run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files]);
+  if (status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
