@@ -1,4 +1,4 @@
-// Language server bundle entry: kept tiny; the service lives in lsp/.
+// Language server bundle entry: kept tiny; the service lives in lsp/. Transport from argv: --stdio | --node-ipc | --socket=N | --pipe=NAME.
 import { startServer } from './lsp/startServer';
 
 startServer();

@@ -1,8 +1,23 @@
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+/**
+ * Creates the connection (transport chosen from argv by vscode-languageserver: --stdio, --node-ipc,
+ * --socket=N, --pipe=NAME) and hands it to the service. Nothing else writes to stdout: with --stdio the
+ * library routes console.* to the client's log.
+ */
+import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
+import { RegistriesLanguageService } from './service';
 
-// Placeholder until the language server lands (issue 3).
-export function startServer(): void {
-  const connection = createConnection(ProposedFeatures.all);
-  connection.onInitialize(() => ({ capabilities: {} }));
-  connection.listen();
+export function startServer(): Connection {
+  let connection: Connection;
+  try {
+    connection = createConnection(ProposedFeatures.all);
+  } catch (err) {
+    process.stderr.write(
+      `replicated-registries language server: ${err instanceof Error ? err.message : String(err)}\n` +
+        'Start it with a transport, e.g. `replicated-registries lsp --stdio`.\n',
+    );
+    process.exit(2);
+  }
+  const service = new RegistriesLanguageService(connection);
+  service.listen();
+  return connection;
 }

@@ -1,0 +1,13 @@
+/**
+ * The analysis engine: find image references in YAML, turn references × the team's registries into
+ * findings. The language server and the `lint` CLI call only what this module exports.
+ */
+export * from './types';
+export { RULES } from '../rules/catalog';
+export { findImages, splitDocuments } from '../manifests/findImages';
+export { resolveHelmTemplateImages } from '../manifests/helmTemplates';
+export { localFindings } from '../rules/localRules';
+export { remoteFindings } from '../rules/pullRules';
+export { registriesFileFindings } from '../rules/registriesFileRule';
+export { suppressedCodesAt } from '../rules/suppression';
+export { analyzeFile, effectiveSeverity } from './analyzeFile';

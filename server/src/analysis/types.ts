@@ -1,0 +1,166 @@
+/**
+ * The analysis engine's public vocabulary: image references found in YAML, findings produced by the
+ * rules, and the environment the rules run in. The language server (server/src/lsp/) and the `lint`
+ * CLI both build on exactly these types; neither re-implements a rule.
+ */
+import type { ImageReference } from '../reference/imageReference';
+import type { ConnectionSettings, Credentials, Provider, PullCheckResult, RegistryEntry } from '../registry/types';
+import type { RegistriesConfig } from '../store/types';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+export const RULE_CODES = [
+  'invalid-reference',
+  'registry-not-connected',
+  'credentials-missing',
+  'tag-not-found',
+  'repository-not-found',
+  'pull-denied',
+  'unauthorized',
+  'tag-latest',
+  'tag-missing',
+  'digest-pinning',
+  'proxy-app-mismatch',
+  'registries-file',
+] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
+export interface RuleInfo {
+  code: RuleCode;
+  defaultSeverity: Severity | 'off';
+  title: string;
+  /** Markdown: what the finding means and how to fix it. */
+  help: string;
+}
+
+export type ImageKind =
+  | 'container'
+  | 'additional-image'
+  | 'excluded-image'
+  | 'collector'
+  | 'helm-values'
+  | 'helm-template'
+  | 'helmchart-values'
+  | 'compose'
+  | 'kustomize';
+
+export interface RelatedLocation {
+  /** Absolute (or as-given) path of the file holding the related text. */
+  file: string;
+  start: number;
+  end: number;
+  message: string;
+}
+
+export type ImagePartRole = 'registry' | 'repository' | 'tag' | 'digest' | 'image';
+
+export interface ImagePart {
+  role: ImagePartRole;
+  start: number;
+  end: number;
+  text: string;
+  /** Set when the part sits in another file (a chart's values.yaml). */
+  file?: string;
+}
+
+/** One image reference found in a file. */
+export interface FoundImage {
+  /** As written (after YAML unquoting; for Helm blocks the assembled reference). */
+  text: string;
+  /** Offsets in the file text of the scalar (inside quotes). */
+  start: number;
+  end: number;
+  kind: ImageKind;
+  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` and could not be resolved. */
+  templated: boolean;
+  /** Parsed when valid and not templated. */
+  reference?: ImageReference;
+  /** When under a proxy prefix: the upstream reference. */
+  upstream?: ImageReference;
+  proxy?: { domain: string; appSlug: string };
+  /** Helm image blocks: where each part sits (may be in values.yaml). */
+  parts?: ImagePart[];
+  /** Helm template → values.yaml location. */
+  related?: RelatedLocation[];
+  /**
+   * True when the scalar text maps 1:1 onto the file (plain, or quoted without escapes), so that
+   * `start + span` offsets from the reference parser land on the right characters.
+   */
+  exact?: boolean;
+  /**
+   * Helm chart templates: the `{{ .Values.a.b }}` expressions the value is built from, so that
+   * `resolveHelmTemplateImages` can fill the reference from the chart's values.yaml.
+   */
+  helmTemplate?: HelmTemplateExpression;
+}
+
+/** A template value split into literal text and `.Values` look-ups, each with its offsets in the file. */
+export interface HelmTemplateExpression {
+  pieces: Array<{ literal: string } | { valuesPath: string[]; defaultLiteral?: string; start: number; end: number }>;
+}
+
+export interface FindImagesOptions {
+  /** Proxy domains besides `proxy.replicated.com` (config.customDomains.proxy). */
+  proxyDomains?: string[];
+  /** Where `text` starts in the whole file (findImages on one document slice). Ranges are file offsets. */
+  offset?: number;
+}
+
+export interface FindingData {
+  domain?: string;
+  path?: string;
+  tag?: string | null;
+  digest?: string | null;
+  registrySlug?: string;
+  provider?: Provider;
+  digestFound?: string;
+  proxyReference?: string;
+  canonical?: string;
+  /** The pull check verdict behind a remote finding (or the reason it could not run). */
+  verdict?: PullCheckResult['verdict'];
+}
+
+export interface Finding {
+  code: RuleCode;
+  severity: Severity;
+  message: string;
+  /** Offsets in the analyzed file's text. */
+  start: number;
+  end: number;
+  /** The image text as written. */
+  reference: string;
+  related?: RelatedLocation[];
+  data?: FindingData;
+}
+
+/** The part of the registry client the rules need (server/src/registry/registryClient.ts satisfies it). */
+export interface PullChecker {
+  checkPull(
+    connection: ConnectionSettings,
+    credentials: Credentials | undefined,
+    target: { repository: string; reference: string },
+    options?: { signal?: AbortSignal },
+  ): Promise<PullCheckResult>;
+}
+
+export interface AnalysisEnvironment {
+  /** The team's registries, defaults filled (server/src/store/types.ts). */
+  config: RegistriesConfig;
+  /** From settings; `config.rules` also applies (settings win). */
+  severityOverrides?: Partial<Record<RuleCode, Severity | 'off'>>;
+  /** No network checks. */
+  offline: boolean;
+  registryClient?: PullChecker;
+  credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined>;
+  /** For values.yaml resolution (workspace file system or open documents). */
+  readFile?(path: string): Promise<string | undefined>;
+  /** Synchronous variant used by `findImages` callers that resolve Helm templates up front. */
+  readFileSync?(path: string): string | undefined;
+}
+
+/** A document's extent inside a multi-document YAML text: [start, end). */
+export interface DocumentRange {
+  start: number;
+  end: number;
+}

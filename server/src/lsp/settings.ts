@@ -1,0 +1,134 @@
+/**
+ * Settings: pulled per resource with `workspace/configuration` (sections `replicated-registries` and
+ * `http`), cached per URI, dropped on `didChangeConfiguration`. Clients without the configuration
+ * request (some CLI editors) push their settings in `didChangeConfiguration` instead.
+ */
+import type { Connection } from 'vscode-languageserver/node';
+import { RULE_CODES, type RuleCode, type Severity } from '../analysis/types';
+
+export const SETTINGS_SECTION = 'replicated-registries';
+
+export type TraceLevel = 'off' | 'messages' | 'verbose';
+
+export interface ServerSettings {
+  /** Run pull checks (on open and save). */
+  remoteChecks: boolean;
+  /** How long registry answers stay cached. */
+  cacheTtlSeconds: number;
+  /** Per-rule severity overrides (`off|error|warning|info|hint`). */
+  rules: Partial<Record<RuleCode, Severity | 'off'>>;
+  trace: TraceLevel;
+  /** VS Code's `http.proxy` / `http.proxyStrictSSL`. */
+  http: { proxy?: string; proxyStrictSSL: boolean };
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  remoteChecks: true,
+  cacheTtlSeconds: 300,
+  rules: {},
+  trace: 'off',
+  http: { proxyStrictSSL: true },
+};
+
+/** What the client may pass in `initializationOptions`. */
+export interface InitializationOptions {
+  /** Push-diagnostics debounce; tests shorten it. */
+  diagnosticsDelayMs: number;
+  /** False in an untrusted workspace: no network checks, no credentials requested. */
+  trusted: boolean;
+  /** No network checks at all. */
+  offline: boolean;
+  /** The client answers `GetCredentialsRequest` (VS Code: from SecretStorage). */
+  credentialsProvider: boolean;
+}
+
+const SEVERITY_VALUES = new Set<string>(['off', 'error', 'warning', 'info', 'hint']);
+const RULE_CODE_SET = new Set<string>(RULE_CODES);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseInitializationOptions(raw: unknown): InitializationOptions {
+  const options = isRecord(raw) ? raw : {};
+  const delay = options.diagnosticsDelayMs;
+  return {
+    diagnosticsDelayMs: typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? Math.min(delay, 10_000) : 250,
+    trusted: options.trusted !== false,
+    offline: options.offline === true,
+    credentialsProvider: options.credentialsProvider === true,
+  };
+}
+
+/** Turns whatever the client sent into complete, valid settings (unknown or ill-typed values fall back to defaults). */
+export function normalizeSettings(section: unknown, httpSection: unknown): ServerSettings {
+  const s = isRecord(section) ? section : {};
+  const rules: ServerSettings['rules'] = {};
+  if (isRecord(s.rules)) {
+    for (const [code, level] of Object.entries(s.rules)) {
+      if (RULE_CODE_SET.has(code) && typeof level === 'string' && SEVERITY_VALUES.has(level)) {
+        rules[code as RuleCode] = level as Severity | 'off';
+      }
+    }
+  }
+  const traceRaw = isRecord(s.trace) ? s.trace.server : s['trace.server'];
+  const trace: TraceLevel = traceRaw === 'messages' || traceRaw === 'verbose' ? traceRaw : 'off';
+  const ttl = s.cacheTtlSeconds;
+  const h = isRecord(httpSection) ? httpSection : {};
+  const proxy = typeof h.proxy === 'string' && h.proxy.trim() !== '' ? h.proxy.trim() : undefined;
+  return {
+    remoteChecks: typeof s.remoteChecks === 'boolean' ? s.remoteChecks : DEFAULT_SETTINGS.remoteChecks,
+    cacheTtlSeconds: typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : DEFAULT_SETTINGS.cacheTtlSeconds,
+    rules,
+    trace,
+    http: { proxy, proxyStrictSSL: h.proxyStrictSSL !== false },
+  };
+}
+
+/** Per-URI settings cache. */
+export class SettingsCache {
+  private readonly byUri = new Map<string, Promise<ServerSettings>>();
+  /** Settings pushed through didChangeConfiguration, for clients without `workspace/configuration`. */
+  private pushed: ServerSettings = DEFAULT_SETTINGS;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly clientSupportsConfiguration: () => boolean,
+  ) {}
+
+  /** The settings that apply to `uri` (or to the workspace when absent). Never rejects. */
+  get(uri: string | undefined): Promise<ServerSettings> {
+    if (!this.clientSupportsConfiguration()) return Promise.resolve(this.pushed);
+    const key = uri ?? '';
+    let cached = this.byUri.get(key);
+    if (!cached) {
+      cached = this.connection.workspace
+        .getConfiguration([
+          { scopeUri: uri, section: SETTINGS_SECTION },
+          { scopeUri: uri, section: 'http' },
+        ])
+        .then(
+          (values: unknown[]) => normalizeSettings(values[0], values[1]),
+          () => {
+            // A client that fails the request still gets a working server, with defaults; ask again next time.
+            this.byUri.delete(key);
+            return this.pushed;
+          },
+        );
+      this.byUri.set(key, cached);
+    }
+    return cached;
+  }
+
+  /** didChangeConfiguration: forget everything; keep pushed settings when the client sent them. */
+  changed(pushedSettings: unknown): void {
+    this.byUri.clear();
+    if (isRecord(pushedSettings) && (SETTINGS_SECTION in pushedSettings || 'http' in pushedSettings)) {
+      this.pushed = normalizeSettings(pushedSettings[SETTINGS_SECTION], pushedSettings.http);
+    }
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Finds the YAML files of a workspace folder for whole-workspace diagnostics: skips `node_modules`
+ * and `.git`, honours every `.gitignore` on the way down (nested ones apply to their own subtree),
+ * and stops at a file limit so a huge folder cannot stall the server.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
+const YAML_FILE = /\.ya?ml$/i;
+
+export interface ScanOptions {
+  /** Stop after this many files (default 20,000). */
+  maxFiles?: number;
+  signal?: AbortSignal;
+}
+
+interface IgnoreScope {
+  /** Folder the .gitignore sits in, absolute. */
+  base: string;
+  rules: Ignore;
+}
+
+function isIgnored(scopes: IgnoreScope[], absolutePath: string, isDirectory: boolean): boolean {
+  for (const scope of scopes) {
+    const relative = path.relative(scope.base, absolutePath).split(path.sep).join('/');
+    if (relative === '' || relative.startsWith('..')) continue;
+    if (scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+  }
+  return false;
+}
+
+async function readGitignore(folder: string): Promise<IgnoreScope | undefined> {
+  try {
+    const text = await fs.readFile(path.join(folder, '.gitignore'), 'utf8');
+    return { base: folder, rules: ignore().add(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Absolute paths of the YAML files under `root`, sorted. */
+export async function findWorkspaceYamlFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+  const maxFiles = options.maxFiles ?? 20_000;
+  const found: string[] = [];
+  const walk = async (folder: string, inherited: IgnoreScope[]): Promise<void> => {
+    if (found.length >= maxFiles || options.signal?.aborted) return;
+    const own = await readGitignore(folder);
+    const scopes = own ? [...inherited, own] : inherited;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: nothing to report there
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (found.length >= maxFiles) return;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(scopes, full, true)) continue;
+        await walk(full, scopes);
+      } else if (entry.isFile() && YAML_FILE.test(entry.name) && !isIgnored(scopes, full, false)) {
+        found.push(full);
+      }
+    }
+  };
+  await walk(root, []);
+  return found;
+}

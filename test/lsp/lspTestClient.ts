@@ -1,0 +1,288 @@
+/**
+ * A real LSP client for the language-server tests: spawns the bundled server (`node server.js --stdio`)
+ * and talks to it through `vscode-languageserver-protocol`. Diagnostics are awaited on the
+ * `publishDiagnostics` notifications with a deadline, never with sleeps.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import {
+  ConfigurationRequest,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  UnregistrationRequest,
+  type Diagnostic,
+  type InitializeResult,
+  type PublishDiagnosticsParams,
+  type WorkspaceFolder,
+} from 'vscode-languageserver-protocol';
+import { GetCredentialsRequest, type CredentialsParams, type CredentialsResult } from '../../server/src/protocol/messages';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+let bundledServer: Promise<string> | undefined;
+
+/**
+ * The server bundle under test: `REPLICATED_LSP_SERVER` when set (e.g. `dist/server.js` after
+ * `node scripts/build.mjs`), else a fresh esbuild bundle of server/src/server.ts in a temp folder,
+ * built the same way as dist/server.js, so a single test file never runs against a stale build.
+ */
+export function serverBundle(): Promise<string> {
+  const fromEnv = process.env.REPLICATED_LSP_SERVER;
+  if (fromEnv) return Promise.resolve(path.resolve(fromEnv));
+  bundledServer ??= (async () => {
+    const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'rr-lsp-')), 'server.js');
+    await esbuild.build({
+      entryPoints: [path.join(repoRoot, 'server/src/server.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: 'inline',
+      logLevel: 'error',
+      absWorkingDir: repoRoot,
+    });
+    return outfile;
+  })();
+  return bundledServer;
+}
+
+export interface StartOptions {
+  workspaceFolders?: WorkspaceFolder[];
+  rootPath?: string;
+  initializationOptions?: Record<string, unknown>;
+  /** Answers `workspace/configuration` per section (`replicated-registries`, `http`). */
+  settings?: Record<string, unknown>;
+  /** Answers GetCredentialsRequest; when set, the client advertises `credentialsProvider`. */
+  credentials?: (params: CredentialsParams) => CredentialsResult | null;
+  /** Start with this command instead of `node <bundle> --stdio`. */
+  command?: { file: string; args: string[] };
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DiagnosticsWait {
+  uri: string;
+  /** Satisfied by the first notification for `uri` (after the call) for which this returns true. */
+  until?: (diagnostics: Diagnostic[]) => boolean;
+  timeoutMs?: number;
+}
+
+export class LspTestClient {
+  readonly logs: string[] = [];
+  readonly stderr: string[] = [];
+  readonly credentialRequests: CredentialsParams[] = [];
+  readonly registrations: string[] = [];
+  readonly customNotifications: { method: string; params: unknown }[] = [];
+  /** Latest diagnostics per URI. */
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  private readonly waiters = new Set<{ uri: string; check: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }>();
+  private readonly notificationWaiters = new Set<{ method: string; resolve: (params: unknown) => void }>();
+  private readonly versions = new Map<string, number>();
+  private exited = false;
+  readonly exitPromise: Promise<number | null>;
+  initializeResult!: InitializeResult;
+
+  private constructor(
+    readonly process: ChildProcessWithoutNullStreams,
+    readonly connection: ProtocolConnection,
+    private readonly options: StartOptions,
+  ) {
+    this.exitPromise = new Promise((resolve) => process.on('exit', (code) => {
+      this.exited = true;
+      resolve(code);
+    }));
+    process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString('utf8')));
+    connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.uri === params.uri && waiter.check(params.diagnostics)) {
+          this.waiters.delete(waiter);
+          waiter.resolve(params.diagnostics);
+        }
+      }
+    });
+    connection.onNotification(LogMessageNotification.type, (params) => this.logs.push(params.message));
+    connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((item) => (item.section ? (options.settings?.[item.section] ?? null) : null)),
+    );
+    connection.onRequest(RegistrationRequest.type, (params) => {
+      for (const r of params.registrations) this.registrations.push(r.method);
+    });
+    connection.onRequest(UnregistrationRequest.type, () => undefined);
+    connection.onRequest(GetCredentialsRequest, (params) => {
+      this.credentialRequests.push(params);
+      return options.credentials ? options.credentials(params) : null;
+    });
+    connection.onUnhandledNotification((message) => {
+      const { method, params } = message;
+      this.customNotifications.push({ method, params });
+      for (const waiter of [...this.notificationWaiters]) {
+        if (waiter.method === method) {
+          this.notificationWaiters.delete(waiter);
+          waiter.resolve(params);
+        }
+      }
+    });
+  }
+
+  static async start(options: StartOptions = {}): Promise<LspTestClient> {
+    const command = options.command ?? { file: process.execPath, args: [await serverBundle(), '--stdio'] };
+    const child = spawn(command.file, command.args, { stdio: 'pipe', env: { ...process.env, ...options.env } });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const client = new LspTestClient(child, connection, options);
+    connection.listen();
+    const rootUri = options.rootPath ? pathToFileURL(options.rootPath).href : null;
+    client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: options.workspaceFolders ?? (options.rootPath ? [{ uri: rootUri!, name: path.basename(options.rootPath) }] : null),
+      capabilities: {
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceFolders: true,
+        },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } }, dataSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          completion: { completionItem: { snippetSupport: false } },
+          synchronization: { didSave: true },
+        },
+      },
+      initializationOptions: {
+        diagnosticsDelayMs: 20,
+        credentialsProvider: options.credentials !== undefined,
+        ...options.initializationOptions,
+      },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  /** Waits for a publishDiagnostics for `uri` matching `until` (default: any), with a deadline. */
+  waitForDiagnostics({ uri, until = () => true, timeoutMs = 10_000 }: DiagnosticsWait): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        uri,
+        check: until,
+        resolve: (d: Diagnostic[]) => {
+          clearTimeout(timer);
+          resolve(d);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri) ?? null)}\nserver log:\n${this.logs.join('\n')}\n${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Waits until a custom notification with `method` arrives (or has arrived at index `afterIndex` or later). */
+  waitForNotification(method: string, afterIndex = 0, timeoutMs = 10_000): Promise<unknown> {
+    const earlier = this.customNotifications.slice(afterIndex).find((n) => n.method === method);
+    if (earlier) return Promise.resolve(earlier.params);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        method,
+        resolve: (params: unknown) => {
+          clearTimeout(timer);
+          resolve(params);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.notificationWaiters.delete(waiter);
+        reject(new Error(`no ${method} notification within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.notificationWaiters.add(waiter);
+    });
+  }
+
+  async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replaces the whole text (full sync). */
+  async change(uri: string, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  /** Incremental change of one range. */
+  async edit(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
+  }
+
+  async save(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  get isRunning(): boolean {
+    return !this.exited;
+  }
+
+  /** shutdown + exit; resolves with the server's exit code. Kills it if it does not exit within the deadline. */
+  async stop(timeoutMs = 5_000): Promise<number | null> {
+    if (!this.exited) {
+      try {
+        await Promise.race([
+          this.connection.sendRequest(ShutdownRequest.type),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('shutdown timed out')), timeoutMs)),
+        ]);
+        await this.connection.sendNotification(ExitNotification.type);
+      } catch {
+        this.process.kill();
+      }
+    }
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), timeoutMs);
+    const code = await this.exitPromise;
+    clearTimeout(timer);
+    this.connection.dispose();
+    return code;
+  }
+}
+
+export function fileUri(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+export function repoPath(...parts: string[]): string {
+  return path.join(repoRoot, ...parts);
+}
+
+export { existsSync };
