@@ -62,10 +62,15 @@ function codeServerEnv() {
 }
 
 function codeServerVersion() {
-  const result = spawnSync(nodeBin, [codeServerBin, '--version'], { encoding: 'utf8', env: codeServerEnv() });
+  // A private config home: code-server writes a default config.yaml (with a generated password) on
+  // its first run, and that must not land in the real home of whoever runs the tests.
+  const home = path.join(cacheDir, 'home');
+  mkdirSync(home, { recursive: true });
+  const env = { ...codeServerEnv(), HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share') };
+  const result = spawnSync(nodeBin, [codeServerBin, '--version'], { encoding: 'utf8', env });
   if (result.status !== 0) return undefined;
-  // Prints "4.139.1 <commit> with Code 1.139.x".
-  return result.stdout.trim().split('\n')[0];
+  // Prints "4.139.1 <commit> with Code 1.139.x" (after log lines, on a first run).
+  return result.stdout.split('\n').find((line) => /^\d+\.\d+\.\d+ /.test(line))?.trim();
 }
 
 function readStamp() {

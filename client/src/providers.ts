@@ -2,7 +2,11 @@
  * What the UI knows about each provider: labels, fixed or suggested endpoints, the login it takes,
  * and how to validate an endpoint as the user types. Pure (no `vscode`), so it is unit-testable.
  */
+import { endpointHost, guessProvider } from '../../server/src/registry/endpoints';
+import { ENDPOINT_EXAMPLES, endpointFitsProvider } from '../../server/src/store/providerRules';
 import type { AuthType, Provider } from '../../server/src/registry/types';
+
+export { guessProvider };
 
 export interface AuthOption {
   authType: AuthType;
@@ -147,17 +151,22 @@ export const PROVIDER_INFO: Readonly<Record<Provider, ProviderInfo>> = {
     label: 'Other OCI registry',
     detail: 'Any registry that speaks the OCI distribution API (Harbor, Artifactory, GitLab, self-hosted…)',
     endpointPlaceholder: 'registry.example.com:5000',
-    authOptions: [passwordAuth],
+    authOptions: [
+      passwordAuth,
+      {
+        authType: 'token',
+        label: 'Username and token',
+        detail: 'A robot account, deploy token or access token with pull access',
+        usernamePrompt: 'Username (or robot account name) the token belongs to',
+        secretName: 'token',
+      },
+    ],
     connectionOptions: true,
   },
 };
 
 export const PROVIDER_ORDER: readonly Provider[] = ['dockerhub', 'ecr', 'gar', 'gcr', 'ghcr', 'quay', 'other'];
 
-const ECR_HOST =
-  /^\d{12}\.dkr[.-]ecr(-fips)?\.[a-z]{2}(-[a-z]+)+-\d+\.(amazonaws\.com(\.cn)?|on\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$/;
-const GAR_HOST = /^[a-z][a-z0-9-]*-docker\.pkg\.dev$/;
-const GCR_HOSTS = ['gcr.io', 'us.gcr.io', 'eu.gcr.io', 'asia.gcr.io', 'marketplace.gcr.io'];
 const DOMAIN_COMPONENT = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 
 /** `host[:port]` per the reference grammar (domain name, IPv4 or bracketed IPv6, no zone id). */
@@ -202,13 +211,11 @@ export function validateEndpoint(provider: Provider, raw: string): string | unde
   if (value.includes('/')) return 'Enter only the host (and port), without a path: the repository comes with each image.';
   switch (provider) {
     case 'ecr':
-      return ECR_HOST.test(value.toLowerCase())
-        ? undefined
-        : 'An ECR endpoint looks like 123456789012.dkr.ecr.us-east-1.amazonaws.com (12-digit account, then the region).';
     case 'gar':
-      return GAR_HOST.test(value) ? undefined : 'An Artifact Registry endpoint looks like <location>-docker.pkg.dev, e.g. us-central1-docker.pkg.dev.';
     case 'gcr':
-      return GCR_HOSTS.includes(value) ? undefined : `A Container Registry endpoint is one of ${GCR_HOSTS.join(', ')}.`;
+      return endpointFitsProvider(provider, value)
+        ? undefined
+        : `Not a valid ${PROVIDER_INFO[provider].label} endpoint: it looks like ${ENDPOINT_EXAMPLES[provider]}.`;
     default: {
       const fixed = PROVIDER_INFO[provider].fixedEndpoint;
       if (fixed && value !== fixed) return `${PROVIDER_INFO[provider].label} always uses ${fixed}.`;
@@ -262,21 +269,8 @@ export function validateServiceAccountKey(text: string): string | undefined {
   return undefined;
 }
 
-/** Which provider an endpoint most likely belongs to (for the Docker config import). */
-export function guessProvider(host: string): Provider {
-  const h = host.toLowerCase();
-  if (h === 'index.docker.io' || h === 'docker.io' || h === 'registry-1.docker.io' || h === 'https://index.docker.io/v1/') return 'dockerhub';
-  if (h === 'ghcr.io') return 'ghcr';
-  if (h === 'quay.io') return 'quay';
-  if (ECR_HOST.test(h)) return 'ecr';
-  if (GAR_HOST.test(h)) return 'gar';
-  if (GCR_HOSTS.includes(h)) return 'gcr';
-  return 'other';
-}
-
 /** Normalizes a Docker config key (`https://index.docker.io/v1/`, `https://host/`) to a bare host[:port]. */
 export function hostFromDockerConfigKey(key: string): string {
-  const withoutScheme = key.replace(/^[a-z]+:\/\//i, '');
-  const host = withoutScheme.split('/')[0] ?? withoutScheme;
-  return host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'docker.io' ? 'index.docker.io' : host;
+  const host = endpointHost(key);
+  return host === 'docker.io' || host === 'registry-1.docker.io' ? 'index.docker.io' : host;
 }

@@ -136,7 +136,7 @@ export function runCommand(command: string, args: string[], options: { input?: s
 export async function runChecked(command: string, args: string[], options: Parameters<typeof runCommand>[2] = {}): Promise<RunResult> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) {
-    throw new Error(`${command} ${args[0] ?? ''} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new Error(`${command} ${args.find((arg) => !arg.startsWith('-')) ?? ''} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
   return result;
 }

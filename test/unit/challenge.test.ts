@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findChallenge, parseWwwAuthenticate } from '../../server/src/registry/challenge';
 
-test('a Docker distribution Bearer challenge', () => {
+void test('a Docker distribution Bearer challenge', () => {
   assert.deepEqual(parseWwwAuthenticate('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"'), [
     { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' } },
   ]);
 });
 
-test('several challenges on one line, with the RFC 7235 example', () => {
+void test('several challenges on one line, with the RFC 7235 example', () => {
   const parsed = parseWwwAuthenticate('Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"');
   assert.deepEqual(parsed, [
     { scheme: 'newauth', params: { realm: 'apps', type: '1', title: 'Login to "apps"' } },
@@ -16,19 +16,19 @@ test('several challenges on one line, with the RFC 7235 example', () => {
   ]);
 });
 
-test('every header value is read, in order', () => {
+void test('every header value is read, in order', () => {
   const parsed = parseWwwAuthenticate(['Basic realm="Registry Realm"', 'Bearer realm="https://r.example/token",service="r.example"']);
   assert.deepEqual(parsed.map((c) => c.scheme), ['basic', 'bearer']);
   assert.equal(findChallenge(parsed, 'BEARER')?.params['service'], 'r.example');
   assert.equal(findChallenge(parsed, 'negotiate'), undefined);
 });
 
-test('scheme and parameter names are case-insensitive; values keep their case', () => {
+void test('scheme and parameter names are case-insensitive; values keep their case', () => {
   const [c] = parseWwwAuthenticate('BEARER Realm="https://R.example/Token", SERVICE=Reg');
   assert.deepEqual(c, { scheme: 'bearer', params: { realm: 'https://R.example/Token', service: 'Reg' } });
 });
 
-test('quoted values may contain commas, equals signs and escapes', () => {
+void test('quoted values may contain commas, equals signs and escapes', () => {
   const [c] = parseWwwAuthenticate('Bearer realm="https://a.example/token?x=1,y=2",scope="repository:a/b:pull,push repository:c:pull",error="insufficient_scope",detail="a \\\\ b \\" c"');
   assert.ok(c);
   assert.equal(c.params['realm'], 'https://a.example/token?x=1,y=2');
@@ -37,12 +37,12 @@ test('quoted values may contain commas, equals signs and escapes', () => {
   assert.equal(c.params['detail'], 'a \\ b " c');
 });
 
-test('whitespace around "=" and between items is tolerated', () => {
+void test('whitespace around "=" and between items is tolerated', () => {
   const [c] = parseWwwAuthenticate('Bearer   realm = "x" ,  service= y ,,scope ="z"');
   assert.deepEqual(c?.params, { realm: 'x', service: 'y', scope: 'z' });
 });
 
-test('token68 forms', () => {
+void test('token68 forms', () => {
   assert.deepEqual(parseWwwAuthenticate('Negotiate YIIBhwYGKwYBBQUCoIIBezCCAXe=='), [{ scheme: 'negotiate', params: {}, token68: 'YIIBhwYGKwYBBQUCoIIBezCCAXe==' }]);
   assert.deepEqual(parseWwwAuthenticate('Negotiate abc/+.~_-, Basic realm="r"'), [
     { scheme: 'negotiate', params: {}, token68: 'abc/+.~_-' },
@@ -50,17 +50,17 @@ test('token68 forms', () => {
   ]);
 });
 
-test('a scheme with no parameters, and schemes separated only by commas', () => {
+void test('a scheme with no parameters, and schemes separated only by commas', () => {
   assert.deepEqual(parseWwwAuthenticate('Basic'), [{ scheme: 'basic', params: {} }]);
   assert.deepEqual(parseWwwAuthenticate('Basic, Bearer realm="t"').map((c) => c.scheme), ['basic', 'bearer']);
 });
 
-test('unquoted URL values (non-conforming registries) are still read', () => {
+void test('unquoted URL values (non-conforming registries) are still read', () => {
   const [c] = parseWwwAuthenticate('Bearer realm=https://quay.io/v2/auth,service=quay.io');
   assert.deepEqual(c?.params, { realm: 'https://quay.io/v2/auth', service: 'quay.io' });
 });
 
-test('malformed input never throws and keeps what can be read', () => {
+void test('malformed input never throws and keeps what can be read', () => {
   assert.deepEqual(parseWwwAuthenticate(''), []);
   assert.deepEqual(parseWwwAuthenticate(undefined), []);
   assert.deepEqual(parseWwwAuthenticate([]), []);
@@ -70,7 +70,7 @@ test('malformed input never throws and keeps what can be read', () => {
   assert.deepEqual(withJunk, [{ scheme: 'basic', params: { realm: 'ok' } }]);
 });
 
-test('a repeated parameter keeps its first value', () => {
+void test('a repeated parameter keeps its first value', () => {
   const [c] = parseWwwAuthenticate('Bearer realm="first", realm="second"');
   assert.equal(c?.params['realm'], 'first');
 });

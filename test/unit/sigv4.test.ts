@@ -8,7 +8,7 @@ import { deriveSigningKey, sha256Hex, signRequest, verifySignedRequest, amzDate,
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const now = Date.UTC(2015, 7, 30, 12, 36, 0);
 
-test('IAM ListUsers example: canonical request hash, signing key, signature and header', () => {
+void test('IAM ListUsers example: canonical request hash, signing key, signature and header', () => {
   const signed = signRequest(
     {
       method: 'GET',
@@ -58,7 +58,7 @@ const suite: { name: string; method: string; url: string; headers: Record<string
 ];
 
 for (const c of suite) {
-  test(`AWS SigV4 test suite: ${c.name}`, () => {
+  void test(`AWS SigV4 test suite: ${c.name}`, () => {
     const signed = signRequest({ method: c.method, url: c.url, headers: c.headers, body: c.body }, credentials, { region: 'us-east-1', service: 'service', now });
     if (c.canonicalHash) assert.equal(sha256Hex(signed.canonicalRequest), c.canonicalHash);
     assert.equal(
@@ -68,25 +68,25 @@ for (const c of suite) {
   });
 }
 
-test('header values are trimmed and inner whitespace folded before signing', () => {
+void test('header values are trimmed and inner whitespace folded before signing', () => {
   const a = signRequest({ method: 'GET', url: 'https://example.amazonaws.com/', headers: { 'My-Header1': '  value1   with  spaces ' }, body: '' }, credentials, { region: 'us-east-1', service: 'service', now });
   const b = signRequest({ method: 'GET', url: 'https://example.amazonaws.com/', headers: { 'my-header1': 'value1 with spaces' }, body: '' }, credentials, { region: 'us-east-1', service: 'service', now });
   assert.equal(a.signature, b.signature);
   assert.match(a.canonicalRequest, /\nmy-header1:value1 with spaces\n/);
 });
 
-test('a session token is sent and signed', () => {
+void test('a session token is sent and signed', () => {
   const signed = signRequest({ method: 'POST', url: 'https://api.ecr.us-east-1.amazonaws.com/', headers: {}, body: '{}' }, { ...credentials, sessionToken: 'SESSION' }, { region: 'us-east-1', service: 'ecr', now });
   assert.equal(signed.headers['x-amz-security-token'], 'SESSION');
   assert.equal(signed.signedHeaders, 'host;x-amz-date;x-amz-security-token');
 });
 
-test('amzDate and uriEncode follow the SigV4 formats', () => {
+void test('amzDate and uriEncode follow the SigV4 formats', () => {
   assert.equal(amzDate(now), '20150830T123600Z');
   assert.equal(uriEncode("a b/c~d*e!'()"), 'a%20b%2Fc~d%2Ae%21%27%28%29');
 });
 
-test('verifySignedRequest accepts what signRequest produced and rejects tampering', () => {
+void test('verifySignedRequest accepts what signRequest produced and rejects tampering', () => {
   const url = 'https://api.ecr.eu-west-1.amazonaws.com/';
   const signed = signRequest(
     { method: 'POST', url, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken' }, body: '{}' },

@@ -23,6 +23,8 @@ export const RULE_CODES = [
   'digest-pinning',
   'proxy-app-mismatch',
   'registries-file',
+  /** Extension: the pull check could not run (network, TLS, rate limit); never a false "not found". */
+  'pull-check-failed',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

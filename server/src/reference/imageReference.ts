@@ -33,7 +33,20 @@ export interface ReferenceError {
   message: string;
   /** The offending part of the input (whole input when no narrower part applies). */
   span: TextSpan;
+  /** Which rule was broken, stable for code (quick fixes, tests); absent only from hand-made errors. */
+  kind?: ReferenceErrorKind;
+  /** What to do about it, in plain words (Docker's `message` says only what is wrong). */
+  hint?: string;
 }
+
+export type ReferenceErrorKind =
+  | 'invalid-format'
+  | 'uppercase-path'
+  | 'name-too-long'
+  | 'hexadecimal-name'
+  | 'digest-unsupported'
+  | 'digest-invalid-length'
+  | 'digest-invalid-format';
 
 export type ReferenceParseResult = { ok: true; reference: ImageReference } | { ok: false; error: ReferenceError };
 

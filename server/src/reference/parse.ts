@@ -18,7 +18,7 @@
  * what lets every error point at the exact offending characters (for an editor to underline), and it
  * keeps parsing linear in the input length whatever the input (no backtracking).
  */
-import type { ImageReference, ReferenceParseResult, TextSpan } from './imageReference';
+import type { ImageReference, ReferenceErrorKind, ReferenceParseResult, TextSpan } from './imageReference';
 
 /** Docker Hub's canonical host in references. */
 export const DEFAULT_DOMAIN = 'docker.io';
@@ -58,6 +58,25 @@ export const ReferenceErrorMessage = {
   digestUnsupported: 'unsupported digest algorithm',
   hexadecimalName: (input: string): string =>
     `invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`,
+} as const;
+
+/** What to do next, per broken rule (Docker's messages only say what is wrong). */
+const Hint = {
+  path: 'a repository path component is lowercase letters and digits, joined by ".", "_", "__" or "-" (never at its start or end); fix or remove the marked characters',
+  emptyComponent: 'a repository path has no empty components: remove the extra "/"',
+  emptyReference: 'write an image reference, e.g. nginx:1.27 or ghcr.io/acme/app:1.0',
+  domain: 'a registry host is a DNS name or IPv4 address, or an IPv6 address in brackets (no zone id), optionally followed by ":" and a port number',
+  atInHost: '"@" starts a digest and cannot appear in the registry host',
+  tag: 'a tag is 1 to 128 letters, digits, "_", "." or "-", and does not start with "." or "-"',
+  emptyTag: 'add a tag after the ":" or remove the ":"',
+  digest: 'a digest is an algorithm and lowercase hex, e.g. sha256: followed by 64 hex characters',
+  emptyDigest: 'add a digest after the "@" (e.g. sha256:<64 hex characters>) or remove the "@"',
+  pathUppercase: 'only the registry host and the tag may contain uppercase letters: write the marked part of the repository path in lowercase',
+  hostUppercase: 'a first component with uppercase letters is taken for a registry host, and this one is not a valid host name: write it in lowercase if it is part of the repository path',
+  nameTooLong: `shorten the repository path to at most ${REPOSITORY_NAME_MAX_LENGTH} characters (a one-component Docker Hub name counts its implicit "library/")`,
+  hexadecimalName: 'a 64-character hexadecimal string is read as an image ID, not a name: to pin a digest write <repository>@sha256:<hex>',
+  digestUnsupported: 'Docker knows sha256, sha384 and sha512 digests: use one of those',
+  digestFormat: 'write the digest in lowercase: a lowercase algorithm name and lowercase hexadecimal characters',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -218,9 +237,12 @@ function scanDomain(s: string, start: number, end: number): TextSpan | null {
     while (j < end && (isHexDigit(s.charCodeAt(j)) || s.charCodeAt(j) === CH_COLON)) j++;
     if (j === end) return span(start, end); // no closing bracket
     if (s.charCodeAt(j) !== CH_RBRACKET) {
-      // e.g. a zone id `%eth0` or an embedded IPv4 `192.0.2.33`: underline up to the bracket.
+      // A zone id (`%eth0`) is underlined from the `%`; anything else (an embedded IPv4 such as
+      // `192.0.2.33`) from the start of its `:`-separated group; both up to the bracket.
       const close = s.indexOf(']', j);
-      return span(j, close >= 0 && close < end ? close : end);
+      let from = j;
+      if (s.charCodeAt(j) !== 0x25 /* % */) while (from > i + 1 && s.charCodeAt(from - 1) !== CH_COLON) from--;
+      return span(from, close >= 0 && close < end ? close : end);
     }
     if (j === i + 1) return span(i, j + 1); // `[]`
     i = j + 1;
@@ -289,7 +311,7 @@ function scanDigest(s: string, start: number, end: number): TextSpan | null {
   const hexStart = i + 1;
   let j = hexStart;
   while (j < end && isHexDigit(s.charCodeAt(j))) j++;
-  if (j < end) return badRun(s, j, end, isHexDigit);
+  if (j < end) return s.charCodeAt(j) === CH_AT ? span(j, end) : badRun(s, j, end, isHexDigit); // a second `@digest`: all of it
   if (j - hexStart < DIGEST_MIN_HEX_LENGTH) return j === hexStart ? span(i, hexStart) : span(hexStart, j);
   return null;
 }
@@ -318,20 +340,28 @@ interface NameMatch {
   pathStart: number;
 }
 
-type StructureResult = { ok: true; name: NameMatch } | { ok: false; span: TextSpan };
+type StructureResult = { ok: true; name: NameMatch } | { ok: false; span: TextSpan; hint: string };
+
+function pathProblemResult(s: string, problem: TextSpan): StructureResult {
+  if (problem.start !== problem.end) return { ok: false, span: problem, hint: Hint.path };
+  return { ok: false, span: widenEmpty(s, problem), hint: s.length === 0 ? Hint.emptyReference : Hint.emptyComponent };
+}
 
 /** Splits at the separators the grammar allows; the split is unique because a tag holds neither `/` nor `:`. */
 function layoutOf(s: string, explicit: boolean, slash: number): Layout {
   const at = s.indexOf('@');
   const beforeDigest = at >= 0 ? at : s.length;
-  let lastSlash = -1;
+  // The tag separator is the last `:` after the last `/` (a `:` before it can only be a port).
   let lastColon = -1;
-  for (let i = beforeDigest - 1; i >= 0 && (lastSlash < 0 || lastColon < 0); i--) {
+  for (let i = beforeDigest - 1; i >= 0; i--) {
     const c = s.charCodeAt(i);
-    if (c === CH_SLASH && lastSlash < 0) lastSlash = i;
-    else if (c === CH_COLON && lastColon < 0 && lastSlash < 0) lastColon = i;
+    if (c === CH_SLASH) break;
+    if (c === CH_COLON) {
+      lastColon = i;
+      break;
+    }
   }
-  const hasTag = lastColon > lastSlash;
+  const hasTag = lastColon >= 0;
   return {
     explicit,
     slash,
@@ -352,7 +382,7 @@ function matchStructure(s: string, layout: Layout): StructureResult {
   let name: NameMatch;
   if (explicit) {
     // An `@` inside the host candidate leaves no `/` in the name part.
-    if (at >= 0 && at < slash) return { ok: false, span: span(at, at + 1) };
+    if (at >= 0 && at < slash) return { ok: false, span: span(at, at + 1), hint: Hint.atInHost };
     const domainProblem = scanDomain(s, 0, slash);
     const pathProblem = scanRemoteName(s, slash + 1, nameEnd);
     if (!domainProblem && !pathProblem) {
@@ -360,28 +390,36 @@ function matchStructure(s: string, layout: Layout): StructureResult {
     } else if (domainProblem && !scanRemoteName(s, 0, nameEnd)) {
       // Go's name regexp then matches the whole name as a path, with no host at all.
       name = { hasDomain: false, pathStart: 0 };
+    } else if (domainProblem) {
+      return { ok: false, span: widenEmpty(s, domainProblem), hint: Hint.domain };
     } else {
-      return { ok: false, span: widenEmpty(s, domainProblem ?? pathProblem ?? span(0, s.length)) };
+      return pathProblemResult(s, pathProblem ?? span(0, s.length));
     }
   } else {
     const pathProblem = scanRemoteName(s, 0, nameEnd);
-    if (pathProblem) return { ok: false, span: widenEmpty(s, pathProblem) };
+    if (pathProblem) return pathProblemResult(s, pathProblem);
     name = { hasDomain: true, pathStart: 0 };
   }
   if (layout.tagStart >= 0) {
     const tagProblem = scanTag(s, layout.tagStart, layout.tagEnd);
-    if (tagProblem) return { ok: false, span: tagProblem };
+    if (tagProblem) return { ok: false, span: tagProblem, hint: layout.tagStart === layout.tagEnd ? Hint.emptyTag : Hint.tag };
   }
   if (at >= 0) {
     const digestProblem = scanDigest(s, at + 1, s.length);
-    if (digestProblem) return { ok: false, span: digestProblem };
+    if (digestProblem) return { ok: false, span: digestProblem, hint: at + 1 === s.length ? Hint.emptyDigest : Hint.digest };
   }
   return { ok: true, name };
 }
 
-/** An empty component has nothing to underline: underline the `/` next to it instead. */
+/**
+ * An empty component has nothing to underline: underline the extra `/`s that follow it, else the
+ * delimiter before it (a trailing `/`), else the first character (`:tag` with no name).
+ */
 function widenEmpty(s: string, problem: TextSpan): TextSpan {
   if (problem.start !== problem.end) return problem;
+  let slashesEnd = problem.start;
+  while (slashesEnd < s.length && s.charCodeAt(slashesEnd) === CH_SLASH) slashesEnd++;
+  if (slashesEnd > problem.start) return span(problem.start, slashesEnd);
   if (problem.start > 0) return span(problem.start - 1, problem.start);
   if (s.length > 0) return span(0, 1);
   return problem;
@@ -401,27 +439,36 @@ function uppercaseSegment(s: string, start: number, end: number): TextSpan {
 }
 
 /** go-digest's `Digest.Validate` for a digest the grammar accepted. */
-function validateDigest(s: string, start: number, end: number): { message: string; span: TextSpan } | null {
+function validateDigest(s: string, start: number, end: number): { message: string; kind: ReferenceErrorKind; span: TextSpan; hint: string } | null {
   const colon = s.indexOf(':', start);
   const algorithm = s.slice(start, colon);
   const expectedLength = DIGEST_HEX_LENGTH.get(algorithm);
   if (expectedLength === undefined) {
     // go-digest only calls an algorithm "unsupported" when it is at least well-formed (lowercase).
-    const wellFormed = !hasUppercase(s, start, colon);
+    if (hasUppercase(s, start, colon)) {
+      return { message: ReferenceErrorMessage.digestInvalidFormat, kind: 'digest-invalid-format', span: span(start, colon), hint: Hint.digestFormat };
+    }
+    return { message: ReferenceErrorMessage.digestUnsupported, kind: 'digest-unsupported', span: span(start, colon), hint: Hint.digestUnsupported };
+  }
+  const actualLength = end - colon - 1;
+  if (actualLength !== expectedLength) {
     return {
-      message: wellFormed ? ReferenceErrorMessage.digestUnsupported : ReferenceErrorMessage.digestInvalidFormat,
-      span: span(start, colon),
+      message: ReferenceErrorMessage.digestInvalidLength,
+      kind: 'digest-invalid-length',
+      span: span(colon + 1, end),
+      hint: `a ${algorithm} digest has exactly ${expectedLength} hex characters; this one has ${actualLength}`,
     };
   }
-  if (end - colon - 1 !== expectedLength) return { message: ReferenceErrorMessage.digestInvalidLength, span: span(colon + 1, end) };
   for (let i = colon + 1; i < end; i++) {
-    if (!isLowerHexDigit(s.charCodeAt(i))) return { message: ReferenceErrorMessage.digestInvalidFormat, span: badRun(s, i, end, isLowerHexDigit) };
+    if (!isLowerHexDigit(s.charCodeAt(i))) {
+      return { message: ReferenceErrorMessage.digestInvalidFormat, kind: 'digest-invalid-format', span: badRun(s, i, end, isLowerHexDigit), hint: Hint.digestFormat };
+    }
   }
   return null;
 }
 
-function failure(message: string, errorSpan: TextSpan): ReferenceParseResult {
-  return { ok: false, error: { message, span: errorSpan } };
+function failure(message: string, kind: ReferenceErrorKind, errorSpan: TextSpan, hint: string): ReferenceParseResult {
+  return { ok: false, error: { message, span: errorSpan, kind, hint } };
 }
 
 function isHexadecimalIdentifier(s: string): boolean {
@@ -446,7 +493,9 @@ function looksLikeHost(s: string, end: number): boolean {
  * the offending part. Never throws; linear in the input length.
  */
 export function parseImageReference(input: string): ReferenceParseResult {
-  if (isHexadecimalIdentifier(input)) return failure(ReferenceErrorMessage.hexadecimalName(input), span(0, input.length));
+  if (isHexadecimalIdentifier(input)) {
+    return failure(ReferenceErrorMessage.hexadecimalName(input), 'hexadecimal-name', span(0, input.length), Hint.hexadecimalName);
+  }
 
   const slash = input.indexOf('/');
   const explicit = slash >= 0 && looksLikeHost(input, slash);
@@ -458,7 +507,7 @@ export function parseImageReference(input: string): ReferenceParseResult {
   const colonAfterHost = input.indexOf(':', restStart);
   const remoteEnd = colonAfterHost >= 0 ? colonAfterHost : input.length;
   if (hasUppercase(input, restStart, remoteEnd)) {
-    return failure(ReferenceErrorMessage.pathMustBeLowercase, uppercaseSegment(input, restStart, remoteEnd));
+    return failure(ReferenceErrorMessage.pathMustBeLowercase, 'uppercase-path', uppercaseSegment(input, restStart, remoteEnd), Hint.pathUppercase);
   }
 
   const layout = layoutOf(input, explicit, slash);
@@ -468,10 +517,10 @@ export function parseImageReference(input: string): ReferenceParseResult {
     if (hasUppercase(input, 0, input.length)) {
       const lowered = input.toLowerCase();
       if (lowered.length === input.length && matchStructure(lowered, layout).ok) {
-        return failure(ReferenceErrorMessage.nameContainsUppercase, uppercaseSegment(input, 0, layout.nameEnd));
+        return failure(ReferenceErrorMessage.nameContainsUppercase, 'uppercase-path', uppercaseSegment(input, 0, layout.nameEnd), Hint.hostUppercase);
       }
     }
-    return failure(ReferenceErrorMessage.invalidFormat, structure.span);
+    return failure(ReferenceErrorMessage.invalidFormat, 'invalid-format', structure.span, structure.hint);
   }
 
   const { hasDomain, pathStart } = structure.name;
@@ -481,13 +530,13 @@ export function parseImageReference(input: string): ReferenceParseResult {
   const addLibrary = resolvedDomain === DEFAULT_DOMAIN && input.indexOf('/', restStart) < 0;
   const path = addLibrary ? OFFICIAL_REPO_PREFIX + writtenPath : writtenPath;
   const pathSpan = span(pathStart, layout.nameEnd);
-  if (path.length > REPOSITORY_NAME_MAX_LENGTH) return failure(ReferenceErrorMessage.nameTooLong, pathSpan);
+  if (path.length > REPOSITORY_NAME_MAX_LENGTH) return failure(ReferenceErrorMessage.nameTooLong, 'name-too-long', pathSpan, Hint.nameTooLong);
 
   let digest: string | null = null;
   let digestSpan: TextSpan | undefined;
   if (layout.at >= 0) {
     const digestProblem = validateDigest(input, layout.at + 1, input.length);
-    if (digestProblem) return failure(digestProblem.message, digestProblem.span);
+    if (digestProblem) return failure(digestProblem.message, digestProblem.kind, digestProblem.span, digestProblem.hint);
     digest = input.slice(layout.at + 1);
     digestSpan = span(layout.at + 1, input.length);
   }

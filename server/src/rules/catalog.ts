@@ -100,4 +100,13 @@ export const RULES: Record<RuleCode, RuleInfo> = {
       '`.replicated-registries.yaml` does not match its schema (`schemas/registries.schema.json`) or is not valid YAML.\n\n' +
       'Fix the reported field; the file lists the team registries (`slug`, `provider`, `endpoint`, `authType`, ...).',
   },
+  'pull-check-failed': {
+    code: 'pull-check-failed',
+    defaultSeverity: 'info',
+    title: 'Pull check could not run',
+    help:
+      'The registry could not be asked whether the image exists (unreachable, timeout, untrusted TLS certificate, rate limit, ' +
+      'unexpected answer). Nothing is known about the image; this is not a "not found".\n\n' +
+      'Check the network, the `caFile` / `insecureSkipTLSVerify` options of the registry, or wait for the rate limit to reset.',
+  },
 };

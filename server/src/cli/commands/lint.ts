@@ -1,6 +1,320 @@
-import { UsageError, type CliIO } from '../io';
+/**
+ * `replicated-registries lint [PATH...]`: the language server's engine and rules, for CI. Walks the
+ * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
+ * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { analyzeFile } from '../../analysis/analyzeFile';
+import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
+import { RULES } from '../../rules/catalog';
+import { effectiveSeverity } from '../../rules/severity';
+import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../../registry/credentials';
+import { RegistryClient } from '../../registry/registryClient';
+import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
+import type { RegistriesConfig } from '../../store/types';
+import { ExitCode, UsageError, type CliIO } from '../io';
 
-// Placeholder: the `lint` command is being built.
-export function run(_argv: string[], _io: CliIO): Promise<number> {
-  return Promise.reject(new UsageError('"lint" is not available yet'));
+const HELP = `Usage: replicated-registries lint [PATH...] [flags]
+
+Checks every image reference in the application's YAML (*.yaml, *.yml) against the team's registries.
+PATH defaults to the current folder; .gitignore is honoured, node_modules and .git are skipped.
+
+Flags:
+  --format text|json|sarif   output format (default text)
+  --offline                  no network checks (pull checks and public-image checks are skipped)
+  --fail-on error|warning|never
+                             exit 1 when a finding reaches this level (default error)
+  --config PATH              the registries file (default: .replicated-registries.yaml in the
+                             folder of the first PATH or the nearest parent)
+  -h, --help                 show this help
+
+Exit codes: 0 nothing reaches the fail level, 1 something does, 2 usage or configuration error.
+`;
+
+type Format = 'text' | 'json' | 'sarif';
+type FailOn = 'error' | 'warning' | 'never';
+
+interface LintOptions {
+  paths: string[];
+  format: Format;
+  offline: boolean;
+  failOn: FailOn;
+  config?: string;
+}
+
+/** One finding as printed: 1-based positions, file relative to the current folder. */
+export interface LintResult {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: RuleCode;
+  severity: Severity;
+  message: string;
+  reference: string;
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+const YAML_FILE = /\.ya?ml$/i;
+/** Files analyzed at once; analysis is mostly synchronous, this only overlaps reads and pull checks. */
+const FILE_CONCURRENCY = 16;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const options = parseArguments(argv);
+  if (!options) {
+    io.stdout.write(HELP);
+    return ExitCode.ok;
+  }
+  const targets = options.paths.length > 0 ? options.paths : ['.'];
+  const absoluteTargets = targets.map((target) => path.resolve(io.cwd, target));
+
+  const config = await loadConfig(options, absoluteTargets[0] as string, io);
+  const files = await collectFiles(absoluteTargets);
+
+  const client = options.offline ? undefined : new RegistryClient();
+  const credentials = chainCredentialSources([new DockerCredentialStore({ env: io.env }), new EnvironmentCredentialSource(io.env)]);
+  const env: AnalysisEnvironment = {
+    config,
+    offline: options.offline,
+    credentialsFor: (entry) => credentials.get(entry).catch(() => undefined),
+    readFile: (filePath) => readFile(filePath, 'utf8').catch(() => undefined),
+    ...(client ? { registryClient: client } : {}),
+  };
+
+  const results: LintResult[] = [];
+  try {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const filePath = files[next++] as string;
+        const text = await readFile(filePath, 'utf8').catch(() => undefined);
+        if (text === undefined) continue;
+        const findings = await analyzeFile({ text, path: filePath }, env);
+        if (findings.length > 0) results.push(...toResults(findings, text, relativePath(io.cwd, filePath)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, () => worker()));
+  } finally {
+    await client?.close();
+  }
+  results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else if (options.format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(results, { config }), null, 2)}\n`);
+  else io.stdout.write(toText(results, files.length));
+
+  return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
+}
+
+function parseArguments(argv: string[]): LintOptions | undefined {
+  const options: LintOptions = { paths: [], format: 'text', offline: false, failOn: 'error' };
+  const valueOf = (flag: string, index: number, inline: string | undefined): string => {
+    const value = inline ?? argv[index + 1];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value; run \`replicated-registries lint --help\``);
+    return value;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i] as string;
+    if (argument === '-h' || argument === '--help') return undefined;
+    if (argument === '--') {
+      options.paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!argument.startsWith('-') || argument === '-') {
+      options.paths.push(argument);
+      continue;
+    }
+    const equals = argument.indexOf('=');
+    const flag = equals < 0 ? argument : argument.slice(0, equals);
+    const inline = equals < 0 ? undefined : argument.slice(equals + 1);
+    switch (flag) {
+      case '--offline':
+        if (inline !== undefined) throw new UsageError('--offline takes no value');
+        options.offline = true;
+        break;
+      case '--format': {
+        const value = valueOf(flag, i, inline);
+        if (inline === undefined) i++;
+        if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
+        options.format = value;
+        break;
+      }
+      case '--fail-on': {
+        const value = valueOf(flag, i, inline);
+        if (inline === undefined) i++;
+        if (value !== 'error' && value !== 'warning' && value !== 'never') throw new UsageError(`--fail-on must be error, warning or never, not "${value}"`);
+        options.failOn = value;
+        break;
+      }
+      case '--config':
+        options.config = valueOf(flag, i, inline);
+        if (inline === undefined) i++;
+        break;
+      default:
+        throw new UsageError(`unknown flag "${argument}"; run \`replicated-registries lint --help\``);
+    }
+  }
+  return options;
+}
+
+async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO): Promise<RegistriesConfig> {
+  let configPath: string | undefined;
+  if (options.config !== undefined) configPath = path.resolve(io.cwd, options.config);
+  else {
+    const info = await stat(firstTarget).catch(() => undefined);
+    configPath = findRegistriesFile(info?.isDirectory() ? firstTarget : path.dirname(firstTarget));
+  }
+  if (!configPath) return emptyRegistriesConfig();
+  try {
+    return loadRegistriesFile(configPath).config;
+  } catch (error) {
+    if (error instanceof RegistriesFileError) {
+      const lines = error.problems
+        .filter((problem) => problem.severity === 'error')
+        .map((problem) => `${relativePath(io.cwd, configPath)}:${problem.line}:${problem.column}: ${problem.message}`);
+      throw new UsageError(`the registries file cannot be used; fix it and run lint again:\n${lines.join('\n')}`);
+    }
+    throw error;
+  }
+}
+
+/** YAML files under the targets, sorted; explicit files are taken whatever their name. */
+async function collectFiles(targets: string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const target of targets) {
+    const info = await stat(target).catch(() => undefined);
+    if (!info) throw new UsageError(`${target} does not exist; pass files or folders that exist`);
+    if (info.isFile()) files.add(target);
+    else if (info.isDirectory()) await walk(target, [], files);
+  }
+  return [...files].sort();
+}
+
+interface IgnoreScope {
+  dir: string;
+  rules: Ignore;
+}
+
+async function walk(dir: string, scopes: IgnoreScope[], files: Set<string>): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const gitignore = entries.some((entry) => entry.name === '.gitignore' && entry.isFile()) ? await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined) : undefined;
+  const activeScopes = gitignore === undefined ? scopes : [...scopes, { dir, rules: ignore().add(gitignore) }];
+  const subfolders: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(full, true, activeScopes)) continue;
+      subfolders.push(full);
+    } else if (entry.isFile() && YAML_FILE.test(entry.name) && !isIgnored(full, false, activeScopes)) {
+      files.add(full);
+    }
+  }
+  for (const subfolder of subfolders) await walk(subfolder, activeScopes, files);
+}
+
+function isIgnored(full: string, isDirectory: boolean, scopes: IgnoreScope[]): boolean {
+  for (const scope of scopes) {
+    const relative = path.relative(scope.dir, full).split(path.sep).join('/');
+    if (scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+  }
+  return false;
+}
+
+function relativePath(cwd: string, file: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
+}
+
+/** 1-based line and column (UTF-16 code units, as editors and SARIF count) of every finding. */
+export function toResults(findings: Finding[], text: string, file: string): LintResult[] {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const position = (offset: number): { line: number; column: number } => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((lineStarts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - (lineStarts[low] as number) + 1 };
+  };
+  return findings.map((finding) => {
+    const start = position(finding.start);
+    const end = position(Math.max(finding.start, finding.end));
+    return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, code: finding.code, severity: finding.severity, message: finding.message, reference: finding.reference };
+  });
+}
+
+function reachesFailLevel(results: LintResult[], failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return results.some((result) => result.severity === 'error' || (failOn === 'warning' && result.severity === 'warning'));
+}
+
+function toText(results: LintResult[], fileCount: number): string {
+  const lines = results.map((result) => `${result.file}:${result.line}:${result.column} ${result.severity} ${result.code} ${result.message}`);
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const result of results) counts[result.severity]++;
+  const checked = `${fileCount} YAML file${fileCount === 1 ? '' : 's'} checked`;
+  if (results.length === 0) lines.push(`no problems; ${checked}`);
+  else {
+    const parts = (['error', 'warning', 'info', 'hint'] as const).filter((level) => counts[level] > 0).map((level) => `${counts[level]} ${level}${counts[level] === 1 ? '' : 's'}`);
+    lines.push(`${results.length} problem${results.length === 1 ? '' : 's'} (${parts.join(', ')}); ${checked}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+declare const __VERSION__: string | undefined;
+
+/** SARIF 2.1.0: every rule with its help, every result with a physical location. */
+export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): unknown {
+  const codes = Object.keys(RULES) as RuleCode[];
+  const rules = codes.map((code) => {
+    const rule = RULES[code];
+    const level = effectiveSeverity(code, env);
+    return {
+      id: code,
+      name: code.replace(/(^|-)([a-z])/g, (_match: string, _dash: string, letter: string) => letter.toUpperCase()),
+      shortDescription: { text: rule.title },
+      fullDescription: { text: rule.help.split('\n\n')[0] ?? rule.title },
+      help: { text: rule.help.replace(/`/g, ''), markdown: rule.help },
+      defaultConfiguration: level === 'off' ? { enabled: false, level: 'none' } : { level: SARIF_LEVEL[level] },
+    };
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'replicated-registries',
+            version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0',
+            informationUri: 'https://docs.replicated.com/vendor/packaging-private-images',
+            rules,
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: results.map((result) => ({
+          ruleId: result.code,
+          ruleIndex: codes.indexOf(result.code),
+          level: SARIF_LEVEL[result.severity],
+          message: { text: result.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: result.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' },
+                region: { startLine: result.line, startColumn: result.column, endLine: result.endLine, endColumn: result.endColumn },
+              },
+            },
+          ],
+          partialFingerprints: { imageReference: result.reference },
+        })),
+      },
+    ],
+  };
 }

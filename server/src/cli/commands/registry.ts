@@ -1,6 +1,733 @@
-import { UsageError, type CliIO } from '../io';
+/**
+ * `registry add|ls|rm|test`, shaped like `replicated registry`: metadata goes to the workspace
+ * registries file, secrets to the Docker credential store (its helper, else config.json auths).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { redact, registerSecret } from '../../log/logger';
+import { chainCredentialSources } from '../../registry/credentials/chainCredentialSources';
+import { DockerCredentialStore } from '../../registry/credentials/dockerCredentialStore';
+import { environmentVariableNames, EnvironmentCredentialSource } from '../../registry/credentials/environmentCredentialSource';
+import { CredentialSourceError } from '../../registry/credentials/types';
+import { PROVIDERS, type AuthType, type Credentials, type PullCheckResult, type Provider, type RegistryEntry } from '../../registry/types';
+import { endpointFitsProvider, endpointShapeProblem, ENDPOINT_EXAMPLES, FIXED_ENDPOINTS, PROVIDER_LABELS, providerForHost } from '../../store/providerRules';
+import { findRegistriesFile, REGISTRIES_FILE_NAME, RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../store/registriesFile';
+import { RegistryValidationError, TestImageError, WorkspaceRegistryStore, type AccessVerification, type PullChecker } from '../../store/workspaceStore';
+import { formatFlagHelp, parseArgs, type FlagSpec, type FlagSpecs, type ParsedFlags } from '../args';
+import { ExitCode, UsageError, type CliIO } from '../io';
 
-// Placeholder: the `registry` command is being built.
-export function run(_argv: string[], _io: CliIO): Promise<number> {
-  return Promise.reject(new UsageError('"registry" is not available yet'));
+const GLOBAL_FLAGS = {
+  config: { type: 'string', valueName: 'PATH', description: `the registries file (default: ${REGISTRIES_FILE_NAME} in this folder or the nearest parent)` },
+  output: { type: 'string', short: 'o', choices: ['table', 'json'], description: 'output format: table (default) or json' },
+  help: { type: 'boolean', short: 'h', description: 'show help for this command' },
+} as const satisfies FlagSpecs;
+
+const F = {
+  authtype: (choices: readonly AuthType[]): FlagSpec => ({ type: 'string', valueName: choices.join('|'), choices, description: `how to authenticate (default ${choices[0]})` }),
+  username: { type: 'string', valueName: 'NAME', description: 'the login name' } as FlagSpec,
+  password: { type: 'string', valueName: 'PASSWORD', description: 'the password (leaks into shell history: prefer --password-stdin)' } as FlagSpec,
+  passwordStdin: { type: 'boolean', description: 'read the password from stdin (a masked prompt on a terminal)' } as FlagSpec,
+  token: { type: 'string', valueName: 'TOKEN', description: 'the access token (leaks into shell history: prefer --token-stdin)' } as FlagSpec,
+  tokenStdin: { type: 'boolean', description: 'read the token from stdin (a masked prompt on a terminal)' } as FlagSpec,
+  endpoint: (example: string, required: boolean): FlagSpec => ({ type: 'string', valueName: 'HOST', description: `the registry host, e.g. ${example}${required ? ' (required)' : ''}` }),
+};
+
+const ADD_COMMON = {
+  name: { type: 'string', valueName: 'NAME', description: 'the registry name (slug); default: the endpoint' },
+  'app-ids': { type: 'list', valueName: 'ID,...', description: 'limit the registry to these application IDs (repeatable, comma-separated)' },
+  'skip-validation': { type: 'boolean', description: 'save without checking the credentials first' },
+  image: { type: 'string', valueName: 'IMAGE', description: 'check that the credentials can pull this image (relative to the registry, or a full reference on it) before saving; without it only the login is checked' },
+} as const satisfies FlagSpecs;
+
+const PROVIDER_FLAGS: Record<Provider, FlagSpecs> = {
+  dockerhub: { authtype: F.authtype(['password', 'token']), username: F.username, password: F.password, 'password-stdin': F.passwordStdin, token: F.token, 'token-stdin': F.tokenStdin },
+  ecr: {
+    endpoint: F.endpoint(ENDPOINT_EXAMPLES.ecr, true),
+    accesskeyid: { type: 'string', valueName: 'ID', description: 'the AWS access key ID' },
+    secretaccesskey: { type: 'string', valueName: 'KEY', description: 'the AWS secret access key (leaks into shell history: prefer --secretaccesskey-stdin)' },
+    'secretaccesskey-stdin': { type: 'boolean', description: 'read the AWS secret access key from stdin' },
+  },
+  gar: {
+    endpoint: F.endpoint(ENDPOINT_EXAMPLES.gar, true),
+    authtype: F.authtype(['serviceaccount', 'token']),
+    serviceaccountkey: { type: 'string', valueName: 'FILE', description: 'the service-account JSON key file' },
+    'serviceaccountkey-stdin': { type: 'boolean', description: 'read the service-account JSON key from stdin' },
+    token: F.token,
+    'token-stdin': F.tokenStdin,
+  },
+  gcr: {
+    endpoint: F.endpoint('gcr.io (default), us.gcr.io, eu.gcr.io, asia.gcr.io', false),
+    serviceaccountkey: { type: 'string', valueName: 'FILE', description: 'the service-account JSON key file' },
+    'serviceaccountkey-stdin': { type: 'boolean', description: 'read the service-account JSON key from stdin' },
+  },
+  ghcr: { username: F.username, token: F.token, 'token-stdin': F.tokenStdin },
+  quay: { username: F.username, password: F.password, 'password-stdin': F.passwordStdin },
+  other: {
+    endpoint: F.endpoint(ENDPOINT_EXAMPLES.other, true),
+    authtype: F.authtype(['password', 'token']),
+    username: F.username,
+    password: F.password,
+    'password-stdin': F.passwordStdin,
+    token: F.token,
+    'token-stdin': F.tokenStdin,
+    'ca-file': { type: 'string', valueName: 'PEM', description: 'extra CA certificates to trust for this registry' },
+    'insecure-skip-tls-verify': { type: 'boolean', description: 'accept any TLS certificate (prefer --ca-file)' },
+    'plain-http': { type: 'boolean', description: 'talk plain HTTP to the registry' },
+  },
+};
+
+const LS_FLAGS = { ...GLOBAL_FLAGS } as const satisfies FlagSpecs;
+const RM_FLAGS = { ...GLOBAL_FLAGS } as const satisfies FlagSpecs;
+const TEST_FLAGS = {
+  image: { type: 'string', valueName: 'IMAGE', description: 'the image to check (required): relative to the registry (my-company/my-image:v1.2.34) or a full reference on it' },
+  ...GLOBAL_FLAGS,
+} as const satisfies FlagSpecs;
+
+const USAGE = `Usage:
+  replicated-registries registry add dockerhub|ecr|gar|gcr|ghcr|quay|other [flags]
+  replicated-registries registry ls [NAME] [-o table|json]
+  replicated-registries registry rm NAME
+  replicated-registries registry test NAME --image IMAGE [-o table|json]
+
+Registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to the Docker
+credential store (its helper, else ~/.docker/config.json, mode 0600; DOCKER_CONFIG is honoured).
+In CI, REPLICATED_REGISTRIES_<SLUG>_USERNAME / _PASSWORD supply them instead (<SLUG> upper-cased,
+other characters as _). Exit codes: 0 ok, 1 the check failed, 2 usage or configuration error.
+
+Global flags:
+${formatFlagHelp(GLOBAL_FLAGS)}
+`;
+
+/** Lets tests put a stand-in in place of the network client. */
+export interface RegistryCommandDeps {
+  client?: PullChecker & { close?(): Promise<void> };
+}
+
+export function run(argv: string[], io: CliIO): Promise<number> {
+  return runRegistryCommand(argv, io);
+}
+
+export async function runRegistryCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps = {}): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    switch (sub) {
+      case 'add':
+        return await addCommand(rest, io, deps);
+      case 'ls':
+      case 'list':
+        return await lsCommand(rest, io);
+      case 'rm':
+      case 'remove':
+        return await rmCommand(rest, io);
+      case 'test':
+        return await testCommand(rest, io, deps);
+      case 'logs':
+        throw new UsageError('"registry logs" needs the vendor portal backend (REPLICATED_API_TOKEN); the workspace file keeps no pull logs');
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return sub === undefined ? ExitCode.usage : ExitCode.ok;
+      default:
+        throw new UsageError(`unknown registry command "${sub}"; use add, ls, rm or test (see \`registry --help\`)`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if (err instanceof RegistryValidationError) {
+      io.stderr.write(`replicated-registries: ${redact(err.message)}\n`);
+      return ExitCode.failed;
+    }
+    if (
+      err instanceof RegistriesFileError ||
+      err instanceof RegistriesEditError ||
+      err instanceof RegistryNotFoundError ||
+      err instanceof TestImageError ||
+      err instanceof CredentialSourceError
+    ) {
+      io.stderr.write(`replicated-registries: ${redact(err.message)}\n`);
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared plumbing
+
+type GlobalFlags = ParsedFlags<typeof GLOBAL_FLAGS>;
+
+function configPathFor(io: CliIO, flags: GlobalFlags, forAdd: boolean): string | undefined {
+  if (flags.config) {
+    const resolved = path.resolve(io.cwd, flags.config);
+    if (!forAdd && !isFile(resolved)) throw new UsageError(`--config ${flags.config}: no such file; check the path`);
+    return resolved;
+  }
+  return findRegistriesFile(io.cwd) ?? (forAdd ? path.join(io.cwd, REGISTRIES_FILE_NAME) : undefined);
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function noFileMessage(io: CliIO): string {
+  return `no ${REGISTRIES_FILE_NAME} in ${io.cwd} or any parent folder; add a registry with \`replicated-registries registry add\`, or pass --config PATH`;
+}
+
+interface Context {
+  store: WorkspaceRegistryStore;
+  docker: DockerCredentialStore;
+  close(): Promise<void>;
+}
+
+async function openContext(io: CliIO, filePath: string, deps: RegistryCommandDeps): Promise<Context> {
+  const docker = new DockerCredentialStore({ env: io.env });
+  const credentials = chainCredentialSources([docker, new EnvironmentCredentialSource(io.env)]);
+  let client = deps.client;
+  let owned = false;
+  if (!client) {
+    // Loaded on first need: `ls` and `rm` never pay for the HTTP stack.
+    const { RegistryClient } = await import('../../registry/registryClient');
+    client = new RegistryClient({ cacheTtlMs: 0 });
+    owned = true;
+  }
+  const active = client;
+  return {
+    store: new WorkspaceRegistryStore({ filePath, credentials, client: active }),
+    docker,
+    close: async () => {
+      if (owned && active.close) await active.close();
+    },
+  };
+}
+
+function writeJson(io: CliIO, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3)))
+      .join('')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets from flags, stdin or a prompt
+
+const DEFAULT_STDIN_TIMEOUT_MS = 10_000;
+const MAX_STDIN_BYTES = 1024 * 1024;
+
+/**
+ * Reads all of stdin and trims it. On a terminal: a prompt with echo off. Otherwise stdin must
+ * deliver and close: empty or closed stdin fails at once, and a pipe nobody writes to fails after
+ * a timeout (REPLICATED_REGISTRIES_STDIN_TIMEOUT_MS, default 10 s) instead of hanging a CI job.
+ */
+export async function readSecretFromStdin(io: CliIO, flag: string, what: string): Promise<string> {
+  if (io.stdin.isTTY) {
+    const value = (await promptHidden(io, `${what}: `)).trim();
+    if (value === '') throw new UsageError(`${flag}: nothing was entered; type the ${what.toLowerCase()} at the prompt`);
+    return value;
+  }
+  const timeoutMs = Number(io.env.REPLICATED_REGISTRIES_STDIN_TIMEOUT_MS) > 0 ? Number(io.env.REPLICATED_REGISTRIES_STDIN_TIMEOUT_MS) : DEFAULT_STDIN_TIMEOUT_MS;
+  const raw = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stdin = io.stdin;
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      stdin.removeListener('data', onData);
+      stdin.removeListener('end', onEnd);
+      stdin.removeListener('error', onError);
+      stdin.pause();
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > MAX_STDIN_BYTES) {
+        cleanup();
+        reject(new UsageError(`${flag}: more than 1 MiB arrived on stdin; pipe only the ${what.toLowerCase()}`));
+        return;
+      }
+      chunks.push(buffer);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(new UsageError(`${flag}: stdin could not be read (${err.message}); pipe the ${what.toLowerCase()} in`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      if ('destroy' in stdin && typeof stdin.destroy === 'function') (stdin.destroy as () => void)();
+      reject(
+        new UsageError(
+          `${flag}: stdin is not a terminal and nothing arrived within ${Math.round(timeoutMs / 1000)} s; pipe the ${what.toLowerCase()} in and close stdin, e.g. printf '%s' "$SECRET" | replicated-registries registry add ... ${flag}`,
+        ),
+      );
+    }, timeoutMs);
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    stdin.on('error', onError);
+    stdin.resume();
+  });
+  const value = raw.trim();
+  if (value === '') {
+    throw new UsageError(`${flag}: stdin is empty (it is not a terminal, so there is no prompt); pipe the ${what.toLowerCase()} in, e.g. printf '%s' "$SECRET" | replicated-registries registry add ... ${flag}`);
+  }
+  return value;
+}
+
+interface RawModeStream {
+  setRawMode(mode: boolean): unknown;
+}
+
+function hasRawMode(stream: unknown): stream is RawModeStream {
+  return typeof stream === 'object' && stream !== null && typeof (stream as Partial<RawModeStream>).setRawMode === 'function';
+}
+
+/** A one-line prompt on stderr with echo off (raw mode): Enter ends, Backspace erases, Ctrl-C cancels. */
+export function promptHidden(io: CliIO, prompt: string): Promise<string> {
+  const stdin = io.stdin;
+  if (!hasRawMode(stdin)) return Promise.reject(new UsageError('the terminal cannot hide input; use a --*-stdin flag with a pipe instead'));
+  io.stderr.write(prompt);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (outcome: () => void): void => {
+      stdin.removeListener('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      io.stderr.write('\n');
+      outcome();
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          done(() => resolve(value));
+          return;
+        }
+        if (ch === '\u0003') {
+          done(() => reject(new UsageError('cancelled at the prompt; nothing was saved')));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
+
+interface SecretFlags {
+  value: string | undefined;
+  valueFlag: string;
+  stdin: boolean | undefined;
+  stdinFlag: string;
+  what: string;
+}
+
+async function obtainSecret(io: CliIO, spec: SecretFlags): Promise<{ secret: string; via: Credentials['origin'] }> {
+  if (spec.value !== undefined && spec.stdin) throw new UsageError(`give either --${spec.valueFlag} or --${spec.stdinFlag}, not both`);
+  if (spec.value !== undefined) {
+    if (spec.value.trim() === '') throw new UsageError(`--${spec.valueFlag} is empty`);
+    registerSecret(spec.value);
+    io.stderr.write(`warning: --${spec.valueFlag} on the command line can leak into shell history and process lists; use --${spec.stdinFlag} instead\n`);
+    return { secret: spec.value, via: undefined };
+  }
+  if (spec.stdin) {
+    const secret = await readSecretFromStdin(io, `--${spec.stdinFlag}`, spec.what);
+    registerSecret(secret);
+    return { secret, via: io.stdin.isTTY ? 'prompt' : 'stdin' };
+  }
+  if (io.stdin.isTTY) {
+    const secret = await readSecretFromStdin(io, `--${spec.stdinFlag}`, spec.what);
+    registerSecret(secret);
+    return { secret, via: 'prompt' };
+  }
+  throw new UsageError(`the ${spec.what.toLowerCase()} is missing: pipe it in with --${spec.stdinFlag} (or give --${spec.valueFlag}, which leaks into shell history)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// add
+
+function addHelp(provider: Provider | undefined): string {
+  if (!provider) {
+    return `Usage: replicated-registries registry add PROVIDER [flags]
+
+PROVIDER is one of: ${PROVIDERS.join(', ')}. Run \`registry add PROVIDER --help\` for its flags.
+The registry is checked before it is saved (unless --skip-validation); the secret goes to the
+Docker credential store, the rest to ${REGISTRIES_FILE_NAME}.
+`;
+  }
+  const fixed = FIXED_ENDPOINTS[provider];
+  return `Usage: replicated-registries registry add ${provider} [flags]
+
+Connects ${PROVIDER_LABELS[provider]}${fixed ? ` (endpoint ${fixed})` : ''}. The secret is read from stdin with the *-stdin
+flags (a masked prompt on a terminal) and stored in the Docker credential store; ${REGISTRIES_FILE_NAME}
+gets everything else.
+
+Flags:
+${formatFlagHelp({ ...PROVIDER_FLAGS[provider], ...ADD_COMMON, ...GLOBAL_FLAGS })}
+`;
+}
+
+interface AddPlan {
+  entry: RegistryEntry;
+  credentials: Credentials;
+}
+
+type AnyFlags = Record<string, string | boolean | string[] | undefined>;
+
+function str(flags: AnyFlags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function bool(flags: AnyFlags, name: string): boolean {
+  return flags[name] === true;
+}
+
+function requireFlag(flags: AnyFlags, name: string, provider: Provider, why: string): string {
+  const value = str(flags, name);
+  if (value === undefined || value.trim() === '') throw new UsageError(`registry add ${provider} needs --${name} (${why})`);
+  return value.trim();
+}
+
+function chooseAuthType(flags: AnyFlags, provider: Provider): AuthType {
+  const given = str(flags, 'authtype') as AuthType | undefined;
+  const tokenGiven = flags.token !== undefined || flags['token-stdin'] === true;
+  const passwordGiven = flags.password !== undefined || flags['password-stdin'] === true;
+  const keyGiven = flags.serviceaccountkey !== undefined || flags['serviceaccountkey-stdin'] === true;
+  switch (provider) {
+    case 'dockerhub':
+    case 'other': {
+      const chosen = given ?? (tokenGiven && !passwordGiven ? 'token' : 'password');
+      if (chosen === 'password' && tokenGiven) throw new UsageError('--token / --token-stdin go with --authtype token; for --authtype password use --password / --password-stdin');
+      if (chosen === 'token' && passwordGiven) throw new UsageError('--password / --password-stdin go with --authtype password; for --authtype token use --token / --token-stdin');
+      return chosen;
+    }
+    case 'gar': {
+      const chosen = given ?? (tokenGiven && !keyGiven ? 'token' : 'serviceaccount');
+      if (chosen === 'serviceaccount' && tokenGiven) throw new UsageError('--token / --token-stdin go with --authtype token; for a service account use --serviceaccountkey FILE or --serviceaccountkey-stdin');
+      if (chosen === 'token' && keyGiven) throw new UsageError('--serviceaccountkey goes with --authtype serviceaccount; for --authtype token use --token / --token-stdin');
+      return chosen;
+    }
+    case 'ecr':
+      return 'accesskey';
+    case 'gcr':
+      return 'serviceaccount';
+    case 'ghcr':
+      return 'token';
+    case 'quay':
+      return 'password';
+  }
+}
+
+function checkEndpoint(provider: Provider, endpoint: string): void {
+  const shape = endpointShapeProblem(endpoint);
+  if (shape) throw new UsageError(`--endpoint: ${shape}`);
+  if (!endpointFitsProvider(provider, endpoint)) {
+    const actual = providerForHost(endpoint);
+    throw new UsageError(
+      `--endpoint ${endpoint} is not a ${PROVIDER_LABELS[provider]} host; ` +
+        (actual ? `it is ${PROVIDER_LABELS[actual]}: use \`registry add ${actual}\`` : `use one like ${ENDPOINT_EXAMPLES[provider]}, or \`registry add other\` for a self-hosted registry`),
+    );
+  }
+}
+
+async function serviceAccountKey(io: CliIO, flags: AnyFlags): Promise<string> {
+  const file = str(flags, 'serviceaccountkey');
+  const fromStdin = flags['serviceaccountkey-stdin'] === true;
+  if (file !== undefined && fromStdin) throw new UsageError('give either --serviceaccountkey FILE or --serviceaccountkey-stdin, not both');
+  let key: string;
+  if (file !== undefined && file.trim().startsWith('{')) {
+    // The `replicated` CLI takes the key itself here; accept it, with the same warning as any secret flag.
+    key = file.trim();
+    registerSecret(key);
+    io.stderr.write('warning: a key on the command line can leak into shell history and process lists; pass the key file path, or use --serviceaccountkey-stdin\n');
+  } else if (file !== undefined) {
+    try {
+      key = readFileSync(path.resolve(io.cwd, file), 'utf8').trim();
+    } catch (err) {
+      throw new UsageError(`--serviceaccountkey ${file}: cannot read the key file (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`);
+    }
+    registerSecret(key);
+  } else {
+    key = (await obtainSecret(io, { value: undefined, valueFlag: 'serviceaccountkey', stdin: fromStdin, stdinFlag: 'serviceaccountkey-stdin', what: 'Service-account JSON key' })).secret;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(key);
+  } catch {
+    throw new UsageError('the service-account key is not JSON; download the key as JSON from the Google Cloud console (IAM → Service accounts → Keys)');
+  }
+  const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  if (record.type !== 'service_account' || typeof record.client_email !== 'string' || typeof record.private_key !== 'string') {
+    throw new UsageError('the JSON is not a service-account key (it needs "type": "service_account", "client_email" and "private_key"); download a JSON key for the service account');
+  }
+  registerSecret(record.private_key);
+  return key;
+}
+
+async function planAdd(provider: Provider, flags: AnyFlags, io: CliIO): Promise<AddPlan> {
+  const authType = chooseAuthType(flags, provider);
+  let endpoint = FIXED_ENDPOINTS[provider];
+  if (!endpoint) {
+    endpoint = provider === 'gcr' ? (str(flags, 'endpoint')?.trim() || 'gcr.io') : requireFlag(flags, 'endpoint', provider, `the registry host, e.g. ${ENDPOINT_EXAMPLES[provider]}`);
+  }
+  checkEndpoint(provider, endpoint);
+
+  let username: string;
+  let secret: string;
+  switch (authType) {
+    case 'accesskey':
+      username = requireFlag(flags, 'accesskeyid', provider, 'the AWS access key ID');
+      secret = (await obtainSecret(io, { value: str(flags, 'secretaccesskey'), valueFlag: 'secretaccesskey', stdin: bool(flags, 'secretaccesskey-stdin'), stdinFlag: 'secretaccesskey-stdin', what: 'AWS secret access key' })).secret;
+      break;
+    case 'serviceaccount':
+      username = '_json_key';
+      secret = await serviceAccountKey(io, flags);
+      break;
+    case 'token':
+      username = provider === 'gar' ? 'oauth2accesstoken' : requireFlag(flags, 'username', provider, 'the login name the token belongs to');
+      secret = (await obtainSecret(io, { value: str(flags, 'token'), valueFlag: 'token', stdin: bool(flags, 'token-stdin'), stdinFlag: 'token-stdin', what: 'Token' })).secret;
+      break;
+    case 'password':
+      username = requireFlag(flags, 'username', provider, 'the login name');
+      secret = (await obtainSecret(io, { value: str(flags, 'password'), valueFlag: 'password', stdin: bool(flags, 'password-stdin'), stdinFlag: 'password-stdin', what: 'Password' })).secret;
+      break;
+  }
+
+  const entry: RegistryEntry = { slug: str(flags, 'name')?.trim() || endpoint, provider, endpoint, authType };
+  if (/\s/.test(entry.slug)) throw new UsageError(`--name "${entry.slug}" must not contain spaces`);
+  if (username !== '_json_key' && username !== 'oauth2accesstoken') entry.username = username;
+  const appIds = flags['app-ids'];
+  if (Array.isArray(appIds) && appIds.length > 0) entry.appIds = appIds;
+  const caFile = str(flags, 'ca-file');
+  if (caFile !== undefined) {
+    const resolved = path.resolve(io.cwd, caFile);
+    if (!isFile(resolved)) throw new UsageError(`--ca-file ${caFile}: no such file; give the PEM file of the CA that signed the registry's certificate`);
+    entry.caFile = resolved;
+  }
+  if (bool(flags, 'insecure-skip-tls-verify')) entry.insecureSkipTLSVerify = true;
+  if (bool(flags, 'plain-http')) entry.plainHttp = true;
+  return { entry, credentials: { username, secret } };
+}
+
+async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps): Promise<number> {
+  const providerArg = argv[0];
+  const provider = (PROVIDERS as readonly string[]).includes(providerArg ?? '') ? (providerArg as Provider) : undefined;
+  if (!provider) {
+    if (providerArg === undefined || providerArg === '--help' || providerArg === '-h') {
+      io.stdout.write(addHelp(undefined));
+      return providerArg === undefined ? ExitCode.usage : ExitCode.ok;
+    }
+    throw new UsageError(`unknown provider "${providerArg}"; use one of ${PROVIDERS.join(', ')}`);
+  }
+  const specs = { ...PROVIDER_FLAGS[provider], ...ADD_COMMON, ...GLOBAL_FLAGS };
+  const { flags, positionals } = parseArgs(argv.slice(1), specs, `registry add ${provider}`);
+  const anyFlags = flags as AnyFlags;
+  if (flags.help) {
+    io.stdout.write(addHelp(provider));
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`registry add ${provider} takes no arguments besides flags (got "${positionals[0]}")`);
+
+  const filePath = configPathFor(io, flags, true) ?? path.join(io.cwd, REGISTRIES_FILE_NAME);
+  const plan = await planAdd(provider, anyFlags, io);
+  const context = await openContext(io, filePath, deps);
+  try {
+    // Refuse early (before any check or write) when the file is broken.
+    await context.store.list();
+    const image = str(anyFlags, 'image');
+    let verification: AccessVerification | undefined;
+    if (!flags['skip-validation']) {
+      verification = await context.store.verify(plan.entry, plan.credentials, image);
+      if (!verification.passed) {
+        if (flags.output === 'json') writeJson(io, { added: false, validation: verification });
+        else printCheck(io.stderr, verification.result);
+        throw new RegistryValidationError(verification);
+      }
+    }
+    const location = await context.docker.store(plan.entry.endpoint, plan.credentials, provider);
+    const saved = await context.store.add(plan.entry, plan.credentials, { skipValidation: true });
+    if (flags.output === 'json') {
+      writeJson(io, { added: true, registry: saved, file: filePath, secretStoredIn: location.description, validation: verification ?? null });
+    } else {
+      io.stdout.write(`Registry "${saved.slug}" added to ${filePath}\n`);
+      io.stdout.write(`Secret stored in ${location.description} (never in the registries file)\n`);
+      io.stdout.write(
+        verification
+          ? `Check passed: ${verification.summary}${verification.result.digest ? ` (${verification.result.digest})` : ''}\n`
+          : 'Check skipped (--skip-validation): the credentials were not tested\n',
+      );
+    }
+    return ExitCode.ok;
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ls, rm, test
+
+const LS_HELP = `Usage: replicated-registries registry ls [NAME] [flags]
+
+Lists the team's registries from ${REGISTRIES_FILE_NAME}; NAME keeps only the one whose slug or
+endpoint it is.
+
+Flags:
+${formatFlagHelp(LS_FLAGS)}
+`;
+
+async function lsCommand(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, LS_FLAGS, 'registry ls');
+  if (flags.help) {
+    io.stdout.write(LS_HELP);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 1) throw new UsageError('registry ls takes at most one NAME');
+  const filePath = configPathFor(io, flags, false);
+  let entries: RegistryEntry[] = [];
+  if (filePath) {
+    const docker = new DockerCredentialStore({ env: io.env });
+    const store = new WorkspaceRegistryStore({ filePath, credentials: docker, client: { checkPull: () => Promise.reject(new Error('not used by ls')) } });
+    entries = await store.list();
+  } else {
+    io.stderr.write(`note: ${noFileMessage(io)}\n`);
+  }
+  const name = positionals[0];
+  if (name !== undefined) entries = entries.filter((e) => e.slug === name || e.endpoint === name);
+  if (flags.output === 'json') {
+    writeJson(
+      io,
+      entries.map(({ source: _source, ...rest }) => rest),
+    );
+  } else {
+    io.stdout.write(
+      formatTable(
+        ['NAME', 'PROVIDER', 'ENDPOINT', 'APP_IDS', 'AUTHTYPE'],
+        entries.map((e) => [e.slug, e.provider, e.endpoint, (e.appIds ?? []).join(','), e.authType]),
+      ),
+    );
+  }
+  return ExitCode.ok;
+}
+
+const RM_HELP = `Usage: replicated-registries registry rm NAME [flags]
+
+Removes the registry whose slug (or endpoint) is NAME from ${REGISTRIES_FILE_NAME}, and erases its
+stored secret from the Docker credential store unless another registry uses the same endpoint
+(that is the same login \`docker login\` uses for the host).
+
+Flags:
+${formatFlagHelp(RM_FLAGS)}
+`;
+
+async function rmCommand(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, RM_FLAGS, 'registry rm');
+  if (flags.help) {
+    io.stdout.write(RM_HELP);
+    return ExitCode.ok;
+  }
+  const name = positionals[0];
+  if (name === undefined || positionals.length > 1) throw new UsageError('registry rm takes exactly one NAME (a slug or endpoint; `registry ls` lists them)');
+  const filePath = configPathFor(io, flags, false);
+  if (!filePath) throw new UsageError(noFileMessage(io));
+  const docker = new DockerCredentialStore({ env: io.env });
+  const store = new WorkspaceRegistryStore({ filePath, credentials: docker, client: { checkPull: () => Promise.reject(new Error('not used by rm')) } });
+  const removed = await store.remove(name);
+  let erasedFrom: string | undefined;
+  let eraseWarning: string | undefined;
+  const stillUsed = (await store.list()).some((e) => e.endpoint === removed.endpoint);
+  if (!stillUsed) {
+    try {
+      erasedFrom = (await docker.erase(removed.endpoint, removed.provider))?.description;
+    } catch (err) {
+      eraseWarning = `the registry was removed, but its stored secret could not be erased: ${(err as Error).message}`;
+    }
+  }
+  if (flags.output === 'json') {
+    const { source: _source, ...registry } = removed;
+    writeJson(io, { removed: registry, secretErasedFrom: erasedFrom ?? null });
+  } else {
+    io.stdout.write('Registry removed\n');
+    if (erasedFrom) io.stdout.write(`Secret for ${removed.endpoint} erased from ${erasedFrom}\n`);
+  }
+  if (eraseWarning) io.stderr.write(`warning: ${redact(eraseWarning)}\n`);
+  return ExitCode.ok;
+}
+
+const TEST_HELP = `Usage: replicated-registries registry test NAME --image IMAGE [flags]
+
+Proves the saved credentials can pull IMAGE the way the Replicated proxy will (ping, token, HEAD of
+the manifest). IMAGE is relative to the registry (my-company/my-image:v1.2.34) or a full reference
+on its host. Credentials come from the Docker credential store, else REPLICATED_REGISTRIES_<SLUG>_*.
+Exit 0 when the image can be pulled, 1 when not, 2 for usage or configuration errors.
+
+Flags:
+${formatFlagHelp(TEST_FLAGS)}
+`;
+
+function printCheck(out: NodeJS.WritableStream, result: PullCheckResult): void {
+  const rows: Array<[string, string | number | undefined]> = [
+    ['verdict', result.verdict],
+    ['image', result.image],
+    ['message', result.message],
+    ['hint', result.hint],
+    ['httpStatus', result.httpStatus],
+    ['registryError', result.registryErrorCode],
+    ['digest', result.digest],
+    ['mediaType', result.mediaType],
+    ['platforms', result.platforms?.join(', ')],
+    ['retryAfter', result.rateLimit?.retryAfterSeconds !== undefined ? `${result.rateLimit.retryAfterSeconds} s` : undefined],
+    ['requests', result.requests],
+    ['duration', `${Math.round(result.durationMs)} ms`],
+  ];
+  const shown = rows.filter((r): r is [string, string | number] => r[1] !== undefined && r[1] !== '');
+  const width = Math.max(...shown.map(([k]) => k.length)) + 1;
+  out.write(shown.map(([k, v]) => `${`${k}:`.padEnd(width)} ${redact(String(v))}`).join('\n') + '\n');
+}
+
+async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, TEST_FLAGS, 'registry test');
+  if (flags.help) {
+    io.stdout.write(TEST_HELP);
+    return ExitCode.ok;
+  }
+  const name = positionals[0];
+  if (name === undefined || positionals.length > 1) throw new UsageError('registry test takes exactly one NAME (a slug or endpoint; `registry ls` lists them) and --image IMAGE');
+  if (!flags.image) throw new UsageError('registry test needs --image IMAGE, e.g. --image my-company/my-image:v1.2.34');
+  const filePath = configPathFor(io, flags, false);
+  if (!filePath) throw new UsageError(noFileMessage(io));
+  const context = await openContext(io, filePath, deps);
+  try {
+    const { entry, result, credentialOrigin } = await context.store.testWithDetails(name, flags.image);
+    if (credentialOrigin === 'none') {
+      const names = environmentVariableNames(entry.slug);
+      io.stderr.write(
+        `note: no credentials found for "${entry.slug}" (looked in ${context.docker.configPath} and ${names.username} / ${names.password}); the check ran anonymously\n`,
+      );
+    }
+    if (flags.output === 'json') writeJson(io, result);
+    else printCheck(io.stdout, result);
+    if (result.verdict !== 'ok') {
+      io.stderr.write(`replicated-registries: ${redact(`${result.image}: ${result.verdict} — ${result.message}`)}\n`);
+      return ExitCode.failed;
+    }
+    return ExitCode.ok;
+  } finally {
+    await context.close();
+  }
 }

@@ -1,0 +1,198 @@
+/**
+ * The team's registries as the extension sees them: entries from a backend, whether this machine
+ * holds credentials for each, and the last test verdict.
+ *
+ * Backends: the workspace file `.replicated-registries.yaml` today. The vendor-portal backend
+ * (issue 5) implements `RegistriesBackend` too and is added in `RegistriesModel.backends`; the
+ * view, the commands and the "Connect Vendor Portal" welcome button key off `backend.kind`.
+ */
+import * as vscode from 'vscode';
+import type { RegistryEntry } from '../../server/src/registry/types';
+import type { CredentialsVault } from './credentialsVault';
+import { lastCheckFromResult, newerCheck, type LastCheck, type LastChecks } from './lastChecks';
+import { errorMessage, type ClientLogger } from './log';
+import type { ServerConnection } from './serverConnection';
+
+export const REGISTRIES_FILE_NAME = '.replicated-registries.yaml';
+
+export interface RegistryView {
+  entry: RegistryEntry;
+  /** This machine has a secret for it in SecretStorage. */
+  hasCredentials: boolean;
+  lastCheck?: LastCheck;
+}
+
+export interface RegistriesBackend {
+  readonly kind: 'workspace' | 'portal';
+  /** Credentials stay on this machine (workspace file) or go to the backend (portal). */
+  readonly storesCredentialsLocally: boolean;
+  list(): Promise<RegistryEntry[]>;
+  /** Adds or replaces (same slug, or `previous.slug` when renamed). */
+  save(entry: RegistryEntry, previous?: RegistryEntry): Promise<void>;
+  remove(entry: RegistryEntry): Promise<void>;
+}
+
+/** Metadata written to the file: no `source`, no empty optional fields. */
+function fileEntry(entry: RegistryEntry): RegistryEntry {
+  const out: RegistryEntry = { slug: entry.slug, provider: entry.provider, endpoint: entry.endpoint, authType: entry.authType };
+  if (entry.username) out.username = entry.username;
+  if (entry.appIds && entry.appIds.length > 0) out.appIds = entry.appIds;
+  if (entry.caFile) out.caFile = entry.caFile;
+  if (entry.insecureSkipTLSVerify) out.insecureSkipTLSVerify = true;
+  if (entry.plainHttp) out.plainHttp = true;
+  return out;
+}
+
+const NEW_FILE_HEADER =
+  '# The external registries this application pulls from, shared with the team through version control.\n' +
+  "# No secrets here: each person's credentials stay in their OS keychain (VS Code) or Docker credential store (CLI).\n";
+
+export class WorkspaceFileBackend implements RegistriesBackend {
+  readonly kind = 'workspace' as const;
+  readonly storesCredentialsLocally = true;
+
+  constructor(private readonly logger: ClientLogger) {}
+
+  /** The registries file of the workspace: a folder root's first, else the first one found below. */
+  async locate(): Promise<vscode.Uri | undefined> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const candidate = vscode.Uri.joinPath(folder.uri, REGISTRIES_FILE_NAME);
+      if (await exists(candidate)) return candidate;
+    }
+    if (!vscode.workspace.workspaceFolders?.length) return undefined;
+    const found = await vscode.workspace.findFiles(`**/${REGISTRIES_FILE_NAME}`, '**/node_modules/**', 1);
+    return found[0];
+  }
+
+  async list(): Promise<RegistryEntry[]> {
+    const uri = await this.locate();
+    if (!uri) return [];
+    const text = await readText(uri);
+    const { parseRegistriesFile } = await loadRegistriesFileModule();
+    const parsed = parseRegistriesFile(text, uri.fsPath);
+    return parsed.config.registries.map((entry) => ({ ...entry, source: 'workspace' as const }));
+  }
+
+  async save(entry: RegistryEntry, previous?: RegistryEntry): Promise<void> {
+    const { removeRegistry, upsertRegistry, RegistryNotFoundError } = await loadRegistriesFileModule();
+    await this.edit((text, filePath) => {
+      let base = text;
+      if (previous && previous.slug !== entry.slug) {
+        try {
+          base = removeRegistry(text, previous.slug);
+        } catch (error) {
+          // Renamed from an entry someone already removed: adding the new one is all that is left.
+          if (!(error instanceof RegistryNotFoundError)) throw error;
+        }
+      }
+      return upsertRegistry(base, fileEntry(entry), { filePath });
+    });
+    this.logger.info(`Saved registry ${entry.slug} (${entry.endpoint}) to ${REGISTRIES_FILE_NAME}.`);
+  }
+
+  async remove(entry: RegistryEntry): Promise<void> {
+    const { removeRegistry } = await loadRegistriesFileModule();
+    await this.edit((text) => removeRegistry(text, entry.slug));
+    this.logger.info(`Removed registry ${entry.slug} from ${REGISTRIES_FILE_NAME}.`);
+  }
+
+  /** Rewrites the file through the editor buffer when it exists (keeps undo and unsaved edits), else creates it. */
+  private async edit(change: (text: string, filePath: string) => string): Promise<void> {
+    const located = await this.locate();
+    if (!located) {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) throw new Error(`Open the folder of your application first: the registries are kept in its ${REGISTRIES_FILE_NAME}.`);
+      const uri = vscode.Uri.joinPath(folder.uri, REGISTRIES_FILE_NAME);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(change(NEW_FILE_HEADER, uri.fsPath), 'utf8'));
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(located);
+    const updated = change(document.getText(), located.fsPath);
+    if (updated === document.getText()) return;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(located, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), updated);
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      throw new Error(`Could not edit ${vscode.workspace.asRelativePath(located)}: it may be read-only. Check the file's permissions and try again.`);
+    }
+    if (!(await document.save())) {
+      throw new Error(`Could not save ${vscode.workspace.asRelativePath(located)}. Save it by hand (File > Save) to keep the change.`);
+    }
+  }
+}
+
+export class RegistriesModel {
+  readonly workspaceBackend: WorkspaceFileBackend;
+
+  constructor(
+    private readonly server: ServerConnection,
+    private readonly vault: CredentialsVault,
+    private readonly lastChecks: LastChecks,
+    private readonly logger: ClientLogger,
+  ) {
+    this.workspaceBackend = new WorkspaceFileBackend(logger);
+  }
+
+  /** The backend new registries go to. The portal backend takes over here once connected (issue 5). */
+  get primaryBackend(): RegistriesBackend {
+    return this.workspaceBackend;
+  }
+
+  backendFor(_entry: RegistryEntry): RegistriesBackend {
+    return this.workspaceBackend;
+  }
+
+  /**
+   * The registries, from the running server (which also knows their last verdicts) or, before it
+   * runs or when it fails, parsed here with the same engine code.
+   */
+  async list(): Promise<RegistryView[]> {
+    let entries: { entry: RegistryEntry; serverCheck?: LastCheck }[];
+    if (this.server.isRunning) {
+      try {
+        const statuses = await this.server.listRegistries();
+        entries = statuses.map((status) => {
+          const { hasCredentials: _ignored, lastCheck, ...entry } = status;
+          const serverCheck = lastCheckFromResult(lastCheck);
+          return serverCheck ? { entry, serverCheck } : { entry };
+        });
+      } catch (error) {
+        this.logger.warn(`Listing registries through the server failed (${errorMessage(error)}); reading the file directly.`);
+        entries = (await this.workspaceBackend.list()).map((entry) => ({ entry }));
+      }
+    } else {
+      entries = (await this.workspaceBackend.list()).map((entry) => ({ entry }));
+    }
+    return Promise.all(
+      entries.map(async ({ entry, serverCheck }) => {
+        const view: RegistryView = { entry, hasCredentials: await this.vault.has(entry) };
+        const lastCheck = newerCheck(serverCheck, this.lastChecks.get(entry.slug, entry.endpoint));
+        if (lastCheck) view.lastCheck = lastCheck;
+        return view;
+      }),
+    );
+  }
+
+  async find(slug: string): Promise<RegistryView | undefined> {
+    return (await this.list()).find((view) => view.entry.slug === slug);
+  }
+}
+
+/** The engine's file module pulls in the YAML parser and the schema validator: loaded on first use, not at activation. */
+function loadRegistriesFileModule(): Promise<typeof import('../../server/src/store/registriesFile')> {
+  return import('../../server/src/store/registriesFile');
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+}

@@ -1,0 +1,19 @@
+/** One file, start to finish: find images, run the local and remote rules, apply levels and disable comments. */
+import { findImages } from '../manifests/findImages';
+import { resolveHelmTemplateImages } from '../manifests/helmTemplates';
+import { localFindings } from '../rules/localRules';
+import { remoteFindings } from '../rules/pullRules';
+import { isRegistriesFile, registriesFileFindings } from '../rules/registriesFileRule';
+import { finalizeFindings } from '../rules/severity';
+import type { AnalysisEnvironment, Finding } from './types';
+
+export { effectiveSeverity, finalizeFindings } from '../rules/severity';
+
+export async function analyzeFile(file: { text: string; path: string }, env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {
+  if (isRegistriesFile(file.path)) return finalizeFindings(file.text, registriesFileFindings(file.text, file.path), env);
+  const found = findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy });
+  const images = await resolveHelmTemplateImages(found, file.path, env);
+  const local = localFindings(file, images, env);
+  const remote = await remoteFindings(images, env, signal);
+  return finalizeFindings(file.text, [...local, ...remote], env);
+}

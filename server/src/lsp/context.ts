@@ -1,0 +1,56 @@
+/**
+ * What every feature handler may use: the connection, open documents, per-URI settings, the
+ * workspace model and the engine's environment. The service (service.ts) implements it; handlers
+ * never reach into each other.
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisEnvironment } from '../analysis/types';
+import type { Logger } from '../log/logger';
+import type { CredentialBroker } from './credentials';
+import type { FileAnalysis, LocalAnalysisCache } from './fileAnalysis';
+import type { RegistryAccess } from './registryAccess';
+import type { InitializationOptions, ServerSettings, SettingsCache } from './settings';
+import type { WorkspaceModel } from './workspaceModel';
+
+/** What the client said it supports, reduced to the decisions we make from it. */
+export interface ClientFeatures {
+  configurationRequest: boolean;
+  dynamicConfigurationChange: boolean;
+  dynamicWatchedFiles: boolean;
+  codeActionLiterals: boolean;
+  /** codeAction/resolve can fill in `edit` lazily. */
+  codeActionResolveEdit: boolean;
+  relatedInformation: boolean;
+  markdownHover: boolean;
+  workspaceFolders: boolean;
+}
+
+export interface AnalysisSetup {
+  env: AnalysisEnvironment;
+  settings: ServerSettings;
+  /** Changes whenever configuration or settings change (cache key). */
+  generation: string;
+}
+
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  readonly logger: Logger;
+  readonly init: InitializationOptions;
+  readonly client: ClientFeatures;
+  readonly settings: SettingsCache;
+  readonly workspace: WorkspaceModel;
+  readonly credentials: CredentialBroker;
+  readonly registries: RegistryAccess;
+  readonly analyses: LocalAnalysisCache;
+  /** The engine environment for a document (its folder's registries, its settings). */
+  environmentFor(uri: string): Promise<AnalysisSetup>;
+  /** Whether network checks may run for these settings (trusted, not offline, remote checks on). */
+  networkAllowed(settings: ServerSettings): boolean;
+  /** Images and local findings of an open document's current text. */
+  analysisOf(document: TextDocument): Promise<FileAnalysis>;
+  /** A file's text: the open buffer when the file is open, else the disk. */
+  readText(filePath: string): Promise<string | undefined>;
+  readTextSync(filePath: string): string | undefined;
+}

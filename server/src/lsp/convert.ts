@@ -1,0 +1,81 @@
+/**
+ * Findings → LSP objects. The engine speaks offsets in a file's text; the protocol speaks UTF-16
+ * line/character positions (JavaScript string offsets are UTF-16 too, so only line splitting is needed).
+ */
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, FindingData, RuleCode, Severity } from '../analysis/types';
+
+export const DIAGNOSTIC_SOURCE = 'replicated-registries';
+
+/** What a diagnostic carries for code actions (`Diagnostic.data`). */
+export interface DiagnosticPayload extends FindingData {
+  code: RuleCode;
+  /** The image text as written. */
+  reference: string;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(file: string): string {
+  return pathToFileURL(path.resolve(file)).href;
+}
+
+/** The path the engine sees for a document: its file path, or the URI itself for untitled documents. */
+export function documentPath(uri: string): string {
+  return uriToPath(uri) ?? uri;
+}
+
+/** Clamps offsets into the document so a range never lies outside it, whatever the finding says. */
+export function offsetRange(document: TextDocument, start: number, end: number): Range {
+  const length = document.getText().length;
+  const safeStart = Math.max(0, Math.min(Number.isFinite(start) ? start : 0, length));
+  const safeEnd = Math.max(safeStart, Math.min(Number.isFinite(end) ? end : safeStart, length));
+  return { start: document.positionAt(safeStart), end: document.positionAt(safeEnd) };
+}
+
+export function findingToDiagnostic(
+  finding: Finding,
+  document: TextDocument,
+  relatedDocument: (file: string) => TextDocument | undefined,
+): Diagnostic {
+  const data: DiagnosticPayload = { ...finding.data, code: finding.code, reference: finding.reference };
+  const diagnostic: Diagnostic = {
+    range: offsetRange(document, finding.start, finding.end),
+    severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.code,
+    message: finding.message,
+    data,
+  };
+  const related: DiagnosticRelatedInformation[] = [];
+  for (const location of finding.related ?? []) {
+    const other = relatedDocument(location.file);
+    if (!other) continue;
+    related.push({ location: { uri: other.uri, range: offsetRange(other, location.start, location.end) }, message: location.message });
+  }
+  if (related.length > 0) diagnostic.relatedInformation = related;
+  return diagnostic;
+}
+
+export function isOurDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnostic & { data: DiagnosticPayload } {
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE) return false;
+  const data = diagnostic.data as Partial<DiagnosticPayload> | undefined;
+  return typeof data === 'object' && data !== null && typeof data.code === 'string' && typeof data.reference === 'string';
+}

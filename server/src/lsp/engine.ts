@@ -1,0 +1,88 @@
+/**
+ * The language server's only door into the analysis engine. Each call is fenced: an engine bug on some
+ * odd input costs that file its findings (and one log line), never the server. No rule lives here.
+ */
+import { finalizeFindings } from '../analysis/analyzeFile';
+import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTemplateImages } from '../analysis/index';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
+import { silentLogger, type Logger } from '../log/logger';
+import { findImagesInDocument, splitDocuments } from '../manifests/findImages';
+
+let engineLogger: Logger = silentLogger;
+
+/** Where engine failures are reported (the connection's console). */
+export function setEngineLogger(logger: Logger): void {
+  engineLogger = logger;
+}
+
+function report(what: string, filePath: string, err: unknown): void {
+  engineLogger.error(`${what} failed on ${filePath}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+}
+
+export function splitDocumentsSafe(text: string): DocumentRange[] {
+  try {
+    return splitDocuments(text);
+  } catch (err) {
+    report('splitting documents', '(text)', err);
+    return [{ start: 0, end: text.length }];
+  }
+}
+
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): FoundImage[] {
+  try {
+    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy });
+  } catch (err) {
+    report('finding images', filePath, err);
+    return [];
+  }
+}
+
+/** Resolves `{{ .Values.x }}` images of chart templates from the chart's values.yaml. */
+export async function resolveTemplatesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+  try {
+    return await resolveHelmTemplateImages(images, filePath, env);
+  } catch (err) {
+    report('resolving Helm templates', filePath, err);
+    return images;
+  }
+}
+
+/** Local (synchronous, no network) findings with levels and disable comments applied. */
+export function localFindingsFor(text: string, images: FoundImage[], filePath: string, env: AnalysisEnvironment): Finding[] {
+  try {
+    return finalizeFindings(text, localFindings({ text, path: filePath }, images, env), env);
+  } catch (err) {
+    report('local rules', filePath, err);
+    return [];
+  }
+}
+
+/** Pull-check findings, raw (finalize them against the text they are shown in). Never rejects. */
+export async function remoteFindingsFor(images: FoundImage[], filePath: string, env: AnalysisEnvironment, signal: AbortSignal): Promise<Finding[]> {
+  try {
+    return await remoteFindings(images, env, signal);
+  } catch (err) {
+    report('pull checks', filePath, err);
+    return [];
+  }
+}
+
+/** Levels and disable comments, against the current text. */
+export function finalizeFor(text: string, findings: Finding[], filePath: string, env: AnalysisEnvironment): Finding[] {
+  try {
+    return finalizeFindings(text, findings, env);
+  } catch (err) {
+    report('finalizing findings', filePath, err);
+    return findings;
+  }
+}
+
+/** Findings of `.replicated-registries.yaml` itself. */
+export function registriesFileFindingsFor(text: string, filePath: string, env: AnalysisEnvironment): Finding[] {
+  try {
+    return finalizeFindings(text, registriesFileFindings(text, filePath), env);
+  } catch (err) {
+    report('checking the registries file', filePath, err);
+    return [];
+  }
+}

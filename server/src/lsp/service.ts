@@ -1,0 +1,282 @@
+/**
+ * The language service: owns the capabilities, the per-connection state (documents, settings,
+ * workspace model, credentials, registry clients) and wires each protocol message to its feature
+ * handler. Handlers turn engine results into LSP objects; the engine never sees the connection.
+ */
+import { readFileSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { redactingLogger, type Logger } from '../log/logger';
+import { CredentialsChangedNotification } from '../protocol/messages';
+import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../registry/credentials/index';
+import { registerCodeActions } from './codeActions';
+import { registerCompletion } from './completion';
+import type { AnalysisSetup, ClientFeatures, ServerContext } from './context';
+import { documentPath, pathToUri } from './convert';
+import { CredentialBroker } from './credentials';
+import { registerCustomRequests } from './customRequests';
+import { DiagnosticsController } from './diagnostics';
+import { setEngineLogger } from './engine';
+import { LocalAnalysisCache, type FileAnalysis } from './fileAnalysis';
+import { guardedNotification } from './handlerErrors';
+import { registerHover } from './hover';
+import { RegistryAccess } from './registryAccess';
+import { parseInitializationOptions, SettingsCache, type InitializationOptions, type ServerSettings } from './settings';
+import { StatusReporter } from './status';
+import { WorkspaceHandler } from './workspace';
+import { isRegistriesFile, WorkspaceModel } from './workspaceModel';
+
+/** Files we read from disk for analysis; bigger ones are skipped (a generated blob is not a manifest). */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What this server offers. Each entry is here on purpose:
+ */
+export const SERVER_CAPABILITIES: ServerCapabilities = {
+  // Incremental sync: a keystroke in a 5,000-document manifest sends the edit, not 3 MB. Save events
+  // (without text: we have it) trigger the pull checks.
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+  // Hover on an image reference: normalized reference, registry, credential state, last check, proxy reference.
+  hoverProvider: true,
+  // Quick fixes from our diagnostics' `data` (connect registry, pin digest, pick a tag, proxy rewrite,
+  // silence); pin-to-digest resolves lazily (a HEAD request) when the client supports codeAction/resolve.
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite], resolveProvider: true },
+  // Completion inside image values: hosts after nothing, repositories after `/`, tags after `:`.
+  completionProvider: { triggerCharacters: ['/', ':'], resolveProvider: false },
+  // Folders come and go in multi-root workspaces; each has its own registries file.
+  workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+};
+
+function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
+  const codeAction = capabilities.textDocument?.codeAction;
+  return {
+    configurationRequest: capabilities.workspace?.configuration === true,
+    dynamicConfigurationChange: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    dynamicWatchedFiles: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    codeActionLiterals: codeAction?.codeActionLiteralSupport !== undefined,
+    codeActionResolveEdit: codeAction?.resolveSupport?.properties.includes('edit') === true,
+    relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
+    markdownHover: capabilities.textDocument?.hover?.contentFormat?.includes('markdown') ?? false,
+    workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+  };
+}
+
+export class RegistriesLanguageService implements ServerContext {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly logger: Logger;
+  readonly workspace = new WorkspaceModel();
+  readonly analyses = new LocalAnalysisCache();
+  readonly registries: RegistryAccess;
+  readonly settings: SettingsCache;
+  init: InitializationOptions = parseInitializationOptions(undefined);
+  client: ClientFeatures = clientFeatures({});
+  credentials!: CredentialBroker;
+  private readonly status: StatusReporter;
+  private readonly diagnostics: DiagnosticsController;
+  private readonly workspaceHandler: WorkspaceHandler;
+  /** Bumped on didChangeConfiguration (part of the analysis cache key). */
+  private settingsGeneration = 0;
+
+  constructor(readonly connection: Connection) {
+    const console = connection.console;
+    // Everything the server logs goes through the connection (never stdout) and through redact().
+    this.logger = redactingLogger({
+      error: (m) => console.error(m),
+      warn: (m) => console.warn(m),
+      info: (m) => console.info(m),
+      debug: (m) => console.log(m),
+    });
+    setEngineLogger(this.logger);
+    this.registries = new RegistryAccess(this.logger);
+    this.settings = new SettingsCache(connection, () => this.client.configurationRequest);
+    this.status = new StatusReporter(connection);
+    this.diagnostics = new DiagnosticsController(this, this.status);
+    this.workspaceHandler = new WorkspaceHandler(this, this.diagnostics);
+  }
+
+  listen(): void {
+    const { connection, logger } = this;
+    process.on('uncaughtException', (err) => logger.error(`unexpected error (the server keeps running): ${err.stack ?? err.message}`));
+    process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(guardedNotification(logger, 'initialized', () => this.initialized()));
+    connection.onDidChangeConfiguration(
+      guardedNotification(logger, 'didChangeConfiguration', (params) => {
+        this.settings.changed(params.settings);
+        this.settingsGeneration++;
+        this.analyses.clear();
+        void this.updateOfflineStatus();
+        this.diagnostics.revalidateOpen({ remote: true });
+        this.workspaceHandler.rescan();
+      }),
+    );
+    connection.onDidChangeWatchedFiles(guardedNotification(logger, 'didChangeWatchedFiles', (params) => this.workspaceHandler.watchedFilesChanged(params)));
+    connection.onNotification(
+      CredentialsChangedNotification,
+      guardedNotification(logger, 'credentialsChanged', ({ slug }) => {
+        this.credentials.invalidate(slug);
+        const entry = this.workspace.registryBySlug(slug);
+        this.registries.invalidate(entry?.endpoint);
+        this.diagnostics.revalidateOpen({ remote: true });
+        this.workspaceHandler.rescan();
+      }),
+    );
+
+    // TextDocuments fires onDidChangeContent right after onDidOpen; the open handler already validates.
+    const justOpened = new Set<string>();
+    this.documents.onDidOpen(
+      guardedNotification(logger, 'didOpen', (e) => {
+        justOpened.add(e.document.uri);
+        this.diagnostics.opened(e.document);
+      }),
+    );
+    this.documents.onDidChangeContent(
+      guardedNotification(logger, 'didChange', (e) => {
+        if (justOpened.delete(e.document.uri)) return;
+        this.diagnostics.changed(e.document);
+        const filePath = documentPath(e.document.uri);
+        if (path.basename(filePath) === 'values.yaml') this.workspaceHandler.revalidateChartTemplates(path.dirname(filePath));
+      }),
+    );
+    this.documents.onDidSave(
+      guardedNotification(logger, 'didSave', async (e) => {
+        // Clients without file watching still get a fresh configuration when the registries file is saved.
+        if (isRegistriesFile(documentPath(e.document.uri)) && !this.client.dynamicWatchedFiles) {
+          await this.workspaceHandler.registriesFileChanged();
+        }
+        this.diagnostics.saved(e.document.uri);
+      }),
+    );
+    this.documents.onDidClose(
+      guardedNotification(logger, 'didClose', (e) => {
+        this.diagnostics.closed(e.document.uri);
+        // Back to the on-disk view for a workspace file.
+        const filePath = documentPath(e.document.uri);
+        if (this.workspace.folderOf(filePath) && /\.ya?ml$/i.test(filePath)) void this.diagnostics.validateUnopened(filePath).catch(() => undefined);
+      }),
+    );
+
+    registerHover(this);
+    registerCodeActions(this);
+    registerCompletion(this);
+    registerCustomRequests(this);
+
+    connection.onShutdown(async () => {
+      this.workspaceHandler.dispose();
+      this.diagnostics.dispose();
+      await this.registries.dispose();
+    });
+
+    this.documents.listen(connection);
+    connection.listen();
+  }
+
+  // ---- ServerContext ----------------------------------------------------------------------------
+
+  networkAllowed(settings: ServerSettings): boolean {
+    return this.init.trusted && !this.init.offline && settings.remoteChecks;
+  }
+
+  async environmentFor(uri: string): Promise<AnalysisSetup> {
+    const settings = await this.settings.get(uri);
+    const loaded = this.workspace.configFor(uri);
+    const network = this.networkAllowed(settings);
+    return {
+      settings,
+      generation: `${this.workspace.generation}:${this.settingsGeneration}:${network}`,
+      env: {
+        config: loaded.config,
+        severityOverrides: settings.rules,
+        offline: !network,
+        ...(network ? { registryClient: this.registries.recordingChecker(settings) } : {}),
+        credentialsFor: (entry) => this.credentials.credentialsFor(entry),
+        readFile: (filePath) => this.readText(filePath),
+        readFileSync: (filePath) => this.readTextSync(filePath),
+      },
+    };
+  }
+
+  async analysisOf(document: TextDocument): Promise<FileAnalysis> {
+    const setup = await this.environmentFor(document.uri);
+    return this.analyses.analyze(document.uri, document.getText(), documentPath(document.uri), setup.env, setup.generation);
+  }
+
+  async readText(filePath: string): Promise<string | undefined> {
+    const open = this.documents.get(pathToUri(filePath));
+    if (open) return open.getText();
+    try {
+      const stat = await fs.stat(filePath);
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+      return await fs.readFile(filePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  readTextSync(filePath: string): string | undefined {
+    const open = this.documents.get(pathToUri(filePath));
+    if (open) return open.getText();
+    try {
+      return readFileSync(filePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.client = clientFeatures(params.capabilities);
+    this.init = parseInitializationOptions(params.initializationOptions);
+    this.workspace.setFolders(params.workspaceFolders, params.rootUri);
+    const docker = new DockerCredentialStore({ logger: this.logger });
+    const local = chainCredentialSources([docker, new EnvironmentCredentialSource()], this.logger);
+    this.credentials = new CredentialBroker(this.connection, this.logger, {
+      trusted: this.init.trusted,
+      clientProvidesCredentials: this.init.credentialsProvider,
+      localLookup: (entry) => local.get(entry),
+    });
+    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: '0.1.0' } };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.client.dynamicConfigurationChange) {
+      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: ['replicated-registries', 'http'] });
+    }
+    if (this.client.dynamicWatchedFiles) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml}' }],
+      });
+    }
+    if (this.client.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders(guardedNotification(this.logger, 'didChangeWorkspaceFolders', (e) => this.workspaceHandler.foldersChanged(e)));
+    }
+    await this.updateOfflineStatus();
+    await this.workspaceHandler.start();
+  }
+
+  private async updateOfflineStatus(): Promise<void> {
+    const settings = await this.settings.get(undefined);
+    const reason = !this.init.trusted
+      ? 'Untrusted workspace: registry checks are off'
+      : this.init.offline
+        ? 'Offline: registry checks are off'
+        : !settings.remoteChecks
+          ? 'Remote checks are turned off (replicated-registries.remoteChecks)'
+          : undefined;
+    this.status.setOffline(reason);
+  }
+}

@@ -1,0 +1,39 @@
+/** ServerStatusNotification: `checking` while pull checks run, `idle` after, `offline` when no network check may run. */
+import type { Connection } from 'vscode-languageserver/node';
+import { ServerStatusNotification, type ServerStatusParams } from '../protocol/messages';
+
+export class StatusReporter {
+  private inFlight = 0;
+  private last: ServerStatusParams | undefined;
+  private offlineReason: string | undefined;
+
+  constructor(private readonly connection: Connection) {}
+
+  /** Network checks are off (offline, untrusted, or remote checks disabled): say why. */
+  setOffline(reason: string | undefined): void {
+    this.offlineReason = reason;
+    this.publish();
+  }
+
+  begin(): void {
+    this.inFlight++;
+    this.publish();
+  }
+
+  end(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.publish();
+  }
+
+  private publish(): void {
+    const next: ServerStatusParams =
+      this.inFlight > 0
+        ? { state: 'checking', message: `Checking images against the registries (${this.inFlight} file${this.inFlight === 1 ? '' : 's'})` }
+        : this.offlineReason
+          ? { state: 'offline', message: this.offlineReason }
+          : { state: 'idle', message: 'Images checked' };
+    if (this.last && this.last.state === next.state && this.last.message === next.message) return;
+    this.last = next;
+    void this.connection.sendNotification(ServerStatusNotification, next).catch(() => undefined);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Whole-workspace handling: the scan that gives unopened files their diagnostics (when the workspace
+ * opens and when the registries file changes), watched-file events, and workspace-folder changes.
+ */
+import path from 'node:path';
+import { FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
+import { RegistriesChangedNotification } from '../protocol/messages';
+import type { ServerContext } from './context';
+import { uriToPath } from './convert';
+import type { DiagnosticsController } from './diagnostics';
+import { findWorkspaceYamlFiles } from './workspaceScan';
+import { isRegistriesFile } from './workspaceModel';
+
+const YAML_FILE = /\.ya?ml$/i;
+const SCAN_CONCURRENCY = 4;
+
+export class WorkspaceHandler {
+  private scanAbort: AbortController | undefined;
+  /** Resolves when the latest scan is done (tests and benchmarks wait on it through the status). */
+  lastScan: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly diagnostics: DiagnosticsController,
+  ) {}
+
+  /** Reads every folder's registries file, then scans the workspace. */
+  async start(): Promise<void> {
+    await this.ctx.workspace.reloadConfigs();
+    this.rescan();
+  }
+
+  /** Re-reads configuration, re-validates open documents, tells the client, rescans. */
+  async registriesFileChanged(): Promise<void> {
+    await this.ctx.workspace.reloadConfigs();
+    this.ctx.analyses.clear();
+    this.diagnostics.revalidateOpen({ remote: true });
+    void this.ctx.connection.sendNotification(RegistriesChangedNotification, {}).catch(() => undefined);
+    this.rescan();
+  }
+
+  /** Starts a scan of every folder (cancelling a running one). */
+  rescan(): void {
+    this.scanAbort?.abort();
+    const abort = new AbortController();
+    this.scanAbort = abort;
+    this.lastScan = this.scan(abort.signal).catch((err: unknown) => {
+      this.ctx.logger.error(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  async watchedFilesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
+    let registriesChanged = false;
+    for (const change of params.changes) {
+      const filePath = uriToPath(change.uri);
+      if (!filePath) continue;
+      if (isRegistriesFile(filePath)) {
+        registriesChanged = true;
+        continue;
+      }
+      if (!YAML_FILE.test(filePath) || !this.ctx.workspace.folderOf(filePath)) continue;
+      if (change.type === FileChangeType.Deleted) {
+        this.diagnostics.forgetUnopened(change.uri);
+        continue;
+      }
+      if (!this.diagnostics.isOpen(change.uri)) await this.diagnostics.validateUnopened(filePath);
+      // A chart's values feed its templates: re-validate open templates of that chart.
+      if (path.basename(filePath) === 'values.yaml') this.revalidateChartTemplates(path.dirname(filePath));
+    }
+    if (registriesChanged) await this.registriesFileChanged();
+  }
+
+  async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
+    this.ctx.workspace.addFolders(event.added, event.removed);
+    for (const removed of event.removed) {
+      const folder = uriToPath(removed.uri);
+      if (!folder) continue;
+      for (const uri of this.diagnostics.unopenedUris()) {
+        const filePath = uriToPath(uri);
+        if (filePath && !this.ctx.workspace.folderOf(filePath)) this.diagnostics.forgetUnopened(uri);
+      }
+    }
+    await this.registriesFileChanged();
+  }
+
+  /** An open values.yaml changed: its chart's templates resolve differently now. */
+  revalidateChartTemplates(chartDir: string): void {
+    const templates = path.join(chartDir, 'templates') + path.sep;
+    for (const document of this.ctx.documents.all()) {
+      const filePath = uriToPath(document.uri);
+      if (filePath?.startsWith(templates)) void this.diagnostics.validateOpen(document.uri).catch(() => undefined);
+    }
+  }
+
+  dispose(): void {
+    this.scanAbort?.abort();
+  }
+
+  private async scan(signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    let files = 0;
+    const seen = new Set<string>();
+    const queue: string[] = [];
+    for (const folder of this.ctx.workspace.folderPaths) {
+      for (const filePath of await findWorkspaceYamlFiles(folder, { signal })) {
+        if (!seen.has(filePath)) queue.push(filePath);
+        seen.add(filePath);
+      }
+    }
+    // A few files at a time: pull checks of one file wait on the network while others are read.
+    const worker = async (): Promise<void> => {
+      for (let filePath = queue.shift(); filePath !== undefined && !signal.aborted; filePath = queue.shift()) {
+        files++;
+        await this.diagnostics.validateUnopened(filePath, signal);
+        // Let typing and requests in between files.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all(Array.from({ length: SCAN_CONCURRENCY }, worker));
+    if (signal.aborted) return;
+    // Files published by an earlier scan that are gone now (deleted, ignored, folder removed).
+    for (const uri of this.diagnostics.unopenedUris()) {
+      const filePath = uriToPath(uri);
+      if (filePath && !seen.has(filePath)) this.diagnostics.forgetUnopened(uri);
+    }
+    this.ctx.logger.info(`workspace scan: ${files} YAML file(s) in ${Date.now() - started} ms`);
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The workspace as the server sees it: its folders, the team's registries (the registries file that
+ * applies to each folder, with its problems), and an index of every image reference found — from the
+ * open documents and from the whole-workspace scan — for completion, the Registries tree and
+ * WorkspaceImagesRequest.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkspaceFolder } from 'vscode-languageserver/node';
+import type { FoundImage } from '../analysis/types';
+import type { WorkspaceImage } from '../protocol/messages';
+import { endpointMatchesDomain } from '../registry/endpoints';
+import type { RegistryEntry } from '../registry/types';
+import { emptyRegistriesConfig, findRegistriesFile, parseRegistriesFile, REGISTRIES_FILE_NAME, type ConfigProblem } from '../store/registriesFile';
+import type { RegistriesConfig } from '../store/types';
+import { uriToPath } from './convert';
+
+export interface LoadedConfig {
+  /** The registries file in effect, when there is one. */
+  file?: string;
+  /** Its text as read (for diagnostics positions). */
+  text?: string;
+  config: RegistriesConfig;
+  problems: ConfigProblem[];
+}
+
+const EMPTY: LoadedConfig = { config: emptyRegistriesConfig(), problems: [] };
+
+export function isRegistriesFile(filePathOrUri: string): boolean {
+  return path.basename(filePathOrUri) === REGISTRIES_FILE_NAME;
+}
+
+export class WorkspaceModel {
+  private folders: string[] = [];
+  /** Registries file per folder (or per directory for files outside every folder). */
+  private readonly configs = new Map<string, LoadedConfig>();
+  /** Bumped whenever any configuration changes, so cached analyses are recomputed. */
+  generation = 0;
+  /** Computed on first request: converting positions for thousands of images on every keystroke would be waste. */
+  private readonly imagesByUri = new Map<string, { produce: () => WorkspaceImage[]; value?: WorkspaceImage[] }>();
+
+  setFolders(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null | undefined): void {
+    const paths = (folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+    if (paths.length === 0 && rootUri) {
+      const root = uriToPath(rootUri);
+      if (root) paths.push(root);
+    }
+    this.folders = paths;
+  }
+
+  addFolders(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): void {
+    const removedPaths = new Set(removed.map((f) => uriToPath(f.uri)));
+    this.folders = this.folders.filter((f) => !removedPaths.has(f));
+    for (const f of added) {
+      const p = uriToPath(f.uri);
+      if (p && !this.folders.includes(p)) this.folders.push(p);
+    }
+    for (const uri of [...this.imagesByUri.keys()]) {
+      const p = uriToPath(uri);
+      if (p && !this.folderOf(p)) this.imagesByUri.delete(uri);
+    }
+  }
+
+  get folderPaths(): readonly string[] {
+    return this.folders;
+  }
+
+  /** The workspace folder holding `filePath` (the deepest one), if any. */
+  folderOf(filePath: string): string | undefined {
+    let best: string | undefined;
+    for (const folder of this.folders) {
+      const relative = path.relative(folder, filePath);
+      if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+        if (!best || folder.length > best.length) best = folder;
+      }
+    }
+    return best;
+  }
+
+  /** Reads the registries file for every folder (and forgets the others). */
+  async reloadConfigs(): Promise<void> {
+    this.configs.clear();
+    for (const folder of this.folders) this.configs.set(folder, await loadConfigFrom(folder));
+    this.generation++;
+  }
+
+  /** The registries in effect for a document: its folder's file, else the nearest file above it. */
+  configFor(uri: string): LoadedConfig {
+    const filePath = uriToPath(uri);
+    if (!filePath) return this.configs.get(this.folders[0] ?? '') ?? EMPTY;
+    const key = this.folderOf(filePath) ?? path.dirname(filePath);
+    let loaded = this.configs.get(key);
+    if (!loaded) {
+      // Outside every folder (or not loaded yet): look up synchronously once and remember it.
+      loaded = loadConfigFromSync(key);
+      this.configs.set(key, loaded);
+    }
+    return loaded;
+  }
+
+  /** Every loaded registries file, for diagnostics in the files themselves. */
+  loadedConfigs(): LoadedConfig[] {
+    return [...this.configs.values()].filter((c) => c.file !== undefined);
+  }
+
+  /** The team's registries across the workspace (first definition of a slug wins). */
+  allRegistries(): RegistryEntry[] {
+    const bySlug = new Map<string, RegistryEntry>();
+    for (const folder of this.folders) {
+      for (const entry of this.configs.get(folder)?.config.registries ?? []) {
+        if (!bySlug.has(entry.slug)) bySlug.set(entry.slug, { ...entry, source: entry.source ?? 'workspace' });
+      }
+    }
+    return [...bySlug.values()];
+  }
+
+  registryBySlug(slug: string): RegistryEntry | undefined {
+    return this.allRegistries().find((r) => r.slug === slug);
+  }
+
+  /** The team registry serving a reference domain, in the given configuration. */
+  static registryForDomain(config: RegistriesConfig, domain: string): RegistryEntry | undefined {
+    return config.registries.find((r) => endpointMatchesDomain(r.endpoint, domain));
+  }
+
+  // ---- image index -----------------------------------------------------------------------------
+
+  setImages(uri: string, produce: () => WorkspaceImage[]): void {
+    this.imagesByUri.set(uri, { produce });
+  }
+
+  forgetImages(uri: string): void {
+    this.imagesByUri.delete(uri);
+  }
+
+  allImages(): WorkspaceImage[] {
+    const out: WorkspaceImage[] = [];
+    for (const entry of this.imagesByUri.values()) {
+      entry.value ??= entry.produce();
+      out.push(...entry.value);
+    }
+    return out;
+  }
+}
+
+/** The protocol shape of a found image, with the team registry it resolves to. */
+export function toWorkspaceImage(
+  uri: string,
+  image: FoundImage,
+  positionAt: (offset: number) => { line: number; character: number },
+  config: RegistriesConfig,
+): WorkspaceImage {
+  const start = positionAt(image.start);
+  const end = positionAt(image.end);
+  const reference = image.upstream ?? image.reference;
+  const out: WorkspaceImage = { uri, line: start.line, character: start.character, endLine: end.line, endCharacter: end.character, text: image.text };
+  if (reference && !image.templated) {
+    out.domain = reference.domain;
+    out.path = reference.path;
+    out.tag = reference.tag;
+    out.digest = reference.digest;
+    const registry = WorkspaceModel.registryForDomain(config, reference.domain);
+    if (registry) out.registrySlug = registry.slug;
+  }
+  return out;
+}
+
+async function loadConfigFrom(dir: string): Promise<LoadedConfig> {
+  const file = findRegistriesFile(dir);
+  if (!file) return EMPTY;
+  try {
+    const text = await fs.readFile(file, 'utf8');
+    return { file, text, ...parseRegistriesFile(text, file) };
+  } catch {
+    return EMPTY;
+  }
+}
+
+function loadConfigFromSync(dir: string): LoadedConfig {
+  const file = findRegistriesFile(dir);
+  if (!file) return EMPTY;
+  try {
+    const text = readFileSync(file, 'utf8');
+    return { file, text, ...parseRegistriesFile(text, file) };
+  } catch {
+    return EMPTY;
+  }
+}
+

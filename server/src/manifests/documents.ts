@@ -1,0 +1,56 @@
+/** Splitting a multi-document YAML text into documents, by `---` / `...` markers at column 0. */
+import type { DocumentRange } from '../analysis/types';
+
+/**
+ * Document extents, in order, covering the whole text. A `---` line belongs to the document it opens;
+ * a `...` line to the document it closes. Cheap (one pass of `indexOf`), so the language server can
+ * re-parse only the document an edit touched.
+ */
+export function splitDocuments(text: string): DocumentRange[] {
+  const ranges: DocumentRange[] = [];
+  let documentStart = 0;
+  let lineStart = 0;
+  let hasContent = false;
+  const length = text.length;
+  while (lineStart < length) {
+    let newline = text.indexOf('\n', lineStart);
+    if (newline < 0) newline = length;
+    const c = text.charCodeAt(lineStart);
+    if ((c === 45 || c === 46) && isMarker(text, lineStart, newline, c === 45 ? '---' : '...')) {
+      if (c === 45) {
+        if (hasContent) {
+          ranges.push({ start: documentStart, end: lineStart });
+          documentStart = lineStart;
+        }
+        hasContent = true;
+      } else {
+        const end = Math.min(length, newline + 1);
+        ranges.push({ start: documentStart, end });
+        documentStart = end;
+        hasContent = false;
+      }
+    } else if (!hasContent && !isBlankOrComment(text, lineStart, newline)) {
+      hasContent = true;
+    }
+    lineStart = newline + 1;
+  }
+  if (documentStart < length || ranges.length === 0) ranges.push({ start: documentStart, end: length });
+  return ranges;
+}
+
+function isMarker(text: string, at: number, lineEnd: number, marker: string): boolean {
+  if (!text.startsWith(marker, at)) return false;
+  const after = at + 3;
+  if (after >= lineEnd) return true;
+  const code = text.charCodeAt(after);
+  return code === 32 || code === 9 || code === 13;
+}
+
+function isBlankOrComment(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 13) continue;
+    return code === 35;
+  }
+  return true;
+}

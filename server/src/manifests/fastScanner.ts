@@ -1,0 +1,599 @@
+/**
+ * A line-oriented YAML scanner for the subset ordinary manifests use: block mappings and sequences
+ * (with compact `- key: value` entries), plain and quoted single-line scalars, single-line flow
+ * collections, block scalars (skipped) and comments. It builds a YNode tree with exact offsets and
+ * composes no `yaml` Document, which is what makes `lint` on a 5,000-document manifest fast.
+ *
+ * In strict mode anything it cannot decide the way the YAML spec would (anchors, aliases, tags,
+ * multi-line plain or quoted scalars, explicit keys, multi-line flow collections, tabs in
+ * indentation...) throws `Undecidable`, and the caller parses that one document with `yaml`.
+ * In lenient mode (Helm chart templates, which are not YAML until rendered) it never throws: it skips
+ * template-only lines and reads what it cannot decide as plain text to the end of the line.
+ */
+import type { YMap, YNode, YScalar, YSeq } from './yamlTree';
+
+export class Undecidable extends Error {}
+
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const HASH = 35;
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+export class FastScanner {
+  /** Current line: where its content starts (may be virtual, after `- `), where it ends (before CR LF). */
+  private contentStart = 0;
+  private lineStart = 0;
+  private lineEnd = 0;
+  /** Column of the current content, -1 at the end of the document. */
+  private indent = -1;
+  private nextLineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly lenient: boolean,
+  ) {}
+
+  /** The document's root node (null for an empty document). */
+  scan(): YNode | null {
+    this.loadLine(this.start);
+    if (this.indent < 0) return null;
+    const root = this.parseBlockNode(0);
+    if (this.indent >= 0) {
+      if (!this.lenient) this.fail('content after the root node');
+    }
+    return root;
+  }
+
+  private fail(reason: string): never {
+    throw new Undecidable(reason);
+  }
+
+  // ---- lines -------------------------------------------------------------------------------------
+
+  /** Moves to the first line at or after `from` that has content (not blank, not a comment). */
+  private loadLine(from: number): void {
+    const text = this.text;
+    let position = from;
+    while (position < this.end) {
+      let newline = text.indexOf('\n', position);
+      if (newline < 0 || newline > this.end) newline = this.end;
+      let lineEnd = newline;
+      if (lineEnd > position && text.charCodeAt(lineEnd - 1) === CR) lineEnd--;
+      let content = position;
+      while (content < lineEnd && text.charCodeAt(content) === SPACE) content++;
+      const next = newline + 1;
+      if (content < lineEnd && text.charCodeAt(content) === TAB) {
+        // Tabs may separate but never indent; a tab-led line is only fine when blank or a comment.
+        let after = content;
+        while (after < lineEnd && isBlank(text.charCodeAt(after))) after++;
+        if (after === lineEnd || text.charCodeAt(after) === HASH) {
+          position = next;
+          continue;
+        }
+        if (!this.lenient) this.fail('tab in indentation');
+        content = after;
+      }
+      if (content === lineEnd || text.charCodeAt(content) === HASH) {
+        position = next;
+        continue;
+      }
+      if (content === position && this.isMarkerLine(content, lineEnd)) {
+        position = next;
+        continue;
+      }
+      if (this.lenient && text.startsWith('{{', content)) {
+        position = next;
+        continue;
+      }
+      if (content === position && text.charCodeAt(content) === 37 /* % */ && !this.lenient) this.fail('directive');
+      if (content === position && text.charCodeAt(content) === 0xfeff && !this.lenient) this.fail('byte order mark');
+      this.lineStart = position;
+      this.contentStart = content;
+      this.lineEnd = lineEnd;
+      this.indent = content - position;
+      this.nextLineStart = next;
+      return;
+    }
+    this.indent = -1;
+    this.contentStart = this.end;
+    this.lineEnd = this.end;
+    this.nextLineStart = this.end;
+  }
+
+  /** `---` or `...` at column 0: allowed only alone (or with a comment) on its line. */
+  private isMarkerLine(at: number, lineEnd: number): boolean {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if ((c !== 45 && c !== 46) || !text.startsWith(c === 45 ? '---' : '...', at)) return false;
+    if (at + 3 < lineEnd && !isBlank(text.charCodeAt(at + 3))) return false;
+    let after = at + 3;
+    while (after < lineEnd && isBlank(text.charCodeAt(after))) after++;
+    if (after < lineEnd && text.charCodeAt(after) !== HASH && !this.lenient) this.fail('content on a document marker line');
+    return true;
+  }
+
+  private advance(): void {
+    this.loadLine(this.nextLineStart);
+  }
+
+  private isSeqEntry(at: number): boolean {
+    if (this.text.charCodeAt(at) !== 45 /* - */) return false;
+    const after = at + 1;
+    return after >= this.lineEnd || isBlank(this.text.charCodeAt(after));
+  }
+
+  // ---- block structure ---------------------------------------------------------------------------
+
+  /** A node that starts on the current line, which must be indented at least `minIndent`. */
+  private parseBlockNode(minIndent: number): YNode | null {
+    if (this.indent < minIndent) return null;
+    const at = this.contentStart;
+    if (this.isSeqEntry(at)) return this.parseSeq(this.indent);
+    if (this.findKeyColon(at) >= 0) return this.parseMap(this.indent);
+    return this.parseInlineValue(at, minIndent - 1);
+  }
+
+  private parseMap(indent: number): YMap {
+    const map: YMap = { type: 'map', keys: [], values: [] };
+    while (this.indent === indent) {
+      const at = this.contentStart;
+      if (this.isSeqEntry(at)) {
+        if (!this.lenient) this.fail('sequence entry inside a mapping');
+        this.skipDeeperThan(indent - 1);
+        continue;
+      }
+      const colon = this.findKeyColon(at);
+      if (colon < 0) {
+        if (!this.lenient) this.fail('mapping line without a key');
+        this.advance();
+        this.skipDeeperThan(indent);
+        continue;
+      }
+      map.keys.push(this.keyText(at, colon));
+      const valueStart = this.skipBlanks(colon + 1);
+      if (valueStart >= this.lineEnd || this.text.charCodeAt(valueStart) === HASH) {
+        this.advance();
+        if (this.indent > indent) map.values.push(this.parseBlockNode(indent + 1));
+        else if (this.indent === indent && this.isSeqEntry(this.contentStart)) map.values.push(this.parseSeq(indent));
+        else map.values.push(null);
+      } else {
+        map.values.push(this.parseInlineValue(valueStart, indent));
+      }
+    }
+    return map;
+  }
+
+  private parseSeq(indent: number): YSeq {
+    const seq: YSeq = { type: 'seq', items: [] };
+    while (this.indent === indent && this.isSeqEntry(this.contentStart)) {
+      const dash = this.contentStart;
+      if (dash + 1 < this.lineEnd && this.text.charCodeAt(dash + 1) === TAB && !this.lenient) this.fail('tab after a sequence dash');
+      const itemStart = this.skipBlanks(dash + 1);
+      if (itemStart >= this.lineEnd || this.text.charCodeAt(itemStart) === HASH) {
+        this.advance();
+        seq.items.push(this.indent > indent ? this.parseBlockNode(indent + 1) : null);
+        continue;
+      }
+      // Compact entry: the item's content starts on the dash's line; treat it as a virtual line.
+      this.contentStart = itemStart;
+      this.indent = itemStart - this.lineStart;
+      if (this.isSeqEntry(itemStart)) seq.items.push(this.parseSeq(this.indent));
+      else if (this.findKeyColon(itemStart) >= 0) {
+        if (this.text.charCodeAt(itemStart) === 123 /* { */ || this.text.charCodeAt(itemStart) === 91 /* [ */) this.fail('flow key');
+        seq.items.push(this.parseMap(this.indent));
+      } else seq.items.push(this.parseInlineValue(itemStart, indent));
+    }
+    return seq;
+  }
+
+  /** Lenient recovery: drops lines indented deeper than `indent`, starting with the current one. */
+  private skipDeeperThan(indent: number): void {
+    if (this.indent > indent) this.advance();
+    while (this.indent > indent) this.advance();
+  }
+
+  /**
+   * A value that starts at `at` on the current line; `parentIndent` is the indentation of the node
+   * that holds it (continuation lines must be indented no deeper).
+   */
+  private parseInlineValue(at: number, parentIndent: number): YNode | null {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    let node: YNode | null;
+    if ((c === 34 || c === 39) && this.lenient && text.slice(at, this.lineEnd).includes('{{')) {
+      // Helm renders templates before YAML sees them: quotes inside `{{ }}` do not close the scalar.
+      return this.lenientPlainToLineEnd(at, parentIndent);
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      node = this.parseQuotedOnLine(at);
+      if (!node) return this.lenientPlainToLineEnd(at, parentIndent);
+      const close = node.end + 1;
+      const rest = this.skipBlanks(close);
+      if (rest < this.lineEnd && !(text.charCodeAt(rest) === HASH && rest > close)) {
+        if (!this.lenient) this.fail('text after a quoted scalar');
+      }
+    } else if (c === 124 /* | */ || c === 62 /* > */) {
+      return this.parseBlockScalar(at, parentIndent);
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (this.lenient && text.startsWith('{{', at)) return this.lenientPlainToLineEnd(at, parentIndent);
+      const flow = new FlowParser(text, at, this.lineEnd);
+      const parsed = flow.parse();
+      if (!parsed) {
+        if (!this.lenient) this.fail('flow collection');
+        return this.lenientPlainToLineEnd(at, parentIndent);
+      }
+      node = parsed;
+    } else if (isIndicatorStart(text, at, this.lineEnd)) {
+      if (!this.lenient) this.fail('indicator at the start of a value');
+      return this.lenientPlainToLineEnd(at, parentIndent);
+    } else {
+      node = this.plainOnLine(at);
+    }
+    this.advance();
+    if (this.indent > parentIndent) {
+      if (!this.lenient) this.fail('continuation line');
+      this.skipDeeperThan(parentIndent);
+    }
+    return node;
+  }
+
+  private lenientPlainToLineEnd(at: number, parentIndent: number): YNode | null {
+    let end = this.lineEnd;
+    const text = this.text;
+    for (let i = at + 1; i < this.lineEnd; i++) {
+      if (text.charCodeAt(i) === HASH && isBlank(text.charCodeAt(i - 1)) && !insideTemplate(text, at, i)) {
+        end = i;
+        break;
+      }
+    }
+    while (end > at && isBlank(text.charCodeAt(end - 1))) end--;
+    let node: YScalar = { type: 'scalar', value: text.slice(at, end), start: at, end, style: 'plain', exact: true };
+    const c = text.charCodeAt(at);
+    if ((c === 34 || c === 39) && end - at >= 2 && text.charCodeAt(end - 1) === c) {
+      node = { type: 'scalar', value: text.slice(at + 1, end - 1), start: at + 1, end: end - 1, style: c === 34 ? 'double' : 'single', exact: true };
+    }
+    this.advance();
+    this.skipDeeperThan(parentIndent);
+    return node;
+  }
+
+  /** A plain scalar ending at a comment or the end of the line. */
+  private plainOnLine(at: number): YScalar {
+    const text = this.text;
+    let end = this.lineEnd;
+    for (let i = at + 1; i < this.lineEnd; i++) {
+      const code = text.charCodeAt(i);
+      if (code === HASH && isBlank(text.charCodeAt(i - 1))) {
+        end = i;
+        break;
+      }
+      if (code === 58 /* : */ && (i + 1 === this.lineEnd || isBlank(text.charCodeAt(i + 1))) && !this.lenient) {
+        this.fail('mapping inside a plain scalar');
+      }
+    }
+    while (end > at && isBlank(text.charCodeAt(end - 1))) end--;
+    return { type: 'scalar', value: text.slice(at, end), start: at, end, style: 'plain', exact: true };
+  }
+
+  /** A single- or double-quoted scalar closed on this line; null when it is not (multi-line). */
+  private parseQuotedOnLine(at: number): YScalar | null {
+    const quoted = readQuoted(this.text, at, this.lineEnd);
+    if (!quoted) {
+      if (!this.lenient) this.fail('multi-line or malformed quoted scalar');
+      return null;
+    }
+    return quoted;
+  }
+
+  private parseBlockScalar(at: number, parentIndent: number): YScalar {
+    const text = this.text;
+    let i = at + 1;
+    while (i < this.lineEnd) {
+      const code = text.charCodeAt(i);
+      if (code === 45 || code === 43) i++; // chomping indicator
+      else if (code >= 49 && code <= 57) {
+        if (!this.lenient) this.fail('explicit block indentation');
+        i++;
+      } else break;
+    }
+    const rest = this.skipBlanks(i);
+    if (rest < this.lineEnd && !(text.charCodeAt(rest) === HASH && rest > i)) {
+      if (!this.lenient) this.fail('text after a block scalar header');
+    }
+    // Content: every following line that is blank or indented deeper than the parent node.
+    let position = this.nextLineStart;
+    const contentStart = position;
+    let contentEnd = position;
+    while (position < this.end) {
+      let newline = text.indexOf('\n', position);
+      if (newline < 0 || newline > this.end) newline = this.end;
+      let column = position;
+      while (column < newline && text.charCodeAt(column) === SPACE) column++;
+      let blankEnd = column;
+      while (blankEnd < newline && (isBlank(text.charCodeAt(blankEnd)) || text.charCodeAt(blankEnd) === CR)) blankEnd++;
+      if (blankEnd < newline && column - position <= parentIndent) break;
+      if (blankEnd < newline) contentEnd = newline;
+      position = newline + 1;
+    }
+    this.loadLine(position);
+    return { type: 'scalar', value: '', start: contentStart, end: Math.max(contentStart, contentEnd), style: 'block', exact: false };
+  }
+
+  // ---- keys --------------------------------------------------------------------------------------
+
+  /** The colon that ends a block mapping key starting at `at`, or -1 when the line holds no key. */
+  private findKeyColon(at: number): number {
+    const text = this.text;
+    const end = this.lineEnd;
+    const c = text.charCodeAt(at);
+    if (c === 34 || c === 39) {
+      const quoted = readQuoted(text, at, end);
+      if (!quoted) return -1;
+      const after = this.skipBlanks(quoted.end + 1);
+      if (after < end && text.charCodeAt(after) === 58 && (after + 1 === end || isBlank(text.charCodeAt(after + 1)))) return after;
+      return -1;
+    }
+    if (isIndicatorStart(text, at, end) || c === 91 || c === 123) {
+      if (c === 63 /* ? */ && !this.lenient) this.fail('explicit key');
+      if (c === 38 /* & */ || c === 33 /* ! */) {
+        if (!this.lenient) this.fail('anchor or tag');
+      }
+      if ((c === 91 || c === 123) && !this.lenient && this.flowKeyFollows(at)) this.fail('flow key');
+      return -1;
+    }
+    for (let i = at; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 58 && (i + 1 === end || isBlank(text.charCodeAt(i + 1)))) return i;
+      if (code === HASH && i > at && isBlank(text.charCodeAt(i - 1))) return -1;
+    }
+    return -1;
+  }
+
+  private flowKeyFollows(at: number): boolean {
+    const flow = new FlowParser(this.text, at, this.lineEnd);
+    if (!flow.parse()) return true;
+    return false;
+  }
+
+  private keyText(at: number, colon: number): string {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (c === 34 || c === 39) {
+      const quoted = readQuoted(text, at, colon);
+      if (quoted) return quoted.value;
+    }
+    let end = colon;
+    while (end > at && isBlank(text.charCodeAt(end - 1))) end--;
+    return text.slice(at, end);
+  }
+
+  private skipBlanks(from: number): number {
+    let i = from;
+    while (i < this.lineEnd && isBlank(this.text.charCodeAt(i))) i++;
+    return i;
+  }
+}
+
+/** Whether `at` starts with a YAML indicator that cannot begin a plain scalar here. */
+function isIndicatorStart(text: string, at: number, end: number): boolean {
+  const c = text.charCodeAt(at);
+  switch (c) {
+    case 38: // &
+    case 42: // *
+    case 33: // !
+    case 37: // %
+    case 64: // @
+    case 96: // `
+    case 44: // ,
+    case 93: // ]
+    case 125: // }
+    case 124: // |
+    case 62: // >
+    case 35: // #
+      return true;
+    case 45: // -
+    case 63: // ?
+    case 58: // :
+      return at + 1 >= end || isBlank(text.charCodeAt(at + 1));
+    default:
+      return false;
+  }
+}
+
+function insideTemplate(text: string, from: number, at: number): boolean {
+  const open = text.lastIndexOf('{{', at);
+  if (open < from) return false;
+  const close = text.lastIndexOf('}}', at);
+  return close < open;
+}
+
+/** A quoted scalar closed before `end`, decoded; null when unclosed or with an escape we do not know. */
+export function readQuoted(text: string, at: number, end: number): YScalar | null {
+  const quote = text.charCodeAt(at);
+  if (quote === 39) {
+    let i = at + 1;
+    let escaped = false;
+    while (i < end) {
+      if (text.charCodeAt(i) === 39) {
+        if (i + 1 < end && text.charCodeAt(i + 1) === 39) {
+          escaped = true;
+          i += 2;
+          continue;
+        }
+        const raw = text.slice(at + 1, i);
+        return { type: 'scalar', value: escaped ? raw.replace(/''/g, "'") : raw, start: at + 1, end: i, style: 'single', exact: !escaped };
+      }
+      i++;
+    }
+    return null;
+  }
+  let i = at + 1;
+  let escaped = false;
+  while (i < end) {
+    const code = text.charCodeAt(i);
+    if (code === 92 /* \ */) {
+      escaped = true;
+      i += 2;
+      continue;
+    }
+    if (code === 34) {
+      const raw = text.slice(at + 1, i);
+      if (!escaped) return { type: 'scalar', value: raw, start: at + 1, end: i, style: 'double', exact: true };
+      const value = decodeDoubleQuoted(raw);
+      if (value === undefined) return null;
+      return { type: 'scalar', value, start: at + 1, end: i, style: 'double', exact: false };
+    }
+    i++;
+  }
+  return null;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+
+function decodeDoubleQuoted(raw: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i] as string;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const escape = raw[i + 1];
+    if (escape === undefined) return undefined;
+    const simple = SIMPLE_ESCAPES[escape];
+    if (simple !== undefined) {
+      out += simple;
+      i++;
+      continue;
+    }
+    const width = escape === 'x' ? 2 : escape === 'u' ? 4 : escape === 'U' ? 8 : 0;
+    if (width === 0) return undefined;
+    const hex = raw.slice(i + 2, i + 2 + width);
+    if (hex.length !== width || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
+    const codePoint = parseInt(hex, 16);
+    if (codePoint > 0x10ffff) return undefined;
+    out += String.fromCodePoint(codePoint);
+    i += 1 + width;
+  }
+  return out;
+}
+
+/** A flow collection (`[...]` / `{...}`) closed on one line, followed only by a comment. Null when not that. */
+class FlowParser {
+  private position: number;
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.position = start;
+  }
+
+  parse(): YNode | null {
+    const node = this.parseCollection();
+    if (!node) return null;
+    const closeAt = this.position;
+    this.skipBlanks();
+    if (this.position < this.end && !(this.text.charCodeAt(this.position) === HASH && this.position > closeAt)) return null;
+    return node;
+  }
+
+  private skipBlanks(): void {
+    while (this.position < this.end && isBlank(this.text.charCodeAt(this.position))) this.position++;
+  }
+
+  private parseCollection(): YMap | YSeq | null {
+    const open = this.text.charCodeAt(this.position);
+    this.position++;
+    if (open === 91) {
+      const seq: YSeq = { type: 'seq', items: [] };
+      for (;;) {
+        this.skipBlanks();
+        if (this.position >= this.end) return null;
+        if (this.text.charCodeAt(this.position) === 93) {
+          this.position++;
+          return seq;
+        }
+        const item = this.parseItem();
+        if (item === undefined) return null;
+        this.skipBlanks();
+        const next = this.text.charCodeAt(this.position);
+        if (next === 44) this.position++;
+        else if (next !== 93) return null;
+        seq.items.push(item);
+      }
+    }
+    const map: YMap = { type: 'map', keys: [], values: [] };
+    for (;;) {
+      this.skipBlanks();
+      if (this.position >= this.end) return null;
+      if (this.text.charCodeAt(this.position) === 125) {
+        this.position++;
+        return map;
+      }
+      const key = this.parseItem();
+      if (!key || key.type !== 'scalar') return null;
+      this.skipBlanks();
+      if (this.text.charCodeAt(this.position) !== 58) return null;
+      this.position++;
+      if (this.position < this.end && !isBlank(this.text.charCodeAt(this.position)) && !',]}'.includes(this.text[this.position] as string)) {
+        return null;
+      }
+      this.skipBlanks();
+      let value: YNode | null = null;
+      const next = this.text.charCodeAt(this.position);
+      if (next !== 44 && next !== 125) {
+        const parsed = this.parseItem();
+        if (parsed === undefined) return null;
+        value = parsed;
+        this.skipBlanks();
+      }
+      const after = this.text.charCodeAt(this.position);
+      if (after === 44) this.position++;
+      else if (after !== 125) return null;
+      map.keys.push(key.value);
+      map.values.push(value);
+    }
+  }
+
+  /** One flow item; undefined when not decidable. Null for an empty plain scalar never happens here. */
+  private parseItem(): YNode | null | undefined {
+    const text = this.text;
+    const c = text.charCodeAt(this.position);
+    if (c === 91 || c === 123) return this.parseCollection() ?? undefined;
+    if (c === 34 || c === 39) {
+      const quoted = readQuoted(text, this.position, this.end);
+      if (!quoted) return undefined;
+      this.position = quoted.end + 1;
+      return quoted;
+    }
+    if (isIndicatorStart(text, this.position, this.end) || c === 63 || c === 45 && this.position + 1 < this.end && ',[]{}'.includes(text[this.position + 1] as string)) {
+      return undefined;
+    }
+    const start = this.position;
+    let i = start;
+    for (; i < this.end; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 44 || code === 91 || code === 93 || code === 123 || code === 125) break;
+      if (code === 58) {
+        const next = i + 1 < this.end ? text.charCodeAt(i + 1) : SPACE;
+        if (isBlank(next) || next === 44 || next === 91 || next === 93 || next === 123 || next === 125) break;
+      }
+      if (code === HASH && i > start && isBlank(text.charCodeAt(i - 1))) return undefined;
+    }
+    let end = i;
+    while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+    if (end === start) return undefined;
+    this.position = i;
+    return { type: 'scalar', value: text.slice(start, end), start, end, style: 'plain', exact: true };
+  }
+}

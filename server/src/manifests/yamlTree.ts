@@ -1,0 +1,45 @@
+/**
+ * The small YAML tree the image finders walk. Both the fast line scanner (fastScanner.ts) and the
+ * full `yaml` parse (fullParse.ts) produce it, so the shape rules run once over either and the fuzz
+ * test can prove the two agree.
+ */
+
+export interface YScalar {
+  type: 'scalar';
+  /** Decoded value; for plain scalars the source text (so `1.10` stays `1.10`). Empty for block scalars. */
+  value: string;
+  /** Offsets of the scalar's content in the file (inside quotes). */
+  start: number;
+  end: number;
+  style: 'plain' | 'single' | 'double' | 'block';
+  /** The source text between start and end equals `value` (no escapes, no folding). */
+  exact: boolean;
+}
+
+export interface YMap {
+  type: 'map';
+  keys: string[];
+  values: Array<YNode | null>;
+}
+
+export interface YSeq {
+  type: 'seq';
+  items: Array<YNode | null>;
+}
+
+export type YNode = YScalar | YMap | YSeq;
+
+export function mapGet(map: YNode | null | undefined, key: string): YNode | null | undefined {
+  if (!map || map.type !== 'map') return undefined;
+  const index = map.keys.indexOf(key);
+  return index < 0 ? undefined : map.values[index];
+}
+
+export function scalarValue(node: YNode | null | undefined): string | undefined {
+  return node && node.type === 'scalar' && node.style !== 'block' ? node.value : undefined;
+}
+
+/** Plain scalars YAML reads as null. */
+export function isNullScalar(node: YScalar): boolean {
+  return node.style === 'plain' && (node.value === '' || node.value === '~' || node.value === 'null' || node.value === 'Null' || node.value === 'NULL');
+}

@@ -1,0 +1,4 @@
+export { CredentialSourceError, type CredentialLookup, type CredentialSource } from './types';
+export { DockerCredentialStore, DOCKER_HUB_AUTH_KEY, dockerConfigKeyHost, dockerServerUrl, type CredentialLocation, type DockerCredentialStoreOptions } from './dockerCredentialStore';
+export { EnvironmentCredentialSource, environmentVariableNames, ENVIRONMENT_PREFIX } from './environmentCredentialSource';
+export { chainCredentialSources, type CredentialChain } from './chainCredentialSources';

@@ -1,0 +1,21 @@
+/** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
+import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import { referenceFindings } from './referenceRules';
+import { offlineRegistryFindings } from './registryRules';
+import { tagFindings } from './tagRules';
+
+/**
+ * Raw findings at each rule's nominal severity; `finalizeFindings` (or `analyzeFile`) applies the
+ * configured levels and the disable comments.
+ */
+export function localFindings(_file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment): Finding[] {
+  const findings: Finding[] = [];
+  for (const image of images) {
+    if (image.templated) continue;
+    findings.push(...referenceFindings(image, env));
+    if (!image.reference) continue;
+    findings.push(...tagFindings(image));
+    findings.push(...offlineRegistryFindings(image, env));
+  }
+  return findings;
+}

@@ -1,0 +1,68 @@
+/**
+ * Where an image is pulled from, seen from the team's registries file: the Replicated registry, a
+ * connected external registry, a host or repository listed as public, or unknown (→ `registry-not-connected`).
+ */
+import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { ImageReference } from '../reference/imageReference';
+import { DEFAULT_PROXY_DOMAIN, isReplicatedRegistryDomain, normalizeHost } from '../reference/proxy';
+import { endpointMatchesDomain, guessProvider, registryHostForReference } from '../registry/endpoints';
+import type { RegistryEntry } from '../registry/types';
+import type { RegistriesConfig } from '../store/types';
+import { fileRangeOf, relatedOf } from './ranges';
+
+export type RegistryPlacement =
+  | { kind: 'replicated-registry' }
+  | { kind: 'proxy-host' }
+  | { kind: 'connected'; entry: RegistryEntry }
+  | { kind: 'public-listed'; pattern: string }
+  | { kind: 'unknown' };
+
+/** The reference whose registry matters: the upstream of a proxy reference, else the reference itself. */
+export function effectiveReference(image: FoundImage): ImageReference | undefined {
+  return image.templated ? undefined : (image.upstream ?? image.reference);
+}
+
+export function placeReference(reference: ImageReference, config: RegistriesConfig): RegistryPlacement {
+  if (isReplicatedRegistryDomain(reference.domain, config.customDomains.registry)) return { kind: 'replicated-registry' };
+  const host = normalizeHost(reference.domain);
+  if ([DEFAULT_PROXY_DOMAIN, ...config.customDomains.proxy].some((domain) => normalizeHost(domain) === host)) return { kind: 'proxy-host' };
+  const entry = config.registries.find((candidate) => endpointMatchesDomain(candidate.endpoint, reference.domain));
+  if (entry) return { kind: 'connected', entry };
+  const pattern = config.public.find((candidate) => matchesPublicPattern(reference, candidate));
+  if (pattern !== undefined) return { kind: 'public-listed', pattern };
+  return { kind: 'unknown' };
+}
+
+/** `docker.io` matches every Docker Hub image; `docker.io/library` matches `nginx` and `docker.io/library/x/y`. */
+export function matchesPublicPattern(reference: ImageReference, pattern: string): boolean {
+  const trimmed = pattern.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+  if (trimmed === '') return false;
+  const slash = trimmed.indexOf('/');
+  const host = registryHostForReference(slash < 0 ? trimmed : trimmed.slice(0, slash));
+  if (host !== registryHostForReference(reference.domain)) return false;
+  if (slash < 0) return true;
+  const prefix = trimmed.slice(slash + 1).toLowerCase();
+  return reference.path === prefix || reference.path.startsWith(`${prefix}/`);
+}
+
+/** Offline (or without a registry client): an unknown registry is an `info` saying we could not tell. */
+export function offlineRegistryFindings(image: FoundImage, env: AnalysisEnvironment): Finding[] {
+  if (!env.offline && env.registryClient) return [];
+  const reference = effectiveReference(image);
+  if (!reference || image.kind === 'excluded-image') return [];
+  if (placeReference(reference, env.config).kind !== 'unknown') return [];
+  return [notConnectedFinding(image, reference, 'info', `${reference.domain} is not one of the team's registries, and offline it cannot be told whether "${reference.familiar}" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`)];
+}
+
+export function notConnectedFinding(image: FoundImage, reference: ImageReference, severity: Finding['severity'], message: string): Finding {
+  const related = relatedOf(image);
+  return {
+    code: 'registry-not-connected',
+    severity,
+    message,
+    ...fileRangeOf(image, image.upstream ? undefined : reference.spans.domain),
+    reference: image.text,
+    data: { domain: reference.domain, path: reference.path, tag: reference.tag, digest: reference.digest, provider: guessProvider(reference.domain), canonical: reference.canonical },
+    ...(related ? { related } : {}),
+  };
+}

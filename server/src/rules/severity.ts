@@ -1,0 +1,40 @@
+/** Severity levels: defaults from the rule catalog, re-levelled by the registries file and then by settings. */
+import { SEVERITIES, type AnalysisEnvironment, type Finding, type RuleCode, type Severity } from '../analysis/types';
+import { RULES } from './catalog';
+import { suppressedCodesAt } from './suppression';
+
+/** The severity a rule reports at when it is on (`digest-pinning` is off by default but a hint when enabled). */
+export function nominalSeverity(code: RuleCode): Severity {
+  const level = RULES[code].defaultSeverity;
+  return level === 'off' ? 'hint' : level;
+}
+
+function isLevel(value: unknown): value is Severity | 'off' {
+  return value === 'off' || (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value));
+}
+
+/** The configured level of a rule: settings win over `rules:` in the registries file, which wins over the default. */
+export function effectiveSeverity(code: RuleCode, env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): Severity | 'off' {
+  const fromSettings = env.severityOverrides?.[code];
+  if (isLevel(fromSettings)) return fromSettings;
+  const fromFile = env.config.rules?.[code];
+  if (isLevel(fromFile)) return fromFile;
+  return RULES[code].defaultSeverity;
+}
+
+/**
+ * Applies levels and disable comments. A finding a rule deliberately lowered (an `info` saying a check
+ * could not run) keeps its lower level unless the rule is turned off.
+ */
+export function finalizeFindings(text: string, findings: Finding[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const level = effectiveSeverity(finding.code, env);
+    if (level === 'off') continue;
+    const suppressed = suppressedCodesAt(text, finding.start);
+    if (suppressed === 'all' || suppressed?.has(finding.code)) continue;
+    const severity = finding.severity === nominalSeverity(finding.code) ? level : finding.severity;
+    out.push(severity === finding.severity ? finding : { ...finding, severity });
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
+}

@@ -1,0 +1,342 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { findImages, findImagesInDocument, documentTree, splitDocuments } from '../../server/src/manifests/findImages';
+import { resolveHelmTemplateImages } from '../../server/src/manifests/helmTemplates';
+import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import type { FoundImage, ImageKind } from '../../server/src/analysis/types';
+import { marked, yaml } from '../fixtures/carets';
+
+/** The marked ranges must be exactly the images found, in order, each with `kind`. */
+function expectImages(source: string, filePath: string, kind: ImageKind | ImageKind[]): FoundImage[] {
+  const { text, ranges } = marked(source);
+  const images = findImages(text, filePath);
+  assert.deepEqual(
+    images.map((image) => ({ start: image.start, end: image.end, text: text.slice(image.start, image.end) })),
+    ranges.map((range) => ({ start: range.start, end: range.end, text: range.text })),
+  );
+  const kinds = Array.isArray(kind) ? kind : ranges.map(() => kind);
+  assert.deepEqual(images.map((image) => image.kind), kinds);
+  return images;
+}
+
+describe('findImages: pod specs of any kind', () => {
+  it('finds containers, initContainers and ephemeralContainers with exact ranges, quotes excluded', () => {
+    const images = expectImages(
+      yaml`
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              initContainers:
+                - name: init
+                  image: ^^busybox:1.36^^   # trailing comment
+              containers:
+              - name: web
+                image: "^^ghcr.io/acme/web:1.0^^"
+              - {name: side, image: '^^nginx:1.27^^'}
+              ephemeralContainers:
+                - name: debug
+                  image: ^^docker.io/library/alpine:3.20^^
+      `,
+      'deploy.yaml',
+      'container',
+    );
+    assert.equal(images[1]?.reference?.canonical, 'ghcr.io/acme/web:1.0');
+    assert.equal(images[0]?.reference?.canonical, 'docker.io/library/busybox:1.36');
+  });
+
+  it('finds a CronJob job template and a custom resource embedding a pod template', () => {
+    expectImages(
+      yaml`
+        apiVersion: batch/v1
+        kind: CronJob
+        spec:
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers:
+                    - image: ^^ghcr.io/acme/report:2^^
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: Rollout
+        spec:
+          template:
+            spec:
+              containers:
+              - name: app
+                image: ^^quay.io/acme/app:3^^
+      `,
+      'workloads.yaml',
+      'container',
+    );
+  });
+
+  it('ignores image keys that are not in a container list, and block scalars that mention images', () => {
+    expectImages(
+      yaml`
+        apiVersion: v1
+        kind: ConfigMap
+        data:
+          image: not-a-container
+          script: |
+            containers:
+              - image: nope:1
+        ---
+        apiVersion: v1
+        kind: Pod
+        spec:
+          containers:
+            - name: a
+              args:
+                - |
+                  image: also-not
+              image: ^^ok:1^^
+      `,
+      'misc.yaml',
+      'container',
+    );
+  });
+
+  it('marks template expressions as templated and never parses them', () => {
+    const images = expectImages(
+      yaml`
+        apiVersion: v1
+        kind: Pod
+        spec:
+          containers:
+            - image: '^^{{repl LocalImageName "ghcr.io/acme/x:1"}}^^'
+            - image: '^^repl{{ ConfigOption "registry" }}/acme/y:2^^'
+            - image: ^^repl{{ ConfigOption "tag" }}^^
+      `,
+      'pod.yaml',
+      'container',
+    );
+    assert.ok(images.every((image) => image.templated && !image.reference));
+  });
+});
+
+describe('findImages: KOTS and troubleshoot kinds', () => {
+  it('finds Application additionalImages and excludedImages', () => {
+    expectImages(
+      yaml`
+        apiVersion: kots.io/v1beta1
+        kind: Application
+        spec:
+          additionalImages:
+            - ^^ghcr.io/acme/migrations:2^^
+            - "^^busybox:1.36^^"
+          excludedImages: [^^ghcr.io/acme/debug:2^^]
+      `,
+      'kots-app.yaml',
+      ['additional-image', 'additional-image', 'excluded-image'],
+    );
+  });
+
+  it('finds images run by Preflight and SupportBundle collectors', () => {
+    expectImages(
+      yaml`
+        apiVersion: troubleshoot.sh/v1beta2
+        kind: Preflight
+        spec:
+          collectors:
+            - run:
+                image: ^^ghcr.io/acme/probe:1^^
+            - copyFromHost:
+                image: ^^alpine:3^^
+            - registryImages:
+                images:
+                  - ^^ghcr.io/acme/a:1^^
+                  - ^^ghcr.io/acme/b:1^^
+        ---
+        apiVersion: troubleshoot.sh/v1beta2
+        kind: SupportBundle
+        spec:
+          collectors:
+            - runPod:
+                podSpec:
+                  containers:
+                    - name: c
+                      image: ^^ghcr.io/acme/collector:1^^
+      `,
+      'preflight.yaml',
+      ['collector', 'collector', 'collector', 'collector', 'container'],
+    );
+  });
+
+  it('finds image-shaped values of a HelmChart, assembling image blocks', () => {
+    const images = expectImages(
+      yaml`
+        apiVersion: kots.io/v1beta2
+        kind: HelmChart
+        spec:
+          values:
+            image:
+              registry: proxy.replicated.com
+              repository: ^^proxy/acme/ghcr.io/acme/api^^
+              tag: "2.4.1"
+            worker:
+              image: ^^ghcr.io/acme/worker:1^^
+          optionalValues:
+            - when: "repl{{ IsAirgap }}"
+              values:
+                image: ^^registry.local/acme/api:2.4.1^^
+      `,
+      'helmchart.yaml',
+      'helmchart-values',
+    );
+    assert.equal(images[0]?.text, 'proxy.replicated.com/proxy/acme/ghcr.io/acme/api:2.4.1');
+    assert.deepEqual(images[0]?.parts?.map((part) => part.role), ['registry', 'repository', 'tag']);
+    assert.equal(images[0]?.upstream?.canonical, 'ghcr.io/acme/api:2.4.1');
+    assert.deepEqual(images[0]?.proxy, { domain: 'proxy.replicated.com', appSlug: 'acme' });
+  });
+});
+
+describe('findImages: Helm, Compose, Kustomize', () => {
+  it('assembles values.yaml image blocks, with global.imageRegistry as the default registry', () => {
+    const { text } = marked(yaml`
+      global:
+        imageRegistry: ghcr.io
+      image:
+        repository: acme/api
+        tag: 1.2.3
+      sidecar:
+        image:
+          registry: quay.io
+          repository: acme/sidecar
+          digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+      plain:
+        image: "nginx:1.27"
+    `);
+    const images = findImages(text, 'charts/api/values.yaml');
+    assert.deepEqual(images.map((image) => image.text), [
+      'ghcr.io/acme/api:1.2.3',
+      'quay.io/acme/sidecar@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      'nginx:1.27',
+    ]);
+    assert.ok(images.every((image) => image.kind === 'helm-values'));
+    const first = images[0] as FoundImage;
+    assert.equal(text.slice(first.start, first.end), 'acme/api');
+    const registryPart = first.parts?.find((part) => part.role === 'registry');
+    assert.equal(registryPart && text.slice(registryPart.start, registryPart.end), 'ghcr.io');
+  });
+
+  it('finds Compose services images and Kustomize images entries', () => {
+    expectImages(
+      yaml`
+        services:
+          web:
+            image: ^^ghcr.io/acme/web:1^^
+          db:
+            image: ^^postgres:16^^
+      `,
+      'docker-compose.yml',
+      'compose',
+    );
+    const { text } = marked(yaml`
+      apiVersion: kustomize.config.k8s.io/v1beta1
+      kind: Kustomization
+      images:
+        - name: nginx
+          newName: ghcr.io/acme/nginx
+          newTag: "1.27"
+        - name: postgres
+          digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        - name: untouched
+    `);
+    const images = findImages(text, 'overlays/prod/kustomization.yaml');
+    assert.deepEqual(images.map((image) => [image.kind, image.text]), [
+      ['kustomize', 'ghcr.io/acme/nginx:1.27'],
+      ['kustomize', 'postgres@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'],
+    ]);
+  });
+
+  it('resolves a chart template built from .Values paths against values.yaml', async () => {
+    const template = yaml`
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: {{ include "x.fullname" . }}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: api
+                image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default "1.0" }}"
+                {{- with .Values.resources }}
+                resources: {{- toYaml . | nindent 12 }}
+                {{- end }}
+    `;
+    const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: 2.0.0\n';
+    const files: Record<string, string> = { '/c/Chart.yaml': 'name: x\n', '/c/values.yaml': values };
+    const found = findImages(template, '/c/templates/deployment.yaml');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.kind, 'helm-template');
+    assert.ok(found[0]?.templated && found[0].helmTemplate);
+    const resolved = await resolveHelmTemplateImages(found, '/c/templates/deployment.yaml', {
+      config: emptyRegistriesConfig(),
+      readFile: (path) => Promise.resolve(files[path]),
+    });
+    const image = resolved[0] as FoundImage;
+    assert.equal(image.templated, false);
+    assert.equal(image.text, 'ghcr.io/acme/api:2.0.0');
+    assert.equal(image.reference?.canonical, 'ghcr.io/acme/api:2.0.0');
+    assert.equal(template.slice(image.start, image.end), (found[0] as FoundImage).text);
+    assert.equal(image.related?.[0]?.file, '/c/values.yaml');
+    assert.equal(values.slice(image.related?.[0]?.start, image.related?.[0]?.end), 'ghcr.io/acme/api');
+  });
+});
+
+describe('document splitting and the two parse paths', () => {
+  it('splits on --- and ... markers, keeping ranges contiguous', () => {
+    const text = '# head\na: 1\n---\nb: 2\n...\n---\nc: 3\n';
+    const ranges = splitDocuments(text);
+    assert.deepEqual(ranges.map((range) => text.slice(range.start, range.end)), ['# head\na: 1\n', '---\nb: 2\n...\n', '---\nc: 3\n']);
+  });
+
+  it('falls back to the full parse for anchors and aliases, with the same ranges', () => {
+    const { text, ranges } = marked(yaml`
+      apiVersion: v1
+      kind: Pod
+      spec:
+        containers:
+          - name: a
+            image: &img ^^ghcr.io/acme/a:1^^
+          - name: b
+            image: *img
+    `);
+    const role = 'manifest';
+    assert.equal(documentTree(text, { start: 0, end: text.length }, role).via, 'full');
+    const images = findImages(text, 'pod.yaml');
+    // The alias resolves to the anchored scalar: same range once (deduplicated by position).
+    assert.deepEqual(images.map((image) => [image.start, image.end]), [[ranges[0]?.start, ranges[0]?.end]]);
+  });
+
+  it('finds the same images on a document slice, offsets shifted', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: a:1\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: b:2\n';
+    const [, second] = splitDocuments(text);
+    assert.ok(second);
+    const slice = text.slice(second.start, second.end);
+    const viaSlice = findImages(slice, 'p.yaml', { offset: second.start });
+    const viaRange = findImagesInDocument(text, second, 'p.yaml');
+    assert.deepEqual(viaSlice.map((image) => [image.start, image.end, image.text]), viaRange.map((image) => [image.start, image.end, image.text]));
+    assert.equal(text.slice(viaSlice[0]?.start, viaSlice[0]?.end), 'b:2');
+  });
+
+  it('parses the sample application identically on both paths', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const root = path.resolve(import.meta.dirname, '../../examples');
+    const files = (await readdir(root, { recursive: true })).filter((name) => /\.ya?ml$/.test(name) && !name.includes('templates'));
+    assert.ok(files.length >= 8, `expected the sample app under ${root}`);
+    for (const name of files) {
+      const text = await readFile(path.join(root, name), 'utf8');
+      for (const range of splitDocuments(text)) {
+        const fast = findImagesInDocument(text, range, name, {}, 'fast');
+        const full = findImagesInDocument(text, range, name, {}, 'full');
+        assert.deepEqual(fast, full, name);
+      }
+    }
+  });
+});

@@ -1,0 +1,592 @@
+// Protocol behaviour of the registry client against scripted servers on 127.0.0.1: auth flows,
+// request counts, caches, verdicts, redirects, size caps, timeouts, TLS, paging, logging.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RegistryClient, RegistryRequestError, nextLinkFrom, type RegistryClientOptions } from '../../server/src/registry/registryClient';
+import type { ConnectionSettings, Credentials } from '../../server/src/registry/types';
+import type { Logger } from '../../server/src/log/logger';
+import { DIGEST, OCI_INDEX, OCI_MANIFEST, json, registryError, scriptedRegistry, selfSignedCertificate, startFakeServer, waitFor, type FakeServer } from './registryFakeServer';
+
+const ALICE: Credentials = { username: 'alice', secret: 'alice-S3cret-unit' };
+const BOB: Credentials = { username: 'bob', secret: 'bob-S3cret-unit' };
+const SECRETS = [ALICE.secret, BOB.secret, 'wrong-S3cret-unit'];
+
+const servers: FakeServer[] = [];
+const clients: RegistryClient[] = [];
+after(async () => {
+  for (const client of clients) await client.close();
+  for (const server of servers) await server.close();
+});
+
+async function server(handler: Parameters<typeof startFakeServer>[0] = () => undefined, tls?: { cert: string; key: string }): Promise<FakeServer> {
+  const s = await startFakeServer(handler, tls);
+  servers.push(s);
+  return s;
+}
+
+function client(options: RegistryClientOptions = {}): RegistryClient {
+  const c = new RegistryClient({ timeouts: { connectMs: 2000, headersMs: 3000, bodyMs: 3000, overallMs: 8000 }, ...options });
+  clients.push(c);
+  return c;
+}
+
+function conn(s: FakeServer, extra: Partial<ConnectionSettings> = {}): ConnectionSettings {
+  return { provider: 'other', endpoint: s.host, plainHttp: !s.url.startsWith('https'), ...extra };
+}
+
+function assertNoSecrets(text: string): void {
+  for (const secret of SECRETS) assert.ok(!text.includes(secret), `secret leaked into: ${text}`);
+}
+
+async function bearerRegistry(options: Partial<Parameters<typeof scriptedRegistry>[1]> = {}): Promise<FakeServer> {
+  let self: FakeServer | undefined;
+  const s = await server(scriptedRegistry(() => self as FakeServer, { auth: 'bearer', users: { alice: ALICE.secret, bob: BOB.secret }, ...options }));
+  self = s;
+  return s;
+}
+
+describe('Bearer token flow', () => {
+  test('cold check: ping, token, HEAD (3 requests); warm check: 1; cached result: 0', async () => {
+    const s = await bearerRegistry();
+    const c = client();
+    const cold = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(cold.verdict, 'ok', JSON.stringify(cold));
+    assert.equal(cold.requests, 3);
+    assert.equal(cold.digest, DIGEST);
+    assert.equal(cold.mediaType, OCI_MANIFEST);
+    assert.equal(cold.image, `${s.host}/acme/app:v1`);
+    assert.equal(cold.anonymous, false);
+    assert.deepEqual(s.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`), ['GET /v2/', 'GET /token', 'HEAD /v2/acme/app/manifests/v1']);
+
+    const tokenRequest = s.requests[1];
+    assert.ok(tokenRequest);
+    const query = new URL(tokenRequest.url, 'http://x').searchParams;
+    assert.equal(query.get('service'), 'fake-registry');
+    assert.equal(query.get('scope'), 'repository:acme/app:pull');
+    assert.equal(tokenRequest.headers.authorization, `Basic ${Buffer.from(`alice:${ALICE.secret}`).toString('base64')}`);
+
+    const head = s.requests[2];
+    assert.ok(head);
+    assert.equal(head.headers.authorization, 'Bearer tok-alice-1');
+    for (const type of [OCI_INDEX, OCI_MANIFEST, 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.docker.distribution.manifest.v2+json']) {
+      assert.ok(String(head.headers.accept).includes(type), `Accept lacks ${type}`);
+    }
+
+    const warm = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }, { noCache: true });
+    assert.equal(warm.verdict, 'ok');
+    assert.equal(warm.requests, 1);
+    const cached = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(cached.verdict, 'ok');
+    assert.equal(cached.requests, 0);
+    assert.equal(c.requestCount, 4);
+    assert.equal(s.requests.length, 4);
+  });
+
+  test('access_token is preferred over token', async () => {
+    let self: FakeServer | undefined;
+    const inner = scriptedRegistry(() => self as FakeServer, { auth: 'bearer', users: { alice: ALICE.secret } });
+    const s = await server((req, res) => {
+      // Rewrites the token answer: `token` is garbage, `access_token` is the real one.
+      if (req.url.startsWith('/token')) {
+        const capture = { status: 0, body: '' };
+        const fakeRes = {
+          writeHead: (status: number) => void (capture.status = status),
+          end: (body: string) => {
+            const parsed = JSON.parse(body) as { token: string };
+            json(res, 200, { token: 'not-this-one', access_token: parsed.token, expires_in: 300 });
+          },
+        } as unknown as Parameters<typeof inner>[1];
+        inner(req, fakeRes);
+        return;
+      }
+      inner(req, res);
+    });
+    self = s;
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok', JSON.stringify(result));
+    assert.equal(s.requests.at(-1)?.headers.authorization, 'Bearer tok-alice-1');
+  });
+
+  test('expires_in is honoured, with 60 s when absent, measured from issued_at', async () => {
+    let clock = Date.UTC(2026, 0, 1);
+    let tokenBody: Record<string, unknown> = { expires_in: 120 };
+    const s = await bearerRegistry({ tokenBody: () => tokenBody });
+    const c = client({ now: () => clock });
+    const check = () => c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }, { noCache: true });
+    assert.equal((await check()).requests, 3);
+    clock += 100_000; // 100 s: still inside 120 s (minus the margin)
+    assert.equal((await check()).requests, 1);
+    clock += 30_000; // 130 s: expired → token + HEAD (the ping stays cached)
+    assert.equal((await check()).requests, 2);
+
+    tokenBody = {}; // no expires_in: 60 s
+    c.invalidate();
+    assert.equal((await check()).requests, 3);
+    clock += 40_000;
+    assert.equal((await check()).requests, 1);
+    clock += 25_000;
+    assert.equal((await check()).requests, 2);
+
+    // issued_at 50 s in the past with expires_in 60: only ~10 s left.
+    tokenBody = { expires_in: 60, issued_at: new Date(clock - 50_000).toISOString() };
+    c.invalidate();
+    assert.equal((await check()).requests, 3);
+    clock += 15_000;
+    assert.equal((await check()).requests, 2);
+  });
+
+  test('a rejected cached token is fetched again once', async () => {
+    const s = await bearerRegistry();
+    const c = client();
+    assert.equal((await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' })).requests, 3);
+    // The registry restarts and forgets its tokens: swap in a fresh scripted registry on the same port.
+    s.handle(scriptedRegistry(() => s, { auth: 'bearer', users: { alice: ALICE.secret } }));
+    const again = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }, { noCache: true });
+    assert.equal(again.verdict, 'ok', JSON.stringify(again));
+    assert.equal(again.requests, 3, 'HEAD (401 invalid_token), token, HEAD');
+  });
+
+  test('wrong password: unauthorized with 401 from the realm', async () => {
+    const s = await bearerRegistry();
+    const result = await client().checkPull(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'unauthorized');
+    assert.equal(result.httpStatus, 401);
+    assert.match(result.message, /rejected the login for user alice/);
+    assert.ok(result.hint);
+    assertNoSecrets(JSON.stringify(result));
+  });
+
+  test('logged in without pull access (401 insufficient_scope): denied', async () => {
+    const s = await bearerRegistry({ pullable: { alice: ['acme/app'], bob: ['other/thing'] } });
+    const result = await client().checkPull(conn(s), BOB, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'denied', JSON.stringify(result));
+    assert.equal(result.httpStatus, 401);
+    // A HEAD answer has no body: the code comes from the challenge's error parameter.
+    assert.equal(result.registryErrorCode, 'insufficient_scope');
+    assert.match(result.message, /insufficient_scope/);
+  });
+
+  test('anonymous check of a public repository gets an anonymous token', async () => {
+    const s = await bearerRegistry();
+    const result = await client().checkPull(conn(s), undefined, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok');
+    assert.equal(result.anonymous, true);
+    assert.equal(s.requests[1]?.headers.authorization, undefined);
+  });
+
+  test('a GHCR-style anonymous refusal gives unauthorized with GHCR advice', async () => {
+    const s = await bearerRegistry({ pullable: { alice: ['*'] } });
+    const result = await client().checkPull(conn(s, { provider: 'ghcr' }), undefined, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'unauthorized');
+    assert.match(result.hint ?? '', /read:packages/);
+  });
+});
+
+describe('Basic challenge', () => {
+  async function basicRegistry(): Promise<FakeServer> {
+    let self: FakeServer | undefined;
+    const s = await server(scriptedRegistry(() => self as FakeServer, { auth: 'basic', users: { alice: ALICE.secret }, pullable: { alice: ['acme/app'], bob: [] } }));
+    self = s;
+    return s;
+  }
+
+  test('Basic goes straight to the registry: 2 requests cold', async () => {
+    const s = await basicRegistry();
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok', JSON.stringify(result));
+    assert.equal(result.requests, 2);
+    assert.ok(String(s.requests[1]?.headers.authorization).startsWith('Basic '));
+  });
+
+  test('wrong password with Basic: unauthorized (401)', async () => {
+    const s = await basicRegistry();
+    const result = await client().checkPull(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'unauthorized');
+    assert.equal(result.httpStatus, 401);
+  });
+
+  test('403 DENIED: denied', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/' && !req.headers.authorization) return registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="r"' });
+      return registryError(res, 403, 'DENIED');
+    });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'denied');
+    assert.equal(result.httpStatus, 403);
+    assert.equal(result.registryErrorCode, 'DENIED');
+  });
+});
+
+describe('not found: repository or tag', () => {
+  test('HEAD 404 + tags/list 200: tag-not-found, 4 requests', async () => {
+    const s = await bearerRegistry();
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v404' });
+    assert.equal(result.verdict, 'tag-not-found', JSON.stringify(result));
+    assert.equal(result.httpStatus, 404);
+    assert.equal(result.registryErrorCode, 'MANIFEST_UNKNOWN');
+    assert.equal(result.requests, 4);
+    assert.equal(s.requests.at(-1)?.url, '/v2/acme/app/tags/list?n=1');
+  });
+
+  test('HEAD 404 + tags/list 404 NAME_UNKNOWN: repository-not-found', async () => {
+    const s = await bearerRegistry();
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/nothing', reference: 'v1' });
+    assert.equal(result.verdict, 'repository-not-found', JSON.stringify(result));
+    assert.equal(result.registryErrorCode, 'NAME_UNKNOWN');
+  });
+
+  test('a missing digest reads "digest" and formats the image with @', async () => {
+    const s = await bearerRegistry();
+    const digest = `sha256:${'0'.repeat(64)}`;
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: digest });
+    assert.equal(result.verdict, 'tag-not-found');
+    assert.equal(result.image, `${s.host}/acme/app@${digest}`);
+    assert.match(result.message, /no digest/);
+  });
+});
+
+describe('rate limits and server errors', () => {
+  test('429 with Retry-After and ratelimit headers: rate-limited', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') return json(res, 200, {});
+      res.writeHead(429, { 'retry-after': '42', 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' });
+      res.end();
+    });
+    const result = await client().checkPull(conn(s, { provider: 'dockerhub', endpoint: s.host }), undefined, { repository: 'library/nginx', reference: 'latest' });
+    assert.equal(result.verdict, 'rate-limited');
+    assert.equal(result.httpStatus, 429);
+    assert.deepEqual(result.rateLimit, { retryAfterSeconds: 42, limit: '100;w=21600', remaining: '0;w=21600' });
+    assert.match(result.message, /Retry after 42 s/);
+  });
+
+  test('Retry-After as an HTTP date', async () => {
+    const now = Date.UTC(2026, 5, 1, 12, 0, 0);
+    const s = await server((req, res) => {
+      res.writeHead(429, { 'retry-after': new Date(now + 90_000).toUTCString() });
+      res.end();
+    });
+    const result = await client({ now: () => now }).checkPull(conn(s), undefined, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'rate-limited');
+    assert.equal(result.rateLimit?.retryAfterSeconds, 90);
+    assert.match(result.hint ?? '', /90 s/);
+  });
+
+  test('503 is a protocol-error that names the status; not cached', async () => {
+    const s = await server((_req, res) => registryError(res, 503, 'UNAVAILABLE'));
+    const c = client();
+    const result = await c.checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'protocol-error');
+    assert.equal(result.httpStatus, 503);
+    assert.match(result.message, /503/);
+    assert.match(result.hint ?? '', /server-side/);
+    const again = await c.checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(again.requests, 1, 'a transient failure is not served from the cache');
+  });
+
+  test('a web page at /v2/ is a protocol-error, not a false not-found', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>hello</html>');
+    });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'protocol-error');
+    assert.match(result.message, /web page/);
+  });
+
+  test('a token answer that is not JSON is a protocol-error', async () => {
+    const s = await server((req, res) => {
+      if (req.url.startsWith('/token')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end('nope');
+      }
+      registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="s"` });
+    });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'protocol-error');
+    assert.match(result.message, /not a JSON token/);
+  });
+
+  test('a 401 without any challenge is a protocol-error', async () => {
+    const s = await server((_req, res) => registryError(res, 401, 'UNAUTHORIZED'));
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'protocol-error');
+    assert.match(result.message, /WWW-Authenticate/);
+  });
+});
+
+describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
+  test('a redirect to another host does not carry Authorization; a same-host redirect does', async () => {
+    const other = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': DIGEST });
+      res.end();
+    });
+    const s = await server((req, res) => {
+      if (req.url === '/v2/' && !req.headers.authorization) return registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="r"' });
+      if (req.url === '/v2/acme/app/manifests/v1') {
+        res.writeHead(307, { location: '/v2/acme/app/manifests/v1-moved' });
+        return res.end();
+      }
+      // `localhost` is another host name than 127.0.0.1, as object storage would be.
+      res.writeHead(302, { location: `http://localhost:${other.port}/blob` });
+      res.end();
+    });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok', JSON.stringify(result));
+    assert.equal(result.requests, 4, 'ping, HEAD, same-host hop, cross-host hop');
+    assert.ok(s.requests.every((r, i) => i === 0 || String(r.headers.authorization).startsWith('Basic ')), 'the registry host got credentials on every hop');
+    assert.equal(other.requests.length, 1);
+    assert.equal(other.requests[0]?.headers.authorization, undefined);
+  });
+
+  test('more than 5 redirects: protocol-error', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') return json(res, 200, {});
+      res.writeHead(302, { location: `/loop/${s.requests.length}` });
+      res.end();
+    });
+    const result = await client().checkPull(conn(s), undefined, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'protocol-error');
+    assert.match(result.message, /redirect/);
+    assert.equal(result.requests, 7, 'ping + the first request + 5 redirects');
+  });
+
+  test('an oversized token answer is refused (declared length and streamed)', async () => {
+    for (const declareLength of [true, false]) {
+      const s = await server((req, res) => {
+        if (req.url.startsWith('/token')) {
+          const big = JSON.stringify({ token: 'x'.repeat(5000) });
+          res.writeHead(200, declareLength ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) } : { 'content-type': 'application/json' });
+          return res.end(big);
+        }
+        registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token"` });
+      });
+      const result = await client({ maxResponseBytes: 1024 }).checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+      assert.equal(result.verdict, 'protocol-error', `declared length ${declareLength}: ${JSON.stringify(result)}`);
+      assert.match(result.message, /too large/);
+    }
+  });
+
+  test('a registry that never answers: timeout via the headers timeout', async () => {
+    const s = await server(() => undefined); // holds every request
+    const started = Date.now();
+    const result = await client({ timeouts: { headersMs: 300, overallMs: 5000 } }).checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'timeout', JSON.stringify(result));
+    assert.match(result.message, /did not answer in time/);
+    assert.ok(Date.now() - started < 3000);
+    assert.equal(result.httpStatus, undefined);
+  });
+
+  test('the overall deadline ends a check even when each step is within its own timeout', async () => {
+    const s = await server(() => undefined);
+    const started = Date.now();
+    const result = await client({ timeouts: { headersMs: 10_000, overallMs: 300 } }).checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'timeout');
+    assert.match(result.message, /limit for the whole check/);
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  test("the caller's signal cancels a check", async () => {
+    const s = await server(() => undefined);
+    const controller = new AbortController();
+    const pending = client().checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' }, { signal: controller.signal });
+    await waitFor(() => s.requests.length === 1, 'the ping to arrive');
+    controller.abort();
+    const result = await pending;
+    assert.equal(result.verdict, 'timeout');
+    assert.match(result.message, /cancelled/);
+  });
+
+  test('nothing listening: unreachable, never a not-found', async () => {
+    const s = await server();
+    const port = s.port;
+    await s.close();
+    const result = await client().checkPull({ provider: 'other', endpoint: `127.0.0.1:${port}`, plainHttp: true }, ALICE, { repository: 'a/b', reference: 'c' });
+    assert.equal(result.verdict, 'unreachable');
+    assert.match(result.message, /connection refused/);
+    assert.equal(result.httpStatus, undefined);
+  });
+
+  test('TLS: self-signed → tls-untrusted; caFile → ok; insecureSkipTLSVerify → ok; unreadable caFile → tls-untrusted', async () => {
+    const certificate = selfSignedCertificate();
+    try {
+      let self: FakeServer | undefined;
+      const s = await server(scriptedRegistry(() => self as FakeServer, { auth: 'bearer', users: { alice: ALICE.secret } }), certificate);
+      self = s;
+      const c = client();
+      const untrusted = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+      assert.equal(untrusted.verdict, 'tls-untrusted', JSON.stringify(untrusted));
+      assert.match(untrusted.hint ?? '', /caFile/);
+      assert.match(untrusted.hint ?? '', /insecureSkipTLSVerify/);
+      const trusted = await c.checkPull(conn(s, { caFile: certificate.certFile }), ALICE, { repository: 'acme/app', reference: 'v1' });
+      assert.equal(trusted.verdict, 'ok', JSON.stringify(trusted));
+      const skipped = await c.checkPull(conn(s, { insecureSkipTLSVerify: true }), ALICE, { repository: 'acme/app', reference: 'v1' });
+      assert.equal(skipped.verdict, 'ok', JSON.stringify(skipped));
+      const missing = await c.checkPull(conn(s, { caFile: '/nonexistent/ca.pem' }), ALICE, { repository: 'acme/app', reference: 'v1' });
+      assert.equal(missing.verdict, 'tls-untrusted');
+      assert.match(missing.message, /could not be read/);
+      // A plain-HTTP server reached over https: protocol-error suggesting plainHttp.
+      const plain = await server((_req, res) => json(res, 200, {}));
+      const wrongScheme = await c.checkPull({ provider: 'other', endpoint: plain.host }, ALICE, { repository: 'a/b', reference: 'c' });
+      assert.equal(wrongScheme.verdict, 'protocol-error', JSON.stringify(wrongScheme));
+      assert.match(wrongScheme.hint ?? '', /plainHttp/);
+    } finally {
+      certificate.dispose();
+    }
+  });
+});
+
+describe('sharing: in-flight de-duplication, bounded concurrency, caches', () => {
+  test('two concurrent checks of one target share one request chain', async () => {
+    const s = await bearerRegistry();
+    const c = client();
+    const [a, b] = await Promise.all([
+      c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }),
+      c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }),
+    ]);
+    assert.equal(a.verdict, 'ok');
+    assert.equal(b.verdict, 'ok');
+    assert.equal(c.requestCount, 3);
+    assert.equal(a.requests + b.requests, 3);
+  });
+
+  test('checks of different repositories on one registry share the ping', async () => {
+    const s = await bearerRegistry({ images: { 'acme/app': { v1: OCI_MANIFEST }, 'acme/web': { v2: OCI_MANIFEST } } });
+    const c = client();
+    const [a, b] = await Promise.all([
+      c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }),
+      c.checkPull(conn(s), ALICE, { repository: 'acme/web', reference: 'v2' }),
+    ]);
+    assert.equal(a.verdict, 'ok');
+    assert.equal(b.verdict, 'ok');
+    assert.equal(s.requests.filter((r) => r.url === '/v2/').length, 1);
+    assert.equal(c.requestCount, 5, 'one ping, two tokens (two scopes), two HEADs');
+  });
+
+  test('at most maxConcurrencyPerRegistry requests in flight per host', async () => {
+    const images: Record<string, Record<string, string>> = {};
+    for (let i = 0; i < 8; i++) images[`acme/app${i}`] = { v1: OCI_MANIFEST };
+    let self: FakeServer | undefined;
+    const registry = scriptedRegistry(() => self as FakeServer, { auth: 'open', images });
+    const held: Array<() => void> = [];
+    let holding = true;
+    const s = await server((req, res) => {
+      if (req.method === 'HEAD' && holding) held.push(() => registry(req, res));
+      else registry(req, res);
+    });
+    self = s;
+    const c = client({ maxConcurrencyPerRegistry: 2 });
+    const all = Promise.all(Object.keys(images).map((repository) => c.checkPull(conn(s), undefined, { repository, reference: 'v1' })));
+    await waitFor(() => held.length === 2, 'two HEADs held');
+    // Give every other check the chance to send; the limit must keep them queued.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(held.length, 2);
+    holding = false;
+    for (const release of held.splice(0)) release();
+    const results = await all;
+    assert.ok(results.every((r) => r.verdict === 'ok'));
+    assert.ok(s.maxInFlight <= 2, `max in flight ${s.maxInFlight}`);
+  });
+
+  test('invalidate(endpoint) drops tokens and results for that registry only; cacheTtlMs 0 disables the result cache', async () => {
+    const s1 = await bearerRegistry();
+    const s2 = await bearerRegistry();
+    const c = client();
+    const target = { repository: 'acme/app', reference: 'v1' };
+    await c.checkPull(conn(s1), ALICE, target);
+    await c.checkPull(conn(s2), ALICE, target);
+    c.invalidate(s1.host);
+    assert.equal((await c.checkPull(conn(s1), ALICE, target)).requests, 3);
+    assert.equal((await c.checkPull(conn(s2), ALICE, target)).requests, 0);
+
+    const uncached = client({ cacheTtlMs: 0 });
+    await uncached.checkPull(conn(s1), ALICE, target);
+    assert.equal((await uncached.checkPull(conn(s1), ALICE, target)).requests, 1);
+  });
+
+  test('different credentials never share a cached result', async () => {
+    const s = await bearerRegistry({ pullable: { alice: ['acme/app'], bob: [] } });
+    const c = client();
+    const target = { repository: 'acme/app', reference: 'v1' };
+    assert.equal((await c.checkPull(conn(s), ALICE, target)).verdict, 'ok');
+    assert.equal((await c.checkPull(conn(s), BOB, target)).verdict, 'denied');
+    assert.equal((await c.checkPull(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, target)).verdict, 'unauthorized');
+  });
+});
+
+describe('platforms, listing, logging', () => {
+  test('readPlatforms lists an index platforms (attestations skipped)', async () => {
+    const s = await bearerRegistry({ images: { 'acme/multi': { v1: OCI_INDEX } } });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/multi', reference: 'v1' }, { readPlatforms: true });
+    assert.equal(result.verdict, 'ok');
+    assert.equal(result.mediaType, OCI_INDEX);
+    assert.deepEqual(result.platforms, ['linux/amd64', 'linux/arm64/v8']);
+    assert.equal(result.requests, 4);
+  });
+
+  test('listTags follows Link pages, stops on a cyclic link, returns a cursor at maxPages', async () => {
+    const pages: Record<string, { tags: string[]; next?: string }> = {
+      '/v2/acme/app/tags/list?n=2': { tags: ['a', 'b'], next: '/v2/acme/app/tags/list?n=2&last=b' },
+      '/v2/acme/app/tags/list?n=2&last=b': { tags: ['c', 'd'], next: '/v2/acme/app/tags/list?n=2&last=d' },
+      '/v2/acme/app/tags/list?n=2&last=d': { tags: ['e'], next: '/v2/acme/app/tags/list?n=2' }, // cycles back
+    };
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') return json(res, 200, {});
+      const page = pages[req.url];
+      if (!page) return registryError(res, 404, 'NAME_UNKNOWN');
+      json(res, 200, { name: 'acme/app', tags: page.tags }, page.next ? { link: `<${page.next}>; rel="next"` } : {});
+    });
+    const c = client();
+    const all = await c.listTags(conn(s), undefined, 'acme/app', { pageSize: 2 });
+    assert.deepEqual(all, { tags: ['a', 'b', 'c', 'd', 'e'] });
+    const firstTwo = await c.listTags(conn(s), undefined, 'acme/app', { pageSize: 2, maxPages: 2 });
+    assert.deepEqual(firstTwo, { tags: ['a', 'b', 'c', 'd'], cursor: '/v2/acme/app/tags/list?n=2&last=d' });
+    const rest = await c.listTags(conn(s), undefined, 'acme/app', { cursor: firstTwo.cursor ?? '' });
+    assert.deepEqual(rest.tags, ['e', 'a', 'b', 'c', 'd']);
+    await assert.rejects(c.listTags(conn(s), undefined, 'acme/app', { cursor: 'http://elsewhere.example/v2/x' }), RegistryRequestError);
+    await assert.rejects(
+      c.listTags(conn(s), undefined, 'acme/none'),
+      (error: unknown) => error instanceof RegistryRequestError && error.verdict === 'repository-not-found' && Boolean(error.hint ?? error.message),
+    );
+  });
+
+  test('a registry that repeats the same page forever is stopped', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') return json(res, 200, {});
+      json(res, 200, { repositories: ['one', 'two'] }, { link: `</v2/_catalog?n=2&last=two&i=${s.requests.length}>; rel="next"` });
+    });
+    const result = await client().listRepositories(conn(s), undefined, { pageSize: 2 });
+    assert.deepEqual(result, { repositories: ['one', 'two'] });
+    assert.equal(s.requests.length, 3, 'ping, page 1, page 2 (nothing new: stop)');
+  });
+
+  test('listTags failures carry a verdict (unauthorized)', async () => {
+    const s = await bearerRegistry();
+    await assert.rejects(
+      client().listTags(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, 'acme/app'),
+      (error: unknown) => error instanceof RegistryRequestError && error.verdict === 'unauthorized' && error.httpStatus === 401,
+    );
+  });
+
+  test('debug log: one line per request with method, URL and status; never a secret or an Authorization value', async () => {
+    const lines: string[] = [];
+    const logger: Logger = { error: (m) => lines.push(m), warn: (m) => lines.push(m), info: (m) => lines.push(m), debug: (m) => lines.push(m) };
+    const s = await bearerRegistry();
+    const result = await client({ logger }).checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok');
+    const all = lines.join('\n');
+    assert.match(all, new RegExp(`GET http://${s.host}/v2/ → 401`));
+    assert.match(all, /GET http:\/\/127\.0\.0\.1:\d+\/token\?service=fake-registry&scope=repository%3Aacme%2Fapp%3Apull → 200/);
+    assert.match(all, /HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1 → 200/);
+    assertNoSecrets(all);
+    assert.ok(!all.includes('tok-alice-1'), 'the bearer token is never logged');
+    assert.ok(!all.includes(Buffer.from(`alice:${ALICE.secret}`).toString('base64')));
+  });
+});
+
+test('nextLinkFrom reads rel="next" among several links', () => {
+  assert.equal(nextLinkFrom(['</v2/a/tags/list?n=1&last=x>; rel="next"']), '/v2/a/tags/list?n=1&last=x');
+  assert.equal(nextLinkFrom(['<https://r.example/prev>; rel="prev", <https://r.example/next?a=1,2>; rel="next"']), 'https://r.example/next?a=1,2');
+  assert.equal(nextLinkFrom(['<https://r.example/x>; rel=next']), 'https://r.example/x');
+  assert.equal(nextLinkFrom(['<https://r.example/x>; rel="prev"']), undefined);
+  assert.equal(nextLinkFrom([]), undefined);
+});
