@@ -7,7 +7,7 @@
 // 4. stops the registry.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -108,9 +108,13 @@ process.stdout.write(`registry: ${ready.url}  image: ${ready.image}  digest: ${r
 
 // --- 3. the CLI, as a vendor would run it --------------------------------------------------------------
 const cliEnv = { ...process.env, DOCKER_CONFIG: dockerConfigDir };
+const cliOutput = [];
 function runCli(args, input) {
   process.stdout.write(`\n$ replicated-registries ${args.join(' ')}${input === undefined ? '' : '   (password on stdin)'}\n`);
-  const result = spawnSync(cli, args, { cwd: workspaceDir, env: cliEnv, input: input ?? '', stdio: ['pipe', 'inherit', 'inherit'] });
+  const result = spawnSync(cli, args, { cwd: workspaceDir, env: cliEnv, input: input ?? '', encoding: 'utf8' });
+  process.stdout.write(result.stdout ?? '');
+  process.stderr.write(result.stderr ?? '');
+  cliOutput.push(result.stdout ?? '', result.stderr ?? '');
   const status = result.status ?? 1;
   process.stdout.write(`(exit ${status})\n`);
   return status;
@@ -120,12 +124,21 @@ const addStatus = runCli(['registry', 'add', 'other', '--endpoint', ready.host, 
 const okStatus = addStatus === 0 ? runCli(['registry', 'test', 'local-demo', '--image', 'demo/hello:1.0']) : 1;
 const missingStatus = addStatus === 0 ? runCli(['registry', 'test', 'local-demo', '--image', 'demo/does-not-exist:1.0']) : 1;
 
+// The password may live only in the credential store (DOCKER_CONFIG); never in output or the workspace file.
+const secretForms = [demoPassword, Buffer.from(`demo:${demoPassword}`).toString('base64')];
+const leaks = [
+  ['the CLI output', cliOutput.join('')],
+  ['.replicated-registries.yaml', readFileSync(path.join(workspaceDir, '.replicated-registries.yaml'), 'utf8')],
+].filter(([, text]) => secretForms.some((form) => text.includes(form)));
+for (const [where] of leaks) process.stderr.write(`npm start: the demo password leaked into ${where}; that is a bug, please report it.\n`);
+if (leaks.length === 0) process.stdout.write(`\nsecret check: the password is in neither the CLI output nor the workspace file (only in ${dockerConfigDir}).\n`);
+
 // --- 4. stop ---------------------------------------------------------------------------------------------
 say('Stopping the local registry');
 demo.stdin.end();
 await demoExited;
 
-const asExpected = addStatus === 0 && okStatus === 0 && missingStatus === 1;
+const asExpected = addStatus === 0 && okStatus === 0 && missingStatus === 1 && leaks.length === 0;
 if (asExpected) {
   say('Done: the demo image passed the pull check and the missing one failed with its verdict, as expected.');
 } else {

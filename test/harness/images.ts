@@ -122,8 +122,8 @@ function writeAuthFile(dir: string, host: string, username: string, password: st
 /** skopeo flags that make it trust the registry's CA (TLS) or allow plain http. */
 function skopeoTlsFlags(reg: RunningRegistry, workDir: string, direction: 'dest' | 'src' | 'inspect'): string[] {
   const prefix = direction === 'inspect' ? '--' : `--${direction}-`;
-  if (!reg.url.startsWith('https:')) return [`${prefix}tls-verify=false`];
-  if (!reg.caFile) return [`${prefix}tls-verify=false`];
+  // tls-verify=false is also what lets skopeo speak plain http to a registry.
+  if (!reg.url.startsWith('https:') || !reg.caFile) return [`${prefix}tls-verify=false`];
   const certDir = path.join(workDir, 'certs');
   mkdirSync(certDir, { recursive: true });
   writeFileSync(path.join(certDir, 'ca.crt'), readFileSync(reg.caFile));

@@ -131,7 +131,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     for (const entry of requested) {
       if (!entry) continue;
       const actions = grantedActions(user, options.anonymousPull, entry);
-      // distribution wants the entry present even when empty; we drop empty ones like Docker Hub's auth does.
+      // A scope with no granted action is left out of the token, as Docker Hub's auth server does.
       if (actions.length > 0) access.push({ type: entry.type, name: entry.name, actions });
     }
     const now = Math.floor(Date.now() / 1000);

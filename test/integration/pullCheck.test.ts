@@ -254,7 +254,11 @@ void describe('ECR provider through the GetAuthorizationToken stand-in', () => {
   let standIn: Awaited<ReturnType<typeof startEcrStandIn>>;
   let conn: ConnectionSettings;
 
+  const savedRegionVariables = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
   before(async () => {
+    // 127.0.0.1 names no AWS region, so the client falls back to the environment's or us-east-1: pin it.
+    process.env.AWS_REGION = region;
+    delete process.env.AWS_DEFAULT_REGION;
     // ECR registries challenge Basic and accept user AWS with the password from GetAuthorizationToken.
     registry = await startHtpasswdRegistry({ tls: true, users: { AWS: 'ecr-registry-Pa55' } });
     standIn = await startEcrStandIn({ accessKeyId: accessKey.username, secretAccessKey: accessKey.secret, region, registryPassword: 'ecr-registry-Pa55' });
@@ -262,17 +266,29 @@ void describe('ECR provider through the GetAuthorizationToken stand-in', () => {
     conn = { provider: 'ecr', endpoint: registry.host, caFile: registry.caFile };
   });
   after(async () => {
+    for (const [name, value] of Object.entries(savedRegionVariables)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     await standIn?.stop();
     await registry?.stop();
   });
 
-  const ecrClient = (): RegistryClient => newClient({ ecrApiEndpoint: () => standIn.url });
+  const regionsAsked: string[] = [];
+  const ecrClient = (): RegistryClient =>
+    newClient({
+      ecrApiEndpoint: (askedRegion) => {
+        regionsAsked.push(askedRegion);
+        return standIn.url;
+      },
+    });
 
   void test('a signed GetAuthorizationToken gets the registry password: ok, and the token is reused', async () => {
     const client = ecrClient();
     await expectVerdict(client, conn, accessKey, { repository: 'acme/api', reference: 'v2' }, 'ok');
     await expectVerdict(client, conn, accessKey, { repository: 'acme/api', reference: 'v2' }, 'ok', { noCache: true });
     assert.equal(standIn.tokensIssued, 1, 'one GetAuthorizationToken for two checks');
+    assert.deepEqual([...new Set(regionsAsked)], [region]);
   });
 
   void test('a wrong secret access key (signature rejected by the stand-in): unauthorized', async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { RegistryClient, RegistryRequestError, nextLinkFrom, type RegistryClientOptions } from '../../server/src/registry/registryClient';
 import type { ConnectionSettings, Credentials } from '../../server/src/registry/types';
 import type { Logger } from '../../server/src/log/logger';
-import { DIGEST, OCI_INDEX, OCI_MANIFEST, json, registryError, scriptedRegistry, selfSignedCertificate, startFakeServer, waitFor, type FakeServer } from './registryFakeServer';
+import { DIGEST, OCI_INDEX, OCI_MANIFEST, json, registryError, scriptedRegistry, selfSignedCertificate, startFakeServer, waitFor, type FakeServer, type ScriptedRegistryOptions } from './registryFakeServer';
 
 const ALICE: Credentials = { username: 'alice', secret: 'alice-S3cret-unit' };
 const BOB: Credentials = { username: 'bob', secret: 'bob-S3cret-unit' };
@@ -38,15 +38,13 @@ function assertNoSecrets(text: string): void {
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `secret leaked into: ${text}`);
 }
 
-async function bearerRegistry(options: Partial<Parameters<typeof scriptedRegistry>[1]> = {}): Promise<FakeServer> {
-  let self: FakeServer | undefined;
-  const s = await server(scriptedRegistry(() => self as FakeServer, { auth: 'bearer', users: { alice: ALICE.secret, bob: BOB.secret }, ...options }));
-  self = s;
+async function bearerRegistry(options: Partial<ScriptedRegistryOptions> = {}): Promise<FakeServer> {
+  const s = await server(scriptedRegistry({ auth: 'bearer', users: { alice: ALICE.secret, bob: BOB.secret }, ...options }));
   return s;
 }
 
-describe('Bearer token flow', () => {
-  test('cold check: ping, token, HEAD (3 requests); warm check: 1; cached result: 0', async () => {
+void describe('Bearer token flow', () => {
+  void test('cold check: ping, token, HEAD (3 requests); warm check: 1; cached result: 0', async () => {
     const s = await bearerRegistry();
     const c = client();
     const cold = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
@@ -82,9 +80,8 @@ describe('Bearer token flow', () => {
     assert.equal(s.requests.length, 4);
   });
 
-  test('access_token is preferred over token', async () => {
-    let self: FakeServer | undefined;
-    const inner = scriptedRegistry(() => self as FakeServer, { auth: 'bearer', users: { alice: ALICE.secret } });
+  void test('access_token is preferred over token', async () => {
+    const inner = scriptedRegistry({ auth: 'bearer', users: { alice: ALICE.secret } });
     const s = await server((req, res) => {
       // Rewrites the token answer: `token` is garbage, `access_token` is the real one.
       if (req.url.startsWith('/token')) {
@@ -101,13 +98,12 @@ describe('Bearer token flow', () => {
       }
       inner(req, res);
     });
-    self = s;
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'ok', JSON.stringify(result));
     assert.equal(s.requests.at(-1)?.headers.authorization, 'Bearer tok-alice-1');
   });
 
-  test('expires_in is honoured, with 60 s when absent, measured from issued_at', async () => {
+  void test('expires_in is honoured, with 60 s when absent, measured from issued_at', async () => {
     let clock = Date.UTC(2026, 0, 1);
     let tokenBody: Record<string, unknown> = { expires_in: 120 };
     const s = await bearerRegistry({ tokenBody: () => tokenBody });
@@ -135,18 +131,18 @@ describe('Bearer token flow', () => {
     assert.equal((await check()).requests, 2);
   });
 
-  test('a rejected cached token is fetched again once', async () => {
+  void test('a rejected cached token is fetched again once', async () => {
     const s = await bearerRegistry();
     const c = client();
     assert.equal((await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' })).requests, 3);
     // The registry restarts and forgets its tokens: swap in a fresh scripted registry on the same port.
-    s.handle(scriptedRegistry(() => s, { auth: 'bearer', users: { alice: ALICE.secret } }));
+    s.handle(scriptedRegistry({ auth: 'bearer', users: { alice: ALICE.secret } }));
     const again = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' }, { noCache: true });
     assert.equal(again.verdict, 'ok', JSON.stringify(again));
     assert.equal(again.requests, 3, 'HEAD (401 invalid_token), token, HEAD');
   });
 
-  test('wrong password: unauthorized with 401 from the realm', async () => {
+  void test('wrong password: unauthorized with 401 from the realm', async () => {
     const s = await bearerRegistry();
     const result = await client().checkPull(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'unauthorized');
@@ -156,7 +152,7 @@ describe('Bearer token flow', () => {
     assertNoSecrets(JSON.stringify(result));
   });
 
-  test('logged in without pull access (401 insufficient_scope): denied', async () => {
+  void test('logged in without pull access (401 insufficient_scope): denied', async () => {
     const s = await bearerRegistry({ pullable: { alice: ['acme/app'], bob: ['other/thing'] } });
     const result = await client().checkPull(conn(s), BOB, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'denied', JSON.stringify(result));
@@ -166,7 +162,7 @@ describe('Bearer token flow', () => {
     assert.match(result.message, /insufficient_scope/);
   });
 
-  test('anonymous check of a public repository gets an anonymous token', async () => {
+  void test('anonymous check of a public repository gets an anonymous token', async () => {
     const s = await bearerRegistry();
     const result = await client().checkPull(conn(s), undefined, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'ok');
@@ -174,7 +170,7 @@ describe('Bearer token flow', () => {
     assert.equal(s.requests[1]?.headers.authorization, undefined);
   });
 
-  test('a GHCR-style anonymous refusal gives unauthorized with GHCR advice', async () => {
+  void test('a GHCR-style anonymous refusal gives unauthorized with GHCR advice', async () => {
     const s = await bearerRegistry({ pullable: { alice: ['*'] } });
     const result = await client().checkPull(conn(s, { provider: 'ghcr' }), undefined, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'unauthorized');
@@ -182,15 +178,13 @@ describe('Bearer token flow', () => {
   });
 });
 
-describe('Basic challenge', () => {
+void describe('Basic challenge', () => {
   async function basicRegistry(): Promise<FakeServer> {
-    let self: FakeServer | undefined;
-    const s = await server(scriptedRegistry(() => self as FakeServer, { auth: 'basic', users: { alice: ALICE.secret }, pullable: { alice: ['acme/app'], bob: [] } }));
-    self = s;
+    const s = await server(scriptedRegistry({ auth: 'basic', users: { alice: ALICE.secret }, pullable: { alice: ['acme/app'], bob: [] } }));
     return s;
   }
 
-  test('Basic goes straight to the registry: 2 requests cold', async () => {
+  void test('Basic goes straight to the registry: 2 requests cold', async () => {
     const s = await basicRegistry();
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'ok', JSON.stringify(result));
@@ -198,14 +192,14 @@ describe('Basic challenge', () => {
     assert.ok(String(s.requests[1]?.headers.authorization).startsWith('Basic '));
   });
 
-  test('wrong password with Basic: unauthorized (401)', async () => {
+  void test('wrong password with Basic: unauthorized (401)', async () => {
     const s = await basicRegistry();
     const result = await client().checkPull(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, { repository: 'acme/app', reference: 'v1' });
     assert.equal(result.verdict, 'unauthorized');
     assert.equal(result.httpStatus, 401);
   });
 
-  test('403 DENIED: denied', async () => {
+  void test('403 DENIED: denied', async () => {
     const s = await server((req, res) => {
       if (req.url === '/v2/' && !req.headers.authorization) return registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="r"' });
       return registryError(res, 403, 'DENIED');
@@ -217,8 +211,8 @@ describe('Basic challenge', () => {
   });
 });
 
-describe('not found: repository or tag', () => {
-  test('HEAD 404 + tags/list 200: tag-not-found, 4 requests', async () => {
+void describe('not found: repository or tag', () => {
+  void test('HEAD 404 + tags/list 200: tag-not-found, 4 requests', async () => {
     const s = await bearerRegistry();
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v404' });
     assert.equal(result.verdict, 'tag-not-found', JSON.stringify(result));
@@ -228,14 +222,14 @@ describe('not found: repository or tag', () => {
     assert.equal(s.requests.at(-1)?.url, '/v2/acme/app/tags/list?n=1');
   });
 
-  test('HEAD 404 + tags/list 404 NAME_UNKNOWN: repository-not-found', async () => {
+  void test('HEAD 404 + tags/list 404 NAME_UNKNOWN: repository-not-found', async () => {
     const s = await bearerRegistry();
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/nothing', reference: 'v1' });
     assert.equal(result.verdict, 'repository-not-found', JSON.stringify(result));
     assert.equal(result.registryErrorCode, 'NAME_UNKNOWN');
   });
 
-  test('a missing digest reads "digest" and formats the image with @', async () => {
+  void test('a missing digest reads "digest" and formats the image with @', async () => {
     const s = await bearerRegistry();
     const digest = `sha256:${'0'.repeat(64)}`;
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: digest });
@@ -245,8 +239,8 @@ describe('not found: repository or tag', () => {
   });
 });
 
-describe('rate limits and server errors', () => {
-  test('429 with Retry-After and ratelimit headers: rate-limited', async () => {
+void describe('rate limits and server errors', () => {
+  void test('429 with Retry-After and ratelimit headers: rate-limited', async () => {
     const s = await server((req, res) => {
       if (req.url === '/v2/') return json(res, 200, {});
       res.writeHead(429, { 'retry-after': '42', 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' });
@@ -259,7 +253,7 @@ describe('rate limits and server errors', () => {
     assert.match(result.message, /Retry after 42 s/);
   });
 
-  test('Retry-After as an HTTP date', async () => {
+  void test('Retry-After as an HTTP date', async () => {
     const now = Date.UTC(2026, 5, 1, 12, 0, 0);
     const s = await server((req, res) => {
       res.writeHead(429, { 'retry-after': new Date(now + 90_000).toUTCString() });
@@ -271,7 +265,7 @@ describe('rate limits and server errors', () => {
     assert.match(result.hint ?? '', /90 s/);
   });
 
-  test('503 is a protocol-error that names the status; not cached', async () => {
+  void test('503 is a protocol-error that names the status; not cached', async () => {
     const s = await server((_req, res) => registryError(res, 503, 'UNAVAILABLE'));
     const c = client();
     const result = await c.checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
@@ -283,7 +277,7 @@ describe('rate limits and server errors', () => {
     assert.equal(again.requests, 1, 'a transient failure is not served from the cache');
   });
 
-  test('a web page at /v2/ is a protocol-error, not a false not-found', async () => {
+  void test('a web page at /v2/ is a protocol-error, not a false not-found', async () => {
     const s = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>hello</html>');
@@ -293,11 +287,12 @@ describe('rate limits and server errors', () => {
     assert.match(result.message, /web page/);
   });
 
-  test('a token answer that is not JSON is a protocol-error', async () => {
+  void test('a token answer that is not JSON is a protocol-error', async () => {
     const s = await server((req, res) => {
       if (req.url.startsWith('/token')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
-        return res.end('nope');
+        res.end('nope');
+        return;
       }
       registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="s"` });
     });
@@ -306,7 +301,7 @@ describe('rate limits and server errors', () => {
     assert.match(result.message, /not a JSON token/);
   });
 
-  test('a 401 without any challenge is a protocol-error', async () => {
+  void test('a 401 without any challenge is a protocol-error', async () => {
     const s = await server((_req, res) => registryError(res, 401, 'UNAUTHORIZED'));
     const result = await client().checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
     assert.equal(result.verdict, 'protocol-error');
@@ -314,8 +309,8 @@ describe('rate limits and server errors', () => {
   });
 });
 
-describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
-  test('a redirect to another host does not carry Authorization; a same-host redirect does', async () => {
+void describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
+  void test('a redirect to another host does not carry Authorization; a same-host redirect does', async () => {
     const other = await server((_req, res) => {
       res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': DIGEST });
       res.end();
@@ -338,7 +333,7 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     assert.equal(other.requests[0]?.headers.authorization, undefined);
   });
 
-  test('more than 5 redirects: protocol-error', async () => {
+  void test('more than 5 redirects: protocol-error', async () => {
     const s = await server((req, res) => {
       if (req.url === '/v2/') return json(res, 200, {});
       res.writeHead(302, { location: `/loop/${s.requests.length}` });
@@ -350,13 +345,14 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     assert.equal(result.requests, 7, 'ping + the first request + 5 redirects');
   });
 
-  test('an oversized token answer is refused (declared length and streamed)', async () => {
+  void test('an oversized token answer is refused (declared length and streamed)', async () => {
     for (const declareLength of [true, false]) {
       const s = await server((req, res) => {
         if (req.url.startsWith('/token')) {
           const big = JSON.stringify({ token: 'x'.repeat(5000) });
           res.writeHead(200, declareLength ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) } : { 'content-type': 'application/json' });
-          return res.end(big);
+          res.end(big);
+          return;
         }
         registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token"` });
       });
@@ -366,7 +362,7 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     }
   });
 
-  test('a registry that never answers: timeout via the headers timeout', async () => {
+  void test('a registry that never answers: timeout via the headers timeout', async () => {
     const s = await server(() => undefined); // holds every request
     const started = Date.now();
     const result = await client({ timeouts: { headersMs: 300, overallMs: 5000 } }).checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
@@ -376,7 +372,7 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     assert.equal(result.httpStatus, undefined);
   });
 
-  test('the overall deadline ends a check even when each step is within its own timeout', async () => {
+  void test('the overall deadline ends a check even when each step is within its own timeout', async () => {
     const s = await server(() => undefined);
     const started = Date.now();
     const result = await client({ timeouts: { headersMs: 10_000, overallMs: 300 } }).checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' });
@@ -385,7 +381,7 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     assert.ok(Date.now() - started < 3000);
   });
 
-  test("the caller's signal cancels a check", async () => {
+  void test("the caller's signal cancels a check", async () => {
     const s = await server(() => undefined);
     const controller = new AbortController();
     const pending = client().checkPull(conn(s), ALICE, { repository: 'a/b', reference: 'c' }, { signal: controller.signal });
@@ -396,7 +392,7 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     assert.match(result.message, /cancelled/);
   });
 
-  test('nothing listening: unreachable, never a not-found', async () => {
+  void test('nothing listening: unreachable, never a not-found', async () => {
     const s = await server();
     const port = s.port;
     await s.close();
@@ -406,12 +402,10 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
     assert.equal(result.httpStatus, undefined);
   });
 
-  test('TLS: self-signed → tls-untrusted; caFile → ok; insecureSkipTLSVerify → ok; unreadable caFile → tls-untrusted', async () => {
+  void test('TLS: self-signed → tls-untrusted; caFile → ok; insecureSkipTLSVerify → ok; unreadable caFile → tls-untrusted', async () => {
     const certificate = selfSignedCertificate();
     try {
-      let self: FakeServer | undefined;
-      const s = await server(scriptedRegistry(() => self as FakeServer, { auth: 'bearer', users: { alice: ALICE.secret } }), certificate);
-      self = s;
+      const s = await server(scriptedRegistry({ auth: 'bearer', users: { alice: ALICE.secret }, scheme: 'https' }), certificate);
       const c = client();
       const untrusted = await c.checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
       assert.equal(untrusted.verdict, 'tls-untrusted', JSON.stringify(untrusted));
@@ -435,8 +429,8 @@ describe('transport: redirects, size caps, timeouts, unreachable, TLS', () => {
   });
 });
 
-describe('sharing: in-flight de-duplication, bounded concurrency, caches', () => {
-  test('two concurrent checks of one target share one request chain', async () => {
+void describe('sharing: in-flight de-duplication, bounded concurrency, caches', () => {
+  void test('two concurrent checks of one target share one request chain', async () => {
     const s = await bearerRegistry();
     const c = client();
     const [a, b] = await Promise.all([
@@ -449,7 +443,7 @@ describe('sharing: in-flight de-duplication, bounded concurrency, caches', () =>
     assert.equal(a.requests + b.requests, 3);
   });
 
-  test('checks of different repositories on one registry share the ping', async () => {
+  void test('checks of different repositories on one registry share the ping', async () => {
     const s = await bearerRegistry({ images: { 'acme/app': { v1: OCI_MANIFEST }, 'acme/web': { v2: OCI_MANIFEST } } });
     const c = client();
     const [a, b] = await Promise.all([
@@ -462,18 +456,16 @@ describe('sharing: in-flight de-duplication, bounded concurrency, caches', () =>
     assert.equal(c.requestCount, 5, 'one ping, two tokens (two scopes), two HEADs');
   });
 
-  test('at most maxConcurrencyPerRegistry requests in flight per host', async () => {
+  void test('at most maxConcurrencyPerRegistry requests in flight per host', async () => {
     const images: Record<string, Record<string, string>> = {};
     for (let i = 0; i < 8; i++) images[`acme/app${i}`] = { v1: OCI_MANIFEST };
-    let self: FakeServer | undefined;
-    const registry = scriptedRegistry(() => self as FakeServer, { auth: 'open', images });
+    const registry = scriptedRegistry({ auth: 'open', images });
     const held: Array<() => void> = [];
     let holding = true;
     const s = await server((req, res) => {
       if (req.method === 'HEAD' && holding) held.push(() => registry(req, res));
       else registry(req, res);
     });
-    self = s;
     const c = client({ maxConcurrencyPerRegistry: 2 });
     const all = Promise.all(Object.keys(images).map((repository) => c.checkPull(conn(s), undefined, { repository, reference: 'v1' })));
     await waitFor(() => held.length === 2, 'two HEADs held');
@@ -487,7 +479,7 @@ describe('sharing: in-flight de-duplication, bounded concurrency, caches', () =>
     assert.ok(s.maxInFlight <= 2, `max in flight ${s.maxInFlight}`);
   });
 
-  test('invalidate(endpoint) drops tokens and results for that registry only; cacheTtlMs 0 disables the result cache', async () => {
+  void test('invalidate(endpoint) drops tokens and results for that registry only; cacheTtlMs 0 disables the result cache', async () => {
     const s1 = await bearerRegistry();
     const s2 = await bearerRegistry();
     const c = client();
@@ -503,7 +495,7 @@ describe('sharing: in-flight de-duplication, bounded concurrency, caches', () =>
     assert.equal((await uncached.checkPull(conn(s1), ALICE, target)).requests, 1);
   });
 
-  test('different credentials never share a cached result', async () => {
+  void test('different credentials never share a cached result', async () => {
     const s = await bearerRegistry({ pullable: { alice: ['acme/app'], bob: [] } });
     const c = client();
     const target = { repository: 'acme/app', reference: 'v1' };
@@ -513,8 +505,8 @@ describe('sharing: in-flight de-duplication, bounded concurrency, caches', () =>
   });
 });
 
-describe('platforms, listing, logging', () => {
-  test('readPlatforms lists an index platforms (attestations skipped)', async () => {
+void describe('platforms, listing, logging', () => {
+  void test('readPlatforms lists an index platforms (attestations skipped)', async () => {
     const s = await bearerRegistry({ images: { 'acme/multi': { v1: OCI_INDEX } } });
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/multi', reference: 'v1' }, { readPlatforms: true });
     assert.equal(result.verdict, 'ok');
@@ -523,7 +515,7 @@ describe('platforms, listing, logging', () => {
     assert.equal(result.requests, 4);
   });
 
-  test('listTags follows Link pages, stops on a cyclic link, returns a cursor at maxPages', async () => {
+  void test('listTags follows Link pages, stops on a cyclic link, returns a cursor at maxPages', async () => {
     const pages: Record<string, { tags: string[]; next?: string }> = {
       '/v2/acme/app/tags/list?n=2': { tags: ['a', 'b'], next: '/v2/acme/app/tags/list?n=2&last=b' },
       '/v2/acme/app/tags/list?n=2&last=b': { tags: ['c', 'd'], next: '/v2/acme/app/tags/list?n=2&last=d' },
@@ -549,7 +541,7 @@ describe('platforms, listing, logging', () => {
     );
   });
 
-  test('a registry that repeats the same page forever is stopped', async () => {
+  void test('a registry that repeats the same page forever is stopped', async () => {
     const s = await server((req, res) => {
       if (req.url === '/v2/') return json(res, 200, {});
       json(res, 200, { repositories: ['one', 'two'] }, { link: `</v2/_catalog?n=2&last=two&i=${s.requests.length}>; rel="next"` });
@@ -559,7 +551,7 @@ describe('platforms, listing, logging', () => {
     assert.equal(s.requests.length, 3, 'ping, page 1, page 2 (nothing new: stop)');
   });
 
-  test('listTags failures carry a verdict (unauthorized)', async () => {
+  void test('listTags failures carry a verdict (unauthorized)', async () => {
     const s = await bearerRegistry();
     await assert.rejects(
       client().listTags(conn(s), { username: 'alice', secret: 'wrong-S3cret-unit' }, 'acme/app'),
@@ -567,7 +559,7 @@ describe('platforms, listing, logging', () => {
     );
   });
 
-  test('debug log: one line per request with method, URL and status; never a secret or an Authorization value', async () => {
+  void test('debug log: one line per request with method, URL and status; never a secret or an Authorization value', async () => {
     const lines: string[] = [];
     const logger: Logger = { error: (m) => lines.push(m), warn: (m) => lines.push(m), info: (m) => lines.push(m), debug: (m) => lines.push(m) };
     const s = await bearerRegistry();
@@ -583,7 +575,7 @@ describe('platforms, listing, logging', () => {
   });
 });
 
-test('nextLinkFrom reads rel="next" among several links', () => {
+void test('nextLinkFrom reads rel="next" among several links', () => {
   assert.equal(nextLinkFrom(['</v2/a/tags/list?n=1&last=x>; rel="next"']), '/v2/a/tags/list?n=1&last=x');
   assert.equal(nextLinkFrom(['<https://r.example/prev>; rel="prev", <https://r.example/next?a=1,2>; rel="next"']), 'https://r.example/next?a=1,2');
   assert.equal(nextLinkFrom(['<https://r.example/x>; rel=next']), 'https://r.example/x');

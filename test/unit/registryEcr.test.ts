@@ -31,7 +31,7 @@ async function setup(clock: () => number): Promise<{ standIn: StandIn; registry:
   const standIn: StandIn = { server: undefined as unknown as FakeServer, regions: [], failures: [], expiresAt: () => clock() / 1000 + 12 * 3600, deny: false };
   standIn.server = await startFakeServer((req, res) => {
     const verification = verifySignedRequest(
-      { method: req.method, url: `http://${req.headers.host ?? ''}${req.url}`, headers: req.headers as Record<string, string | string[] | undefined>, body: req.body },
+      { method: req.method, url: `http://${req.headers.host ?? ''}${req.url}`, headers: req.headers, body: req.body },
       (id) => (id === ACCESS_KEY.username ? ACCESS_KEY.secret : undefined),
     );
     if (!verification.ok) {
@@ -54,9 +54,7 @@ async function setup(clock: () => number): Promise<{ standIn: StandIn; registry:
     });
   });
   servers.push(standIn.server);
-  let self: FakeServer | undefined;
-  const registry = await startFakeServer(scriptedRegistry(() => self as FakeServer, { auth: 'basic', users: { AWS: REGISTRY_PASSWORD } }));
-  self = registry;
+  const registry = await startFakeServer(scriptedRegistry({ auth: 'basic', users: { AWS: REGISTRY_PASSWORD } }));
   servers.push(registry);
   const conn: ConnectionSettings = { provider: 'ecr', endpoint: registry.host, plainHttp: true };
   const client = (logger?: Logger): RegistryClient => {

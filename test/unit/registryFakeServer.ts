@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -36,7 +36,7 @@ export interface FakeServer {
 
 export async function startFakeServer(handler: Handler, tls?: { cert: string; key: string }): Promise<FakeServer> {
   let current = handler;
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const state: FakeServer = {
     url: '',
     host: '',
@@ -65,8 +65,8 @@ export async function startFakeServer(handler: Handler, tls?: { cert: string; ke
       current(recorded, res);
     });
   };
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
-  server.on('connection', (socket) => {
+  const server: Server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -123,13 +123,15 @@ export interface ScriptedRegistryOptions {
   /** repository → tag → media type */
   images?: Record<string, Record<string, string>>;
   tokenBody?: (user: string | undefined) => Record<string, unknown>;
+  /** Scheme of the token realm URL (the server's own). Default http. */
+  scheme?: 'http' | 'https';
 }
 
 /**
  * A scripted registry good enough for the protocol paths: `/v2/` ping, `/token` realm, HEAD/GET
  * manifests, tags/list. Tokens are `tok-<user>-<n>`.
  */
-export function scriptedRegistry(server: () => FakeServer, options: ScriptedRegistryOptions): Handler {
+export function scriptedRegistry(options: ScriptedRegistryOptions): Handler {
   let issued = 0;
   const images = options.images ?? { 'acme/app': { v1: OCI_MANIFEST } };
   const tokens = new Map<string, string | undefined>();
@@ -148,7 +150,7 @@ export function scriptedRegistry(server: () => FakeServer, options: ScriptedRegi
     const url = new URL(req.url, 'http://x');
     const challenge = (error?: string): Record<string, string> =>
       options.auth === 'bearer'
-        ? { 'www-authenticate': `Bearer realm="${server().url}/token",service="fake-registry"${error ? `,error="${error}"` : ''}` }
+        ? { 'www-authenticate': `Bearer realm="${options.scheme ?? 'http'}://${req.headers.host ?? ''}/token",service="fake-registry"${error ? `,error="${error}"` : ''}` }
         : { 'www-authenticate': 'Basic realm="fake"' };
     if (url.pathname === '/token') {
       const auth = req.headers.authorization;

@@ -396,8 +396,8 @@ function registryItem(view: RegistryView): vscode.TreeItem {
 
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${escapeMarkdown(entry.slug)}** — ${PROVIDER_INFO[entry.provider]?.label ?? entry.provider}\n\n`);
-  tooltip.appendMarkdown(`Endpoint: \`${escapeMarkdown(entry.endpoint)}\`\n\n`);
-  tooltip.appendMarkdown(`Auth: ${entry.authType}${entry.username ? ` · user \`${escapeMarkdown(entry.username)}\`` : ''}\n\n`);
+  tooltip.appendMarkdown(`Endpoint: ${code(entry.endpoint)}\n\n`);
+  tooltip.appendMarkdown(`Auth: ${entry.authType}${entry.username ? ` · user ${code(entry.username)}` : ''}\n\n`);
   const options = [entry.plainHttp ? 'plain HTTP' : '', entry.insecureSkipTLSVerify ? 'TLS not verified' : '', entry.caFile ? `CA ${entry.caFile}` : ''].filter(Boolean);
   if (options.length > 0) tooltip.appendMarkdown(`Connection: ${escapeMarkdown(options.join(', '))}\n\n`);
   tooltip.appendMarkdown(`Credentials on this machine: ${view.hasCredentials ? 'yes' : '**none**'}\n\n`);
@@ -406,7 +406,7 @@ function registryItem(view: RegistryView): vscode.TreeItem {
     const when = new Date(check.checkedAt).toLocaleString();
     tooltip.appendMarkdown(
       check.verdict === 'ok'
-        ? `$(pass) Last test passed: \`${escapeMarkdown(check.image)}\`${check.digest ? ` (${check.digest.slice(0, 19)}…)` : ''} — ${when}`
+        ? `$(pass) Last test passed: ${code(check.image)}${check.digest ? ` (${code(`${check.digest.slice(0, 19)}…`)})` : ''} — ${when}`
         : `$(error) Last test failed (${check.verdict}): ${escapeMarkdown(check.message)} — ${when}`,
     );
   } else {
@@ -459,6 +459,11 @@ export function tagReference(node: TagNode): string {
   const endpoint = node.registry.entry.endpoint;
   const host = endpoint === 'index.docker.io' ? 'docker.io' : endpoint;
   return `${host}/${node.repository}:${node.tag}`;
+}
+
+/** Inline code: backticks inside would end the span, so they are replaced. */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function escapeMarkdown(text: string): string {

@@ -74,8 +74,10 @@ export function findingToDiagnostic(
   return diagnostic;
 }
 
-export function isOurDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnostic & { data: DiagnosticPayload } {
-  if (diagnostic.source !== DIAGNOSTIC_SOURCE) return false;
-  const data = diagnostic.data as Partial<DiagnosticPayload> | undefined;
-  return typeof data === 'object' && data !== null && typeof data.code === 'string' && typeof data.reference === 'string';
+/** Our payload of a diagnostic the client sends back (code actions), or undefined for other sources. */
+export function payloadOf(diagnostic: Diagnostic): DiagnosticPayload | undefined {
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE) return undefined;
+  const data = diagnostic.data as Partial<DiagnosticPayload> | null | undefined;
+  if (typeof data !== 'object' || data === null || typeof data.code !== 'string' || typeof data.reference !== 'string') return undefined;
+  return data as DiagnosticPayload;
 }

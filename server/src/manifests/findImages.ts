@@ -42,8 +42,13 @@ export function findImages(text: string, filePath: string, options: FindImagesOp
 export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): FoundImage[] {
   const role = fileRoleOf(filePath);
   const { root } = documentTree(text, range, role, strategy);
+  return imagesFromTree(root, filePath, options);
+}
+
+/** The images of an already parsed document tree (tests compare the trees of both parse paths this way). */
+export function imagesFromTree(root: YNode | null, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
   const proxyDomains = options.proxyDomains ?? [];
-  return imagesInDocument(root, role).map((raw) => toFoundImage(raw, proxyDomains));
+  return imagesInDocument(root, fileRoleOf(filePath)).map((raw) => toFoundImage(raw, proxyDomains));
 }
 
 const TEMPLATE = /\{\{/;

@@ -131,6 +131,14 @@ function isLowerHexDigit(c: number): boolean {
 function isWordChar(c: number): boolean {
   return isAlnum(c) || c === CH_UNDERSCORE;
 }
+/** `[a-z0-9._-]`: anything that may appear in a path component. */
+function isPathChar(c: number): boolean {
+  return isLowerAlnum(c) || isPathSeparatorChar(c);
+}
+/** `[\w.-]`: anything that may appear in a tag. */
+function isTagChar(c: number): boolean {
+  return isWordChar(c) || c === CH_DOT || c === CH_DASH;
+}
 /** Characters that delimit the parts of a reference; an error run never swallows them. */
 function isStructuralChar(c: number): boolean {
   return c === CH_SLASH || c === CH_COLON || c === CH_AT;
@@ -185,11 +193,11 @@ function scanPathComponent(s: string, start: number, end: number): TextSpan | nu
       // No alphanumeric where one is required: a leading separator, or a character never allowed here.
       const c = s.charCodeAt(i);
       if (isPathSeparatorChar(c)) return separatorRun(s, i, end);
-      return badRun(s, i, end, (x) => isLowerAlnum(x) || isPathSeparatorChar(x));
+      return badRun(s, i, end, isPathChar);
     }
     if (i === end) return null;
     const c = s.charCodeAt(i);
-    if (!isPathSeparatorChar(c)) return badRun(s, i, end, (x) => isLowerAlnum(x) || isPathSeparatorChar(x));
+    if (!isPathSeparatorChar(c)) return badRun(s, i, end, isPathChar);
     const sepStart = i;
     while (i < end && isPathSeparatorChar(s.charCodeAt(i))) i++;
     // A separator must be one of the allowed forms and must be followed by an alphanumeric.
@@ -278,7 +286,6 @@ function scanDomain(s: string, start: number, end: number): TextSpan | null {
 /** `tag := [\w][\w.-]{0,127}`. `start` is just after the `:`. */
 function scanTag(s: string, start: number, end: number): TextSpan | null {
   if (start === end) return span(start - 1, start); // a `:` with nothing after it
-  const isTagChar = (c: number): boolean => isWordChar(c) || c === CH_DOT || c === CH_DASH;
   if (!isWordChar(s.charCodeAt(start))) return badRun(s, start, end, isWordChar);
   for (let i = start + 1; i < end; i++) {
     if (!isTagChar(s.charCodeAt(i))) return badRun(s, i, end, isTagChar);

@@ -474,6 +474,8 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+const RULE_SEVERITIES = new Set(['off', 'error', 'warning', 'info', 'hint']);
+
 /** Builds the configuration from whatever is usable, filling defaults. */
 function toConfig(value: unknown, filePath: string): RegistriesConfig {
   const config = emptyRegistriesConfig();
@@ -487,7 +489,7 @@ function toConfig(value: unknown, filePath: string): RegistriesConfig {
   config.public = strings(value.public);
   if (isRecord(value.rules)) {
     const rules: Record<string, string> = {};
-    for (const [code, severity] of Object.entries(value.rules)) if (typeof severity === 'string') rules[code] = severity;
+    for (const [code, severity] of Object.entries(value.rules)) if (typeof severity === 'string' && RULE_SEVERITIES.has(severity)) rules[code] = severity;
     config.rules = rules;
   }
   const slugs = new Set<string>();
@@ -645,23 +647,19 @@ export function upsertRegistry(text: string, entry: RegistryEntry, options: Edit
     // `registries: []` (our own header writes this): becomes a block list.
     const colon = text.indexOf(':', pair.key.range?.[1] ?? 0);
     const [seqStart, seqEnd] = seq.range ?? [colon + 1, colon + 1];
-    const ownLine = text.slice(colon + 1, seqStart).includes('\n');
-    const keyColumn = (pair.key.range?.[0] ?? 0) - lineStartOf(text, pair.key.range?.[0] ?? 0);
-    if (ownLine) {
+    if (text.slice(colon + 1, seqStart).includes('\n')) {
+      // `[]` on its own line: the list goes exactly there.
       const column = seqStart - lineStartOf(text, seqStart);
       result = text.slice(0, seqStart) + '- ' + renderBlock(newEntryNode(values), column + 2) + text.slice(seqEnd);
     } else {
-      const column = keyColumn + 2;
-      result = text.slice(0, colon + 1) + '\n' + ' '.repeat(column) + '- ' + renderBlock(newEntryNode(values), column + 2) + text.slice(seqEnd);
+      result = insertBlockAfterKey(text, pair, colon, seqEnd, newEntryNode(values));
     }
   } else if (pair && (pair.value === null || (isScalar(pair.value) && pair.value.value === null))) {
-    // `registries:` with nothing after it.
+    // `registries:` with nothing (or `~`, `null`) after it.
     const colon = text.indexOf(':', pair.key.range?.[1] ?? 0);
     const valueRange = isScalar(pair.value) ? pair.value.range : undefined;
-    const end = valueRange && valueRange[1] > valueRange[0] ? valueRange[1] : colon + 1;
-    const keyColumn = (pair.key.range?.[0] ?? 0) - lineStartOf(text, pair.key.range?.[0] ?? 0);
-    const column = keyColumn + 2;
-    result = text.slice(0, colon + 1) + '\n' + ' '.repeat(column) + '- ' + renderBlock(newEntryNode(values), column + 2) + text.slice(end);
+    const explicitNullEnd = valueRange && valueRange[1] > valueRange[0] ? valueRange[1] : colon + 1;
+    result = insertBlockAfterKey(text, pair, colon, explicitNullEnd, newEntryNode(values));
   } else if (!pair && (doc.contents === null || (isMap(doc.contents) && !doc.contents.flow))) {
     const separator = text.length === 0 || text.endsWith('\n') ? '' : '\n';
     const keyColumn = isMap(doc.contents) && doc.contents.range ? doc.contents.range[0] - lineStartOf(text, doc.contents.range[0]) : 0;
@@ -674,6 +672,20 @@ export function upsertRegistry(text: string, entry: RegistryEntry, options: Edit
     result = upsertThroughDocument(doc, values);
   }
   return verifyEdit(result, slug, true);
+}
+
+/**
+ * Replaces what follows `key:` up to `removeTo` (an empty `[]`, a `~`) with a block list under the
+ * key, keeping any comment on the key's line where it is.
+ */
+function insertBlockAfterKey(text: string, pair: Pair<Scalar, unknown>, colon: number, removeTo: number, node: YAMLMap): string {
+  const keyStart = pair.key.range?.[0] ?? 0;
+  const column = keyStart - lineStartOf(text, keyStart) + 2;
+  const newline = text.indexOf('\n', removeTo);
+  const lineEnd = newline < 0 ? text.length : newline;
+  const restOfLine = text.slice(removeTo, lineEnd).trimEnd();
+  const block = ' '.repeat(column) + '- ' + renderBlock(node, column + 2);
+  return text.slice(0, colon + 1) + restOfLine + '\n' + block + (newline < 0 ? '\n' : text.slice(lineEnd));
 }
 
 function replaceItem(text: string, item: unknown, values: Map<WritableField, WritableValue>): string {
@@ -797,7 +809,15 @@ export function removeRegistry(text: string, slugOrEndpoint: string): string {
       const column = seq.range[0] - lineStartOf(text, seq.range[0]);
       result = text.slice(0, start) + ' '.repeat(column) + '[]\n' + text.slice(end);
     } else {
-      result = text.slice(0, start) + text.slice(end);
+      // Blank lines separating entries go with the entry, so the remaining ones keep their spacing.
+      let from = start;
+      let to = end;
+      if (index > 0) {
+        while (from > 0 && isBlankLine(text, lineStartOf(text, from - 1), from)) from = lineStartOf(text, from - 1);
+      } else {
+        while (to < text.length && isBlankLine(text, to, lineEndAfter(text, to + 1))) to = lineEndAfter(text, to + 1);
+      }
+      result = text.slice(0, from) + text.slice(to);
     }
   } else {
     seq.items.splice(index, 1);
@@ -805,6 +825,10 @@ export function removeRegistry(text: string, slugOrEndpoint: string): string {
   }
   if (removedSlug !== undefined) verifyEdit(result, removedSlug, false);
   return result;
+}
+
+function isBlankLine(text: string, from: number, to: number): boolean {
+  return to > from && text.slice(from, to).trim() === '';
 }
 
 /** Guards against a splice producing broken YAML or the wrong content: never write such a file. */

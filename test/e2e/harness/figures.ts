@@ -22,13 +22,17 @@ export async function readActivationTime(workbench: Workbench, extensionDisplayN
   await workbench.runCommand('Developer: Show Running Extensions');
   const row = workbench.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: extensionDisplayName }).first();
   const timeLabel = row.locator('.activation-time');
-  await timeLabel.waitFor({ state: 'visible' });
+  // The editor lists extensions only after asking every extension host; slow on a busy machine.
+  await timeLabel.waitFor({ state: 'visible', timeout: 90_000 });
   let text = '';
   await waitUntil('the running-extensions editor to show an activation time', async () => {
     text = ((await timeLabel.textContent()) ?? '').trim();
     return /\d+\s*ms/.test(text);
   }, 30_000, 200);
   const match = /(\d+)\s*ms/.exec(text);
+  // It opens as a modal editor: close it so the next step sees the workbench.
+  await workbench.page.keyboard.press('Escape');
+  await workbench.page.locator('.runtime-extensions-editor').waitFor({ state: 'hidden' });
   return { activationMs: Number(match?.[1]), text };
 }
 

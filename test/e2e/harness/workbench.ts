@@ -60,7 +60,8 @@ export class Workbench {
       page.setDefaultTimeout(STEP_TIMEOUT_MS);
       page.on('console', (message) => options.consoleLog.push(`[${message.type()}] ${message.text()}`));
       page.on('pageerror', (error) => options.consoleLog.push(`[pageerror] ${error.message}`));
-      await page.goto(options.url);
+      // The first load fetches the whole workbench bundle: generous on a busy machine.
+      await page.goto(options.url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
       mkdirSync(options.screenshotDir, { recursive: true });
       const workbench = new Workbench(browser, page, options.screenshotDir);
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
@@ -143,6 +144,23 @@ export class Workbench {
     const row = this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: labelPattern }) }).first();
     await row.waitFor({ state: 'visible' });
     await row.click();
+  }
+
+  /** In a multi-select step, checks the items with these labels, then accepts with Enter. */
+  async checkItemsAndAccept(labels: string[], expectedTitle?: string | RegExp): Promise<void> {
+    if (expectedTitle) await this.waitForQuickInputTitle(expectedTitle);
+    for (const label of labels) {
+      const row = this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+      await row.waitFor({ state: 'visible' });
+      const checkbox = row.locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]').first();
+      await checkbox.click();
+      await waitUntil(`"${label}" to be checked`, async () => {
+        const ariaChecked = await row.getAttribute('aria-checked');
+        const boxChecked = (await checkbox.isChecked().catch(() => false)) || (await checkbox.getAttribute('aria-checked')) === 'true';
+        return ariaChecked === 'true' || boxChecked;
+      }, 10_000, 100);
+    }
+    await this.quickInputBox.press('Enter');
   }
 
   /** The QuickInput's validation message, if any. */
@@ -309,7 +327,9 @@ export class Workbench {
       const marker = row.locator('.marker-icon');
       if ((await marker.count()) === 0) continue; // a file row
       const iconClass = (await marker.first().getAttribute('class')) ?? '';
-      const severity = /codicon-error/.test(iconClass) ? 'error' : /codicon-warning/.test(iconClass) ? 'warning' : /codicon-info/.test(iconClass) ? 'info' : 'unknown';
+      // The icon's classes name the severity: "marker-icon warning quickFix".
+      const classes = iconClass.split(/\s+/);
+      const severity = classes.includes('error') ? 'error' : classes.includes('warning') ? 'warning' : classes.includes('info') ? 'info' : 'unknown';
       problems.push({ severity, text: ((await row.innerText()) ?? '').replace(/\s+/g, ' ').trim() });
     }
     return problems;

@@ -58,7 +58,7 @@ function runHelper(name: string, action: 'get' | 'store' | 'erase' | 'list', inp
         reject(
           new CredentialSourceError(
             'docker-config',
-            `${program} ${action} did not answer within ${Math.round(options.timeoutMs / 1000)} s (${options.configuredIn}); it may be waiting for a keychain unlock — unlock it, or remove the helper from the Docker config`,
+            `${program} ${action} did not answer within ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`} (${options.configuredIn}); it may be waiting for a keychain unlock — unlock it, or remove the helper from the Docker config`,
           ),
         ),
       );

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { main } from '../../server/src/cli/main';
+import type { CliIO } from '../../server/src/cli/io';
+import type { LintResult } from '../../server/src/cli/commands/lint';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function lint(cwd: string, ...argv: string[]): Promise<Ran> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { stdout: '', stderr: '' };
+  stdout.on('data', (chunk: Buffer) => (chunks.stdout += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (chunks.stderr += chunk.toString()));
+  // An empty Docker config: the tests never see the developer's own credentials.
+  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: { DOCKER_CONFIG: path.join(cwd, '.no-docker'), PATH: process.env.PATH }, cwd };
+  const code = await main(['lint', ...argv], io);
+  return { code, ...chunks };
+}
+
+let workspace: string;
+
+async function write(relative: string, text: string): Promise<void> {
+  const full = path.join(workspace, relative);
+  await mkdir(path.dirname(full), { recursive: true });
+  await writeFile(full, text);
+}
+
+const REGISTRIES = 'app: acme\nregistries:\n  - slug: acme-ghcr\n    provider: ghcr\n    endpoint: ghcr.io\n    authType: token\n    username: bot\npublic: [docker.io/library]\n';
+
+before(async () => {
+  workspace = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-'));
+  await write('.replicated-registries.yaml', REGISTRIES);
+  await write('app/deploy.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n    - name: b\n      image: ghcr.io/acme/web:1.0\n');
+  await write('app/broken.yml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: "ghcr.io/acme/Web:1"\n');
+  await write('.gitignore', 'ignored/\n*.generated.yaml\n');
+  await write('ignored/deploy.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: Bad:1\n');
+  await write('app/x.generated.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: Bad:2\n');
+  await write('node_modules/pkg/deploy.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: Bad:3\n');
+  await write('notes.txt', 'image: Bad:4\n');
+});
+
+after(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+describe('lint CLI', () => {
+  it('--format json: one array of findings, file relative, 1-based positions; .gitignore and node_modules honoured', async () => {
+    const ran = await lint(workspace, '--offline', '--format', 'json');
+    assert.equal(ran.code, 1, ran.stderr);
+    const results = JSON.parse(ran.stdout) as LintResult[];
+    assert.deepEqual(
+      results.map((result) => [result.file, result.line, result.column, result.endLine, result.endColumn, result.code, result.severity, result.reference]),
+      [
+        ['app/broken.yml', 5, 28, 5, 31, 'invalid-reference', 'error', 'ghcr.io/acme/Web:1'],
+        ['app/deploy.yaml', 6, 20, 6, 26, 'tag-latest', 'warning', 'nginx:latest'],
+      ],
+    );
+    assert.match(results[0]?.message ?? '', /must be lowercase/);
+  });
+
+  it('exit codes follow --fail-on', async () => {
+    assert.equal((await lint(workspace, '--offline', 'app/deploy.yaml')).code, 0, 'a warning does not fail by default');
+    assert.equal((await lint(workspace, '--offline', '--fail-on', 'warning', 'app/deploy.yaml')).code, 1);
+    assert.equal((await lint(workspace, '--offline', '--fail-on=never')).code, 0);
+    assert.equal((await lint(workspace, '--offline', '--fail-on', 'error')).code, 1);
+  });
+
+  it('text: file:line:col severity code message, then a summary', async () => {
+    const ran = await lint(workspace, '--offline');
+    const lines = ran.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name must be lowercase');
+    assert.match(lines[1] ?? '', /^app\/deploy\.yaml:6:20 warning tag-latest /);
+    assert.equal(lines[2], '2 problems (1 error, 1 warning); 3 YAML files checked');
+  });
+
+  it('--format sarif: SARIF 2.1.0 with rule metadata and located results', async () => {
+    const ran = await lint(workspace, '--offline', '--format', 'sarif');
+    interface SarifRule { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string }; defaultConfiguration: { level: string } }
+    interface SarifResult { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }> }
+    const sarif = JSON.parse(ran.stdout) as { version: string; $schema: string; runs: Array<{ tool: { driver: { name: string; rules: SarifRule[] } }; results: SarifResult[] }> };
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(sarif.$schema, /sarif-2\.1\.0/);
+    const run = sarif.runs[0];
+    assert.ok(run);
+    const rules = run.tool.driver.rules;
+    assert.ok(rules.length >= 12);
+    for (const rule of rules) {
+      assert.ok(rule.id && rule.shortDescription.text && rule.fullDescription.text && rule.help.text && rule.help.markdown, rule.id);
+      assert.ok(['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration.level), rule.id);
+    }
+    assert.deepEqual(run.results.map((result) => [result.ruleId, result.level, rules[result.ruleIndex]?.id]), [
+      ['invalid-reference', 'error', 'invalid-reference'],
+      ['tag-latest', 'warning', 'tag-latest'],
+    ]);
+    const location = run.results[0]?.locations[0]?.physicalLocation;
+    assert.deepEqual(location, { artifactLocation: { uri: 'app/broken.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 5, startColumn: 28, endLine: 5, endColumn: 31 } });
+  });
+
+  it('exit 2 on usage errors and on a broken registries file, with file:line:col', async () => {
+    const unknown = await lint(workspace, '--bogus');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown flag "--bogus"/);
+    assert.equal((await lint(workspace, '--format', 'xml')).code, 2);
+    assert.equal((await lint(workspace, 'does-not-exist')).code, 2);
+
+    await write('bad-config/.replicated-registries.yaml', 'app: acme\nregistries:\n  - slug: x\n    provider: nope\n');
+    await write('bad-config/pod.yaml', 'kind: Pod\n');
+    const broken = await lint(workspace, '--offline', 'bad-config');
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /bad-config\/\.replicated-registries\.yaml:\d+:\d+: /);
+    const explicit = await lint(workspace, '--offline', '--config', 'bad-config/.replicated-registries.yaml', 'app');
+    assert.equal(explicit.code, 2);
+  });
+
+  it('lints the sample application: the planted problems and nothing else', async () => {
+    const ran = await lint(path.join(ROOT, 'examples'), '--offline', '--format', 'json');
+    const results = JSON.parse(ran.stdout) as LintResult[];
+    assert.deepEqual(
+      results.map((result) => [result.file, result.code, result.severity, result.reference]),
+      [
+        ['manifests/cronjob.yaml', 'proxy-app-mismatch', 'warning', 'proxy.replicated.com/proxy/acme-platfrom/ghcr.io/acme/uploader'],
+        ['manifests/deployment.yaml', 'registry-not-connected', 'info', 'registry.internal.acme.example/search/indexer:7.2.0'],
+        ['manifests/deployment.yaml', 'tag-latest', 'warning', 'nginx:latest'],
+      ],
+    );
+    assert.equal(ran.code, 0);
+  });
+
+  it('runs as a process: exit status and stdout', async () => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, path.join(ROOT, 'server/src/cli.ts'), 'lint', '--offline', '--format', 'json', 'app/broken.yml'], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1);
+    assert.equal((JSON.parse(stdout) as LintResult[])[0]?.code, 'invalid-reference');
+  });
+});
