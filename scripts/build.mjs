@@ -21,7 +21,9 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  // The registry HTTP stack the extension host needs only when testing an unsaved registry: kept out of client.js so activation stays fast.
+  esbuild.build({ ...common, entryPoints: ['client/src/engine/clientEngine.ts'], outfile: 'dist/clientEngine.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
 ]);
-console.log(`built dist/client.js, dist/server.js, dist/cli.js${production ? ' (production)' : ''}`);
+console.log(`built dist/client.js, dist/clientEngine.js, dist/server.js, dist/cli.js${production ? ' (production)' : ''}`);

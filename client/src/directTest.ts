@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RegistryClient } from '../../server/src/registry/registryClient';
+import { loadClientEngine } from './engine/loadClientEngine';
 import type { Credentials, PullCheckResult, RegistryEntry } from '../../server/src/registry/types';
 import { registerSecret } from '../../server/src/log/logger';
 import type { ClientLogger } from './log';
@@ -21,7 +22,7 @@ export class DirectRegistryTester implements vscode.Disposable {
    * full reference on it). `registriesFile` resolves a relative `caFile`.
    */
   async test(entry: RegistryEntry, credentials: Credentials | undefined, image: string, registriesFile?: vscode.Uri): Promise<PullCheckResult> {
-    const { resolveTestImage } = await import('../../server/src/registry/endpoints');
+    const { resolveTestImage } = loadClientEngine();
     const target = resolveTestImage(entry, image);
     if ('error' in target) {
       return { verdict: 'protocol-error', image, message: target.error, hint: 'Give the image relative to the registry, e.g. my-company/my-image:1.0.', requests: 0, durationMs: 0 };
@@ -38,7 +39,8 @@ export class DirectRegistryTester implements vscode.Disposable {
   }
 
   private registryClient(): Promise<RegistryClient> {
-    this.client ??= import('../../server/src/registry/registryClient').then(({ RegistryClient }) => {
+    this.client ??= Promise.resolve().then(() => {
+      const { RegistryClient } = loadClientEngine();
       const http = vscode.workspace.getConfiguration('http');
       const proxy = http.get<string>('proxy')?.trim();
       const strictSSL = http.get<boolean>('proxyStrictSSL', true);

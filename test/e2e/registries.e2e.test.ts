@@ -22,7 +22,7 @@ const CONTAINER = 'Replicated';
 const WELCOME_TEXT = 'Connect the external registries your application pulls from';
 const ADD_TITLE = (step: number): RegExp => new RegExp(`^Add External Registry \\(${step}/\\d+\\)`);
 
-describe('Replicated Registries in a real VS Code (code-server + chromium)', { timeout: 30 * 60_000 }, () => {
+void describe('Replicated Registries in a real VS Code (code-server + chromium)', { timeout: 30 * 60_000 }, () => {
   let world: ScenarioWorld | undefined;
   let session: EditorSession | undefined;
   let workbench: Workbench | undefined;
@@ -66,7 +66,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     console.log(`# e2e suite: ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s; run folder ${path.relative(process.cwd(), runDir)}`);
   });
 
-  it('opens examples/ and shows the Registries welcome view, with the extension activated', async () => {
+  void it('opens examples/ and shows the Registries welcome view, with the extension activated', async () => {
     const page = wb();
     await page.openViewContainer(CONTAINER);
     const welcome = page.welcomeView(VIEW);
@@ -80,7 +80,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     assert.deepEqual(extensionHostErrors(s.codeServer.userDataDir, s.extension.extensionId), []);
   });
 
-  it('adds the local htpasswd registry through "Replicated: Add External Registry" and its QuickInput steps', async () => {
+  void it('adds the local htpasswd registry through "Replicated: Add External Registry" and its QuickInput steps', async () => {
     const page = wb();
     const { palette, username, password } = w();
     await page.runCommand('Replicated: Add External Registry');
@@ -109,7 +109,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     assert.ok(!text.includes(password), 'the secret never shows in a notification');
   });
 
-  it('shows the registry in the tree with an ok status', async () => {
+  void it('shows the registry in the tree with an ok status', async () => {
     const page = wb();
     const { palette } = w();
     await page.openViewContainer(CONTAINER);
@@ -123,7 +123,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     await page.screenshot('tree-registry-ok');
   });
 
-  it('tests an image that exists: success with its digest', async () => {
+  void it('tests an image that exists: success with its digest', async () => {
     const page = wb();
     const { palette } = w();
     await page.clearNotifications();
@@ -138,7 +138,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     assert.ok(text.includes(palette.digest), `success names the digest ${palette.digest}: ${text}`);
   });
 
-  it('tests an image whose tag does not exist: the specific failure, with actions', async () => {
+  void it('tests an image whose tag does not exist: the specific failure, with actions', async () => {
     const page = wb();
     const { palette, missingTag } = w();
     await page.clearNotifications();
@@ -156,7 +156,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     await toast.locator('.monaco-button', { hasText: 'Re-enter Credentials' }).waitFor({ state: 'visible' });
   });
 
-  it('opens a manifest: the Problems panel lists registry-not-connected and tag-not-found', async () => {
+  void it('opens a manifest: the Problems panel lists registry-not-connected and tag-not-found', async () => {
     const page = wb();
     const { palette, quickFix, missingTag } = w();
     await page.clearNotifications();
@@ -172,7 +172,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     assert.ok(!problems.some((row) => row.text.includes(`${palette.registry.host}/acme/app:${palette.tag} `)), JSON.stringify(problems));
   });
 
-  it('applies the quick fix "Connect ... to the team\'s registries": the add flow opens prefilled and connects it', async () => {
+  void it('applies the quick fix "Connect ... to the team\'s registries": the add flow opens prefilled and connects it', async () => {
     const page = wb();
     const { quickFix, username, password, positions } = w();
     await page.openFile(FIXTURE_MANIFEST);
@@ -200,7 +200,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     await page.screenshot('quick-fix-connected');
   });
 
-  it('hovers a reference: the server describes the image, its registry and the last check', async () => {
+  void it('hovers a reference: the server describes the image, its registry and the last check', async () => {
     const page = wb();
     const { palette, positions } = w();
     await page.openFile(FIXTURE_MANIFEST);
@@ -211,7 +211,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     await page.page.keyboard.press('Escape');
   });
 
-  it('removes both registries (with confirmation) and shows the welcome view again', async () => {
+  void it('removes both registries (with confirmation) and shows the welcome view again', async () => {
     const page = wb();
     const { palette, quickFix } = w();
     for (const registry of [quickFix, palette]) {
@@ -227,7 +227,7 @@ describe('Replicated Registries in a real VS Code (code-server + chromium)', { t
     await page.screenshot('welcome-view-again');
   });
 
-  it('reports figures: activation time, extension host and language server memory, VSIX size', async () => {
+  void it('reports figures: activation time, extension host and language server memory, VSIX size', async () => {
     const page = wb();
     const s = session as EditorSession;
     const memory = await readMemory(s.codeServer.pid, s.codeServer.extensionsDir);

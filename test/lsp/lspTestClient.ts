@@ -193,7 +193,9 @@ export class LspTestClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri) ?? null)}\nserver log:\n${this.logs.join('\n')}\n${this.stderr.join('')}`));
+        const last = this.diagnostics.get(uri);
+        const summary = last ? last.map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.code)}`).slice(0, 20).join(', ') : 'none';
+        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${summary}\nserver log (tail):\n${this.logs.slice(-20).join('\n')}\n${this.stderr.join('').slice(-2000)}`));
       }, timeoutMs);
       this.waiters.add(waiter);
     });

@@ -40,7 +40,7 @@ async function write(relative: string, text: string): Promise<void> {
 
 const REGISTRIES = 'app: acme\nregistries:\n  - slug: acme-ghcr\n    provider: ghcr\n    endpoint: ghcr.io\n    authType: token\n    username: bot\npublic: [docker.io/library]\n';
 
-before(async () => {
+void before(async () => {
   workspace = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-'));
   await write('.replicated-registries.yaml', REGISTRIES);
   await write('app/deploy.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n    - name: b\n      image: ghcr.io/acme/web:1.0\n');
@@ -52,12 +52,12 @@ before(async () => {
   await write('notes.txt', 'image: Bad:4\n');
 });
 
-after(async () => {
+void after(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
 
-describe('lint CLI', () => {
-  it('--format json: one array of findings, file relative, 1-based positions; .gitignore and node_modules honoured', async () => {
+void describe('lint CLI', () => {
+  void it('--format json: one array of findings, file relative, 1-based positions; .gitignore and node_modules honoured', async () => {
     const ran = await lint(workspace, '--offline', '--format', 'json');
     assert.equal(ran.code, 1, ran.stderr);
     const results = JSON.parse(ran.stdout) as LintResult[];
@@ -71,14 +71,14 @@ describe('lint CLI', () => {
     assert.match(results[0]?.message ?? '', /must be lowercase/);
   });
 
-  it('exit codes follow --fail-on', async () => {
+  void it('exit codes follow --fail-on', async () => {
     assert.equal((await lint(workspace, '--offline', 'app/deploy.yaml')).code, 0, 'a warning does not fail by default');
     assert.equal((await lint(workspace, '--offline', '--fail-on', 'warning', 'app/deploy.yaml')).code, 1);
     assert.equal((await lint(workspace, '--offline', '--fail-on=never')).code, 0);
     assert.equal((await lint(workspace, '--offline', '--fail-on', 'error')).code, 1);
   });
 
-  it('text: file:line:col severity code message, then a summary', async () => {
+  void it('text: file:line:col severity code message, then a summary', async () => {
     const ran = await lint(workspace, '--offline');
     const lines = ran.stdout.trimEnd().split('\n');
     assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name must be lowercase');
@@ -86,7 +86,7 @@ describe('lint CLI', () => {
     assert.equal(lines[2], '2 problems (1 error, 1 warning); 3 YAML files checked');
   });
 
-  it('--format sarif: SARIF 2.1.0 with rule metadata and located results', async () => {
+  void it('--format sarif: SARIF 2.1.0 with rule metadata and located results', async () => {
     const ran = await lint(workspace, '--offline', '--format', 'sarif');
     interface SarifRule { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string }; defaultConfiguration: { level: string } }
     interface SarifResult { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }> }
@@ -109,7 +109,7 @@ describe('lint CLI', () => {
     assert.deepEqual(location, { artifactLocation: { uri: 'app/broken.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 5, startColumn: 28, endLine: 5, endColumn: 31 } });
   });
 
-  it('exit 2 on usage errors and on a broken registries file, with file:line:col', async () => {
+  void it('exit 2 on usage errors and on a broken registries file, with file:line:col', async () => {
     const unknown = await lint(workspace, '--bogus');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown flag "--bogus"/);
@@ -125,7 +125,7 @@ describe('lint CLI', () => {
     assert.equal(explicit.code, 2);
   });
 
-  it('lints the sample application: the planted problems and nothing else', async () => {
+  void it('lints the sample application: the planted problems and nothing else', async () => {
     const ran = await lint(path.join(ROOT, 'examples'), '--offline', '--format', 'json');
     const results = JSON.parse(ran.stdout) as LintResult[];
     assert.deepEqual(
@@ -139,7 +139,7 @@ describe('lint CLI', () => {
     assert.equal(ran.code, 0);
   });
 
-  it('runs as a process: exit status and stdout', async () => {
+  void it('runs as a process: exit status and stdout', async () => {
     const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, path.join(ROOT, 'server/src/cli.ts'), 'lint', '--offline', '--format', 'json', 'app/broken.yml'], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -19,8 +19,8 @@ function expectImages(source: string, filePath: string, kind: ImageKind | ImageK
   return images;
 }
 
-describe('findImages: pod specs of any kind', () => {
-  it('finds containers, initContainers and ephemeralContainers with exact ranges, quotes excluded', () => {
+void describe('findImages: pod specs of any kind', () => {
+  void it('finds containers, initContainers and ephemeralContainers with exact ranges, quotes excluded', () => {
     const images = expectImages(
       yaml`
         apiVersion: apps/v1
@@ -46,7 +46,7 @@ describe('findImages: pod specs of any kind', () => {
     assert.equal(images[0]?.reference?.canonical, 'docker.io/library/busybox:1.36');
   });
 
-  it('finds a CronJob job template and a custom resource embedding a pod template', () => {
+  void it('finds a CronJob job template and a custom resource embedding a pod template', () => {
     expectImages(
       yaml`
         apiVersion: batch/v1
@@ -73,7 +73,7 @@ describe('findImages: pod specs of any kind', () => {
     );
   });
 
-  it('ignores image keys that are not in a container list, and block scalars that mention images', () => {
+  void it('ignores image keys that are not in a container list, and block scalars that mention images', () => {
     expectImages(
       yaml`
         apiVersion: v1
@@ -99,7 +99,7 @@ describe('findImages: pod specs of any kind', () => {
     );
   });
 
-  it('marks template expressions as templated and never parses them', () => {
+  void it('marks template expressions as templated and never parses them', () => {
     const images = expectImages(
       yaml`
         apiVersion: v1
@@ -117,8 +117,8 @@ describe('findImages: pod specs of any kind', () => {
   });
 });
 
-describe('findImages: KOTS and troubleshoot kinds', () => {
-  it('finds Application additionalImages and excludedImages', () => {
+void describe('findImages: KOTS and troubleshoot kinds', () => {
+  void it('finds Application additionalImages and excludedImages', () => {
     expectImages(
       yaml`
         apiVersion: kots.io/v1beta1
@@ -134,7 +134,7 @@ describe('findImages: KOTS and troubleshoot kinds', () => {
     );
   });
 
-  it('finds images run by Preflight and SupportBundle collectors', () => {
+  void it('finds images run by Preflight and SupportBundle collectors', () => {
     expectImages(
       yaml`
         apiVersion: troubleshoot.sh/v1beta2
@@ -165,7 +165,7 @@ describe('findImages: KOTS and troubleshoot kinds', () => {
     );
   });
 
-  it('finds image-shaped values of a HelmChart, assembling image blocks', () => {
+  void it('finds image-shaped values of a HelmChart, assembling image blocks', () => {
     const images = expectImages(
       yaml`
         apiVersion: kots.io/v1beta2
@@ -193,8 +193,8 @@ describe('findImages: KOTS and troubleshoot kinds', () => {
   });
 });
 
-describe('findImages: Helm, Compose, Kustomize', () => {
-  it('assembles values.yaml image blocks, with global.imageRegistry as the default registry', () => {
+void describe('findImages: Helm, Compose, Kustomize', () => {
+  void it('assembles values.yaml image blocks, with global.imageRegistry as the default registry', () => {
     const { text } = marked(yaml`
       global:
         imageRegistry: ghcr.io
@@ -222,7 +222,7 @@ describe('findImages: Helm, Compose, Kustomize', () => {
     assert.equal(registryPart && text.slice(registryPart.start, registryPart.end), 'ghcr.io');
   });
 
-  it('finds Compose services images and Kustomize images entries', () => {
+  void it('finds Compose services images and Kustomize images entries', () => {
     expectImages(
       yaml`
         services:
@@ -252,7 +252,7 @@ describe('findImages: Helm, Compose, Kustomize', () => {
     ]);
   });
 
-  it('resolves a chart template built from .Values paths against values.yaml', async () => {
+  void it('resolves a chart template built from .Values paths against values.yaml', async () => {
     const template = yaml`
       apiVersion: apps/v1
       kind: Deployment
@@ -282,20 +282,20 @@ describe('findImages: Helm, Compose, Kustomize', () => {
     assert.equal(image.templated, false);
     assert.equal(image.text, 'ghcr.io/acme/api:2.0.0');
     assert.equal(image.reference?.canonical, 'ghcr.io/acme/api:2.0.0');
-    assert.equal(template.slice(image.start, image.end), (found[0] as FoundImage).text);
+    assert.equal(template.slice(image.start, image.end), (found[0]).text);
     assert.equal(image.related?.[0]?.file, '/c/values.yaml');
     assert.equal(values.slice(image.related?.[0]?.start, image.related?.[0]?.end), 'ghcr.io/acme/api');
   });
 });
 
-describe('document splitting and the two parse paths', () => {
-  it('splits on --- and ... markers, keeping ranges contiguous', () => {
+void describe('document splitting and the two parse paths', () => {
+  void it('splits on --- and ... markers, keeping ranges contiguous', () => {
     const text = '# head\na: 1\n---\nb: 2\n...\n---\nc: 3\n';
     const ranges = splitDocuments(text);
     assert.deepEqual(ranges.map((range) => text.slice(range.start, range.end)), ['# head\na: 1\n', '---\nb: 2\n...\n', '---\nc: 3\n']);
   });
 
-  it('falls back to the full parse for anchors and aliases, with the same ranges', () => {
+  void it('falls back to the full parse for anchors and aliases, with the same ranges', () => {
     const { text, ranges } = marked(yaml`
       apiVersion: v1
       kind: Pod
@@ -313,7 +313,7 @@ describe('document splitting and the two parse paths', () => {
     assert.deepEqual(images.map((image) => [image.start, image.end]), [[ranges[0]?.start, ranges[0]?.end]]);
   });
 
-  it('finds the same images on a document slice, offsets shifted', () => {
+  void it('finds the same images on a document slice, offsets shifted', () => {
     const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: a:1\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: b:2\n';
     const [, second] = splitDocuments(text);
     assert.ok(second);
@@ -324,7 +324,7 @@ describe('document splitting and the two parse paths', () => {
     assert.equal(text.slice(viaSlice[0]?.start, viaSlice[0]?.end), 'b:2');
   });
 
-  it('parses the sample application identically on both paths', async () => {
+  void it('parses the sample application identically on both paths', async () => {
     const { readdir, readFile } = await import('node:fs/promises');
     const path = await import('node:path');
     const root = path.resolve(import.meta.dirname, '../../examples');

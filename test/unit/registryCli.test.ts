@@ -180,10 +180,14 @@ void describe('registry add', () => {
     const io = fakeIO(ws.cwd, ws.env, { text: 'wrong-secret' });
     assert.equal(await cli([...ADD_OTHER, '--password-stdin'], io, fakeClient(() => 'unauthorized')), 1);
     assert.match(io.err(), /verdict: +unauthorized/);
-    assert.match(io.err(), /did not accept the login: The registry said unauthorized\.; nothing was saved \(fix the credentials, or pass --skip-validation/);
+    assert.match(io.err(), /registry.example.com:5000 rejected the login: The registry said unauthorized; nothing was saved \(fix what the check reports, or pass --skip-validation/);
     assert.equal(existsSync(ws.file), false);
     assert.equal(existsSync(ws.dockerConfig), false);
     assert.doesNotMatch(io.err(), /wrong-secret/);
+    const down = fakeIO(ws.cwd, ws.env, { text: 'any-secret' });
+    assert.equal(await cli([...ADD_OTHER, '--password-stdin'], down, fakeClient(() => 'unreachable')), 1);
+    assert.match(down.err(), /the login to registry.example.com:5000 could not be checked \(unreachable\): The registry said unreachable; nothing was saved/);
+    assert.equal(existsSync(ws.file), false);
   });
 
   void it('with --skip-validation saves without asking the registry', async () => {

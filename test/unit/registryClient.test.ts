@@ -2,6 +2,8 @@
 // request counts, caches, verdicts, redirects, size caps, timeouts, TLS, paging, logging.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
 import { RegistryClient, RegistryRequestError, nextLinkFrom, type RegistryClientOptions } from '../../server/src/registry/registryClient';
 import type { ConnectionSettings, Credentials } from '../../server/src/registry/types';
 import type { Logger } from '../../server/src/log/logger';
@@ -251,6 +253,7 @@ void describe('rate limits and server errors', () => {
     assert.equal(result.httpStatus, 429);
     assert.deepEqual(result.rateLimit, { retryAfterSeconds: 42, limit: '100;w=21600', remaining: '0;w=21600' });
     assert.match(result.message, /Retry after 42 s/);
+    assert.match(result.hint ?? '', /Anonymous Docker Hub pulls are limited/);
   });
 
   void test('Retry-After as an HTTP date', async () => {
@@ -581,4 +584,64 @@ void test('nextLinkFrom reads rel="next" among several links', () => {
   assert.equal(nextLinkFrom(['<https://r.example/x>; rel=next']), 'https://r.example/x');
   assert.equal(nextLinkFrom(['<https://r.example/x>; rel="prev"']), undefined);
   assert.equal(nextLinkFrom([]), undefined);
+});
+
+void test('an HTTP proxy from the options carries the traffic (CONNECT or absolute-form)', async () => {
+  const registry = await bearerRegistry();
+  const seen: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const proxy = http.createServer((req, res) => {
+    seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
+    const upstream = http.request(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  proxy.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  proxy.on('connect', (req: http.IncomingMessage, clientSocket: net.Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url ?? ''}`);
+    const [host = '', port = ''] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(clientSocket);
+      clientSocket.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('error', () => clientSocket.destroy());
+    clientSocket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const result = await client({ proxy: { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '' } }).checkPull(conn(registry), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok', JSON.stringify(result));
+    assert.ok(seen.length >= 1, 'the proxy saw the traffic');
+    assert.ok(seen.every((line) => line.includes(registry.host)), seen.join('\n'));
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  }
+});
+
+void test('Google registries: an empty username is chosen from the secret (JSON key → _json_key, else oauth2accesstoken)', async () => {
+  const key = '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----unit-not-real"}';
+  const s = await server(scriptedRegistry({ auth: 'bearer', users: { _json_key: key, oauth2accesstoken: 'ya29.unit-not-real' } }));
+  const c = client();
+  const viaKey = await c.checkPull(conn(s, { provider: 'gar' }), { username: '', secret: key }, { repository: 'acme/app', reference: 'v1' });
+  assert.equal(viaKey.verdict, 'ok', JSON.stringify(viaKey));
+  const viaToken = await c.checkPull(conn(s, { provider: 'gcr' }), { username: '', secret: 'ya29.unit-not-real' }, { repository: 'acme/app', reference: 'v1' });
+  assert.equal(viaToken.verdict, 'ok', JSON.stringify(viaToken));
+  const users = s.requests
+    .filter((r) => r.url.startsWith('/token'))
+    .map((r) => Buffer.from(String(r.headers.authorization).slice(6), 'base64').toString('utf8').split(':')[0]);
+  assert.deepEqual(users, ['_json_key', 'oauth2accesstoken']);
+  const wrong = await c.checkPull(conn(s, { provider: 'gar' }), { username: '_json_key', secret: '{"type":"other"}' }, { repository: 'acme/app', reference: 'v1' });
+  assert.equal(wrong.verdict, 'unauthorized');
+  assert.match(wrong.hint ?? '', /_json_key/);
+  assert.ok(!JSON.stringify([viaKey, viaToken, wrong]).includes('unit-not-real'));
 });

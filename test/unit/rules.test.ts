@@ -54,44 +54,44 @@ class FakeRegistry implements PullChecker {
   }
 }
 
-describe('rules: what the reference says', () => {
-  it('invalid-reference: Docker message, range on the offending part', async () => {
+void describe('rules: what the reference says', () => {
+  void it('invalid-reference: Docker message, range on the offending part', async () => {
     const findings = await expectFindings(pod(['ghcr.io/acme/^^Web^^:1', '"nginx:bad^^ ^^tag"']), 'invalid-reference', environment());
     assert.match(findings[0]?.message ?? '', /repository name must be lowercase/);
     assert.match(findings[1]?.message ?? '', /invalid reference format/);
     assert.equal(findings[0]?.severity, 'error');
   });
 
-  it('invalid-reference is never reported on template expressions', async () => {
+  void it('invalid-reference is never reported on template expressions', async () => {
     const text = pod(['"{{ .Values.image }}"', "'repl{{ LocalImageName `x` }}'", "'{{repl ConfigOption \"img\" }}'"]);
     assert.deepEqual(await analyzeFile({ text, path: 'pod.yaml' }, environment()), []);
   });
 
-  it('tag-latest on the tag, tag-missing on the whole reference', async () => {
+  void it('tag-latest on the tag, tag-missing on the whole reference', async () => {
     await expectFindings(pod(['nginx:^^latest^^', 'nginx:1.27', 'ghcr.io/acme/x:^^latest^^']), 'tag-latest', environment());
     await expectFindings(pod(['^^nginx^^', 'nginx:1.27', 'ghcr.io/acme/x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef']), 'tag-missing', environment());
   });
 
-  it('digest-pinning is off by default and a hint when enabled in the registries file', async () => {
+  void it('digest-pinning is off by default and a hint when enabled in the registries file', async () => {
     await expectFindings(pod(['nginx:1.27']), 'digest-pinning', environment());
     const findings = await expectFindings(pod(['^^nginx:1.27^^']), 'digest-pinning', environment({ config: config({ rules: { 'digest-pinning': 'hint' } }) }));
     assert.equal(findings[0]?.severity, 'hint');
   });
 
-  it('proxy-app-mismatch on the app slug; the upstream is what the other rules check', async () => {
+  void it('proxy-app-mismatch on the app slug; the upstream is what the other rules check', async () => {
     const env = environment();
     await expectFindings(pod(['proxy.replicated.com/proxy/^^other-app^^/ghcr.io/acme/web:1', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/web:2']), 'proxy-app-mismatch', env);
     await expectFindings(pod(['proxy.replicated.com/proxy/acme-platform/nginx:^^latest^^']), 'tag-latest', env);
   });
 
-  it('settings re-level a rule over the registries file, and off silences it', async () => {
+  void it('settings re-level a rule over the registries file, and off silences it', async () => {
     const env = environment({ config: config({ rules: { 'tag-latest': 'info' } }), severityOverrides: { 'tag-latest': 'error' } });
     const findings = await expectFindings(pod(['nginx:^^latest^^']), 'tag-latest', env);
     assert.equal(findings[0]?.severity, 'error');
     await expectFindings(pod(['nginx:latest']), 'tag-latest', environment({ severityOverrides: { 'tag-latest': 'off' } }));
   });
 
-  it('disable-next-line silences the named codes, or all codes without a list', async () => {
+  void it('disable-next-line silences the named codes, or all codes without a list', async () => {
     const text = yaml`
       apiVersion: v1
       kind: Pod
@@ -111,7 +111,7 @@ describe('rules: what the reference says', () => {
     assert.equal(suppressedCodesAt(text, text.indexOf('kind')), undefined);
   });
 
-  it('every rule has a code, a default severity and help', () => {
+  void it('every rule has a code, a default severity and help', () => {
     for (const [code, rule] of Object.entries(RULES)) {
       assert.equal(rule.code, code);
       assert.ok(rule.title.length > 0 && rule.help.includes('\n\n'), `${code} help says what it means and how to fix it`);
@@ -120,8 +120,8 @@ describe('rules: what the reference says', () => {
   });
 });
 
-describe('rules: registries and credentials', () => {
-  it('registry-not-connected offline is an info that says it could not tell', async () => {
+void describe('rules: registries and credentials', () => {
+  void it('registry-not-connected offline is an info that says it could not tell', async () => {
     const findings = await expectFindings(
       pod(['^^registry.internal.example^^/search/indexer:7', 'ghcr.io/acme/web:1', 'nginx:1.27', 'registry.replicated.com/acme-platform/x:1', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/web:1']),
       'registry-not-connected',
@@ -131,12 +131,12 @@ describe('rules: registries and credentials', () => {
     assert.match(findings[0]?.message ?? '', /cannot be told/);
   });
 
-  it('public: lists hosts and host/repository prefixes that need no registry', async () => {
+  void it('public: lists hosts and host/repository prefixes that need no registry', async () => {
     const env = environment({ config: config({ public: ['quay.io/prometheus', 'docker.io/library', 'gcr.io'] }) });
     await expectFindings(pod(['quay.io/prometheus/node-exporter:v1', '^^quay.io^^/other/x:1', 'gcr.io/any/thing:1', 'busybox:1', '^^acme/private:1^^']), 'registry-not-connected', env);
   });
 
-  it('online: an image whose anonymous pull works is public (no finding); otherwise a warning', async () => {
+  void it('online: an image whose anonymous pull works is public (no finding); otherwise a warning', async () => {
     const registry = new FakeRegistry({}, { 'search/indexer:7': 'unauthorized', 'public/tool:1': 'ok', 'flaky/x:1': 'unreachable' });
     const env = environment({ offline: false, registryClient: registry });
     const findings = await expectFindings(pod(['^^registry.internal.example^^/search/indexer:7', 'quay.io/public/tool:1', '^^flaky.example^^/flaky/x:1']), 'registry-not-connected', env);
@@ -144,13 +144,13 @@ describe('rules: registries and credentials', () => {
     assert.ok(registry.calls.every((call) => call.anonymous));
   });
 
-  it('credentials-missing for a connected registry without credentials (online)', async () => {
+  void it('credentials-missing for a connected registry without credentials (online)', async () => {
     const env = environment({ offline: false, registryClient: new FakeRegistry({}), credentialsFor: () => Promise.resolve(undefined) });
     const findings = await expectFindings(pod(['^^ghcr.io/acme/web:1^^', 'nginx:1']), 'credentials-missing', env);
     assert.equal(findings[0]?.data?.registrySlug, 'acme-ghcr');
   });
 
-  it('maps pull-check verdicts to tag-not-found, repository-not-found, pull-denied and unauthorized', async () => {
+  void it('maps pull-check verdicts to tag-not-found, repository-not-found, pull-denied and unauthorized', async () => {
     const registry = new FakeRegistry({ 'acme/web:9.9.9': 'tag-not-found', 'acme/gone:1': 'repository-not-found', 'acme/secret:1': 'denied', 'acme/other:1': 'unauthorized' });
     const env = environment({ offline: false, registryClient: registry });
     const text = pod(['ghcr.io/acme/web:^^9.9.9^^', 'ghcr.io/^^acme/gone^^:1', 'ghcr.io/^^acme/secret^^:1', 'ghcr.io/^^acme/other^^:1', 'ghcr.io/acme/ok:1']);
@@ -167,14 +167,14 @@ describe('rules: registries and credentials', () => {
     );
   });
 
-  it('a failing network never turns into a not-found: an info that says why', async () => {
+  void it('a failing network never turns into a not-found: an info that says why', async () => {
     const registry = new FakeRegistry({ 'acme/web:1': 'timeout', 'acme/api:1': 'rate-limited' });
     const findings = await analyzeFile({ text: pod(['ghcr.io/acme/web:1', 'ghcr.io/acme/api:1']), path: 'pod.yaml' }, environment({ offline: false, registryClient: registry }));
     assert.deepEqual(findings.map((finding) => [finding.code, finding.severity]), [['pull-check-failed', 'info'], ['pull-check-failed', 'info']]);
     assert.match(findings[0]?.message ?? '', /timeout/);
   });
 
-  it('de-duplicates checks per canonical reference within a run, and never throws', async () => {
+  void it('de-duplicates checks per canonical reference within a run, and never throws', async () => {
     const registry = new FakeRegistry({});
     const env = environment({ offline: false, registryClient: registry });
     await analyzeFile({ text: pod(['ghcr.io/acme/web:1', 'ghcr.io/acme/web:1', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/web:1']), path: 'pod.yaml' }, env);
@@ -185,14 +185,14 @@ describe('rules: registries and credentials', () => {
     assert.deepEqual(findings.map((finding) => finding.code), ['pull-check-failed']);
   });
 
-  it('offline makes no pull check at all', async () => {
+  void it('offline makes no pull check at all', async () => {
     const registry = new FakeRegistry({ 'acme/web:1': 'tag-not-found' });
     const findings = await analyzeFile({ text: pod(['ghcr.io/acme/web:1', 'quay.io/x/y:1']), path: 'pod.yaml' }, environment({ offline: true, registryClient: registry }));
     assert.equal(registry.calls.length, 0);
     assert.deepEqual(findings.map((finding) => finding.code), ['registry-not-connected']);
   });
 
-  it('a Helm template finding sits on the template, with the values.yaml location related', async () => {
+  void it('a Helm template finding sits on the template, with the values.yaml location related', async () => {
     const template = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n';
     const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: latest\n';
     const files: Record<string, string> = { '/chart/Chart.yaml': 'name: c\n', '/chart/values.yaml': values };
@@ -206,7 +206,7 @@ describe('rules: registries and credentials', () => {
     ]);
   });
 
-  it('registries-file: schema problems reported in the file itself', async () => {
+  void it('registries-file: schema problems reported in the file itself', async () => {
     const text = 'app: my-app\nregistries:\n  - slug: x\n    provider: nope\n    endpoint: ghcr.io\n    authType: token\n';
     const findings = await analyzeFile({ text, path: '/w/.replicated-registries.yaml' }, environment());
     assert.ok(findings.length > 0 && findings.every((finding) => finding.code === 'registries-file'));

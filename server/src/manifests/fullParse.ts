@@ -16,7 +16,7 @@ export function parseDocumentFully(text: string, start: number, end: number): Fu
   const source = start === 0 && end === text.length ? text : text.slice(start, end);
   const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
   const converter = new Converter(doc, source, start);
-  return { root: converter.convert(doc.contents as YamlNode | null, 0), hasErrors: doc.errors.length > 0 };
+  return { root: converter.convert(doc.contents, 0), hasErrors: doc.errors.length > 0 };
 }
 
 const MAX_DEPTH = 200;

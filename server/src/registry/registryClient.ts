@@ -340,7 +340,9 @@ export class RegistryClient {
       const rateLimit = rateLimitFromHeaders(response.headers, this.now());
       const result: Partial<PullCheckResult> = {
         httpStatus: response.status,
-        message: `${what} exists on ${op.registryHost} and ${op.credentials ? 'these credentials can pull it' : 'can be pulled anonymously'}.`,
+        message: `${what} exists on ${op.registryHost} and ${
+          auth.kind !== 'anonymous' ? 'these credentials can pull it' : op.credentials ? 'can be pulled (the registry did not ask for a login, so the credentials were not needed)' : 'can be pulled anonymously'
+        }.`,
         ...(digest ? { digest } : {}),
         ...(mediaType ? { mediaType } : {}),
         ...(rateLimit ? { rateLimit } : {}),

@@ -57,10 +57,14 @@ export interface AccessVerification {
   summary: string;
 }
 
+function withoutFinalPeriod(message: string): string {
+  return message.replace(/\.\s*$/, '');
+}
+
 /** `add` refused to save a registry because its credentials failed the check. */
 export class RegistryValidationError extends Error {
   constructor(readonly verification: AccessVerification) {
-    super(`${verification.summary}; nothing was saved (fix the credentials, or pass --skip-validation to save anyway)`);
+    super(`${verification.summary}; nothing was saved (fix what the check reports, or pass --skip-validation to save anyway)`);
     this.name = 'RegistryValidationError';
   }
 }
@@ -117,7 +121,7 @@ export class WorkspaceRegistryStore implements RegistryStore {
       if ('error' in target) throw new TestImageError(target.error);
       const result = await this.client.checkPull(entry, credentials, target, { noCache: true });
       const passed = result.verdict === 'ok';
-      return { passed, probe: false, result, summary: passed ? `the credentials can pull ${result.image}` : `the check of ${result.image} failed: ${result.message}` };
+      return { passed, probe: false, result, summary: passed ? `the credentials can pull ${result.image}` : `the check of ${result.image} failed (${result.verdict}): ${withoutFinalPeriod(result.message)}` };
     }
     const result = await this.client.checkPull(entry, credentials, CREDENTIAL_PROBE_TARGET, { noCache: true });
     const passed = PROBE_ACCEPTED.has(result.verdict);
@@ -126,8 +130,10 @@ export class WorkspaceRegistryStore implements RegistryStore {
       probe: true,
       result,
       summary: passed
-        ? `${entry.endpoint} accepted the login (pull access to a particular image was not checked: pass an image to check it)`
-        : `${entry.endpoint} did not accept the login: ${result.message}`,
+        ? `${entry.endpoint} accepted the login (pull access to a particular image was not checked)`
+        : result.verdict === 'unauthorized'
+          ? `${entry.endpoint} rejected the login: ${withoutFinalPeriod(result.message)}`
+          : `the login to ${entry.endpoint} could not be checked (${result.verdict}): ${withoutFinalPeriod(result.message)}`,
     };
   }
 

@@ -223,7 +223,7 @@ export class Workbench {
     const item = this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
     await item.waitFor({ state: 'visible' });
     // Clicking the selected container would collapse the side bar.
-    const selected = await item.locator('xpath=..').evaluate((li) => li.classList.contains('checked'));
+    const selected = ((await item.locator('xpath=..').getAttribute('class')) ?? '').split(/\s+/).includes('checked');
     if (!selected) await item.click();
     await this.page.locator('.part.sidebar .composite.title', { hasText: title.toUpperCase() }).or(
       this.page.locator('.part.sidebar .composite.title', { hasText: title })).first().waitFor({ state: 'visible' });

@@ -569,7 +569,7 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
       io.stdout.write(`Secret stored in ${location.description} (never in the registries file)\n`);
       io.stdout.write(
         verification
-          ? `Check passed: ${verification.summary}${verification.result.digest ? ` (${verification.result.digest})` : ''}\n`
+          ? `Check passed: ${verification.summary}${verification.result.digest ? ` (${verification.result.digest})` : ''}${verification.probe ? '; pass --image to check one' : ''}\n`
           : 'Check skipped (--skip-validation): the credentials were not tested\n',
       );
     }

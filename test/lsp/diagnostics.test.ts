@@ -1,0 +1,193 @@
+/**
+ * Push diagnostics over a real LSP connection: they appear after open and change, follow edits in
+ * multi-document files, honour settings and disable comments, and clear on close; the registries
+ * file gets its own diagnostics; unopened workspace files get theirs from the workspace scan.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol';
+import { fileUri, LspTestClient } from './lspTestClient';
+import { rangeOf, tempWorkspace, type TempWorkspace } from './workspaceFixture';
+
+const codes = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => String(d.code)).sort();
+const has = (code: string) => (diagnostics: Diagnostic[]) => diagnostics.some((d) => d.code === code);
+
+const REGISTRIES = `app: my-app
+registries:
+  - slug: acme-ghcr
+    provider: ghcr
+    endpoint: ghcr.io
+    authType: token
+    username: acme-bot
+public: [docker.io/library]
+`;
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:latest
+`;
+
+describe('diagnostics over LSP (offline)', () => {
+  let workspace: TempWorkspace;
+  let client: LspTestClient;
+
+  before(async () => {
+    workspace = tempWorkspace({ '.replicated-registries.yaml': REGISTRIES });
+    client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { offline: true } });
+  });
+  after(async () => {
+    await client.stop();
+    workspace.dispose();
+  });
+
+  it('reports on open, follows changes and clears on close', async () => {
+    const uri = fileUri(workspace.file('scratch/pod.yaml'));
+    const opened = client.waitForDiagnostics({ uri, until: has('tag-latest') });
+    await client.open(uri, POD);
+    const diagnostics = await opened;
+    const latest = diagnostics.find((d) => d.code === 'tag-latest');
+    assert.ok(latest, 'tag-latest reported');
+    assert.deepEqual(latest.range, rangeOf(POD, 'latest'));
+    assert.equal(latest.source, 'replicated-registries');
+    // docker.io/library is listed as public: no registry-not-connected for nginx.
+    assert.deepEqual(codes(diagnostics), ['tag-latest']);
+
+    const fixed = POD.replace('nginx:latest', 'nginx:1.27.2');
+    const cleared = client.waitForDiagnostics({ uri, until: (d) => d.length === 0 });
+    await client.change(uri, fixed);
+    await cleared;
+
+    const broken = fixed.replace('nginx:1.27.2', 'Nginx:1.27');
+    const invalid = client.waitForDiagnostics({ uri, until: has('invalid-reference') });
+    await client.change(uri, broken);
+    const invalidDiagnostics = await invalid;
+    assert.equal(invalidDiagnostics.find((d) => d.code === 'invalid-reference')?.severity, 1);
+
+    const closed = client.waitForDiagnostics({ uri, until: (d) => d.length === 0 });
+    await client.close(uri);
+    await closed;
+  });
+
+  it('re-analyzes only what changed in a multi-document file and keeps the other ranges right', async () => {
+    const uri = fileUri(workspace.file('scratch/multi.yaml'));
+    const documents = Array.from({ length: 50 }, (_, i) => `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: ghcr.io/acme/app${i}:latest\n`);
+    const text = documents.join('');
+    const first = client.waitForDiagnostics({ uri, until: (d) => d.filter((x) => x.code === 'tag-latest').length === 50 });
+    await client.open(uri, text);
+    await first;
+    // Insert two lines into document 10: its diagnostic and every later one move down by two lines.
+    const insertAt = rangeOf(text, '  name: p10\n').end;
+    const line10 = rangeOf(text, 'app10:latest').start.line;
+    const edited = client.waitForDiagnostics({ uri, until: (d) => d.some((x) => x.code === 'tag-latest' && x.range.start.line === line10 + 2) });
+    await client.edit(uri, { start: insertAt, end: insertAt }, '  labels:\n    tier: web\n');
+    const afterEdit = await edited;
+    const editedText = text.replace('  name: p10\n', '  name: p10\n  labels:\n    tier: web\n');
+    const lines = editedText.split('\n');
+    for (const d of afterEdit.filter((x) => x.code === 'tag-latest')) {
+      assert.equal(lines[d.range.start.line]?.slice(d.range.start.character, d.range.end.character), 'latest');
+    }
+    assert.equal(afterEdit.filter((x) => x.code === 'tag-latest').length, 50);
+    await client.close(uri);
+  });
+
+  it('honours disable comments', async () => {
+    const uri = fileUri(workspace.file('scratch/silenced.yaml'));
+    const text = POD.replace('      image: nginx:latest', '      # replicated-registries-disable-next-line tag-latest\n      image: nginx:latest\n    - name: other\n      image: nginx:latest');
+    const got = client.waitForDiagnostics({ uri, until: has('tag-latest') });
+    await client.open(uri, text);
+    const diagnostics = await got;
+    assert.equal(diagnostics.filter((d) => d.code === 'tag-latest').length, 1, 'only the unsilenced reference');
+    assert.equal(diagnostics[0]?.range.start.line, 10);
+    await client.close(uri);
+  });
+
+  it('shows registries-file problems in the file itself', async () => {
+    const uri = fileUri(workspace.file('.replicated-registries.yaml'));
+    const text = REGISTRIES.replace('provider: ghcr', 'provider: nope');
+    const got = client.waitForDiagnostics({ uri, until: has('registries-file') });
+    await client.open(uri, text);
+    const diagnostics = await got;
+    const problem = diagnostics.find((d) => d.code === 'registries-file');
+    assert.ok(problem);
+    assert.equal(problem.range.start.line, 3, `on the provider line: ${JSON.stringify(problem)}`);
+    const fixed = client.waitForDiagnostics({ uri, until: (d) => d.length === 0 });
+    await client.change(uri, REGISTRIES);
+    await fixed;
+    await client.close(uri);
+  });
+});
+
+describe('settings over LSP', () => {
+  it('re-levels and turns off rules from workspace/configuration', async () => {
+    const workspace = tempWorkspace({});
+    const client = await LspTestClient.start({
+      rootPath: workspace.root,
+      initializationOptions: { offline: true },
+      settings: { 'replicated-registries': { rules: { 'tag-latest': 'error', 'registry-not-connected': 'off' } } },
+    });
+    try {
+      const uri = fileUri(workspace.file('pod.yaml'));
+      const got = client.waitForDiagnostics({ uri, until: has('tag-latest') });
+      await client.open(uri, POD);
+      const diagnostics = await got;
+      assert.deepEqual(codes(diagnostics), ['tag-latest'], 'registry-not-connected is off');
+      assert.equal(diagnostics[0]?.severity, 1, 'tag-latest re-levelled to error');
+    } finally {
+      await client.stop();
+      workspace.dispose();
+    }
+  });
+});
+
+describe('whole-workspace diagnostics', () => {
+  it('publishes for unopened files (honouring .gitignore), follows the registries file and deletions', async () => {
+    const workspace = tempWorkspace({
+      '.replicated-registries.yaml': 'public: [docker.io/library]\n',
+      '.gitignore': 'ignored/\n',
+      'manifests/app.yaml': POD.replace('nginx:latest', 'quay.io/acme/api:1.0'),
+      'manifests/ok.yaml': POD.replace('nginx:latest', 'nginx:1.27'),
+      'ignored/skip.yaml': POD,
+      'node_modules/pkg/skip.yaml': POD,
+    });
+    const client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { offline: true } });
+    try {
+      const appUri = fileUri(workspace.file('manifests/app.yaml'));
+      const first = await client.waitForDiagnostics({ uri: appUri, until: has('registry-not-connected') });
+      assert.deepEqual(codes(first), ['registry-not-connected']);
+      // The scan logs when it is done; by then every file it would publish for has been published.
+      const deadline = Date.now() + 10_000;
+      while (!client.logs.some((l) => l.startsWith('workspace scan:'))) {
+        if (Date.now() > deadline) throw new Error(`scan did not finish: ${client.logs.join('\n')}`);
+        await client.waitForNotification('window/logMessage', client.customNotifications.length, 1_000).catch(() => undefined);
+      }
+      assert.equal(client.diagnostics.has(fileUri(workspace.file('ignored/skip.yaml'))), false, '.gitignore honoured');
+      assert.equal(client.diagnostics.has(fileUri(workspace.file('node_modules/pkg/skip.yaml'))), false, 'node_modules skipped');
+      assert.deepEqual(client.diagnostics.get(fileUri(workspace.file('manifests/ok.yaml'))), [], 'clean files get an empty list');
+
+      // Connecting quay.io in the registries file re-validates the workspace.
+      const changed = client.waitForNotification('replicatedRegistries/registriesChanged', client.customNotifications.length);
+      const revalidated = client.waitForDiagnostics({ uri: appUri, until: (d) => !d.some((x) => x.code === 'registry-not-connected') });
+      workspace.write('.replicated-registries.yaml', 'public: [docker.io/library]\nregistries:\n  - slug: acme-quay\n    provider: quay\n    endpoint: quay.io\n    authType: password\n    username: acme+bot\n');
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: fileUri(workspace.file('.replicated-registries.yaml')), type: FileChangeType.Created }],
+      });
+      await changed;
+      await revalidated;
+
+      const cleared = client.waitForDiagnostics({ uri: appUri, until: (d) => d.length === 0 });
+      workspace.remove('manifests/app.yaml');
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: appUri, type: FileChangeType.Deleted }] });
+      await cleared;
+      assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'), 'file watching registered dynamically');
+      assert.ok(client.registrations.includes('workspace/didChangeConfiguration'), 'configuration changes registered dynamically');
+    } finally {
+      await client.stop();
+      workspace.dispose();
+    }
+  });
+});
