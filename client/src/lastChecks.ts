@@ -50,13 +50,6 @@ export class LastChecks {
   }
 }
 
-/** The newer of two checks (the server's own and the one recorded here). */
-export function newerCheck(a: LastCheck | undefined, b: LastCheck | undefined): LastCheck | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return Date.parse(b.checkedAt) > Date.parse(a.checkedAt) ? b : a;
-}
-
 export function lastCheckFromResult(result: PullCheckResult | undefined): LastCheck | undefined {
   if (!result) return undefined;
   const entry: LastCheck = {

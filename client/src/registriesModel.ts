@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { RegistryEntry } from '../../server/src/registry/types';
 import type { CredentialsVault } from './credentialsVault';
-import { lastCheckFromResult, newerCheck, type LastCheck, type LastChecks } from './lastChecks';
+import { lastCheckFromResult, type LastCheck, type LastChecks } from './lastChecks';
 import { errorMessage, type ClientLogger } from './log';
 import type { ServerConnection } from './serverConnection';
 
@@ -165,7 +165,9 @@ export class RegistriesModel {
     return Promise.all(
       entries.map(async ({ entry, serverCheck }) => {
         const view: RegistryView = { entry, hasCredentials: await this.vault.has(entry) };
-        const lastCheck = newerCheck(serverCheck, this.lastChecks.get(entry.slug, entry.endpoint));
+        // The user's own tests decide the status; the server's background checks (any image the
+        // workspace references, e.g. a missing tag) only fill in when there was none.
+        const lastCheck = this.lastChecks.get(entry.slug, entry.endpoint) ?? serverCheck;
         if (lastCheck) view.lastCheck = lastCheck;
         return view;
       }),

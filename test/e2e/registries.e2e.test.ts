@@ -133,6 +133,7 @@ void describe('Replicated Registries in a real VS Code (code-server + chromium)'
     await page.quickInput.locator('.quick-input-box input').fill(image);
     await page.pick(image);
     const toast = await page.waitForNotification(`Test passed for "${palette.slug}"`, 60_000);
+    await page.page.locator('.notification-toast-container', { hasText: `Testing ${image}` }).waitFor({ state: 'hidden' });
     const text = await page.notificationText(toast);
     await page.screenshot('test-image-ok');
     assert.ok(text.includes(palette.digest), `success names the digest ${palette.digest}: ${text}`);
@@ -148,6 +149,7 @@ void describe('Replicated Registries in a real VS Code (code-server + chromium)'
     await page.quickInput.locator('.quick-input-box input').fill(image);
     await page.pick(image);
     const toast = await page.waitForNotification(`Test failed for "${palette.slug}"`, 60_000);
+    await page.page.locator('.notification-toast-container', { hasText: `Testing ${image}` }).waitFor({ state: 'hidden' });
     const text = await page.notificationText(toast);
     await page.screenshot('test-image-tag-not-found');
     // The tag-not-found verdict's own words: the repository exists, the tag does not.
@@ -158,7 +160,7 @@ void describe('Replicated Registries in a real VS Code (code-server + chromium)'
 
   void it('opens a manifest: the Problems panel lists registry-not-connected and tag-not-found', async () => {
     const page = wb();
-    const { palette, quickFix, missingTag } = w();
+    const { quickFix, missingTag, positions } = w();
     await page.clearNotifications();
     await page.openFile(FIXTURE_MANIFEST);
     const problems = await page.problems((rows) =>
@@ -169,7 +171,9 @@ void describe('Replicated Registries in a real VS Code (code-server + chromium)'
     assert.equal(tagNotFound?.severity, 'error', JSON.stringify(tagNotFound));
     assert.ok(tagNotFound?.text.includes('replicated-registries'), 'findings carry the source replicated-registries');
     // The reference that exists on a connected registry is not reported.
-    assert.ok(!problems.some((row) => row.text.includes(`${palette.registry.host}/acme/app:${palette.tag} `)), JSON.stringify(problems));
+    const fixtureFile = path.basename(FIXTURE_MANIFEST);
+    assert.ok(problems.some((row) => row.file === fixtureFile), `problems are listed under ${fixtureFile}: ${JSON.stringify(problems)}`);
+    assert.ok(!problems.some((row) => row.file === fixtureFile && row.text.includes(`[Ln ${positions.existing.line},`)), JSON.stringify(problems));
   });
 
   void it('applies the quick fix "Connect ... to the team\'s registries": the add flow opens prefilled and connects it', async () => {

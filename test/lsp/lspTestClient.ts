@@ -66,6 +66,27 @@ export function serverBundle(): Promise<string> {
   return bundledServer;
 }
 
+let bundledCli: Promise<string> | undefined;
+
+/** The CLI bundle (dist/cli.js equivalent), for `replicated-registries lsp --stdio`. */
+export function cliBundle(): Promise<string> {
+  bundledCli ??= (async () => {
+    const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'rr-cli-')), 'cli.js');
+    await esbuild.build({
+      entryPoints: [path.join(repoRoot, 'server/src/cli.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
+      absWorkingDir: repoRoot,
+    });
+    return outfile;
+  })();
+  return bundledCli;
+}
+
 export interface StartOptions {
   workspaceFolders?: WorkspaceFolder[];
   rootPath?: string;
@@ -219,6 +240,15 @@ export class LspTestClient {
       }, timeoutMs);
       this.notificationWaiters.add(waiter);
     });
+  }
+
+  /** Polls `condition` every 20 ms until it holds, failing after the deadline. */
+  async until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nserver log (tail):\n${this.logs.slice(-20).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {

@@ -419,6 +419,9 @@ void describe('parseImageReference: rules, one by one', () => {
         if (!result.ok) assert.match(result.error.hint ?? '', new RegExp(`exactly ${length} hex characters; this one has ${wrong}`));
       }
     }
+    // Under 32 hex characters the grammar itself refuses it, yet the hint still gives the length.
+    const short = parseImageReference('a@sha256:abc');
+    assert.deepEqual(short.ok ? null : [short.error.message, short.error.hint], ['invalid reference format', 'a sha256 digest has exactly 64 hex characters; this one has 3']);
   });
 
   void test('an empty reference is Docker\'s "invalid reference format", with an empty span at 0', () => {

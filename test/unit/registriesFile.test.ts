@@ -183,6 +183,14 @@ registries:
     assert.equal(p.end - p.start, 'usrname'.length);
   });
 
+  void it('maps names carried over from the replicated CLI to the field they mean', () => {
+    for (const [key, field] of [['accessKeyId', 'username'], ['name', 'slug'], ['url', 'endpoint'], ['app-ids', 'appIds']]) {
+      const problem = only(parseRegistriesFile(`registries:\n  - provider: quay\n    endpoint: quay.io\n    ${key}: x\n`, FILE).problems);
+      assert.equal(problem.code, 'schema', key);
+      assert.match(problem.message, new RegExp(`unknown property \`${key}\`.*did you mean \`${field}\``));
+    }
+  });
+
   void it('rejects a password in an entry and says secrets belong in the credential store', () => {
     expectProblemAt(
       `registries:

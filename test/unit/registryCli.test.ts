@@ -276,6 +276,7 @@ void describe('registry add', () => {
       [['add', 'gar', '--endpoint', 'us-docker.pkg.dev', '--serviceaccountkey', '/nonexistent/key.json'], /cannot read the key file \(ENOENT\)/],
       [['add', 'other', '--endpoint', 'r.example', '--username', 'u', '--password-stdin', '--ca-file', 'missing.pem'], /--ca-file missing.pem: no such file/],
       [['add', 'nexus'], /unknown provider "nexus"; use one of dockerhub, ecr, gar, gcr, ghcr, quay, other/],
+      [['add', 'other', '--endpoint', 'r.example', '--username', 'u', '--password-stdin', '--config', 'no/such/dir/r.yaml'], /--config no\/such\/dir\/r.yaml: the folder .* does not exist; create it first/],
     ];
     for (const [argv, pattern] of cases) {
       const ws = workspace();

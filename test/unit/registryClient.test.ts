@@ -418,6 +418,10 @@ void describe('transport: redirects, size caps, timeouts, unreachable, TLS', () 
       assert.equal(trusted.verdict, 'ok', JSON.stringify(trusted));
       const skipped = await c.checkPull(conn(s, { insecureSkipTLSVerify: true }), ALICE, { repository: 'acme/app', reference: 'v1' });
       assert.equal(skipped.verdict, 'ok', JSON.stringify(skipped));
+      // The certificate names 127.0.0.1 only: reached as localhost, the name does not match.
+      const mismatch = await c.checkPull(conn(s, { endpoint: `localhost:${s.port}`, caFile: certificate.certFile }), ALICE, { repository: 'acme/app', reference: 'v1' });
+      assert.equal(mismatch.verdict, 'tls-untrusted', JSON.stringify(mismatch));
+      assert.match(mismatch.message, /different host name/);
       const missing = await c.checkPull(conn(s, { caFile: '/nonexistent/ca.pem' }), ALICE, { repository: 'acme/app', reference: 'v1' });
       assert.equal(missing.verdict, 'tls-untrusted');
       assert.match(missing.message, /could not be read/);
@@ -644,4 +648,20 @@ void test('Google registries: an empty username is chosen from the secret (JSON 
   assert.equal(wrong.verdict, 'unauthorized');
   assert.match(wrong.hint ?? '', /_json_key/);
   assert.ok(!JSON.stringify([viaKey, viaToken, wrong]).includes('unit-not-real'));
+});
+
+void test('a registry that refuses HEAD on manifests (405) is asked with GET', async () => {
+  const inner = scriptedRegistry({ auth: 'open' });
+  const s = await server((req, res) => {
+    if (req.method === 'HEAD') {
+      res.writeHead(405);
+      res.end();
+      return;
+    }
+    inner(req, res);
+  });
+  const result = await client().checkPull(conn(s), undefined, { repository: 'acme/app', reference: 'v1' });
+  assert.equal(result.verdict, 'ok', JSON.stringify(result));
+  assert.equal(result.digest, DIGEST);
+  assert.deepEqual(s.requests.map((r) => r.method), ['GET', 'HEAD', 'GET']);
 });

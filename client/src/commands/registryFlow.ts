@@ -347,7 +347,7 @@ export async function runRegistryFlow(
         items: [],
         itemsForValue,
         value: draft.testImage ?? '',
-        placeholder: `Image to test on ${host}, relative to it (e.g. my-company/my-image:1.0) — or pick "Skip the test"`,
+        placeholder: `Image to test on ${host}, e.g. my-company/my-image:1.0 (or Skip the test)`,
       });
       if (!picked.image || !services.canTest()) {
         draft.testResult = undefined;

@@ -127,10 +127,13 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
     this.registries ??= this.model.list().then(
       (views) => {
         void vscode.commands.executeCommand('setContext', 'replicated-registries.hasRegistries', views.length > 0);
+        // The welcome content waits for this, so it never flashes while the list is still loading.
+        void vscode.commands.executeCommand('setContext', 'replicated-registries.registriesLoaded', true);
         return views;
       },
       (error: unknown) => {
         this.registries = undefined;
+        void vscode.commands.executeCommand('setContext', 'replicated-registries.registriesLoaded', true);
         throw error;
       },
     );

@@ -19,8 +19,8 @@ import { guarded } from './handlerErrors';
 import { imageAt, registryTargetFor } from './registryTargets';
 import { sortTagsNewestFirst } from './tagOrder';
 
-/** Keys whose value is an image (or an image's repository / new name). */
-const IMAGE_VALUE = /(?:^|[\s{,-])(?:image|newName|repository|name)\s*:\s*["']?([^\s"'#,}]*)$/;
+/** Keys whose value is an image (or an image's repository / new name); a Kustomize `name:` is reached through the engine's images instead (`name` is everywhere). */
+const IMAGE_VALUE = /(?:^|[\s{,-])(?:image|newName|repository)\s*:\s*["']?([^\s"'#,}]*)$/;
 const MAX_TAG_PAGES = 10;
 const MAX_ITEMS = 200;
 const REGISTRY_CALL_TIMEOUT_MS = 5_000;

@@ -44,6 +44,8 @@ export interface ServerContext {
   readonly credentials: CredentialBroker;
   readonly registries: RegistryAccess;
   readonly analyses: LocalAnalysisCache;
+  /** Settles once the registries files are loaded (after `initialized`). */
+  ready(): Promise<void>;
   /** The engine environment for a document (its folder's registries, its settings). */
   environmentFor(uri: string): Promise<AnalysisSetup>;
   /** Whether network checks may run for these settings (trusted, not offline, remote checks on). */

@@ -42,6 +42,7 @@ async function networkSettings(ctx: ServerContext) {
 }
 
 export async function testRegistry(ctx: ServerContext, params: TestRegistryParams): Promise<PullCheckResult> {
+  await ctx.ready();
   const entry = registryOrThrow(ctx, params?.slug);
   const settings = await networkSettings(ctx);
   const target = resolveTestImage(entry, typeof params.image === 'string' ? params.image : '');
@@ -54,6 +55,7 @@ export async function testRegistry(ctx: ServerContext, params: TestRegistryParam
 }
 
 export async function listTags(ctx: ServerContext, params: ListTagsParams): Promise<ListTagsResult> {
+  await ctx.ready();
   const entry = registryOrThrow(ctx, params?.slug);
   const settings = await networkSettings(ctx);
   if (typeof params.repository !== 'string' || params.repository === '') {
@@ -77,6 +79,7 @@ export async function listTags(ctx: ServerContext, params: ListTagsParams): Prom
 }
 
 export async function listRegistries(ctx: ServerContext): Promise<RegistryStatus[]> {
+  await ctx.ready();
   const out: RegistryStatus[] = [];
   for (const entry of ctx.workspace.allRegistries()) {
     const status: RegistryStatus = { ...entry, hasCredentials: await ctx.credentials.hasCredentials(entry) };
@@ -89,7 +92,13 @@ export async function listRegistries(ctx: ServerContext): Promise<RegistryStatus
 
 export function registerCustomRequests(ctx: ServerContext): void {
   const { connection, logger } = ctx;
-  connection.onRequest(WorkspaceImagesRequest, guarded(logger, WorkspaceImagesRequest.method, () => ctx.workspace.allImages()));
+  connection.onRequest(
+    WorkspaceImagesRequest,
+    guarded(logger, WorkspaceImagesRequest.method, async () => {
+      await ctx.ready();
+      return ctx.workspace.allImages();
+    }),
+  );
   connection.onRequest(ListRegistriesRequest, guarded(logger, ListRegistriesRequest.method, () => listRegistries(ctx)));
   connection.onRequest(TestRegistryRequest, guarded(logger, TestRegistryRequest.method, (params: TestRegistryParams) => testRegistry(ctx, params)));
   connection.onRequest(ListTagsRequest, guarded(logger, ListTagsRequest.method, (params: ListTagsParams) => listTags(ctx, params)));

@@ -88,8 +88,14 @@ export class RegistriesLanguageService implements ServerContext {
   private readonly workspaceHandler: WorkspaceHandler;
   /** Bumped on didChangeConfiguration (part of the analysis cache key). */
   private settingsGeneration = 0;
+  /** Settles once the registries files are read after `initialized`; analyses and requests wait on it. */
+  private readonly configurationLoaded: Promise<void>;
+  private markConfigurationLoaded: () => void = () => undefined;
 
   constructor(readonly connection: Connection) {
+    this.configurationLoaded = new Promise((resolve) => {
+      this.markConfigurationLoaded = resolve;
+    });
     const console = connection.console;
     // Everything the server logs goes through the connection (never stdout) and through redact().
     this.logger = redactingLogger({
@@ -190,7 +196,12 @@ export class RegistriesLanguageService implements ServerContext {
     return this.init.trusted && !this.init.offline && settings.remoteChecks;
   }
 
+  ready(): Promise<void> {
+    return this.configurationLoaded;
+  }
+
   async environmentFor(uri: string): Promise<AnalysisSetup> {
+    await this.configurationLoaded;
     const settings = await this.settings.get(uri);
     const loaded = this.workspace.configFor(uri);
     const network = this.networkAllowed(settings);
@@ -264,8 +275,13 @@ export class RegistriesLanguageService implements ServerContext {
     if (this.client.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders(guardedNotification(this.logger, 'didChangeWorkspaceFolders', (e) => this.workspaceHandler.foldersChanged(e)));
     }
+    try {
+      await this.workspaceHandler.loadConfiguration();
+    } finally {
+      this.markConfigurationLoaded();
+    }
     await this.updateOfflineStatus();
-    await this.workspaceHandler.start();
+    this.workspaceHandler.rescan();
   }
 
   private async updateOfflineStatus(): Promise<void> {

@@ -24,10 +24,9 @@ export class WorkspaceHandler {
     private readonly diagnostics: DiagnosticsController,
   ) {}
 
-  /** Reads every folder's registries file, then scans the workspace. */
-  async start(): Promise<void> {
+  /** Reads every folder's registries file. */
+  async loadConfiguration(): Promise<void> {
     await this.ctx.workspace.reloadConfigs();
-    this.rescan();
   }
 
   /** Re-reads configuration, re-validates open documents, tells the client, rescans. */

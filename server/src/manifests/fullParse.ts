@@ -2,7 +2,7 @@
  * The slow, exact path: one document parsed with `yaml` and turned into the same YNode tree the fast
  * scanner builds. Used for documents the fast scanner cannot decide, and by the fuzz test as the oracle.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { YNode, YScalar } from './yamlTree';
 
 export interface FullParseResult {

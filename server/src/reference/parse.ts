@@ -413,9 +413,19 @@ function matchStructure(s: string, layout: Layout): StructureResult {
   }
   if (at >= 0) {
     const digestProblem = scanDigest(s, at + 1, s.length);
-    if (digestProblem) return { ok: false, span: digestProblem, hint: at + 1 === s.length ? Hint.emptyDigest : Hint.digest };
+    if (digestProblem) return { ok: false, span: digestProblem, hint: at + 1 === s.length ? Hint.emptyDigest : (digestLengthHint(s, at + 1) ?? Hint.digest) };
   }
   return { ok: true, name };
+}
+
+/** For a known algorithm whose hex is merely too short for the grammar, say how long it must be. */
+function digestLengthHint(s: string, start: number): string | undefined {
+  const colon = s.indexOf(':', start);
+  if (colon < 0) return undefined;
+  const expectedLength = DIGEST_HEX_LENGTH.get(s.slice(start, colon));
+  if (expectedLength === undefined) return undefined;
+  for (let i = colon + 1; i < s.length; i++) if (!isHexDigit(s.charCodeAt(i))) return undefined;
+  return `a ${s.slice(start, colon)} digest has exactly ${expectedLength} hex characters; this one has ${s.length - colon - 1}`;
 }
 
 /**

@@ -323,7 +323,13 @@ export class RegistryClient {
     const scopeText = `repository:${target.repository}:pull`;
     const manifestUrl = `${op.base}/v2/${target.repository}/manifests/${target.reference}`;
     const accept = MANIFEST_MEDIA_TYPES.join(', ');
-    const { response, auth } = await this.authorizedRequest(op, scopeText, { method: 'HEAD', url: manifestUrl, headers: { accept }, tls: op.tls });
+    const first = await this.authorizedRequest(op, scopeText, { method: 'HEAD', url: manifestUrl, headers: { accept }, tls: op.tls });
+    const auth = first.auth;
+    let response = first.response;
+    if (response.status === 405) {
+      // A few old or proxying registries refuse HEAD on manifests: GET answers the same question.
+      response = await this.send(op, { method: 'GET', url: manifestUrl, headers: { accept }, tls: op.tls }, auth);
+    }
     const what = `${target.repository}${isDigestReference(target.reference) ? '@' : ':'}${target.reference}`;
 
     if (response.status >= 200 && response.status < 300) {

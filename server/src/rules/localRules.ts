@@ -1,5 +1,6 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage, RuleCode } from '../analysis/types';
+import { effectiveSeverity } from './severity';
 import { referenceFindings } from './referenceRules';
 import { offlineRegistryFindings } from './registryRules';
 import { tagFindings } from './tagRules';
@@ -10,12 +11,21 @@ import { tagFindings } from './tagRules';
  */
 export function localFindings(_file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment): Finding[] {
   const findings: Finding[] = [];
+  const levels = new Map<RuleCode, boolean>();
+  const enabled = (code: RuleCode): boolean => {
+    let on = levels.get(code);
+    if (on === undefined) {
+      on = effectiveSeverity(code, env) !== 'off';
+      levels.set(code, on);
+    }
+    return on;
+  };
   for (const image of images) {
     if (image.templated) continue;
     findings.push(...referenceFindings(image, env));
     if (!image.reference) continue;
-    findings.push(...tagFindings(image));
-    findings.push(...offlineRegistryFindings(image, env));
+    findings.push(...tagFindings(image, enabled));
+    if (enabled('registry-not-connected')) findings.push(...offlineRegistryFindings(image, env));
   }
   return findings;
 }

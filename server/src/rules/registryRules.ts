@@ -22,10 +22,42 @@ export function effectiveReference(image: FoundImage): ImageReference | undefine
   return image.templated ? undefined : (image.upstream ?? image.reference);
 }
 
+/** Normalized host sets of one configuration, computed once per config object. */
+interface RegistryIndex {
+  registryDomains: readonly string[];
+  proxyHosts: ReadonlySet<string>;
+  placements: Map<string, RegistryPlacement>;
+}
+
+const indexes = new WeakMap<RegistriesConfig, RegistryIndex>();
+
+function indexOf(config: RegistriesConfig): RegistryIndex {
+  let index = indexes.get(config);
+  if (!index) {
+    index = {
+      registryDomains: config.customDomains.registry,
+      proxyHosts: new Set([DEFAULT_PROXY_DOMAIN, ...config.customDomains.proxy].map(normalizeHost)),
+      placements: new Map(),
+    };
+    indexes.set(config, index);
+  }
+  return index;
+}
+
 export function placeReference(reference: ImageReference, config: RegistriesConfig): RegistryPlacement {
-  if (isReplicatedRegistryDomain(reference.domain, config.customDomains.registry)) return { kind: 'replicated-registry' };
-  const host = normalizeHost(reference.domain);
-  if ([DEFAULT_PROXY_DOMAIN, ...config.customDomains.proxy].some((domain) => normalizeHost(domain) === host)) return { kind: 'proxy-host' };
+  const index = indexOf(config);
+  const key = `${reference.domain}/${reference.path}`;
+  let placement = index.placements.get(key);
+  if (!placement) {
+    placement = computePlacement(reference, config, index);
+    index.placements.set(key, placement);
+  }
+  return placement;
+}
+
+function computePlacement(reference: ImageReference, config: RegistriesConfig, index: RegistryIndex): RegistryPlacement {
+  if (isReplicatedRegistryDomain(reference.domain, index.registryDomains)) return { kind: 'replicated-registry' };
+  if (index.proxyHosts.has(normalizeHost(reference.domain))) return { kind: 'proxy-host' };
   const entry = config.registries.find((candidate) => endpointMatchesDomain(candidate.endpoint, reference.domain));
   if (entry) return { kind: 'connected', entry };
   const pattern = config.public.find((candidate) => matchesPublicPattern(reference, candidate));

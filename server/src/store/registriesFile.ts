@@ -286,7 +286,7 @@ function describeSchemaError(error: ErrorObject, instance: unknown): DescribedEr
       if (SECRET_KEY.test(name)) return { message: `\`${name}\`: ${SECRET_GUIDANCE}`, path: keyPath, target: 'key', code: 'secret-in-file' };
       const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const allowed = Object.keys(parent?.properties ?? {});
-      const suggestion = closest(name, allowed);
+      const suggestion = (where.length === 2 && where[0] === 'registries' ? FIELD_ALIASES[name.toLowerCase()] : undefined) ?? closest(name, allowed);
       return {
         message: `unknown property \`${name}\` in ${place}${suggestion ? `; did you mean \`${suggestion}\`?` : ''} (allowed: ${allowed.join(', ')})`,
         path: keyPath,
@@ -334,6 +334,29 @@ function describeSchemaError(error: ErrorObject, instance: unknown): DescribedEr
       return { message: `${place} ${error.message ?? 'is invalid'}`, path: where, target: 'value', code: 'schema' };
   }
 }
+
+/** Names people carry over from the `replicated` CLI flags or other tools, and the field they mean. */
+const FIELD_ALIASES: Record<string, string> = {
+  name: 'slug',
+  accesskeyid: 'username',
+  user: 'username',
+  type: 'provider',
+  kind: 'provider',
+  host: 'endpoint',
+  url: 'endpoint',
+  registry: 'endpoint',
+  server: 'endpoint',
+  authtype: 'authType',
+  appid: 'appIds',
+  app_ids: 'appIds',
+  'app-ids': 'appIds',
+  cafile: 'caFile',
+  'ca-file': 'caFile',
+  insecure: 'insecureSkipTLSVerify',
+  'insecure-skip-tls-verify': 'insecureSkipTLSVerify',
+  'plain-http': 'plainHttp',
+  plainhttp: 'plainHttp',
+};
 
 function exampleEndpointFor(entry: unknown): string {
   const provider = isRecord(entry) && typeof entry.provider === 'string' && (PROVIDERS as readonly string[]).includes(entry.provider) ? (entry.provider as Provider) : 'other';

@@ -17,6 +17,7 @@ export function baseUserSettings(extra: Record<string, unknown> = {}): Record<st
   return {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.enableExperiments': false,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
     'security.workspace.trust.enabled': false,

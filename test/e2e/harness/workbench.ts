@@ -32,6 +32,8 @@ export interface WorkbenchOptions {
 
 export interface Problem {
   severity: 'error' | 'warning' | 'info' | 'unknown';
+  /** The file row the problem is listed under (its base name). */
+  file: string;
   /** The row's text as VS Code renders it: message, source and code, position. */
   text: string;
 }
@@ -186,6 +188,9 @@ export class Workbench {
   async waitForNotification(text: string | RegExp, timeoutMs = STEP_TIMEOUT_MS): Promise<Locator> {
     const toast = this.page.locator('.notification-toast-container, .notifications-center .notification-list-item').filter({ hasText: text }).first();
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    // Toasts fade in: wait for the end of the animation so screenshots show them fully drawn.
+    const fadedIn = toast.locator('.notification-toast.notification-fade-in-done');
+    if ((await toast.locator('.notification-toast').count()) > 0) await fadedIn.waitFor({ state: 'visible', timeout: 10_000 });
     return toast;
   }
 
@@ -323,14 +328,19 @@ export class Workbench {
   private async readProblems(): Promise<Problem[]> {
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     const problems: Problem[] = [];
+    let file = '';
     for (const row of await rows.all()) {
       const marker = row.locator('.marker-icon');
-      if ((await marker.count()) === 0) continue; // a file row
+      if ((await marker.count()) === 0) {
+        // A file row: its problems follow it.
+        file = ((await row.locator('.label-name').first().textContent().catch(() => '')) ?? '').trim();
+        continue;
+      }
       const iconClass = (await marker.first().getAttribute('class')) ?? '';
       // The icon's classes name the severity: "marker-icon warning quickFix".
       const classes = iconClass.split(/\s+/);
       const severity = classes.includes('error') ? 'error' : classes.includes('warning') ? 'warning' : classes.includes('info') ? 'info' : 'unknown';
-      problems.push({ severity, text: ((await row.innerText()) ?? '').replace(/\s+/g, ' ').trim() });
+      problems.push({ severity, file, text: ((await row.innerText()) ?? '').replace(/\s+/g, ' ').trim() });
     }
     return problems;
   }

@@ -161,6 +161,7 @@ function configPathFor(io: CliIO, flags: GlobalFlags, forAdd: boolean): string |
   if (flags.config) {
     const resolved = path.resolve(io.cwd, flags.config);
     if (!forAdd && !isFile(resolved)) throw new UsageError(`--config ${flags.config}: no such file; check the path`);
+    if (forAdd && !isDirectory(path.dirname(resolved))) throw new UsageError(`--config ${flags.config}: the folder ${path.dirname(resolved)} does not exist; create it first`);
     return resolved;
   }
   return findRegistriesFile(io.cwd) ?? (forAdd ? path.join(io.cwd, REGISTRIES_FILE_NAME) : undefined);
@@ -169,6 +170,14 @@ function configPathFor(io: CliIO, flags: GlobalFlags, forAdd: boolean): string |
 function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
   } catch {
     return false;
   }

@@ -1,0 +1,240 @@
+/**
+ * `lint --offline` as a whole process, on a generated 5,000-document manifest and a 1,000-file
+ * workspace, printed beside what the YAML libraries alone need for the same input: `yaml`'s
+ * parseAllDocuments, `yaml`'s Lexer alone, and js-yaml's loadAll. Plus the engine in-process
+ * (findImages + local rules) and the lint process's peak memory.
+ *
+ * Targets (issue 3 §6): lint --offline of the big file ≤ parseAllDocuments alone (aim: js-yaml's time);
+ * the 1,000-file workspace < 5 s.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsYaml from 'js-yaml';
+import { Lexer, parseAllDocuments } from 'yaml';
+import { findImages } from '../server/src/manifests/findImages';
+import { localFindings } from '../server/src/rules/localRules';
+import { emptyRegistriesConfig } from '../server/src/store/registriesFile';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DOCUMENTS = 5_000;
+const WORKSPACE_FILES = 1_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const REGISTRIES = `app: acme-platform
+registries:
+  - slug: acme-ghcr
+    provider: ghcr
+    endpoint: ghcr.io
+    authType: token
+    username: acme-bot
+public: [docker.io/library]
+`;
+
+/** A realistic workload document: labels, probes, env, resources, two containers, a ConfigMap now and then. */
+function workload(i: number): string {
+  const name = `svc-${i}`;
+  const kind = ['Deployment', 'StatefulSet', 'DaemonSet'][i % 3] as string;
+  const image = [`ghcr.io/acme/${name}:1.${i % 50}.0`, `proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/${name}:2.0.${i % 7}`, 'docker.io/library/nginx:1.27', `quay.io/acme/${name}:latest`][i % 4] as string;
+  let doc = `---
+# ${name}: generated for the lint benchmark
+apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: acme
+  labels:
+    app.kubernetes.io/name: ${name}
+    app.kubernetes.io/version: "1.${i % 50}.0"
+spec:
+  replicas: ${1 + (i % 3)}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ${name}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: ${name}
+    spec:
+      securityContext: {runAsNonRoot: true, runAsUser: 1000}
+      initContainers:
+        - name: migrate
+          image: "ghcr.io/acme/migrations:2.4.${i % 9}"
+          args: ["migrate", "--to", "latest"]
+      containers:
+        - name: ${name}
+          image: ${image}
+          imagePullPolicy: IfNotPresent
+          ports:
+            - containerPort: ${8000 + (i % 100)}
+              name: http
+          env:
+            - {name: LOG_LEVEL, value: info}
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {cpu: "1", memory: 512Mi}
+`;
+  if (i % 5 === 0) {
+    doc += `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}-config
+data:
+  config.yaml: |
+    image: not-an-image-${i}
+    listen: ":8080"
+    features: [a, b, c]
+`;
+  }
+  return doc;
+}
+
+function bigManifest(): string {
+  const parts: string[] = [];
+  let documents = 0;
+  for (let i = 0; documents < DOCUMENTS; i++) {
+    const doc = workload(i);
+    parts.push(doc);
+    documents += i % 5 === 0 ? 2 : 1;
+  }
+  return parts.join('');
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function timeInProcess(run: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const started = process.hrtime.bigint();
+    run();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+interface ProcessRun {
+  ms: number;
+  exitCode: number | null;
+  maxRssMb: number;
+}
+
+/** Reports the child's peak RSS on exit (through stderr), without touching the CLI. */
+const RSS_PRELOAD = `process.on('exit', () => { require('node:fs').writeSync(2, '\\nbench-max-rss-kb ' + process.resourceUsage().maxRSS + '\\n'); });`;
+
+async function runLint(command: string[], cwd: string, preload: string): Promise<ProcessRun> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--require', preload, ...command], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: path.join(cwd, '.no-docker') } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const rss = /bench-max-rss-kb (\d+)/.exec(stderr);
+  if (exitCode === 2) throw new Error(`lint failed: ${stderr}`);
+  return { ms, exitCode, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+async function timeLint(command: string[], cwd: string, preload: string): Promise<ProcessRun> {
+  const runs: ProcessRun[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await runLint(command, cwd, preload));
+  const ms = median(runs.map((run) => run.ms));
+  return { ms, exitCode: runs[0]?.exitCode ?? null, maxRssMb: Math.max(...runs.map((run) => run.maxRssMb)) };
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The bundled CLI (built when stale); falls back to running the sources through tsx when the build is broken. */
+function cliCommand(): { command: string[]; label: string } {
+  const bundle = path.join(root, 'dist/cli.js');
+  const stale = !existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(path.join(root, 'server/src'));
+  if (stale) {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0 && !existsSync(bundle)) {
+      console.log('! build failed; timing the CLI from sources through tsx (includes TypeScript compile time)');
+      return { command: ['--import', path.join(root, 'node_modules/tsx/dist/loader.mjs'), path.join(root, 'server/src/cli.ts')], label: 'tsx (unbundled)' };
+    }
+    if (build.status !== 0) console.log('! build failed; timing the existing (stale) dist/cli.js');
+  }
+  return { command: [path.join(root, 'bin/replicated-registries')], label: 'bin/replicated-registries' };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-bench-'));
+  try {
+    const preload = path.join(dir, 'rss-preload.cjs');
+    await writeFile(preload, RSS_PRELOAD);
+
+    // The 5,000-document manifest.
+    const bigDir = path.join(dir, 'big');
+    await mkdir(bigDir);
+    const big = bigManifest();
+    await writeFile(path.join(bigDir, 'manifest.yaml'), big);
+    await writeFile(path.join(bigDir, '.replicated-registries.yaml'), REGISTRIES);
+
+    // The 1,000-file workspace: one to three documents per file, in nested folders.
+    const workspace = path.join(dir, 'workspace');
+    for (let i = 0; i < WORKSPACE_FILES; i++) {
+      const folder = path.join(workspace, `team-${i % 20}`, `service-${i % 50}`);
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, `manifest-${i}.yaml`), workload(i) + (i % 3 === 0 ? workload(i + 10_000) : ''));
+    }
+    await writeFile(path.join(workspace, '.replicated-registries.yaml'), REGISTRIES);
+    await writeFile(path.join(workspace, '.gitignore'), 'build/\n');
+
+    const documents = big.split(/^---$/m).length - 1;
+    console.log(`input: ${documents} documents, ${(Buffer.byteLength(big) / 1024 / 1024).toFixed(2)} MB, ${big.split('\n').length} lines; workspace: ${WORKSPACE_FILES} files`);
+    console.log(`runs: median of ${RUNS}; machine load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
+
+    const yamlAll = timeInProcess(() => void parseAllDocuments(big));
+    const yamlLexer = timeInProcess(() => {
+      let tokens = 0;
+      for (const _token of new Lexer().lex(big)) tokens++;
+      if (tokens === 0) throw new Error('lexer produced nothing');
+    });
+    const jsYamlAll = timeInProcess(() => void jsYaml.loadAll(big));
+    const env = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve(undefined) };
+    let imageCount = 0;
+    const engine = timeInProcess(() => {
+      const images = findImages(big, 'manifest.yaml');
+      imageCount = images.length;
+      localFindings({ text: big, path: 'manifest.yaml' }, images, env);
+    });
+
+    const cli = cliCommand();
+    const bigLint = await timeLint([...cli.command, 'lint', '--offline', '--format', 'json', 'manifest.yaml'], bigDir, preload);
+    const workspaceLint = await timeLint([...cli.command, 'lint', '--offline', '--format', 'json'], workspace, preload);
+
+    const row = (label: string, ms: number, note = ''): void => console.log(`${label.padEnd(52)} ${ms.toFixed(0).padStart(7)} ms ${note}`);
+    console.log('\n5,000-document manifest');
+    row('yaml parseAllDocuments (in-process)', yamlAll);
+    row('yaml Lexer only (in-process)', yamlLexer);
+    row('js-yaml loadAll (in-process)', jsYamlAll);
+    row('engine: findImages + local rules (in-process)', engine, `(${imageCount} images)`);
+    row(`lint --offline, whole process (${cli.label})`, bigLint.ms, `peak RSS ${bigLint.maxRssMb.toFixed(0)} MB, exit ${bigLint.exitCode}`);
+    console.log(`  target: ≤ parseAllDocuments (${yamlAll.toFixed(0)} ms): ${bigLint.ms <= yamlAll ? 'MET' : 'MISSED'}; aim js-yaml (${jsYamlAll.toFixed(0)} ms): ${bigLint.ms <= jsYamlAll ? 'MET' : 'not met'}`);
+    console.log('\n1,000-file workspace');
+    row(`lint --offline, whole process (${cli.label})`, workspaceLint.ms, `peak RSS ${workspaceLint.maxRssMb.toFixed(0)} MB, exit ${workspaceLint.exitCode}`);
+    console.log(`  target: < 5000 ms: ${workspaceLint.ms < 5000 ? 'MET' : 'MISSED'}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
