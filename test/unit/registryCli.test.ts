@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -325,6 +325,19 @@ async function seeded(): Promise<ReturnType<typeof workspace>> {
   }
   return ws;
 }
+
+void describe('writing the registries file', () => {
+  void it('keeps the file’s mode and leaves no temp file behind', async () => {
+    const ws = workspace();
+    writeFileSync(ws.file, '# ours\nregistries: []\n', { mode: 0o640 });
+    chmodSync(ws.file, 0o640);
+    const io = fakeIO(ws.cwd, ws.env, { text: 'mode-secret' });
+    assert.equal(await cli([...ADD_OTHER, '--password-stdin', '--skip-validation'], io), 0, io.err());
+    assert.equal(statSync(ws.file).mode & 0o777, 0o640);
+    assert.ok(readFileSync(ws.file, 'utf8').startsWith('# ours\nregistries:\n  - slug: acme\n'));
+    assert.deepEqual(readdirSync(ws.cwd).filter((f) => f.includes('.tmp')), []);
+  });
+});
 
 void describe('registry ls', () => {
   void it('prints a table like the replicated CLI, filtered by slug or endpoint, and JSON', async () => {

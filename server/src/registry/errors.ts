@@ -1,4 +1,5 @@
 /** Failures of registry operations, each already sorted into a verdict with plain words and advice. */
+import { redact } from '../log/logger';
 import type { RateLimitInfo, Verdict } from './types';
 import type { TransportError } from './transport';
 
@@ -20,10 +21,11 @@ export class RegistryRequestError extends Error implements VerdictDetails {
   readonly rateLimit?: RateLimitInfo;
 
   constructor(details: VerdictDetails) {
-    super(details.message);
+    // Messages may quote the registry; a known secret never rides along.
+    super(redact(details.message));
     this.name = 'RegistryRequestError';
     this.verdict = details.verdict;
-    if (details.hint !== undefined) this.hint = details.hint;
+    if (details.hint !== undefined) this.hint = redact(details.hint);
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
     if (details.registryErrorCode !== undefined) this.registryErrorCode = details.registryErrorCode;
     if (details.rateLimit !== undefined) this.rateLimit = details.rateLimit;

@@ -21,7 +21,7 @@
  * asks for an index's platforms (one `GET` of the index).
  */
 import { createHash } from 'node:crypto';
-import { redactingLogger, registerSecret, silentLogger, type Logger } from '../log/logger';
+import { redact, redactingLogger, registerSecret, silentLogger, type Logger } from '../log/logger';
 import { findChallenge, parseWwwAuthenticate, type AuthChallenge } from './challenge';
 import { apiBaseUrl, endpointHost, endpointMatchesDomain, formatImage, isDigestReference, parseEcrHost, registryHostForReference } from './endpoints';
 import { RegistryRequestError, rateLimitFromHeaders, registryErrorFromBody, verdictForTransportError, type VerdictDetails } from './errors';
@@ -310,7 +310,8 @@ export class RegistryClient {
           reference: target.reference,
           ...(details.rateLimit?.retryAfterSeconds !== undefined ? { retryAfterSeconds: details.rateLimit.retryAfterSeconds } : {}),
         });
-      const result: PullCheckResult = { ...base, ...details, ...(hint !== undefined ? { hint } : {}) };
+      // Registry-supplied text ends up in messages: make sure no known secret rides along.
+      const result: PullCheckResult = { ...base, ...details, message: redact(details.message), ...(hint !== undefined ? { hint: redact(hint) } : {}) };
       this.logger.debug(`pull check ${result.image}: ${result.verdict} (${result.requests} requests, ${result.durationMs} ms)`);
       return result;
     }

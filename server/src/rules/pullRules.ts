@@ -68,6 +68,8 @@ class RemoteRun {
     if (placement.kind !== 'unknown' || !client || image.kind === 'excluded-image') return [];
     // Not a team registry: public (anonymous pull works) or a registry the team must connect.
     const connection: ConnectionSettings = { provider: guessProvider(reference.domain), endpoint: reference.domain };
+    // Like Docker, which treats loopback registries as insecure: plain HTTP is what they usually speak.
+    if (isLoopbackHost(reference.domain)) connection.plainHttp = true;
     const result = await this.check(client, { connection, credentials: undefined, reference });
     if (result.verdict === 'ok') return [];
     if (result.verdict === 'tag-not-found') return this.verdictFindings(image, reference, result, undefined);
@@ -146,4 +148,9 @@ class RemoteRun {
       this.waiting.shift()?.();
     }
   }
+}
+
+function isLoopbackHost(domain: string): boolean {
+  const host = domain.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -171,3 +171,22 @@ export function extensionHostErrors(userDataDir: string, extensionId: string): s
 export function formatMegabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * The extension's own measure of `activate()` (wall time of the call, logged as "Activated in N ms."
+ * to its log channel, which VS Code writes under the extension host's log folder).
+ */
+export async function readOwnActivationLog(userDataDir: string, timeoutMs = 60_000): Promise<number> {
+  let milliseconds = Number.NaN;
+  await waitUntil('the extension log to say "Activated in N ms."', () => {
+    for (const file of findLogFiles(userDataDir, /^Replicated Registries\.log$/)) {
+      const match = /Activated in ([\d.]+) ms\./.exec(readFileSync(file, 'utf8'));
+      if (match) {
+        milliseconds = Number(match[1]);
+        return Promise.resolve(true);
+      }
+    }
+    return Promise.resolve(false);
+  }, timeoutMs, 200);
+  return milliseconds;
+}

@@ -10,8 +10,8 @@ import { analyzeFile } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
 import { RULES } from '../../rules/catalog';
 import { effectiveSeverity } from '../../rules/severity';
-import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../../registry/credentials';
-import { RegistryClient } from '../../registry/registryClient';
+import type { Credentials, RegistryEntry } from '../../registry/types';
+import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
 import { ExitCode, UsageError, type CliIO } from '../io';
@@ -74,12 +74,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const config = await loadConfig(options, absoluteTargets[0] as string, io);
   const files = await collectFiles(absoluteTargets);
 
-  const client = options.offline ? undefined : new RegistryClient();
-  const credentials = chainCredentialSources([new DockerCredentialStore({ env: io.env }), new EnvironmentCredentialSource(io.env)]);
+  // Offline needs neither the HTTP client nor the credential store: not even loading them keeps start-up short.
+  const online = options.offline ? undefined : await onlineServices(io);
+  const client = online?.client;
   const env: AnalysisEnvironment = {
     config,
     offline: options.offline,
-    credentialsFor: (entry) => credentials.get(entry).catch(() => undefined),
+    credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve(undefined),
     readFile: (filePath) => readFile(filePath, 'utf8').catch(() => undefined),
     ...(client ? { registryClient: client } : {}),
   };
@@ -107,6 +108,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   else io.stdout.write(toText(results, files.length));
 
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
+}
+
+interface OnlineServices {
+  client: RegistryClient;
+  credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined>;
+}
+
+/** The registry client and the credential chain lint uses: Docker credential store, then the environment. */
+async function onlineServices(io: CliIO): Promise<OnlineServices> {
+  const [{ RegistryClient }, { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource }] = await Promise.all([
+    import('../../registry/registryClient'),
+    import('../../registry/credentials'),
+  ]);
+  const credentials = chainCredentialSources([new DockerCredentialStore({ env: io.env }), new EnvironmentCredentialSource(io.env)]);
+  return { client: new RegistryClient(), credentialsFor: (entry) => credentials.get(entry).catch(() => undefined) };
 }
 
 function parseArguments(argv: string[]): LintOptions | undefined {

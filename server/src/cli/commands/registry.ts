@@ -91,8 +91,8 @@ const USAGE = `Usage:
 
 Registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to the Docker
 credential store (its helper, else ~/.docker/config.json, mode 0600; DOCKER_CONFIG is honoured).
-In CI, REPLICATED_REGISTRIES_<SLUG>_USERNAME / _PASSWORD supply them instead (<SLUG> upper-cased,
-other characters as _). Exit codes: 0 ok, 1 the check failed, 2 usage or configuration error.
+When the Docker credential store has none (CI), REPLICATED_REGISTRIES_<SLUG>_USERNAME and
+REPLICATED_REGISTRIES_<SLUG>_PASSWORD supply them (<SLUG> upper-cased, other characters as _). Exit codes: 0 ok, 1 the check failed, 2 usage or configuration error.
 
 Global flags:
 ${formatFlagHelp(GLOBAL_FLAGS)}
@@ -382,9 +382,9 @@ Docker credential store, the rest to ${REGISTRIES_FILE_NAME}.
   const fixed = FIXED_ENDPOINTS[provider];
   return `Usage: replicated-registries registry add ${provider} [flags]
 
-Connects ${PROVIDER_LABELS[provider]}${fixed ? ` (endpoint ${fixed})` : ''}. The secret is read from stdin with the *-stdin
-flags (a masked prompt on a terminal) and stored in the Docker credential store; ${REGISTRIES_FILE_NAME}
-gets everything else.
+Connects ${PROVIDER_LABELS[provider]}${fixed ? ` (endpoint ${fixed})` : ''}.
+The secret is read from stdin with the *-stdin flags (a masked prompt on a terminal) and stored
+in the Docker credential store; ${REGISTRIES_FILE_NAME} gets everything else.
 
 Flags:
 ${formatFlagHelp({ ...PROVIDER_FLAGS[provider], ...ADD_COMMON, ...GLOBAL_FLAGS })}
