@@ -122,7 +122,7 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
         authType: parsed.authType as string,
         username: parsed.username as string,
         password: parsed.password as string,
-        ...(parsed.appIds ? { appIds: parsed.appIds as string[] } : {}),
+        ...(parsed.appIds ? { appIds: parsed.appIds } : {}),
         lastUsedAt: null,
       };
       if (registries.some((r) => r.slug === registry.slug)) return { status: 400, json: { message: `an external registry named ${registry.slug} already exists` } };

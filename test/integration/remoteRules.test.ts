@@ -4,7 +4,13 @@
  * registry that is down — all through analyzeFile with the real RegistryClient, no mocked HTTP.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { main } from '../../server/src/cli/main';
+import type { LintResult } from '../../server/src/cli/commands/lint';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding } from '../../server/src/analysis/types';
 import { RegistryClient } from '../../server/src/registry/registryClient';
@@ -95,5 +101,29 @@ void describe('remote rules against a real token-auth registry', () => {
     env.config.registries.push(down);
     assert.deepEqual(await findingsFor([`${downHost}/team/app:v1`], env), [['pull-check-failed', 'info', `${downHost}/team/app:v1`]]);
     assert.deepEqual(await findingsFor([`${downHost}/team/app:v1`], environment(undefined, false)), [['registry-not-connected', 'info', `${downHost}/team/app:v1`]]);
+  });
+
+  void test('lint (online) takes credentials from the environment and reports what the registry says', async () => {
+    const workspace = await mkdtemp(path.join(os.tmpdir(), 'rr-remote-lint-'));
+    try {
+      const host = registry.host;
+      await writeFile(path.join(workspace, '.replicated-registries.yaml'), `app: acme\nregistries:\n  - slug: local\n    provider: other\n    endpoint: "${host}"\n    authType: password\n    username: reader\n    plainHttp: true\n`);
+      await writeFile(path.join(workspace, 'pod.yaml'), pod([`${host}/team/app:v1`, `${host}/team/app:v9-missing`]));
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      // The secret reaches lint only through the environment, never an argument.
+      const env = { PATH: process.env.PATH, DOCKER_CONFIG: path.join(workspace, '.docker'), REPLICATED_REGISTRIES_LOCAL_PASSWORD: READER.secret };
+      const code = await main(['lint', '--format', 'json'], { stdout, stderr, stdin: new PassThrough(), env, cwd: workspace });
+      const results = JSON.parse(out) as LintResult[];
+      assert.deepEqual(results.map((result) => [result.file, result.line, result.code, result.severity]), [['pod.yaml', 8, 'tag-not-found', 'error']], err);
+      assert.equal(code, 1);
+      assert.ok(!out.includes(READER.secret) && !err.includes(READER.secret));
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+    }
   });
 });

@@ -115,7 +115,7 @@ export class LspTestClient {
   readonly customNotifications: { method: string; params: unknown }[] = [];
   /** Latest diagnostics per URI. */
   readonly diagnostics = new Map<string, Diagnostic[]>();
-  private readonly waiters = new Set<{ uri: string; check: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }>();
+  private readonly waiters = new Set<{ uri: string; check: (d: Diagnostic[], version?: number) => boolean; resolve: (d: Diagnostic[]) => void }>();
   private readonly notificationWaiters = new Set<{ method: string; resolve: (params: unknown) => void }>();
   private readonly versions = new Map<string, number>();
   private exited = false;
@@ -135,7 +135,7 @@ export class LspTestClient {
     connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       for (const waiter of [...this.waiters]) {
-        if (waiter.uri === params.uri && waiter.check(params.diagnostics)) {
+        if (waiter.uri === params.uri && waiter.check(params.diagnostics, params.version)) {
           this.waiters.delete(waiter);
           waiter.resolve(params.diagnostics);
         }
@@ -220,6 +220,30 @@ export class LspTestClient {
       }, timeoutMs);
       this.waiters.add(waiter);
     });
+  }
+
+  /** Waits for the diagnostics published for exactly this document version. */
+  waitForVersion(uri: string, version: number, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        uri,
+        check: (_d: Diagnostic[], published?: number) => published === version,
+        resolve: (d: Diagnostic[]) => {
+          clearTimeout(timer);
+          resolve(d);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`no diagnostics for version ${version} of ${uri} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The version the next change() / edit() of `uri` will send. */
+  nextVersion(uri: string): number {
+    return (this.versions.get(uri) ?? 1) + 1;
   }
 
   /** Waits until a custom notification with `method` arrives (or has arrived at index `afterIndex` or later). */

@@ -85,6 +85,10 @@ class Generator {
     const writtenKey = /[: #]/.test(key) || this.chance(0.05) ? `"${key}"` : key;
     const roll = this.next();
     if (this.chance(0.05)) lines.push(`${pad}# a comment`);
+    // Valid YAML the fast scanner leaves to \`yaml\`: anchors and aliases, multi-line plain and flow scalars.
+    if (this.chance(0.02)) lines.push(`${pad}${writtenKey}: &anchor ${this.scalar()}`, `${pad}again: *anchor`);
+    if (this.chance(0.02)) lines.push(`${pad}${writtenKey}: first part`, `${pad}  continued part`);
+    if (this.chance(0.02)) lines.push(`${pad}${writtenKey}: [${this.scalar()},`, `${pad}  ${this.scalar()}]`);
     if (this.chance(0.04)) lines.push('');
     if (roll < 0.45 || depth > 2) lines.push(`${pad}${writtenKey}: ${this.scalar()}${this.chance(0.1) ? '  # trailing' : ''}`);
     else if (roll < 0.52) lines.push(`${pad}${writtenKey}: ${this.flow(0)}`);

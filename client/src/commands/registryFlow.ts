@@ -240,8 +240,9 @@ export async function runRegistryFlow(
         placeholder: 'How does this registry log in? Pick the authentication type',
       });
       if (picked.option.authType !== draft.authType) {
+        // A secret typed for another auth type (password vs token) is not this one's; an imported one still is.
+        if (draft.authType !== undefined) draft.secret = undefined;
         draft.authType = picked.option.authType;
-        draft.secret = undefined;
       }
       return after('auth');
     },

@@ -19,7 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FoundImage } from '../analysis/types';
 import { ClientCommands, type AddRegistryPrefill } from '../protocol/messages';
 import { DEFAULT_PROXY_DOMAIN, toProxyReference } from '../reference/proxy';
-import type { ImageReference } from '../reference/imageReference';
+import { parseImageReference, type ImageReference } from '../reference/imageReference';
 import { guessProvider, registryHostForReference } from '../registry/endpoints';
 import { RegistryRequestError } from '../registry/registryClient';
 import { DISABLE_NEXT_LINE } from '../rules/suppression';
@@ -131,23 +131,31 @@ async function digestOf(ctx: ServerContext, uri: string, reference: ImageReferen
   }
 }
 
-function connectAction(data: DiagnosticPayload, diagnostic: Diagnostic, literals: boolean): CodeAction | Command {
-  const domain = data.domain ?? '';
+function connectAction(reference: ImageReference, data: DiagnosticPayload, diagnostic: Diagnostic, literals: boolean): CodeAction | Command {
+  const domain = reference.domain;
   const prefill: AddRegistryPrefill = {
     provider: data.provider ?? guessProvider(domain),
     endpoint: registryHostForReference(domain) === 'docker.io' ? 'index.docker.io' : domain,
-    ...(data.canonical ? { image: data.canonical } : {}),
+    image: reference.canonical,
   };
   const command: Command = { title: `Connect ${domain} to the team's registries`, command: ClientCommands.addRegistry, arguments: [prefill] };
   if (!literals) return command;
   return { title: command.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, command };
 }
 
+/** The reference a diagnostic is about: the image under it, else its `reference` text parsed. */
+function referenceOf(images: readonly FoundImage[], document: TextDocument, diagnostic: Diagnostic, data: DiagnosticPayload): { image?: FoundImage; reference?: ImageReference } {
+  const image = imageAt(images, document.offsetAt(diagnostic.range.start), documentPath(document.uri));
+  const reference = image ? effectiveReference(image) : undefined;
+  if (image && reference) return { image, reference };
+  const parsed = parseImageReference(data.reference);
+  return parsed.ok ? { reference: parsed.reference } : {};
+}
+
 export async function computeCodeActions(ctx: ServerContext, params: CodeActionParams): Promise<(CodeAction | Command)[]> {
   const document = ctx.documents.get(params.textDocument.uri);
   if (!document) return [];
   const uri = document.uri;
-  const filePath = documentPath(uri);
   const literals = ctx.client.codeActionLiterals;
   const actions: (CodeAction | Command)[] = [];
   const ours = params.context.diagnostics.flatMap((diagnostic) => {
@@ -157,13 +165,15 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 
+  const analysis = await ctx.analysisOf(document);
   for (const { diagnostic, data } of ours) {
-    if (data.code === 'registry-not-connected' && wants(CodeActionKind.QuickFix)) actions.push(connectAction(data, diagnostic, literals));
+    if (data.code !== 'registry-not-connected' || !wants(CodeActionKind.QuickFix)) continue;
+    const { reference } = referenceOf(analysis.images, document, diagnostic, data);
+    if (reference) actions.push(connectAction(reference, data, diagnostic, literals));
   }
   // Everything below edits text: only for clients that take CodeAction literals.
   if (!literals) return actions;
 
-  const analysis = await ctx.analysisOf(document);
   const start = document.offsetAt(params.range.start);
   const end = document.offsetAt(params.range.end);
   const setup = await ctx.environmentFor(uri);
@@ -174,8 +184,7 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   for (const { diagnostic, data } of ours) {
     const code = data.code;
     if (!wants(CodeActionKind.QuickFix) || (code !== 'tag-latest' && code !== 'tag-missing' && code !== 'tag-not-found')) continue;
-    const image = imageAt(analysis.images, document.offsetAt(diagnostic.range.start), filePath);
-    const reference = image ? effectiveReference(image) : undefined;
+    const { image, reference } = referenceOf(analysis.images, document, diagnostic, data);
     if (!image || !reference || tagged.has(image)) continue;
     tagged.add(image);
     const tags = await tagChoices(ctx, uri, reference);

@@ -10,8 +10,12 @@ import type { Finding, FindingData, RuleCode, Severity } from '../analysis/types
 
 export const DIAGNOSTIC_SOURCE = 'replicated-registries';
 
-/** What a diagnostic carries for code actions (`Diagnostic.data`). */
-export interface DiagnosticPayload extends FindingData {
+/**
+ * What a diagnostic carries for code actions (`Diagnostic.data`): kept small on purpose (a manifest can
+ * have thousands of diagnostics, serialized on every publish); what can be derived again from the
+ * reference under the diagnostic (domain, path, tag, canonical form) is not repeated here.
+ */
+export interface DiagnosticPayload extends Pick<FindingData, 'provider' | 'registrySlug' | 'digestFound' | 'verdict'> {
   code: RuleCode;
   /** The image text as written. */
   reference: string;
@@ -55,7 +59,12 @@ export function findingToDiagnostic(
   document: TextDocument,
   relatedDocument: (file: string) => TextDocument | undefined,
 ): Diagnostic {
-  const data: DiagnosticPayload = { ...finding.data, code: finding.code, reference: finding.reference };
+  const data: DiagnosticPayload = { code: finding.code, reference: finding.reference };
+  const extra = finding.data;
+  if (extra?.provider) data.provider = extra.provider;
+  if (extra?.registrySlug) data.registrySlug = extra.registrySlug;
+  if (extra?.digestFound) data.digestFound = extra.digestFound;
+  if (extra?.verdict) data.verdict = extra.verdict;
   const diagnostic: Diagnostic = {
     range: offsetRange(document, finding.start, finding.end),
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,

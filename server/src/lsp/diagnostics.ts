@@ -139,7 +139,7 @@ export class DiagnosticsController {
       findings = registriesFileFindingsFor(text, filePath, setup.env);
     } else {
       const analysis = await this.ctx.analysisOf(document);
-      const remote = finalizeFor(text, placeRemoteFindings(state.remote, analysis.images), filePath, setup.env);
+      const remote = state.remote && state.remote.size > 0 ? finalizeFor(text, placeRemoteFindings(state.remote, analysis.images), filePath, setup.env) : [];
       findings = remote.length > 0 ? [...analysis.findings, ...remote].sort((a, b) => a.start - b.start || a.end - b.end) : analysis.findings;
       const config = setup.env.config;
       this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => document.positionAt(o), config)));

@@ -1,16 +1,28 @@
 /**
- * Local analysis of one file with a per-document cache: a multi-document file is split (cheaply) into
- * documents, and only documents whose text changed since the last run are read again; the others
- * reuse their images and findings, shifted to where the document now starts. This is what keeps
- * edit-to-diagnostics fast on 5,000-document manifests.
+ * Local analysis of one file with a per-document cache: a multi-document file is split into documents,
+ * and only documents an edit touched are read again; the others reuse their images and findings,
+ * shifted to where the document now starts. With an edit hint (which part of the text changed since
+ * the last run, from the incremental didChange events) not even the split is redone outside the edited
+ * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
 import { findImagesInDocumentSafe, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe } from './engine';
 
 export interface FileAnalysis {
-  images: FoundImage[];
-  /** Local findings (no network), levels and disable comments applied. */
-  findings: Finding[];
+  /** Every image, in file offsets (computed on first access: typing rarely needs them). */
+  readonly images: FoundImage[];
+  /** Local findings (no network), levels and disable comments applied, in file order. */
+  readonly findings: Finding[];
+}
+
+/** What changed since the text the cache last analyzed: everything outside [prefix, length - suffix) is unchanged. */
+export interface EditHint {
+  /** Length of the unchanged start. */
+  prefix: number;
+  /** Length of the unchanged end. */
+  suffix: number;
+  /** New length minus old length. */
+  delta: number;
 }
 
 interface DocumentResult {
@@ -20,10 +32,18 @@ interface DocumentResult {
   findings: Finding[] | undefined;
 }
 
+interface CachedDocument {
+  start: number;
+  end: number;
+  result: DocumentResult;
+}
+
 interface FileCache {
   /** Configuration generation the results were computed under. */
   generation: string;
-  byText: Map<string, DocumentResult>;
+  /** The text analyzed (the same string the document holds, so no extra memory). */
+  text: string;
+  documents: CachedDocument[];
 }
 
 function shiftRelated(related: RelatedLocation[] | undefined, filePath: string, delta: number): RelatedLocation[] | undefined {
@@ -48,42 +68,65 @@ export function shiftFinding(finding: Finding, filePath: string, delta: number):
   return shifted;
 }
 
+/** Index of the cached document containing `offset` (documents cover the text contiguously). */
+function documentIndexAt(documents: CachedDocument[], offset: number): number {
+  let low = 0;
+  let high = documents.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((documents[middle] as CachedDocument).start <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 export class LocalAnalysisCache {
   private readonly files = new Map<string, FileCache>();
 
   /**
    * Images and local findings of `text`. `generation` identifies the configuration and settings in
-   * effect; a different one discards the cache for this file.
+   * effect (a different one discards the cache for this file); `hint` says what changed since the
+   * previous call for this key, when known.
    */
-  async analyze(key: string, text: string, filePath: string, env: AnalysisEnvironment, generation: string): Promise<FileAnalysis> {
+  async analyze(key: string, text: string, filePath: string, env: AnalysisEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
     const previous = this.files.get(key);
-    const reusable = previous && previous.generation === generation ? previous.byText : undefined;
-    const next = new Map<string, DocumentResult>();
-    const images: FoundImage[] = [];
+    const reusable = previous && previous.generation === generation ? previous : undefined;
+    let documents: CachedDocument[];
+    if (reusable && !hint && reusable.text === text) documents = reusable.documents;
+    else if (reusable && hint && this.hintFits(reusable, text, hint)) documents = this.splitWithHint(reusable, text, filePath, env, hint);
+    else documents = this.splitFully(reusable, text, filePath, env);
+    this.files.set(key, { generation, text, documents });
+
     const findings: Finding[] = [];
     let templateImages: FoundImage[] | undefined;
-    for (const range of splitDocumentsSafe(text)) {
-      const documentText = text.slice(range.start, range.end);
-      let result = next.get(documentText) ?? reusable?.get(documentText);
-      if (!result) result = this.analyzeDocument(text, range, filePath, env);
-      next.set(documentText, result);
-      const shifted = result.images.map((image) => shiftImage(image, filePath, range.start));
-      if (result.findings) {
-        images.push(...shifted);
-        for (const finding of result.findings) findings.push(shiftFinding(finding, filePath, range.start));
+    for (const document of documents) {
+      if (document.result.findings) {
+        for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
       } else {
-        (templateImages ??= []).push(...shifted);
+        for (const image of document.result.images) (templateImages ??= []).push(shiftImage(image, filePath, document.start));
       }
     }
-    this.files.set(key, { generation, byText: next });
+    let resolvedTemplates: FoundImage[] = [];
     if (templateImages) {
-      const resolved = await resolveTemplatesSafe(templateImages, filePath, env);
-      images.push(...resolved);
-      findings.push(...localFindingsFor(text, resolved, filePath, env));
-      images.sort((a, b) => a.start - b.start);
+      resolvedTemplates = await resolveTemplatesSafe(templateImages, filePath, env);
+      findings.push(...localFindingsFor(text, resolvedTemplates, filePath, env));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
-    return { images, findings };
+    let images: FoundImage[] | undefined;
+    return {
+      findings,
+      get images(): FoundImage[] {
+        if (!images) {
+          images = [];
+          for (const document of documents) {
+            if (!document.result.findings) continue;
+            for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
+          }
+          if (resolvedTemplates.length > 0) images = [...images, ...resolvedTemplates].sort((a, b) => a.start - b.start);
+        }
+        return images;
+      },
+    };
   }
 
   forget(key: string): void {
@@ -92,6 +135,51 @@ export class LocalAnalysisCache {
 
   clear(): void {
     this.files.clear();
+  }
+
+  private hintFits(previous: FileCache, text: string, hint: EditHint): boolean {
+    return (
+      previous.documents.length > 0 &&
+      previous.text.length + hint.delta === text.length &&
+      hint.prefix >= 0 &&
+      hint.suffix >= 0 &&
+      hint.prefix + hint.suffix <= Math.min(previous.text.length, text.length)
+    );
+  }
+
+  /** Re-splits and re-reads only the documents around the edited region. */
+  private splitWithHint(previous: FileCache, text: string, filePath: string, env: AnalysisEnvironment, hint: EditHint): CachedDocument[] {
+    const old = previous.documents;
+    // The document before the edit too: an edit at a document's first character may create or remove its `---`.
+    const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
+    // The document holding the first unchanged character after the edit: its marker line may have changed.
+    const oldLength = previous.text.length;
+    const last = documentIndexAt(old, Math.min(oldLength - 1, oldLength - hint.suffix));
+    const regionStart = (old[first] as CachedDocument).start;
+    const regionEnd = (old[last] as CachedDocument).end + hint.delta;
+    const regionText = text.slice(regionStart, regionEnd);
+    const middle: CachedDocument[] = splitDocumentsSafe(regionText).map((range) => {
+      const absolute = { start: range.start + regionStart, end: range.end + regionStart };
+      return { ...absolute, result: this.analyzeDocument(text, absolute, filePath, env) };
+    });
+    const after = old.slice(last + 1).map((d) => (hint.delta === 0 ? d : { start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
+    return [...old.slice(0, first), ...middle, ...after];
+  }
+
+  /** Splits the whole text; documents whose text is unchanged reuse their results. */
+  private splitFully(previous: FileCache | undefined, text: string, filePath: string, env: AnalysisEnvironment): CachedDocument[] {
+    const byText = new Map<string, DocumentResult>();
+    if (previous) for (const d of previous.documents) byText.set(previous.text.slice(d.start, d.end), d.result);
+    const documents = splitDocumentsSafe(text).map((range) => {
+      const documentText = text.slice(range.start, range.end);
+      let result = byText.get(documentText);
+      if (!result) {
+        result = this.analyzeDocument(text, range, filePath, env);
+        byText.set(documentText, result);
+      }
+      return { start: range.start, end: range.end, result };
+    });
+    return documents;
   }
 
   private analyzeDocument(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): DocumentResult {

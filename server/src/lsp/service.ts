@@ -17,7 +17,7 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { redactingLogger, type Logger } from '../log/logger';
 import { CredentialsChangedNotification } from '../protocol/messages';
 import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../registry/credentials/index';
@@ -28,6 +28,7 @@ import { documentPath, pathToUri } from './convert';
 import { CredentialBroker } from './credentials';
 import { registerCustomRequests } from './customRequests';
 import { DiagnosticsController } from './diagnostics';
+import { EditTracker } from './editTracker';
 import { setEngineLogger } from './engine';
 import { LocalAnalysisCache, type FileAnalysis } from './fileAnalysis';
 import { guardedNotification } from './handlerErrors';
@@ -74,7 +75,8 @@ function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
 }
 
 export class RegistriesLanguageService implements ServerContext {
-  readonly documents = new TextDocuments(TextDocument);
+  private readonly edits = new EditTracker();
+  readonly documents = new TextDocuments(this.edits.configuration);
   readonly logger: Logger;
   readonly workspace = new WorkspaceModel();
   readonly analyses = new LocalAnalysisCache();
@@ -169,6 +171,7 @@ export class RegistriesLanguageService implements ServerContext {
     this.documents.onDidClose(
       guardedNotification(logger, 'didClose', (e) => {
         this.diagnostics.closed(e.document.uri);
+        this.edits.forget(e.document.uri);
         // Back to the on-disk view for a workspace file.
         const filePath = documentPath(e.document.uri);
         if (this.workspace.folderOf(filePath) && /\.ya?ml$/i.test(filePath)) void this.diagnostics.validateUnopened(filePath).catch(() => undefined);
@@ -222,7 +225,8 @@ export class RegistriesLanguageService implements ServerContext {
 
   async analysisOf(document: TextDocument): Promise<FileAnalysis> {
     const setup = await this.environmentFor(document.uri);
-    return this.analyses.analyze(document.uri, document.getText(), documentPath(document.uri), setup.env, setup.generation);
+    // Synchronous from here to the cache update: the hint is consumed by exactly the analysis it describes.
+    return this.analyses.analyze(document.uri, document.getText(), documentPath(document.uri), setup.env, setup.generation, this.edits.take(document.uri));
   }
 
   async readText(filePath: string): Promise<string | undefined> {

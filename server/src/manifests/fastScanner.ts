@@ -14,6 +14,32 @@ import type { YMap, YNode, YScalar, YSeq } from './yamlTree';
 
 export class Undecidable extends Error {}
 
+/**
+ * A scalar whose value is exactly its source text. The value is sliced only when read: most scalars of a
+ * manifest (ports, labels, resource sizes) are never looked at, and not allocating them keeps GC low.
+ */
+class SourceScalar implements YScalar {
+  readonly type = 'scalar';
+  readonly exact = true;
+  private sliced: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    readonly style: 'plain' | 'single' | 'double',
+  ) {}
+
+  get value(): string {
+    if (this.sliced === undefined) this.sliced = this.text.slice(this.start, this.end);
+    return this.sliced;
+  }
+
+  toJSON(): YScalar {
+    return { type: 'scalar', value: this.value, start: this.start, end: this.end, style: this.style, exact: true };
+  }
+}
+
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
@@ -277,7 +303,7 @@ export class FastScanner {
       }
     }
     while (end > at && isBlank(text.charCodeAt(end - 1))) end--;
-    return { type: 'scalar', value: text.slice(at, end), start: at, end, style: 'plain', exact: true };
+    return new SourceScalar(text, at, end, 'plain');
   }
 
   /** A single- or double-quoted scalar closed on this line; null when it is not (multi-line). */
@@ -425,8 +451,8 @@ export function readQuoted(text: string, at: number, end: number): YScalar | nul
           i += 2;
           continue;
         }
-        const raw = text.slice(at + 1, i);
-        return { type: 'scalar', value: escaped ? raw.replace(/''/g, "'") : raw, start: at + 1, end: i, style: 'single', exact: !escaped };
+        if (!escaped) return new SourceScalar(text, at + 1, i, 'single');
+        return { type: 'scalar', value: text.slice(at + 1, i).replace(/''/g, "'"), start: at + 1, end: i, style: 'single', exact: false };
       }
       i++;
     }
@@ -442,9 +468,8 @@ export function readQuoted(text: string, at: number, end: number): YScalar | nul
       continue;
     }
     if (code === 34) {
-      const raw = text.slice(at + 1, i);
-      if (!escaped) return { type: 'scalar', value: raw, start: at + 1, end: i, style: 'double', exact: true };
-      const value = decodeDoubleQuoted(raw);
+      if (!escaped) return new SourceScalar(text, at + 1, i, 'double');
+      const value = decodeDoubleQuoted(text.slice(at + 1, i));
       if (value === undefined) return null;
       return { type: 'scalar', value, start: at + 1, end: i, style: 'double', exact: false };
     }
@@ -594,6 +619,6 @@ class FlowParser {
     while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
     if (end === start) return undefined;
     this.position = i;
-    return { type: 'scalar', value: text.slice(start, end), start, end, style: 'plain', exact: true };
+    return new SourceScalar(text, start, end, 'plain');
   }
 }

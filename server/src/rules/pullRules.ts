@@ -6,6 +6,7 @@
  */
 import type { AnalysisEnvironment, Finding, FindingData, FoundImage, PullChecker, RuleCode } from '../analysis/types';
 import type { ImageReference } from '../reference/imageReference';
+import { environmentVariableNames } from '../registry/credentials/environmentCredentialSource';
 import { guessProvider } from '../registry/endpoints';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
 import { fileRangeOf, relatedOf } from './ranges';
@@ -59,7 +60,7 @@ class RemoteRun {
       if (this.env.offline) return [];
       const credentials = await this.credentialsFor(placement.entry);
       if (!credentials) {
-        return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\` or set them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
+        return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\`, set ${environmentVariableNames(placement.entry.slug).password} (and _USERNAME), or add them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
       }
       if (!client) return [];
       const result = await this.check(client, { connection: placement.entry, credentials, reference });
@@ -74,7 +75,7 @@ class RemoteRun {
     if (result.verdict === 'ok') return [];
     if (result.verdict === 'tag-not-found') return this.verdictFindings(image, reference, result, undefined);
     if (INCONCLUSIVE.has(result.verdict)) {
-      return [notConnectedFinding(image, reference, 'info', `${reference.domain} is not one of the team's registries, and whether "${reference.familiar}" is public could not be told: ${result.message}; connect the registry, or list it under public: in .replicated-registries.yaml`)];
+      return [notConnectedFinding(image, reference, 'info', `${reference.domain} is not one of the team's registries, and whether "${reference.familiar}" is public could not be told: ${clause(result.message)}; connect the registry, or list it under public: in .replicated-registries.yaml`)];
     }
     return [notConnectedFinding(image, reference, 'warning', `${reference.domain} is not one of the team's registries and "${reference.familiar}" is not public (anonymous pull: ${result.verdict}), so the Replicated proxy cannot pull it for customers; connect the registry (replicated-registries registry add ${guessProvider(reference.domain)} ...)`)];
   }
@@ -90,14 +91,14 @@ class RemoteRun {
     const where = entry ? `registry "${entry.slug}"` : reference.domain;
     const extra: FindingData = { verdict: result.verdict, ...(entry ? { registrySlug: entry.slug, provider: entry.provider } : {}), ...(result.digest ? { digestFound: result.digest } : {}) };
     const code = VERDICT_RULES[result.verdict];
-    const next = result.hint ? `; ${result.hint}` : '';
+    const next = result.hint ? `; ${clause(result.hint)}` : '';
     if (code) {
       const target = code === 'tag-not-found' ? (reference.digest ? reference.spans.digest : reference.spans.tag) : reference.spans.path;
-      return [this.finding(image, reference, code, nominalSeverity(code), `${where}: ${result.message}${next}`, extra, target)];
+      return [this.finding(image, reference, code, nominalSeverity(code), `${where}: ${clause(result.message)}${next}`, extra, target)];
     }
     if (result.verdict === 'ok') return [];
     if (INCONCLUSIVE.has(result.verdict)) {
-      return [this.finding(image, reference, 'pull-check-failed', 'info', `could not check "${reference.familiar}" on ${where} (${result.verdict}): ${result.message}${next}`, extra)];
+      return [this.finding(image, reference, 'pull-check-failed', 'info', `could not check "${reference.familiar}" on ${where} (${result.verdict}): ${clause(result.message)}${next}`, extra)];
     }
     return [];
   }
@@ -153,4 +154,9 @@ class RemoteRun {
 function isLoopbackHost(domain: string): boolean {
   const host = domain.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** A registry message used inside a longer sentence: without its final period. */
+function clause(message: string): string {
+  return message.trim().replace(/\.$/, '');
 }

@@ -24,6 +24,11 @@ export function effectiveReference(image: FoundImage): ImageReference | undefine
 
 /** Normalized host sets of one configuration, computed once per config object. */
 interface RegistryIndex {
+  registries: RegistriesConfig['registries'];
+  registriesLength: number;
+  publicList: RegistriesConfig['public'];
+  publicLength: number;
+  customDomains: RegistriesConfig['customDomains'];
   registryDomains: readonly string[];
   proxyHosts: ReadonlySet<string>;
   placements: Map<string, RegistryPlacement>;
@@ -33,8 +38,14 @@ const indexes = new WeakMap<RegistriesConfig, RegistryIndex>();
 
 function indexOf(config: RegistriesConfig): RegistryIndex {
   let index = indexes.get(config);
-  if (!index) {
+  // A caller that edits the config in place (rather than replacing it) gets a fresh index.
+  if (!index || index.registries !== config.registries || index.registriesLength !== config.registries.length || index.publicList !== config.public || index.publicLength !== config.public.length || index.customDomains !== config.customDomains) {
     index = {
+      registries: config.registries,
+      registriesLength: config.registries.length,
+      publicList: config.public,
+      publicLength: config.public.length,
+      customDomains: config.customDomains,
       registryDomains: config.customDomains.registry,
       proxyHosts: new Set([DEFAULT_PROXY_DOMAIN, ...config.customDomains.proxy].map(normalizeHost)),
       placements: new Map(),

@@ -76,6 +76,19 @@ export class Workbench {
     }
   }
 
+  /**
+   * Drives an already running workbench, e.g. a desktop VS Code started with
+   * `--remote-debugging-port` and reached through `chromium.connectOverCDP`.
+   */
+  static async attach(browser: Browser, page: Page, screenshotDir: string): Promise<Workbench> {
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
+    return new Workbench(browser, page, screenshotDir);
+  }
+
+  /** Closes a launched browser; for an attached one (CDP), only disconnects. */
   async close(): Promise<void> {
     await this.browser.close();
   }

@@ -1,6 +1,16 @@
 /**
- * `registry add|ls|rm|test`, shaped like `replicated registry`: metadata goes to the workspace
- * registries file, secrets to the Docker credential store (its helper, else config.json auths).
+ * `registry add|ls|rm|test|logs`, shaped like `replicated registry`, over one of two backends:
+ *
+ * - the workspace (default): metadata goes to the registries file, secrets to the Docker
+ *   credential store (its helper, else config.json auths);
+ * - the vendor portal, when a Replicated API token is present (REPLICATED_API_TOKEN,
+ *   --api-token-stdin or --api-token): everything goes to Vendor API v3 and nothing is written
+ *   locally; `test` is Replicated's server-side test and `logs` its pull logs.
+ *
+ * Why `--api-token` and not the replicated CLI's `--token`: here `--token` already is the
+ * registry's own token in `registry add dockerhub|gar|ghcr|other` (as in the replicated CLI, whose
+ * global `--token` clashes with it). One flag name with two meanings would send a registry token
+ * to Replicated as an API token or the reverse, so the API token has its own names.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,12 +23,18 @@ import { PROVIDERS, type AuthType, type Credentials, type PullCheckResult, type 
 import { endpointFitsProvider, endpointShapeProblem, ENDPOINT_EXAMPLES, FIXED_ENDPOINTS, PROVIDER_LABELS, providerForHost } from '../../store/providerRules';
 import { findRegistriesFile, REGISTRIES_FILE_NAME, RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../store/registriesFile';
 import { RegistryValidationError, TestImageError, WorkspaceRegistryStore, type AccessVerification, type PullChecker } from '../../store/workspaceStore';
+import { PortalRegistryStore } from '../../store/portal/portalStore';
+import { DEFAULT_API_ORIGIN, VendorApiError, type VendorRegistry } from '../../store/portal/vendorApiClient';
 import { formatFlagHelp, parseArgs, type FlagSpec, type FlagSpecs, type ParsedFlags } from '../args';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
 const GLOBAL_FLAGS = {
-  config: { type: 'string', valueName: 'PATH', description: `the registries file (default: ${REGISTRIES_FILE_NAME} in this folder or the nearest parent)` },
+  config: { type: 'string', valueName: 'PATH', description: `the registries file (default: ${REGISTRIES_FILE_NAME} in this folder or the nearest parent); implies --workspace` },
   output: { type: 'string', short: 'o', choices: ['table', 'json'], description: 'output format: table (default) or json' },
+  'api-token-stdin': { type: 'boolean', description: 'read the Replicated vendor API token from stdin and use the vendor portal (or set REPLICATED_API_TOKEN)' },
+  'api-token': { type: 'string', valueName: 'TOKEN', description: 'the Replicated vendor API token (leaks into shell history and process lists: prefer REPLICATED_API_TOKEN or --api-token-stdin)' },
+  app: { type: 'string', valueName: 'APP', description: 'vendor portal: the application slug or ID (default: REPLICATED_APP)' },
+  workspace: { type: 'boolean', description: `use ${REGISTRIES_FILE_NAME} and the Docker credential store even when REPLICATED_API_TOKEN is set` },
   help: { type: 'boolean', short: 'h', description: 'show help for this command' },
 } as const satisfies FlagSpecs;
 
@@ -88,11 +104,22 @@ const USAGE = `Usage:
   replicated-registries registry ls [NAME] [-o table|json]
   replicated-registries registry rm NAME
   replicated-registries registry test NAME --image IMAGE [-o table|json]
+  replicated-registries registry logs NAME [-o table|json]      (vendor portal only)
 
-Registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to the Docker
-credential store (its helper, else ~/.docker/config.json, mode 0600; DOCKER_CONFIG is honoured).
-When the Docker credential store has none (CI), REPLICATED_REGISTRIES_<SLUG>_USERNAME and
-REPLICATED_REGISTRIES_<SLUG>_PASSWORD supply them (<SLUG> upper-cased, other characters as _). Exit codes: 0 ok, 1 the check failed, 2 usage or configuration error.
+Workspace (default): registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to
+the Docker credential store (its helper, else ~/.docker/config.json, mode 0600; DOCKER_CONFIG is
+honoured). When the Docker credential store has none (CI), REPLICATED_REGISTRIES_<SLUG>_USERNAME and
+REPLICATED_REGISTRIES_<SLUG>_PASSWORD supply them (<SLUG> upper-cased, other characters as _).
+
+Vendor portal: with a Replicated API token (REPLICATED_API_TOKEN, or --api-token-stdin) every
+command talks to the team's external registries in the vendor portal (Vendor API v3 at
+REPLICATED_API_ORIGIN, default ${DEFAULT_API_ORIGIN}): credentials go to Replicated and nothing
+is written on this machine, \`test\` is Replicated's server-side test, \`logs\` shows its pull logs.
+--workspace (or --config) uses the workspace file even when a token is set. The API token is
+--api-token, not --token, because --token is the registry's own token in \`registry add\`.
+
+Exit codes: 0 ok, 1 the check failed (or the vendor portal failed: 5xx, 429), 2 usage,
+configuration or authorization error.
 
 Global flags:
 ${formatFlagHelp(GLOBAL_FLAGS)}
@@ -122,7 +149,7 @@ export async function runRegistryCommand(argv: string[], io: CliIO, deps: Regist
       case 'test':
         return await testCommand(rest, io, deps);
       case 'logs':
-        throw new UsageError('"registry logs" needs the vendor portal backend (REPLICATED_API_TOKEN); the workspace file keeps no pull logs');
+        return await logsCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -130,10 +157,15 @@ export async function runRegistryCommand(argv: string[], io: CliIO, deps: Regist
         io.stdout.write(USAGE);
         return sub === undefined ? ExitCode.usage : ExitCode.ok;
       default:
-        throw new UsageError(`unknown registry command "${sub}"; use add, ls, rm or test (see \`registry --help\`)`);
+        throw new UsageError(`unknown registry command "${sub}"; use add, ls, rm, test or logs (see \`registry --help\`)`);
     }
   } catch (err) {
     if (err instanceof UsageError) throw err;
+    if (err instanceof VendorApiError) {
+      // One line; the token itself was registered as a secret, so redact() removes any echo of it.
+      io.stderr.write(`replicated-registries: ${redact(err.message)}\n`);
+      return err.status !== undefined && (err.status >= 500 || err.status === 429) ? ExitCode.failed : ExitCode.usage;
+    }
     if (err instanceof RegistryValidationError) {
       io.stderr.write(`replicated-registries: ${redact(err.message)}\n`);
       return ExitCode.failed;
@@ -227,6 +259,88 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Choosing the backend: the vendor portal when an API token is present
+
+interface PortalConnection {
+  store: PortalRegistryStore;
+  origin: string;
+  /** `--app` or REPLICATED_APP. */
+  app: string | undefined;
+}
+
+/** The replicated CLI's global `--token` means the API token; here it would be ambiguous, so say what to use. */
+function refuseAmbiguousTokenFlag(argv: readonly string[], command: string): void {
+  const given = argv.find((a) => a === '--token' || a.startsWith('--token=') || a === '--token-stdin' || a.startsWith('--token-stdin='));
+  if (given === undefined) return;
+  const flag = given.split('=')[0] ?? given;
+  throw new UsageError(
+    `${flag} is not a flag of ${command}: --token is the registry's own token in \`registry add\`; for the Replicated vendor API token set REPLICATED_API_TOKEN or use --api-token-stdin`,
+  );
+}
+
+/**
+ * The vendor-portal connection, or undefined for the workspace backend. Order: --workspace or
+ * --config → workspace; --api-token-stdin; --api-token (warned); REPLICATED_API_TOKEN; else workspace.
+ */
+async function portalConnection(io: CliIO, flags: ParsedFlags<typeof GLOBAL_FLAGS>): Promise<PortalConnection | undefined> {
+  const tokenFlag = flags['api-token'];
+  const tokenFromStdin = flags['api-token-stdin'] === true;
+  const workspaceForced = flags.workspace === true || flags.config !== undefined;
+  if (workspaceForced && (tokenFlag !== undefined || tokenFromStdin)) {
+    const why = flags.workspace === true ? '--workspace' : '--config';
+    throw new UsageError(`${why} uses the workspace file, which needs no vendor API token; drop --api-token${tokenFromStdin ? '-stdin' : ''}, or drop ${why} to use the vendor portal`);
+  }
+  if (workspaceForced) return undefined;
+  if (tokenFlag !== undefined && tokenFromStdin) throw new UsageError('give either --api-token-stdin or --api-token, not both');
+
+  let token: string | undefined;
+  if (tokenFromStdin) {
+    token = await readSecretFromStdin(io, '--api-token-stdin', 'Replicated API token');
+  } else if (tokenFlag !== undefined) {
+    if (tokenFlag.trim() === '') throw new UsageError('--api-token is empty; set REPLICATED_API_TOKEN or pipe the token to --api-token-stdin');
+    token = tokenFlag.trim();
+    registerSecret(token);
+    io.stderr.write('warning: --api-token on the command line can leak into shell history and process lists; set REPLICATED_API_TOKEN or use --api-token-stdin instead\n');
+  } else {
+    const fromEnv = io.env.REPLICATED_API_TOKEN?.trim();
+    token = fromEnv ? fromEnv : undefined;
+  }
+  if (token === undefined) return undefined;
+  registerSecret(token);
+
+  const origin = io.env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_API_ORIGIN;
+  let parsedOrigin: URL;
+  try {
+    parsedOrigin = new URL(origin);
+  } catch {
+    throw new UsageError(`REPLICATED_API_ORIGIN "${origin}" is not a URL; unset it to use ${DEFAULT_API_ORIGIN}`);
+  }
+  if (parsedOrigin.protocol !== 'https:' && parsedOrigin.protocol !== 'http:') {
+    throw new UsageError(`REPLICATED_API_ORIGIN must be an https:// URL (got ${parsedOrigin.protocol}); unset it to use ${DEFAULT_API_ORIGIN}`);
+  }
+  const app = flags.app?.trim() || io.env.REPLICATED_APP?.trim() || undefined;
+  return { store: new PortalRegistryStore({ token, origin }), origin, app };
+}
+
+/** Flags that only make sense for the workspace backend (the portal pulls from Replicated's servers). */
+function refuseWorkspaceOnlyFlags(flags: AnyFlags): void {
+  const localOnly: Array<[string, string]> = [
+    ['ca-file', 'Replicated\'s servers do the pulls, so a local CA file does not apply'],
+    ['insecure-skip-tls-verify', 'Replicated\'s servers do the pulls, so a local TLS setting does not apply'],
+    ['plain-http', 'Replicated\'s servers do the pulls, so a local protocol setting does not apply'],
+    ['image', 'the vendor portal checks the login on add; test an image afterwards with `registry test NAME --image IMAGE`'],
+  ];
+  for (const [name, why] of localOnly) {
+    if (flags[name] !== undefined) throw new UsageError(`--${name} is for the workspace backend: ${why} (or pass --workspace)`);
+  }
+}
+
+function vendorTableRows(registries: readonly VendorRegistry[]): string[][] {
+  return registries.map((r) => [r.slug, r.provider, r.endpoint, (r.appIds ?? []).join(','), r.authType]);
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // Secrets from flags, stdin or a prompt
@@ -544,6 +658,7 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
     }
     throw new UsageError(`unknown provider "${providerArg}"; use one of ${PROVIDERS.join(', ')}`);
   }
+  if (!('token' in PROVIDER_FLAGS[provider])) refuseAmbiguousTokenFlag(argv, `registry add ${provider}`);
   const specs = { ...PROVIDER_FLAGS[provider], ...ADD_COMMON, ...GLOBAL_FLAGS };
   const { flags, positionals } = parseArgs(argv.slice(1), specs, `registry add ${provider}`);
   const anyFlags = flags as AnyFlags;
@@ -552,6 +667,15 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`registry add ${provider} takes no arguments besides flags (got "${positionals[0]}")`);
+
+  if (!io.stdin.isTTY && flags['api-token-stdin'] === true) {
+    const secretFromStdin = ['password-stdin', 'token-stdin', 'secretaccesskey-stdin', 'serviceaccountkey-stdin'].find((f) => anyFlags[f] === true);
+    if (secretFromStdin) {
+      throw new UsageError(`--api-token-stdin and --${secretFromStdin} both read stdin; set REPLICATED_API_TOKEN for the API token and pipe only the registry secret`);
+    }
+  }
+  const portal = await portalConnection(io, flags);
+  if (portal) return addToPortal(provider, anyFlags, flags, io, portal);
 
   const filePath = configPathFor(io, flags, true) ?? path.join(io.cwd, REGISTRIES_FILE_NAME);
   const plan = await planAdd(provider, anyFlags, io);
@@ -588,25 +712,46 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
   }
 }
 
+/** Portal add: the credentials go to Replicated, which checks them (unless --skip-validation); nothing is written here. */
+async function addToPortal(provider: Provider, anyFlags: AnyFlags, flags: { output?: string; 'skip-validation'?: boolean }, io: CliIO, portal: PortalConnection): Promise<number> {
+  refuseWorkspaceOnlyFlags(anyFlags);
+  const plan = await planAdd(provider, anyFlags, io);
+  const skipValidation = flags['skip-validation'] === true;
+  const saved = await portal.store.add(plan.entry, plan.credentials, { skipValidation });
+  if (flags.output === 'json') {
+    const { source: _source, ...registry } = saved;
+    writeJson(io, { added: true, backend: 'vendor-portal', registry, validatedByPortal: !skipValidation });
+  } else {
+    io.stdout.write(`Registry "${saved.slug}" added to the vendor portal (${portal.origin})\n`);
+    io.stdout.write('Credentials sent to Replicated; nothing was stored on this machine\n');
+    io.stdout.write(skipValidation ? 'Check skipped (--skip-validation): the credentials were not tested\n' : 'The vendor portal checked the credentials before saving\n');
+  }
+  return ExitCode.ok;
+}
+
 // ---------------------------------------------------------------------------------------------
-// ls, rm, test
+// ls, rm, test, logs
 
 const LS_HELP = `Usage: replicated-registries registry ls [NAME] [flags]
 
-Lists the team's registries from ${REGISTRIES_FILE_NAME}; NAME keeps only the one whose slug or
-endpoint it is.
+Lists the team's registries from ${REGISTRIES_FILE_NAME} (or, with a Replicated API token, from
+the vendor portal: -o json prints the API's objects); NAME keeps only the one whose slug or
+endpoint it is. In the vendor portal, --app / REPLICATED_APP keeps the registries that app can use.
 
 Flags:
 ${formatFlagHelp(LS_FLAGS)}
 `;
 
 async function lsCommand(argv: string[], io: CliIO): Promise<number> {
+  refuseAmbiguousTokenFlag(argv, 'registry ls');
   const { flags, positionals } = parseArgs(argv, LS_FLAGS, 'registry ls');
   if (flags.help) {
     io.stdout.write(LS_HELP);
     return ExitCode.ok;
   }
   if (positionals.length > 1) throw new UsageError('registry ls takes at most one NAME');
+  const portal = await portalConnection(io, flags);
+  if (portal) return lsPortal(io, portal, positionals[0], flags.output);
   const filePath = configPathFor(io, flags, false);
   let entries: RegistryEntry[] = [];
   if (filePath) {
@@ -634,17 +779,40 @@ async function lsCommand(argv: string[], io: CliIO): Promise<number> {
   return ExitCode.ok;
 }
 
+/** Portal ls: the API's own objects (JSON) or the replicated CLI's table; `--app` keeps those the app can use. */
+async function lsPortal(io: CliIO, portal: PortalConnection, name: string | undefined, output: string | undefined): Promise<number> {
+  let registries = await portal.store.api.listRegistries();
+  if (name !== undefined) {
+    const wanted = name.toLowerCase();
+    registries = registries.filter((r) => r.slug.toLowerCase() === wanted || r.endpoint.toLowerCase() === wanted);
+  }
+  if (portal.app !== undefined) {
+    const appId = await portal.store.api.resolveAppId(portal.app);
+    if (appId === undefined) {
+      throw new UsageError(`no application "${portal.app}" in the vendor portal (from --app or REPLICATED_APP); check the app slug, or unset it to list every registry`);
+    }
+    const before = registries.length;
+    registries = registries.filter((r) => !r.appIds || r.appIds.length === 0 || r.appIds.includes(appId));
+    if (registries.length < before) io.stderr.write(`note: ${before - registries.length} registr${before - registries.length === 1 ? 'y is' : 'ies are'} limited to other apps than "${portal.app}" and not shown\n`);
+  }
+  if (output === 'json') writeJson(io, registries);
+  else io.stdout.write(formatTable(['NAME', 'PROVIDER', 'ENDPOINT', 'APP_IDS', 'AUTHTYPE'], vendorTableRows(registries)));
+  return ExitCode.ok;
+}
+
 const RM_HELP = `Usage: replicated-registries registry rm NAME [flags]
 
 Removes the registry whose slug (or endpoint) is NAME from ${REGISTRIES_FILE_NAME}, and erases its
 stored secret from the Docker credential store unless another registry uses the same endpoint
-(that is the same login \`docker login\` uses for the host).
+(that is the same login \`docker login\` uses for the host). With a Replicated API token it removes
+the registry from the vendor portal instead.
 
 Flags:
 ${formatFlagHelp(RM_FLAGS)}
 `;
 
 async function rmCommand(argv: string[], io: CliIO): Promise<number> {
+  refuseAmbiguousTokenFlag(argv, 'registry rm');
   const { flags, positionals } = parseArgs(argv, RM_FLAGS, 'registry rm');
   if (flags.help) {
     io.stdout.write(RM_HELP);
@@ -652,6 +820,15 @@ async function rmCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const name = positionals[0];
   if (name === undefined || positionals.length > 1) throw new UsageError('registry rm takes exactly one NAME (a slug or endpoint; `registry ls` lists them)');
+  const portal = await portalConnection(io, flags);
+  if (portal) {
+    const removed = await portal.store.remove(name);
+    if (flags.output === 'json') {
+      const { source: _source, ...registry } = removed;
+      writeJson(io, { removed: registry, backend: 'vendor-portal' });
+    } else io.stdout.write('Registry removed\n');
+    return ExitCode.ok;
+  }
   const filePath = configPathFor(io, flags, false);
   if (!filePath) throw new UsageError(noFileMessage(io));
   const docker = new DockerCredentialStore({ env: io.env });
@@ -683,6 +860,9 @@ const TEST_HELP = `Usage: replicated-registries registry test NAME --image IMAGE
 Proves the saved credentials can pull IMAGE the way the Replicated proxy will (ping, token, HEAD of
 the manifest). IMAGE is relative to the registry (my-company/my-image:v1.2.34) or a full reference
 on its host. Credentials come from the Docker credential store, else REPLICATED_REGISTRIES_<SLUG>_*.
+With a Replicated API token the test runs on Replicated's servers with the credentials saved in
+the vendor portal (200: pullable; 404 MANIFEST_UNKNOWN: the credentials work but the image is
+missing or they cannot pull it; anything else: failed with that status).
 Exit 0 when the image can be pulled, 1 when not, 2 for usage or configuration errors.
 
 Flags:
@@ -710,6 +890,7 @@ function printCheck(out: NodeJS.WritableStream, result: PullCheckResult): void {
 }
 
 async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps): Promise<number> {
+  refuseAmbiguousTokenFlag(argv, 'registry test');
   const { flags, positionals } = parseArgs(argv, TEST_FLAGS, 'registry test');
   if (flags.help) {
     io.stdout.write(TEST_HELP);
@@ -718,6 +899,17 @@ async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps)
   const name = positionals[0];
   if (name === undefined || positionals.length > 1) throw new UsageError('registry test takes exactly one NAME (a slug or endpoint; `registry ls` lists them) and --image IMAGE');
   if (!flags.image) throw new UsageError('registry test needs --image IMAGE, e.g. --image my-company/my-image:v1.2.34');
+  const portal = await portalConnection(io, flags);
+  if (portal) {
+    const result = await portal.store.test(name, flags.image);
+    if (flags.output === 'json') writeJson(io, result);
+    else printCheck(io.stdout, result);
+    if (result.verdict !== 'ok') {
+      io.stderr.write(`replicated-registries: ${redact(`${result.image}: ${result.verdict} — ${result.message}`)}\n`);
+      return ExitCode.failed;
+    }
+    return ExitCode.ok;
+  }
   const filePath = configPathFor(io, flags, false);
   if (!filePath) throw new UsageError(noFileMessage(io));
   const context = await openContext(io, filePath, deps);
@@ -739,4 +931,48 @@ async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps)
   } finally {
     await context.close();
   }
+}
+
+const LOGS_FLAGS = { ...GLOBAL_FLAGS } as const satisfies FlagSpecs;
+
+const LOGS_HELP = `Usage: replicated-registries registry logs NAME [flags]
+
+Shows the vendor portal's pull logs for the registry NAME (its slug or endpoint): when the
+Replicated proxy or a test pulled through it, and how that went. Needs a Replicated API token
+(REPLICATED_API_TOKEN or --api-token-stdin): the workspace backend keeps no pull logs.
+
+Flags:
+${formatFlagHelp(LOGS_FLAGS)}
+`;
+
+async function logsCommand(argv: string[], io: CliIO): Promise<number> {
+  refuseAmbiguousTokenFlag(argv, 'registry logs');
+  const { flags, positionals } = parseArgs(argv, LOGS_FLAGS, 'registry logs');
+  if (flags.help) {
+    io.stdout.write(LOGS_HELP);
+    return ExitCode.ok;
+  }
+  const name = positionals[0];
+  if (name === undefined || positionals.length > 1) throw new UsageError('registry logs takes exactly one NAME (a slug or endpoint; `registry ls` lists them)');
+  const portal = await portalConnection(io, flags);
+  if (!portal) {
+    throw new UsageError(
+      `pull logs exist only in the Replicated vendor portal (the proxy records them there); ${REGISTRIES_FILE_NAME} keeps none. ` +
+        'To see them here, create an API token in the vendor portal and set REPLICATED_API_TOKEN, or pipe it to --api-token-stdin' +
+        (flags.workspace === true || flags.config !== undefined ? ', and drop --workspace / --config' : ''),
+    );
+  }
+  const logs = await portal.store.logs(name);
+  if (flags.output === 'json') {
+    writeJson(io, logs);
+    return ExitCode.ok;
+  }
+  io.stdout.write(
+    formatTable(
+      ['CREATED AT', 'ACTION', 'STATUS', 'SUCCESS', 'IMAGE'],
+      logs.map((l) => [l.createdAt, l.action, l.statusCode === null ? '-' : String(l.statusCode), String(l.isSuccess), l.image ?? '-']),
+    ),
+  );
+  if (logs.length === 0) io.stderr.write(`note: no pulls logged for "${name}" yet; \`registry test ${name} --image IMAGE\` adds one\n`);
+  return ExitCode.ok;
 }

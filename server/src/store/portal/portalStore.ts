@@ -45,8 +45,9 @@ export class PortalRegistryStore implements RegistryStore {
   async test(nameOrEndpoint: string, image: string): Promise<PullCheckResult> {
     const started = Date.now();
     const entry = findEntry(await this.list(), nameOrEndpoint);
-    const status = await this.api.testRegistry(entry.slug, image);
-    return verdictFromPortalStatus(status, `${entry.endpoint}/${image}`, Date.now() - started);
+    const relative = imageRelativeTo(entry.endpoint, image.trim());
+    const status = await this.api.testRegistry(entry.slug, relative);
+    return verdictFromPortalStatus(status, `${entry.endpoint}/${relative}`, Date.now() - started);
   }
 
   async logs(nameOrEndpoint: string): Promise<PullLogEntry[]> {
@@ -113,4 +114,17 @@ export function verdictFromPortalStatus(status: number, image: string, durationM
     default:
       return { ...base, verdict: 'protocol-error', message: `The test pull from Replicated's servers failed with HTTP ${status}.`, hint: 'Check the registry is up and reachable from the internet.' };
   }
+}
+
+/**
+ * The portal takes the image relative to the registry (`my-company/my-image:v1`); a full reference
+ * on the registry's own host (`ghcr.io/my-company/my-image:v1`) is accepted and made relative.
+ */
+export function imageRelativeTo(endpoint: string, image: string): string {
+  const dockerHub = ['index.docker.io', 'docker.io', 'registry-1.docker.io'];
+  const hosts = dockerHub.includes(endpoint.toLowerCase()) ? dockerHub : [endpoint];
+  for (const host of hosts) {
+    if (image.toLowerCase().startsWith(`${host.toLowerCase()}/`)) return image.slice(host.length + 1);
+  }
+  return image;
 }

@@ -80,7 +80,7 @@ export class VendorApiClient {
   private readonly fetchImpl: typeof fetch;
 
   constructor(private readonly options: VendorApiOptions) {
-    if (!options.token.trim()) throw new VendorApiError('No Replicated API token.', undefined, 'Set REPLICATED_API_TOKEN or pass --token-stdin.');
+    if (!options.token.trim()) throw new VendorApiError('No Replicated API token.', undefined, 'Set REPLICATED_API_TOKEN or pipe the token to --api-token-stdin.');
     registerSecret(options.token);
     this.origin = (options.origin ?? DEFAULT_API_ORIGIN).replace(/\/+$/, '');
     this.logger = options.logger ?? silentLogger;
