@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const vsix = path.join('out', `${manifest.name}-${manifest.version}.vsix`);
-const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+const vsce = path.join('node_modules', '@vscode', 'vsce', 'vsce');
 
 function run(command, args) {
-  console.log(`$ ${[command === process.execPath ? 'node' : path.relative(root, command), ...args].join(' ')}`);
+  console.log(`$ ${[command === process.execPath ? 'node' : command, ...args].join(' ')}`);
   // stdin closed: a vsce question (missing LICENSE, repository…) fails the run instead of hanging CI.
   const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) {

@@ -165,6 +165,13 @@ export const PROVIDER_INFO: Readonly<Record<Provider, ProviderInfo>> = {
   },
 };
 
+/** The auth option for an auth type, or the provider's default (its first). */
+export function authOptionOf(provider: Provider, authType: AuthType | undefined): AuthOption {
+  const options = PROVIDER_INFO[provider].authOptions;
+  const first = options[0] as AuthOption;
+  return options.find((option) => option.authType === authType) ?? first;
+}
+
 export const PROVIDER_ORDER: readonly Provider[] = ['dockerhub', 'ecr', 'gar', 'gcr', 'ghcr', 'quay', 'other'];
 
 const DOMAIN_COMPONENT = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;

@@ -13,7 +13,7 @@ function capturingLogger(lines: string[]): Logger {
   return { error: push, warn: push, info: push, debug: push };
 }
 
-test('list, add, test, logs and remove go to the documented calls', async () => {
+void test('list, add, test, logs and remove go to the documented calls', async () => {
   const api = await startVendorApiStandIn({
     token: TOKEN,
     testPull: (_registry, image) => Promise.resolve(image === '' || image.startsWith('acme/app:') ? (image.endsWith(':missing') ? 404 : 200) : 404),
@@ -73,7 +73,7 @@ test('list, add, test, logs and remove go to the documented calls', async () => 
   }
 });
 
-test('the stand-in rejects what the hosted API would: Bearer prefix, unknown fields, wrong method', async () => {
+void test('the stand-in rejects what the hosted API would: Bearer prefix, unknown fields, wrong method', async () => {
   const api = await startVendorApiStandIn({ token: TOKEN });
   try {
     const bearer = await fetch(`${api.origin}/v3/external_registries`, { headers: { Authorization: `Bearer ${TOKEN}` } });
@@ -92,7 +92,7 @@ test('the stand-in rejects what the hosted API would: Bearer prefix, unknown fie
   }
 });
 
-test('401, 403 (error body form) and 5xx become clear messages without the token', async () => {
+void test('401, 403 (error body form) and 5xx become clear messages without the token', async () => {
   const api = await startVendorApiStandIn({ token: TOKEN, readOnlyToken: 'rr-read-only-token-77' });
   try {
     const wrong = new PortalRegistryStore({ token: 'not-the-token-1234', origin: api.origin, backoffMs: 1 });
@@ -129,7 +129,7 @@ test('401, 403 (error body form) and 5xx become clear messages without the token
   }
 });
 
-test('idempotent calls are retried with backoff; POST is not', async () => {
+void test('idempotent calls are retried with backoff; POST is not', async () => {
   const api = await startVendorApiStandIn({ token: TOKEN });
   try {
     const store = new PortalRegistryStore({ token: TOKEN, origin: api.origin, backoffMs: 1 });
@@ -151,7 +151,7 @@ test('idempotent calls are retried with backoff; POST is not', async () => {
   }
 });
 
-test('custom domains are read per app', async () => {
+void test('custom domains are read per app', async () => {
   const api = await startVendorApiStandIn({
     token: TOKEN,
     apps: [{ id: '2abc', slug: 'my-app', name: 'My App' }],

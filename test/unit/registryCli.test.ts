@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -475,5 +476,62 @@ void describe('dispatch through main', () => {
     const help = fakeIO(ws.cwd, ws.env);
     assert.equal(await main(['registry', '--help'], help), 0);
     assert.match(help.out(), /registry test NAME --image IMAGE/);
+  });
+});
+
+void describe('choosing the vendor portal backend (flags refused before any network call)', () => {
+  // Port 9 (discard) is never served here: a refusal test that reached the network would fail with "Could not reach".
+  const portalEnv = (ws: { env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv => ({ ...ws.env, REPLICATED_API_TOKEN: 'rr-unit-api-token', REPLICATED_API_ORIGIN: 'http://127.0.0.1:9' });
+
+  void it('refuses the ambiguous --token outside the providers whose registry token it is', async () => {
+    for (const argv of [['ls', '--token', 'x'], ['rm', 'acme', '--token=x'], ['test', 'acme', '--image', 'a/b:1', '--token-stdin'], ['logs', 'acme', '--token', 'x'], ['add', 'quay', '--username', 'u', '--token', 'x']]) {
+      const ws = workspace();
+      const io = fakeIO(ws.cwd, ws.env);
+      assert.equal(await cli(argv, io), 2, argv.join(' '));
+      assert.match(io.err(), /--token(-stdin)? is not a flag of registry \w+( quay)?: --token is the registry's own token in `registry add`; for the Replicated vendor API token set REPLICATED_API_TOKEN or use --api-token-stdin/);
+    }
+  });
+
+  void it('refuses --workspace or --config together with an API token flag', async () => {
+    const ws = workspace();
+    const io = fakeIO(ws.cwd, ws.env);
+    assert.equal(await cli(['ls', '--workspace', '--api-token', 'rr-unit-api-token'], io), 2);
+    assert.match(io.err(), /--workspace uses the workspace file, which needs no vendor API token; drop --api-token/);
+    assert.doesNotMatch(io.err(), /rr-unit-api-token/);
+  });
+
+  void it('refuses two secrets on one non-terminal stdin', async () => {
+    const ws = workspace();
+    const io = fakeIO(ws.cwd, ws.env, { text: 'both' });
+    assert.equal(await cli([...ADD_OTHER, '--password-stdin', '--api-token-stdin'], io), 2);
+    assert.match(io.err(), /--api-token-stdin and --password-stdin both read stdin; set REPLICATED_API_TOKEN for the API token/);
+  });
+
+  void it('refuses workspace-only connection flags in portal mode, and writes nothing', async () => {
+    const ws = workspace();
+    const io = fakeIO(ws.cwd, portalEnv(ws), { text: 'pw' });
+    assert.equal(await cli([...ADD_OTHER, '--password-stdin', '--plain-http'], io), 2);
+    assert.match(io.err(), /--plain-http is for the workspace backend: Replicated's servers do the pulls/);
+    assert.deepEqual(allFilesUnder(ws.cwd), []);
+  });
+
+  void it('an unreachable portal is one line, exit 2, and the token never shows', async () => {
+    // A port the OS just handed out and that nothing listens on any more.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const ws = workspace();
+    const io = fakeIO(ws.cwd, { ...portalEnv(ws), REPLICATED_API_ORIGIN: `http://127.0.0.1:${port}` });
+    assert.equal(await runRegistryCommand(['ls'], io), 2);
+    assert.match(io.err(), new RegExp(`^replicated-registries: Could not reach the Replicated Vendor API at http://127\\.0\\.0\\.1:${port} .*REPLICATED_API_ORIGIN\\.\n$`));
+    assert.doesNotMatch(io.err() + io.out(), /rr-unit-api-token/);
+  });
+
+  void it('rejects a REPLICATED_API_ORIGIN that is not an http(s) URL', async () => {
+    const ws = workspace();
+    const io = fakeIO(ws.cwd, { ...portalEnv(ws), REPLICATED_API_ORIGIN: 'ftp://example.com' });
+    assert.equal(await cli(['ls'], io), 2);
+    assert.match(io.err(), /REPLICATED_API_ORIGIN must be an https:\/\/ URL \(got ftp:\); unset it to use https:\/\/api\.replicated\.com\/vendor/);
   });
 });

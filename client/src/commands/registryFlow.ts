@@ -11,6 +11,7 @@ import type { AddRegistryPrefill, WorkspaceImage } from '../../../server/src/pro
 import type { AuthType, Provider, PullCheckResult, RegistryEntry } from '../../../server/src/registry/types';
 import type { StoredCredentials } from '../credentialsVault';
 import {
+  authOptionOf,
   PROVIDER_INFO,
   PROVIDER_ORDER,
   suggestSlug,
@@ -20,11 +21,13 @@ import {
   type AuthOption,
 } from '../providers';
 import { errorMessage } from '../log';
+import { flowSteps, type FlowMode, type StepId as VisibleStepId } from './flowSteps';
 import { InputFlowAction, MultiStepInput, type InputStep } from './multiStepInput';
 
-export type FlowMode = 'add' | 'edit' | 'credentials';
+export type { FlowMode };
 
-type StepId = 'provider' | 'endpoint' | 'name' | 'auth' | 'username' | 'secret' | 'connection' | 'test' | 'testFailed';
+/** The visible steps, plus the test-failure choice shown in place of the test step. */
+type StepId = VisibleStepId | 'testFailed';
 
 /** What the flow has gathered so far. */
 export interface RegistryDraft {
@@ -88,12 +91,6 @@ interface ImageItem extends vscode.QuickPickItem {
   image?: string;
 }
 
-export function authOptionOf(provider: Provider, authType: AuthType | undefined): AuthOption {
-  const options = PROVIDER_INFO[provider].authOptions;
-  const first = options[0] as AuthOption;
-  return options.find((option) => option.authType === authType) ?? first;
-}
-
 function draftFromEntry(entry: RegistryEntry): RegistryDraft {
   const draft: RegistryDraft = { provider: entry.provider, endpoint: entry.endpoint, slug: entry.slug, authType: entry.authType };
   if (entry.username !== undefined) draft.username = entry.username;
@@ -136,7 +133,7 @@ export async function runRegistryFlow(
 ): Promise<FlowResult | undefined> {
   const { original, prefill } = options;
   const draft: RegistryDraft = original ? draftFromEntry(original) : {};
-  const fixedSteps = new Set<StepId>();
+  const fixedSteps = new Set<'provider' | 'endpoint'>();
   if (prefill) {
     draft.provider = prefill.provider;
     draft.endpoint = PROVIDER_INFO[prefill.provider].fixedEndpoint ?? prefill.endpoint;
@@ -152,23 +149,7 @@ export async function runRegistryFlow(
   const title = mode === 'credentials' && original ? `${TITLES.credentials}: ${original.slug}` : TITLES[mode];
   let result: FlowResult | undefined;
 
-  const stepsFor = (): StepId[] => {
-    const provider = draft.provider;
-    if (mode === 'credentials') {
-      const option = authOptionOf(provider ?? 'other', draft.authType);
-      return [...(option.fixedUsername ? [] : (['username'] as StepId[])), 'secret', 'test'];
-    }
-    const steps: StepId[] = [];
-    if (!fixedSteps.has('provider')) steps.push('provider');
-    if (!provider || (!PROVIDER_INFO[provider].fixedEndpoint && !fixedSteps.has('endpoint'))) steps.push('endpoint');
-    steps.push('name');
-    if (!provider || PROVIDER_INFO[provider].authOptions.length > 1) steps.push('auth');
-    if (!provider || !authOptionOf(provider, draft.authType).fixedUsername) steps.push('username');
-    steps.push('secret');
-    if (!provider || PROVIDER_INFO[provider].connectionOptions) steps.push('connection');
-    steps.push('test');
-    return steps;
-  };
+  const stepsFor = (): StepId[] => flowSteps(mode, draft, fixedSteps);
   const position = (id: StepId): { title: string; step: number; totalSteps: number } => {
     const steps = stepsFor();
     const index = id === 'testFailed' ? steps.length - 1 : steps.indexOf(id);

@@ -157,7 +157,7 @@ export interface AnalysisEnvironment {
   credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined>;
   /** For values.yaml resolution (workspace file system or open documents). */
   readFile?(path: string): Promise<string | undefined>;
-  /** Synchronous variant used by `findImages` callers that resolve Helm templates up front. */
+  /** Synchronous variant (open documents or the file system); used for values.yaml when `readFile` is absent. */
   readFileSync?(path: string): string | undefined;
 }
 

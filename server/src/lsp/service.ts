@@ -218,7 +218,6 @@ export class RegistriesLanguageService implements ServerContext {
         ...(network ? { registryClient: this.registries.recordingChecker(settings) } : {}),
         credentialsFor: (entry) => this.credentials.credentialsFor(entry),
         readFile: (filePath) => this.readText(filePath),
-        readFileSync: (filePath) => this.readTextSync(filePath),
       },
     };
   }

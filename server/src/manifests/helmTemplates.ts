@@ -18,11 +18,13 @@ export function chartDirOf(filePath: string): string | undefined {
 }
 
 /** Replaces resolvable template images by their resolved form; everything else is returned as is. */
-export async function resolveHelmTemplateImages(images: FoundImage[], filePath: string, env: Pick<AnalysisEnvironment, 'readFile' | 'config'>): Promise<FoundImage[]> {
-  if (!images.some((image) => image.helmTemplate) || !env.readFile) return images;
+export async function resolveHelmTemplateImages(images: FoundImage[], filePath: string, env: Pick<AnalysisEnvironment, 'readFile' | 'readFileSync' | 'config'>): Promise<FoundImage[]> {
+  const readSync = env.readFileSync?.bind(env);
+  const read = env.readFile?.bind(env) ?? (readSync ? (file: string) => Promise.resolve(readSync(file)) : undefined);
+  if (!images.some((image) => image.helmTemplate) || !read) return images;
   const chartDir = chartDirOf(filePath);
   if (!chartDir) return images;
-  const [chartYaml, valuesText] = await Promise.all([env.readFile(path.join(chartDir, 'Chart.yaml')), env.readFile(path.join(chartDir, 'values.yaml'))]);
+  const [chartYaml, valuesText] = await Promise.all([read(path.join(chartDir, 'Chart.yaml')), read(path.join(chartDir, 'values.yaml'))]);
   if (chartYaml === undefined || valuesText === undefined) return images;
   const valuesPath = path.join(chartDir, 'values.yaml');
   const firstDocument = splitDocuments(valuesText)[0] ?? { start: 0, end: valuesText.length };

@@ -20,10 +20,18 @@ export interface ActivationFigure {
  */
 export async function readActivationTime(workbench: Workbench, extensionDisplayName: string): Promise<ActivationFigure> {
   await workbench.runCommand('Developer: Show Running Extensions');
-  const row = workbench.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: extensionDisplayName }).first();
+  const rows = workbench.page.locator('.runtime-extensions-editor .monaco-list-row');
+  const row = rows.filter({ hasText: extensionDisplayName }).first();
   const timeLabel = row.locator('.activation-time');
   // The editor lists extensions only after asking every extension host; slow on a busy machine.
-  await timeLabel.waitFor({ state: 'visible', timeout: 90_000 });
+  await rows.first().waitFor({ state: 'visible', timeout: 90_000 });
+  // The list is virtualized: page down through it until our row is rendered.
+  await rows.first().click();
+  await waitUntil(`"${extensionDisplayName}" in the running extensions list`, async () => {
+    if (await timeLabel.isVisible()) return true;
+    await workbench.page.keyboard.press('PageDown');
+    return false;
+  }, 60_000, 200);
   let text = '';
   await waitUntil('the running-extensions editor to show an activation time', async () => {
     text = ((await timeLabel.textContent()) ?? '').trim();

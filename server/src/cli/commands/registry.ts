@@ -498,7 +498,9 @@ Docker credential store, the rest to ${REGISTRIES_FILE_NAME}.
 
 Connects ${PROVIDER_LABELS[provider]}${fixed ? ` (endpoint ${fixed})` : ''}.
 The secret is read from stdin with the *-stdin flags (a masked prompt on a terminal) and stored
-in the Docker credential store; ${REGISTRIES_FILE_NAME} gets everything else.
+in the Docker credential store; ${REGISTRIES_FILE_NAME} gets everything else. With a Replicated
+API token (REPLICATED_API_TOKEN) the registry and its secret go to the vendor portal instead, which
+checks the login itself (unless --skip-validation), and nothing is written on this machine.
 
 Flags:
 ${formatFlagHelp({ ...PROVIDER_FLAGS[provider], ...ADD_COMMON, ...GLOBAL_FLAGS })}
