@@ -86,6 +86,7 @@ describe('malformed input never crashes the server', () => {
 
   it('survives 300 random and mutated YAML documents, with every range inside its document', async () => {
     const next = random(20261129);
+    const logsBefore = client.logs.length;
     const uri = fileUri('/tmp/rr-robust/fuzz.yaml');
     let text = SEED_DOCUMENTS.join('---\n');
     const first = client.waitForDiagnostics({ uri });
@@ -100,7 +101,40 @@ describe('malformed input never crashes the server', () => {
     }
     await client.close(uri);
     // The engine did not throw either (the server would have survived it, logging "... failed on ...").
-    assert.deepEqual(client.logs.filter((line) => / failed on /.test(line)), []);
+    assert.deepEqual(client.logs.slice(logsBefore).filter((line) => / failed on /.test(line)), []);
+  });
+
+  it('incremental edits give the same diagnostics as analyzing the final text afresh', async () => {
+    const next = random(4242);
+    const uri = fileUri('/tmp/rr-robust/incremental.yaml');
+    let text = Array.from({ length: 40 }, (_, i) => SEED_DOCUMENTS[i % SEED_DOCUMENTS.length]).join('---\n');
+    const opened = client.waitForDiagnostics({ uri });
+    await client.open(uri, text);
+    await opened;
+    const pieces = ['---\n', '\n', 'image: ', 'nginx:latest', ':', '  ', '- image: quay.io/x/y\n', '#', '...\n', 'Bad:Ref', ''];
+    for (let round = 0; round < 8; round++) {
+      for (let i = 0; i < 15; i++) {
+        const start = Math.floor(next() * text.length);
+        const end = Math.min(text.length, start + Math.floor(next() * 12));
+        const insert = pieces[Math.floor(next() * pieces.length)] ?? '';
+        const lines = text.slice(0, start).split('\n');
+        const startPos = { line: lines.length - 1, character: (lines[lines.length - 1] ?? '').length };
+        const endLines = text.slice(0, end).split('\n');
+        const endPos = { line: endLines.length - 1, character: (endLines[endLines.length - 1] ?? '').length };
+        text = text.slice(0, start) + insert + text.slice(end);
+        await client.edit(uri, { start: startPos, end: endPos }, insert);
+      }
+      const version = client.nextVersion(uri) - 1;
+      const incremental = await client.waitForVersion(uri, version).catch(() => client.diagnostics.get(uri) ?? []);
+      const freshUri = fileUri(`/tmp/rr-robust/fresh-${round}.yaml`);
+      const fresh = client.waitForDiagnostics({ uri: freshUri });
+      await client.open(freshUri, text);
+      const expected = await fresh;
+      const strip = (d: Diagnostic[]) => d.map((x) => ({ range: x.range, code: x.code, message: x.message, severity: x.severity }));
+      assert.deepEqual(strip(incremental), strip(expected), `round ${round}`);
+      await client.close(freshUri);
+    }
+    await client.close(uri);
   });
 
   it('answers malformed requests with errors, not crashes', async () => {

@@ -336,6 +336,38 @@ void describe('transport: redirects, size caps, timeouts, unreachable, TLS', () 
     assert.equal(other.requests[0]?.headers.authorization, undefined);
   });
 
+  void test('a cross-host redirect answered 401 (credentials withheld on purpose): protocol-error, not unauthorized', async () => {
+    const storage = await server((_req, res) => registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="storage"' }));
+    const s = await server((req, res) => {
+      if (!req.headers.authorization) return registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="r"' });
+      if (req.url === '/v2/') return json(res, 200, {});
+      res.writeHead(307, { location: `http://localhost:${storage.port}/blob` });
+      res.end();
+    });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'protocol-error', JSON.stringify(result));
+    assert.equal(result.httpStatus, 401);
+    assert.match(result.message, new RegExp(`localhost:${storage.port}`));
+    assert.match(result.message, /deliberately not forwarded/);
+    assert.match(result.hint ?? '', /pre-signed/);
+    assert.equal(storage.requests[0]?.headers.authorization, undefined, 'the storage host never saw the login');
+    assertNoSecrets(JSON.stringify(result));
+  });
+
+  void test('a same-host redirect answered 401 is still judged as the registry login', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/' && !req.headers.authorization) return registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="r"' });
+      if (req.url === '/v2/') return json(res, 200, {});
+      if (req.url === '/v2/acme/app/manifests/v1') {
+        res.writeHead(307, { location: '/moved' });
+        return res.end();
+      }
+      registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="r"' });
+    });
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'unauthorized', JSON.stringify(result));
+  });
+
   void test('more than 5 redirects: protocol-error', async () => {
     const s = await server((req, res) => {
       if (req.url === '/v2/') return json(res, 200, {});

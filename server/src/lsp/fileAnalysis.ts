@@ -157,19 +157,13 @@ export class LocalAnalysisCache {
     const last = documentIndexAt(old, Math.min(oldLength - 1, oldLength - hint.suffix));
     const regionStart = (old[first] as CachedDocument).start;
     const regionEnd = (old[last] as CachedDocument).end + hint.delta;
-    const T0 = performance.now();
     const regionText = text.slice(regionStart, regionEnd);
-    const T1 = performance.now();
     const middle: CachedDocument[] = splitDocumentsSafe(regionText).map((range) => {
       const absolute = { start: range.start + regionStart, end: range.end + regionStart };
       return { ...absolute, result: this.analyzeDocument(text, absolute, filePath, env) };
     });
-    const T2 = performance.now();
     const after = old.slice(last + 1).map((d) => (hint.delta === 0 ? d : { start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
-    const r = [...old.slice(0, first), ...middle, ...after];
-    (globalThis as unknown as { TT: number[][] }).TT ??= [];
-    (globalThis as unknown as { TT: number[][] }).TT.push([T1 - T0, T2 - T1, performance.now() - T2]);
-    return r;
+    return [...old.slice(0, first), ...middle, ...after];
   }
 
   /** Splits the whole text; documents whose text is unchanged reuse their results. */

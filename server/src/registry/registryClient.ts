@@ -79,7 +79,12 @@ const CACHEABLE_VERDICTS = new Set<Verdict>(['ok', 'unauthorized', 'denied', 're
 interface Login {
   username: string;
   secret: string;
+  /** An OAuth2 refresh token: the token step becomes Docker's POST grant_type=refresh_token. */
+  identityToken?: string;
 }
+
+/** Docker's OAuth2 client id for the refresh-token grant (docker/distribution `auth.ClientID`'s default in the CLI). */
+const OAUTH_CLIENT_ID = 'replicated-registries';
 
 type Authorization = { kind: 'anonymous' } | { kind: 'basic'; header: string } | { kind: 'bearer'; header: string; tokenKey: string; fromCache: boolean };
 
@@ -129,6 +134,36 @@ function headerList(response: HttpResponse, name: string): string[] {
 function mediaTypeOf(response: HttpResponse): string | undefined {
   const contentType = header(response, 'content-type');
   return contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
+
+/**
+ * A 401/403 from a host a redirect led to, after the transport withheld the Authorization header
+ * there on purpose: calling it "unauthorized" would send the vendor chasing a password that is fine.
+ */
+function withheldCredentialsRefusal(op: Operation, response: HttpResponse, what: string): RegistryRequestError | undefined {
+  if (!response.authorizationWithheld || (response.status !== 401 && response.status !== 403)) return undefined;
+  let target = response.url;
+  try {
+    target = new URL(response.url).host;
+  } catch {
+    // keep the URL as given
+  }
+  return new RegistryRequestError({
+    verdict: 'protocol-error',
+    httpStatus: response.status,
+    message: `${op.registryHost} redirected the request for ${what} to another host, ${target}, which answered HTTP ${response.status} and demands credentials. The registry login is deliberately not forwarded across a redirect to another host, so the registry's own answer could not be checked.`,
+    hint: `A registry should redirect to pre-signed storage URLs that need no login. Check the storage or redirect settings of ${op.registryHost} (or the proxy in front of it); the credentials themselves were not judged.`,
+  });
+}
+
+/** The `error` of an OAuth2 error body (RFC 6749 §5.2), if the body is one. */
+function oauthError(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: unknown };
+    return typeof parsed.error === 'string' ? parsed.error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function basicHeader(login: Login): string {
@@ -523,7 +558,9 @@ export class RegistryClient {
   private async login(op: Operation): Promise<Login | undefined> {
     const credentials = op.credentials;
     if (!credentials) return undefined;
-    if (op.conn.provider !== 'ecr') return { username: credentials.username, secret: credentials.secret };
+    if (op.conn.provider !== 'ecr') {
+      return { username: credentials.username, secret: credentials.secret, ...(credentials.identityToken ? { identityToken: credentials.identityToken } : {}) };
+    }
 
     const ecrHost = parseEcrHost(op.conn.endpoint);
     const override = this.options.ecrApiEndpoint;
@@ -612,17 +649,26 @@ export class RegistryClient {
     if (login && url.protocol === 'http:' && op.base.startsWith('https:')) {
       this.logger.warn(`The token service of ${op.apiHost} (${url.host}) uses plain HTTP: the login is sent unencrypted.`);
     }
-    const headers: Record<string, string> = login ? { authorization: basicHeader(login) } : {};
     const realmHost = url.host;
+    let request: HttpRequest;
+    if (login?.identityToken) {
+      // OAuth2 refresh-token grant, as Docker does for an identity token: the realm without the
+      // query, the parameters (and the token) in a form body, never in the URL.
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: login.identityToken, client_id: OAUTH_CLIENT_ID, scope: scopeText });
+      if (service) form.set('service', service);
+      request = { method: 'POST', url: realm.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), tls: op.tls, readBody: true };
+    } else {
+      request = { method: 'GET', url: url.toString(), headers: login ? { authorization: basicHeader(login) } : {}, tls: op.tls, readBody: true };
+    }
     let response: HttpResponse;
     try {
-      response = await this.transport.send({ method: 'GET', url: url.toString(), headers, tls: op.tls, readBody: true }, op.scope);
+      response = await this.transport.send(request, op.scope);
     } catch (error) {
       if (error instanceof TransportError) throw new RegistryRequestError(verdictForTransportError(error, `the token service ${realmHost}`, this.timeouts));
       throw error;
     }
     if (response.status === 200) {
-      let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
+      let parsed: { token?: unknown; access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; issued_at?: unknown };
       try {
         parsed = JSON.parse(response.body.toString('utf8')) as typeof parsed;
         if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
@@ -644,6 +690,8 @@ export class RegistryClient {
         });
       }
       registerSecret(token);
+      // A rotated refresh token is a secret too, even though it is not kept.
+      if (typeof parsed.refresh_token === 'string' && parsed.refresh_token) registerSecret(parsed.refresh_token);
       const lifetimeS = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S;
       const now = this.now();
       const issuedAt = typeof parsed.issued_at === 'string' ? Date.parse(parsed.issued_at) : NaN;
@@ -654,6 +702,17 @@ export class RegistryClient {
       return { token, usableUntil: start + lifetimeMs - margin };
     }
     const registryError = registryErrorFromBody(response.body);
+    const withheld = withheldCredentialsRefusal(op, response, `the token service ${realmHost}`);
+    if (withheld) throw withheld;
+    if (login?.identityToken && (response.status === 401 || (response.status === 400 && oauthError(response.body) === 'invalid_grant'))) {
+      throw new RegistryRequestError({
+        verdict: 'unauthorized',
+        httpStatus: response.status,
+        ...(registryError ? { registryErrorCode: registryError.code } : {}),
+        message: `The token service ${realmHost} rejected the identity token (OAuth2 refresh token) saved for ${op.registryHost}: it has expired or was revoked.`,
+        hint: `Run \`docker login ${op.registryHost}\` again to get a fresh identity token, or save a username and password or access token for this registry instead.`,
+      });
+    }
     if (response.status === 401) {
       throw new RegistryRequestError({
         verdict: 'unauthorized',
@@ -694,6 +753,8 @@ export class RegistryClient {
       const quota = rateLimit?.limit ? ` Limit: ${rateLimit.limit}${rateLimit.remaining !== undefined ? `, remaining: ${rateLimit.remaining}` : ''}.` : '';
       return new RegistryRequestError({ ...base, verdict: 'rate-limited', message: `${op.registryHost} is rate-limiting requests (HTTP ${status}).${wait}${quota}`, ...(rateLimit ? { rateLimit } : {}) });
     }
+    const withheld = withheldCredentialsRefusal(op, response, what);
+    if (withheld) return withheld;
     if (status === 401) {
       const challenge = findChallenge(parseWwwAuthenticate(headerList(response, 'www-authenticate')), 'bearer');
       const error = challenge?.params['error'];

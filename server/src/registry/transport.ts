@@ -53,6 +53,12 @@ export interface HttpResponse {
   body: Buffer;
   /** The URL that answered (after redirects). */
   url: string;
+  /**
+   * True when a redirect led to another host (or from HTTPS to HTTP) and the request's
+   * Authorization header was therefore not sent there: a 401/403 from that host is about the
+   * credentials we deliberately withheld, not about the registry login.
+   */
+  authorizationWithheld?: boolean;
 }
 
 /** Everything that can go wrong below HTTP, sorted the way verdicts need it. */
@@ -250,10 +256,11 @@ export class HttpTransport {
     let method = req.method;
     let body = req.body;
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
+    let authorizationWithheld = false;
     for (let hop = 0; ; hop++) {
       const response = await this.sendOnce(dispatcher, method, url, headers, body, req.readBody ?? false, scope);
       const location = response.headers['location'];
-      if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string') return response;
+      if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string') return authorizationWithheld ? { ...response, authorizationWithheld } : response;
       if (hop >= MAX_REDIRECTS) throw new TransportError('redirects', `more than ${MAX_REDIRECTS} redirects, the last to ${urlForLog(location)}`, undefined, url);
       let next: URL;
       try {
@@ -265,7 +272,11 @@ export class HttpTransport {
       const downgrade = current.protocol === 'https:' && next.protocol !== 'https:';
       if (next.host !== current.host || downgrade) {
         // Credentials are for the registry only: object storage and other hosts never see them.
-        for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+        for (const name of Object.keys(headers)) {
+          if (name.toLowerCase() !== 'authorization') continue;
+          delete headers[name];
+          authorizationWithheld = true;
+        }
       }
       if (response.status === 303 && method !== 'HEAD') {
         method = 'GET';

@@ -35,6 +35,12 @@ export interface RegistryEntry extends ConnectionSettings {
 export interface Credentials {
   username: string;
   secret: string;
+  /**
+   * An OAuth2 refresh token (Docker config `identitytoken`, or a credential helper's answer with
+   * the username `<token>`). When present, a Bearer token is obtained the way Docker does it: a
+   * POST to the realm with grant_type=refresh_token, not a Basic-authenticated GET.
+   */
+  identityToken?: string;
   /** Which source supplied it (for messages; never the secret itself). */
   origin?: 'secret-storage' | 'docker-credential-helper' | 'docker-config' | 'environment' | 'stdin' | 'prompt';
 }

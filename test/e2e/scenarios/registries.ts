@@ -98,7 +98,17 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       const label = (await row.getAttribute('aria-label')) ?? '';
       assert.match(label, new RegExp(`${palette.registry.host.replace(/[.]/g, '\\.')}`));
       await page.welcomeView(VIEW).waitFor({ state: 'hidden' });
+      // registry → the workspace's repositories on it → their references; a reference opens its file.
+      await row.click();
+      const repository = page.treeItem(VIEW, new RegExp(`^\\s*${palette.repository.replace(/[/]/g, '\\/')}\\s*\\d+ references?`));
+      await repository.waitFor({ state: 'visible' });
+      await repository.click();
+      const reference = page.treeItem(VIEW, `${palette.registry.host}/${palette.repository}:${palette.tag}`);
+      await reference.waitFor({ state: 'visible' });
       await page.screenshot('tree-registry-ok');
+      await reference.click();
+      await page.page.locator('.tabs-container .tab.active', { hasText: path.basename(FIXTURE_MANIFEST) }).waitFor({ state: 'visible' });
+      await page.page.locator('.part.statusbar', { hasText: `Ln ${ctx.world.positions.existing.line},` }).waitFor({ state: 'visible' });
     },
   },
   {

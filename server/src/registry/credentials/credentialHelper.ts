@@ -8,6 +8,9 @@ import { redact, registerSecret } from '../../log/logger';
 import type { Credentials } from '../types';
 import { CredentialSourceError } from './types';
 
+/** The username a credential helper reports when the secret is an identity token (docker/cli `tokenUsername`). */
+export const IDENTITY_TOKEN_USERNAME = '<token>';
+
 export const DEFAULT_HELPER_TIMEOUT_MS = 15_000;
 const MAX_HELPER_OUTPUT_BYTES = 1024 * 1024;
 /** What helpers print when they hold nothing for a server (the protocol's `ErrCredentialsNotFound`). */
@@ -122,6 +125,8 @@ export async function helperGet(name: string, serverUrl: string, options: Helper
   const username = typeof record.Username === 'string' ? record.Username : '';
   if (secret === '') return undefined;
   registerSecret(secret);
+  // Docker's convention: the username `<token>` marks the secret as an identity (refresh) token.
+  if (username === IDENTITY_TOKEN_USERNAME) return { username, secret, identityToken: secret, origin: 'docker-credential-helper' };
   return { username, secret, origin: 'docker-credential-helper' };
 }
 

@@ -217,7 +217,7 @@ export class DockerCredentialStore implements CredentialSource {
       if (typeof value.identitytoken === 'string' && value.identitytoken !== '') {
         // An OAuth2 refresh token from `docker login` with a browser flow: helpers report it with the username `<token>`.
         registerSecret(value.identitytoken);
-        return { username: '<token>', secret: value.identitytoken, origin: 'docker-config' };
+        return { username: username || '<token>', secret: value.identitytoken, identityToken: value.identitytoken, origin: 'docker-config' };
       }
     }
     return undefined;
