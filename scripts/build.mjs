@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { registriesSchemaValidatorPlugin } from './registriesSchemaValidatorPlugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -17,6 +18,8 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   legalComments: 'none',
+  // The registries-file schema validator is generated at build time (ajv standalone), not compiled per start.
+  plugins: [registriesSchemaValidatorPlugin(root)],
 };
 
 await Promise.all([

@@ -42,7 +42,7 @@ registries:
 `;
 }
 
-describe('custom requests over LSP', () => {
+void describe('custom requests over LSP', () => {
   let workspace: TempWorkspace;
   let client: LspTestClient;
   let port: number;
@@ -68,11 +68,11 @@ describe('custom requests over LSP', () => {
     workspace.dispose();
   });
 
-  it('asked the client for the credentials of the connected registry', () => {
+  void it('asked the client for the credentials of the connected registry', () => {
     assert.deepEqual(client.credentialRequests[0], { slug: 'local', endpoint: `127.0.0.1:${port}` });
   });
 
-  it('lists the registries with credential state and last check', async () => {
+  void it('lists the registries with credential state and last check', async () => {
     const registries = await client.connection.sendRequest(ListRegistriesRequest, {});
     assert.equal(registries.length, 1);
     const [local] = registries;
@@ -82,7 +82,7 @@ describe('custom requests over LSP', () => {
     assert.equal(local?.source, 'workspace');
   });
 
-  it('lists the workspace images with the registry they resolve to', async () => {
+  void it('lists the workspace images with the registry they resolve to', async () => {
     const images = await client.connection.sendRequest(WorkspaceImagesRequest, {});
     const app = images.find((i) => i.uri === uri);
     assert.ok(app, JSON.stringify(images));
@@ -92,14 +92,14 @@ describe('custom requests over LSP', () => {
     assert.deepEqual([app.line, app.character, app.endLine, app.endCharacter], [2, 11, 2, 11 + app.text.length]);
   });
 
-  it('pages tags, reporting a registry failure as a verdict', async () => {
+  void it('pages tags, reporting a registry failure as a verdict', async () => {
     const result = await client.connection.sendRequest(ListTagsRequest, { slug: 'local', repository: 'acme/app' });
     assert.deepEqual(result.tags, []);
     assert.equal(result.error?.verdict, 'unreachable');
     assert.ok(result.error?.message);
   });
 
-  it('tests a registry with fresh credentials, and refuses an unknown one with a clear error', async () => {
+  void it('tests a registry with fresh credentials, and refuses an unknown one with a clear error', async () => {
     const asked = client.credentialRequests.length;
     const result = await client.connection.sendRequest(TestRegistryRequest, { slug: 'local', image: 'acme/app:1.0' });
     assert.equal(result.verdict, 'unreachable');
@@ -111,13 +111,13 @@ describe('custom requests over LSP', () => {
     );
   });
 
-  it('re-asks for credentials and re-checks when they change', async () => {
+  void it('re-asks for credentials and re-checks when they change', async () => {
     const asked = client.credentialRequests.length;
     await client.connection.sendNotification(CredentialsChangedNotification, { slug: 'local' });
     await client.until(() => client.credentialRequests.length > asked, 'a new GetCredentials request');
   });
 
-  it('reports checking and idle states, and never logs the secret', () => {
+  void it('reports checking and idle states, and never logs the secret', () => {
     const states = client.customNotifications.filter((n) => n.method === 'replicatedRegistries/status').map((n) => (n.params as ServerStatusParams).state);
     assert.ok(states.includes('checking'), states.join(','));
     assert.ok(states.includes('idle'), states.join(','));
@@ -126,8 +126,8 @@ describe('custom requests over LSP', () => {
   });
 });
 
-describe('credentials without a client provider, and untrusted workspaces', () => {
-  it('reports credentials-missing when neither the client nor the local sources have any', async () => {
+void describe('credentials without a client provider, and untrusted workspaces', () => {
+  void it('reports credentials-missing when neither the client nor the local sources have any', async () => {
     const port = await closedPort();
     const workspace = tempWorkspace({ '.replicated-registries.yaml': registriesFile(port) });
     // An empty Docker config and no REPLICATED_REGISTRIES_* variables: no local credentials.
@@ -146,7 +146,7 @@ describe('credentials without a client provider, and untrusted workspaces', () =
     }
   });
 
-  it('uses credentials from the environment (the CLI / Neovim case)', async () => {
+  void it('uses credentials from the environment (the CLI / Neovim case)', async () => {
     const port = await closedPort();
     const workspace = tempWorkspace({ '.replicated-registries.yaml': registriesFile(port) });
     const client = await LspTestClient.start({ rootPath: workspace.root, env: { DOCKER_CONFIG: workspace.file('docker'), REPLICATED_REGISTRIES_LOCAL_PASSWORD: SECRET } });
@@ -159,7 +159,7 @@ describe('credentials without a client provider, and untrusted workspaces', () =
     }
   });
 
-  it('never asks for credentials nor contacts registries in an untrusted workspace', async () => {
+  void it('never asks for credentials nor contacts registries in an untrusted workspace', async () => {
     const port = await closedPort();
     const workspace = tempWorkspace({ '.replicated-registries.yaml': registriesFile(port) });
     const client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { trusted: false }, credentials: () => ({ username: 'bob', secret: SECRET }) });

@@ -32,7 +32,7 @@ spec:
       image: nginx:latest
 `;
 
-describe('diagnostics over LSP (offline)', () => {
+void describe('diagnostics over LSP (offline)', () => {
   let workspace: TempWorkspace;
   let client: LspTestClient;
 
@@ -45,7 +45,7 @@ describe('diagnostics over LSP (offline)', () => {
     workspace.dispose();
   });
 
-  it('reports on open, follows changes and clears on close', async () => {
+  void it('reports on open, follows changes and clears on close', async () => {
     const uri = fileUri(workspace.file('scratch/pod.yaml'));
     const opened = client.waitForDiagnostics({ uri, until: has('tag-latest') });
     await client.open(uri, POD);
@@ -73,7 +73,7 @@ describe('diagnostics over LSP (offline)', () => {
     await closed;
   });
 
-  it('re-analyzes only what changed in a multi-document file and keeps the other ranges right', async () => {
+  void it('re-analyzes only what changed in a multi-document file and keeps the other ranges right', async () => {
     const uri = fileUri(workspace.file('scratch/multi.yaml'));
     const documents = Array.from({ length: 50 }, (_, i) => `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: ghcr.io/acme/app${i}:latest\n`);
     const text = documents.join('');
@@ -95,7 +95,7 @@ describe('diagnostics over LSP (offline)', () => {
     await client.close(uri);
   });
 
-  it('honours disable comments', async () => {
+  void it('honours disable comments', async () => {
     const uri = fileUri(workspace.file('scratch/silenced.yaml'));
     const text = POD.replace('      image: nginx:latest', '      # replicated-registries-disable-next-line tag-latest\n      image: nginx:latest\n    - name: other\n      image: nginx:latest');
     const got = client.waitForDiagnostics({ uri, until: has('tag-latest') });
@@ -106,7 +106,7 @@ describe('diagnostics over LSP (offline)', () => {
     await client.close(uri);
   });
 
-  it('shows registries-file problems in the file itself', async () => {
+  void it('shows registries-file problems in the file itself', async () => {
     const uri = fileUri(workspace.file('.replicated-registries.yaml'));
     const text = REGISTRIES.replace('provider: ghcr', 'provider: nope');
     const got = client.waitForDiagnostics({ uri, until: has('registries-file') });
@@ -122,8 +122,8 @@ describe('diagnostics over LSP (offline)', () => {
   });
 });
 
-describe('settings over LSP', () => {
-  it('re-levels and turns off rules from workspace/configuration', async () => {
+void describe('settings over LSP', () => {
+  void it('re-levels and turns off rules from workspace/configuration', async () => {
     const workspace = tempWorkspace({});
     const client = await LspTestClient.start({
       rootPath: workspace.root,
@@ -144,8 +144,8 @@ describe('settings over LSP', () => {
   });
 });
 
-describe('whole-workspace diagnostics', () => {
-  it('publishes for unopened files (honouring .gitignore), follows the registries file and deletions', async () => {
+void describe('whole-workspace diagnostics', () => {
+  void it('publishes for unopened files (honouring .gitignore), follows the registries file and deletions', async () => {
     const workspace = tempWorkspace({
       '.replicated-registries.yaml': 'public: [docker.io/library]\n',
       '.gitignore': 'ignored/\n',

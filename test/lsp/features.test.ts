@@ -62,7 +62,7 @@ function isAction(item: CodeAction | Command): item is CodeAction {
   return typeof (item as CodeAction).title === 'string' && (item as Command).command === undefined || (item as CodeAction).kind !== undefined;
 }
 
-describe('editor features over LSP', () => {
+void describe('editor features over LSP', () => {
   let workspace: TempWorkspace;
   let client: LspTestClient;
   let uri: string;
@@ -81,7 +81,7 @@ describe('editor features over LSP', () => {
     workspace.dispose();
   });
 
-  it('hovers a connected reference with registry, credential state and the proxy reference', async () => {
+  void it('hovers a connected reference with registry, credential state and the proxy reference', async () => {
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(MANIFEST, MANIFEST.indexOf('acme/api') + 2) });
     assert.ok(hover);
     const value = (hover.contents as MarkupContent).value;
@@ -93,14 +93,14 @@ describe('editor features over LSP', () => {
     assert.deepEqual(hover.range, rangeOf(MANIFEST, 'ghcr.io/acme/api:1.4.0'));
   });
 
-  it('hovers a public image saying customers pull it directly, and nothing off a reference', async () => {
+  void it('hovers a public image saying customers pull it directly, and nothing off a reference', async () => {
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(MANIFEST, MANIFEST.indexOf('nginx') + 1) });
     assert.match((hover?.contents as MarkupContent).value, /pull it directly/);
     const none = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 3 } });
     assert.equal(none, null);
   });
 
-  it('offers "Connect this registry" prefilled from the reference', async () => {
+  void it('offers "Connect this registry" prefilled from the reference', async () => {
     const notConnected = diagnostics.find((d) => d.code === 'registry-not-connected');
     assert.ok(notConnected);
     const actions = await client.connection.sendRequest(CodeActionRequest.type, {
@@ -116,7 +116,7 @@ describe('editor features over LSP', () => {
     assert.equal(connect.isPreferred, true);
   });
 
-  it('silences a line with a comment at its indentation', async () => {
+  void it('silences a line with a comment at its indentation', async () => {
     const latest = diagnostics.find((d) => d.code === 'tag-latest');
     assert.ok(latest);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: latest.range, context: { diagnostics: [latest] } })) ?? [];
@@ -133,7 +133,7 @@ describe('editor features over LSP', () => {
     diagnostics = await restored;
   });
 
-  it('rewrites a private reference to the proxy reference', async () => {
+  void it('rewrites a private reference to the proxy reference', async () => {
     const range = rangeOf(MANIFEST, 'ghcr.io/acme/api:1.4.0');
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } })) ?? [];
     const rewrite = actions.filter(isAction).find((a) => a.title.startsWith('Rewrite to the proxy reference'));
@@ -143,7 +143,7 @@ describe('editor features over LSP', () => {
     assert.equal(actions.filter(isAction).some((a) => a.title.startsWith('Pin')), false);
   });
 
-  it('completes hosts and repositories inside image values', async () => {
+  void it('completes hosts and repositories inside image values', async () => {
     const text = `${MANIFEST}        - name: new\n          image: \n`;
     await client.change(uri, text);
     const line = text.split('\n').length - 2;

@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import {
   CodeActionRequest,
   CodeActionResolveRequest,
+  CompletionRequest,
   HoverRequest,
+  type CompletionList,
   type CodeAction,
   type Command,
   type Diagnostic,
@@ -25,7 +27,7 @@ const PASSWORD = 'correct-horse-battery';
 
 const actionsOnly = (items: (CodeAction | Command)[] | null): CodeAction[] => (items ?? []).filter((i): i is CodeAction => 'kind' in i && i.kind !== undefined);
 
-describe('LSP against a real registry', () => {
+void describe('LSP against a real registry', () => {
   let registry: RegistryFixture;
   let workspace: TempWorkspace;
   let client: LspTestClient;
@@ -63,7 +65,7 @@ describe('LSP against a real registry', () => {
     await registry?.reg.stop();
   });
 
-  it('reports tag-not-found on the missing tag only, and nothing on the image that exists', () => {
+  void it('reports tag-not-found on the missing tag only, and nothing on the image that exists', () => {
     assert.deepEqual(
       diagnostics.map((d) => [d.code, d.range]),
       [['tag-not-found', rangeOf(text, '9.9.9')]],
@@ -72,7 +74,7 @@ describe('LSP against a real registry', () => {
     assert.equal(client.credentialRequests[0]?.slug, 'local');
   });
 
-  it('offers the registry tags, newest first, as fixes for the missing tag', async () => {
+  void it('offers the registry tags, newest first, as fixes for the missing tag', async () => {
     const missing = diagnostics[0];
     assert.ok(missing);
     const actions = actionsOnly(await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } }));
@@ -81,7 +83,7 @@ describe('LSP against a real registry', () => {
     assert.deepEqual(tagFixes[0]?.edit?.changes?.[uri], [{ range: rangeOf(text, '9.9.9'), newText: '1.2.0' }]);
   });
 
-  it('pins a reference to the digest the registry serves (inline and through codeAction/resolve)', async () => {
+  void it('pins a reference to the digest the registry serves (inline and through codeAction/resolve)', async () => {
     const range = rangeOf(text, `${registry.reg.host}/acme/app:1.0.0`);
     const actions = actionsOnly(await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } }));
     const pin = actions.find((a) => a.title.startsWith('Pin'));
@@ -97,7 +99,7 @@ describe('LSP against a real registry', () => {
     assert.deepEqual(resolved.edit?.changes?.[uri], [{ range: { start: afterTag, end: afterTag }, newText: `@${registry.v100.digest}` }]);
   });
 
-  it('hovers with the last check: verdict and digest', async () => {
+  void it('hovers with the last check: verdict and digest', async () => {
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, text.indexOf('acme/app:1.0.0')) });
     const value = (hover?.contents as MarkupContent).value;
     assert.match(value, /Last check.*\*\*ok\*\*/);
@@ -106,7 +108,19 @@ describe('LSP against a real registry', () => {
     assert.match(value, /proxy\.replicated\.com\/proxy\/my-app\//);
   });
 
-  it('tests the registry and pages its tags through the custom requests', async () => {
+  void it('completes tags after "repository:", newest first, from the registry', async () => {
+    const typed = `${text}    - name: new\n      image: ${registry.reg.host}/acme/app:1\n`;
+    await client.change(uri, typed);
+    const line = typed.split('\n').length - 2;
+    const character = `      image: ${registry.reg.host}/acme/app:1`.length;
+    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })) as CompletionList;
+    assert.deepEqual(list.items.map((i) => i.label), ['1.2.0', '1.0.0']);
+    const edit = list.items[0]?.textEdit;
+    assert.deepEqual(edit && 'range' in edit ? edit.range : undefined, { start: { line, character: character - 1 }, end: { line, character } });
+    await client.change(uri, text);
+  });
+
+  void it('tests the registry and pages its tags through the custom requests', async () => {
     const result = await client.connection.sendRequest(TestRegistryRequest, { slug: 'local', image: 'acme/app:1.2.0' });
     assert.equal(result.verdict, 'ok', result.message);
     assert.equal(result.digest, registry.v120.digest);

@@ -51,7 +51,7 @@ function assertInside(text: string, diagnostics: Diagnostic[]): void {
   }
 }
 
-describe('malformed input never crashes the server', () => {
+void describe('malformed input never crashes the server', () => {
   let client: LspTestClient;
   before(async () => {
     client = await LspTestClient.start({ initializationOptions: { offline: true, diagnosticsDelayMs: 0 } });
@@ -71,7 +71,7 @@ describe('malformed input never crashes the server', () => {
     ['an anchor bomb', 'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nimage: nginx:latest\n'],
   ];
   for (const [name, text] of cases) {
-    it(`survives ${name}`, async () => {
+    void it(`survives ${name}`, async () => {
       const uri = fileUri(`/tmp/rr-robust/${name.replace(/\W+/g, '-')}.yaml`);
       const published = client.waitForDiagnostics({ uri });
       await client.open(uri, text);
@@ -84,7 +84,7 @@ describe('malformed input never crashes the server', () => {
     });
   }
 
-  it('survives 300 random and mutated YAML documents, with every range inside its document', async () => {
+  void it('survives 300 random and mutated YAML documents, with every range inside its document', async () => {
     const next = random(20261129);
     const logsBefore = client.logs.length;
     const uri = fileUri('/tmp/rr-robust/fuzz.yaml');
@@ -104,7 +104,7 @@ describe('malformed input never crashes the server', () => {
     assert.deepEqual(client.logs.slice(logsBefore).filter((line) => / failed on /.test(line)), []);
   });
 
-  it('incremental edits give the same diagnostics as analyzing the final text afresh', async () => {
+  void it('incremental edits give the same diagnostics as analyzing the final text afresh', async () => {
     const next = random(4242);
     const uri = fileUri('/tmp/rr-robust/incremental.yaml');
     let text = Array.from({ length: 40 }, (_, i) => SEED_DOCUMENTS[i % SEED_DOCUMENTS.length]).join('---\n');
@@ -137,7 +137,7 @@ describe('malformed input never crashes the server', () => {
     await client.close(uri);
   });
 
-  it('answers malformed requests with errors, not crashes', async () => {
+  void it('answers malformed requests with errors, not crashes', async () => {
     const uri = fileUri('/tmp/rr-robust/values.yaml');
     await client.open(uri, 'image: nginx\n');
     // Positions far outside the document, unknown documents, missing parameters.
@@ -155,8 +155,8 @@ describe('malformed input never crashes the server', () => {
   });
 });
 
-describe('replicated-registries lsp --stdio', () => {
-  it('serves diagnostics through the CLI entry', async () => {
+void describe('replicated-registries lsp --stdio', () => {
+  void it('serves diagnostics through the CLI entry', async () => {
     const cli = await cliBundle();
     const client = await LspTestClient.start({ command: { file: process.execPath, args: [cli, 'lsp', '--stdio'] }, initializationOptions: { offline: true } });
     try {

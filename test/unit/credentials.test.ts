@@ -116,7 +116,7 @@ void describe('DockerCredentialStore lookup', () => {
   void it('matches https:// and path-suffixed keys, and identity tokens', async () => {
     const { store } = setup({ auths: { 'https://r.example/v2/': { auth: basic('amy', 'secret-two') }, 'tok.example': { identitytoken: 'refresh-token-xyz' } } });
     assert.equal((await store.get(entry('r.example')))?.secret, 'secret-two');
-    assert.deepEqual(await store.get(entry('tok.example')), { username: '<token>', secret: 'refresh-token-xyz', origin: 'docker-config' });
+    assert.deepEqual(await store.get(entry('tok.example')), { username: '<token>', secret: 'refresh-token-xyz', identityToken: 'refresh-token-xyz', origin: 'docker-config' });
   });
 
   void it('finds Docker Hub under any of its keys', async () => {
@@ -147,6 +147,12 @@ void describe('DockerCredentialStore lookup', () => {
     // The server URL went on stdin: the only argument a helper ever saw is the action.
     assert.ok(t.argvLog().length >= 3);
     for (const call of t.argvLog()) assert.deepEqual(call.argv, ['get']);
+  });
+
+  void it('a helper answering with the username <token> hands back an identity token', async () => {
+    const t = setup({ credsStore: 'fake' });
+    seedHelper('fake', { 'oauth.example': { Username: '<token>', Secret: 'helper-refresh-token' } });
+    assert.deepEqual(await t.store.get(entry('oauth.example')), { username: '<token>', secret: 'helper-refresh-token', identityToken: 'helper-refresh-token', origin: 'docker-credential-helper' });
   });
 
   void it('asks a helper for Docker Hub by its legacy URL', async () => {

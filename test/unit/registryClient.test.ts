@@ -697,3 +697,65 @@ void test('a registry that refuses HEAD on manifests (405) is asked with GET', a
   assert.equal(result.digest, DIGEST);
   assert.deepEqual(s.requests.map((r) => r.method), ['GET', 'HEAD', 'GET']);
 });
+
+void describe('identity token (OAuth2 refresh token from `docker login`)', () => {
+  const IDENTITY: Credentials = { username: '<token>', secret: 'refresh-S3cret-unit', identityToken: 'refresh-S3cret-unit' };
+
+  /** A token realm that only speaks the refresh-token grant, and a registry that accepts what it issues. */
+  async function oauthRegistry(validRefreshToken: string): Promise<FakeServer> {
+    const s = await server((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      if (url.pathname === '/token') {
+        if (req.method !== 'POST') return json(res, 405, { error: 'unsupported_method' });
+        const form = new URLSearchParams(req.body);
+        if (form.get('grant_type') !== 'refresh_token') return json(res, 400, { error: 'unsupported_grant_type' });
+        if (form.get('refresh_token') !== validRefreshToken) return json(res, 400, { error: 'invalid_grant' });
+        return json(res, 200, { access_token: `access-for-${form.get('scope') ?? ''}`, refresh_token: 'rotated-S3cret-unit', expires_in: 300 });
+      }
+      const challenge = { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="oauth-registry"` };
+      if (req.headers.authorization !== 'Bearer access-for-repository:acme/app:pull') return registryError(res, 401, 'UNAUTHORIZED', challenge);
+      if (url.pathname === '/v2/acme/app/manifests/v1') {
+        res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': DIGEST });
+        return res.end();
+      }
+      return registryError(res, 404, 'NOT_FOUND');
+    });
+    return s;
+  }
+
+  void test('the token step POSTs grant_type=refresh_token with service and scope, and the access token pulls', async () => {
+    const s = await oauthRegistry(IDENTITY.secret);
+    const result = await client().checkPull(conn(s), IDENTITY, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok', JSON.stringify(result));
+    assert.equal(result.requests, 3, 'ping, token, HEAD');
+    const tokenRequest = s.requests.find((r) => r.url.startsWith('/token'));
+    assert.ok(tokenRequest);
+    assert.equal(tokenRequest.method, 'POST');
+    assert.equal(tokenRequest.url, '/token', 'the refresh token travels in the body, never in the URL');
+    assert.equal(tokenRequest.headers.authorization, undefined);
+    assert.match(String(tokenRequest.headers['content-type']), /application\/x-www-form-urlencoded/);
+    const form = new URLSearchParams(tokenRequest.body);
+    assert.equal(form.get('grant_type'), 'refresh_token');
+    assert.equal(form.get('refresh_token'), IDENTITY.secret);
+    assert.equal(form.get('service'), 'oauth-registry');
+    assert.equal(form.get('scope'), 'repository:acme/app:pull');
+    assert.ok(form.get('client_id'));
+  });
+
+  void test('a revoked identity token: unauthorized, with "docker login" as the next step, and no secret in the result', async () => {
+    const s = await oauthRegistry('some-other-refresh-token');
+    const result = await client().checkPull(conn(s), IDENTITY, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'unauthorized', JSON.stringify(result));
+    assert.equal(result.httpStatus, 400);
+    assert.match(result.message, /identity token/);
+    assert.match(result.hint ?? '', /docker login/);
+    assert.ok(!JSON.stringify(result).includes(IDENTITY.secret));
+  });
+
+  void test('plain credentials still use the Basic-authenticated GET', async () => {
+    const s = await bearerRegistry();
+    const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'ok', JSON.stringify(result));
+    assert.equal(s.requests.find((r) => r.url.startsWith('/token'))?.method, 'GET');
+  });
+});

@@ -10,12 +10,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node, type Pair } from 'yaml';
-import registriesSchema from '../../../schemas/registries.schema.json';
 import { AUTH_TYPES, PROVIDERS, type AuthType, type Provider, type RegistryEntry } from '../registry/types';
 import type { RegistriesConfig } from './types';
+import { registriesSchemaValidator } from './registriesSchemaValidator';
 import {
   defaultAuthType,
   endpointFitsProvider,
@@ -142,18 +141,6 @@ export function emptyRegistriesConfig(): RegistriesConfig {
 // ---------------------------------------------------------------------------------------------
 // Parsing and validation
 
-let compiledValidator: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (!compiledValidator) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-    // Editor-only keywords of the schema (VS Code / yaml-language-server read them).
-    ajv.addVocabulary(['deprecationMessage', 'doNotSuggest', 'markdownDescription']);
-    compiledValidator = ajv.compile(registriesSchema);
-  }
-  return compiledValidator;
-}
-
 type PathSegment = string | number;
 
 /** Parses the file text. Never throws: every problem comes back with its range. */
@@ -183,7 +170,7 @@ export function parseRegistriesFile(text: string, filePath: string): ParsedRegis
   // An empty or comment-only file is an empty configuration.
   const instance = value ?? {};
 
-  const validate = schemaValidator();
+  const validate = registriesSchemaValidator();
   if (!validate(instance)) {
     const seen = new Set<string>();
     for (const error of validate.errors ?? []) {

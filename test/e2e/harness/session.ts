@@ -78,11 +78,13 @@ export interface EditorSessionOptions {
   port?: number;
   /** Already packaged (the launcher packages once and reports on it). */
   extension?: PackagedExtension;
+  /** Already installed and checked by ensureE2eTools. */
+  tools?: E2eTools;
 }
 
 /** Installs the tools if needed, packages the extension and starts code-server on the workspace. */
 export async function startEditorSession(options: EditorSessionOptions): Promise<EditorSession> {
-  const tools = await ensureE2eTools();
+  const tools = options.tools ?? (await ensureE2eTools());
   const extension = options.extension ?? packageExtension();
   const codeServer = await startCodeServer({
     tools,
