@@ -38,13 +38,8 @@ spec:
       containers:
         - name: app
           image: ghcr.io/acme/service-${i}:2.${i % 13}.${i % 7}
-          ports:
-            - containerPort: 8080
           env:
-            - name: LOG_LEVEL
-              value: info
-            - name: REGION
-              value: us-east-1
+            - {name: LOG_LEVEL, value: info}
           resources:
             limits: {cpu: 500m, memory: 256Mi}
         - name: sidecar

@@ -9,6 +9,7 @@ import { CredentialsVault } from './credentialsVault';
 import { DirectRegistryTester } from './directTest';
 import { LastChecks } from './lastChecks';
 import { createClientLogger, errorMessage, type ClientLogger } from './log';
+import { VendorPortal } from './portal/vendorPortal';
 import { RegistriesModel } from './registriesModel';
 import { ANALYZED_LANGUAGES, ServerConnection } from './serverConnection';
 import { RegistriesTreeProvider } from './tree/registriesTree';
@@ -31,8 +32,9 @@ export class RegistriesExtension implements vscode.Disposable {
 
     const vault = new CredentialsVault(context.secrets);
     const lastChecks = new LastChecks(context.workspaceState);
-    this.server = new ServerConnection(context, this.logger, vault);
-    const model = new RegistriesModel(this.server, vault, lastChecks, this.logger);
+    const portal = new VendorPortal(context.secrets, this.logger);
+    this.server = new ServerConnection(context, this.logger, vault, portal);
+    const model = new RegistriesModel(this.server, vault, lastChecks, this.logger, portal);
     const tester = new DirectRegistryTester(this.logger);
     this.tree = new RegistriesTreeProvider(model, this.server, this.logger);
     const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
@@ -41,6 +43,7 @@ export class RegistriesExtension implements vscode.Disposable {
 
     this.disposables.push(
       vault,
+      portal,
       tester,
       this.tree,
       treeView,
@@ -55,6 +58,10 @@ export class RegistriesExtension implements vscode.Disposable {
         this.tree.refresh();
       }),
       this.server.onDidChangeRegistries(() => this.tree.refresh()),
+      portal.onDidChange(() => {
+        void this.server.notifyPortalConnectionChanged().catch((error: unknown) => this.logger.warn(`Could not tell the server about the vendor portal connection: ${errorMessage(error)}`));
+        this.tree.refresh();
+      }),
       // Once the server runs, the view switches to its list (with verdicts) and the workspace's images.
       this.server.onDidChangeState((state) => {
         if (state === 'running') this.tree.refresh();
@@ -78,6 +85,7 @@ export class RegistriesExtension implements vscode.Disposable {
     if (openYaml) this.autoStart(`${vscode.workspace.asRelativePath(openYaml.uri)} is open`);
     // Palette `when` clauses need hasRegistries before the view is ever shown; read the file after activation returns.
     setTimeout(() => {
+      portal.refreshContext().catch((error: unknown) => this.logger.warn(`Could not read the vendor portal connection: ${errorMessage(error)}`));
       this.tree.currentRegistries().catch((error: unknown) => this.logger.warn(`Could not read the registries: ${errorMessage(error)}`));
     }, 0);
   }

@@ -2,15 +2,17 @@
  * The team's registries as the extension sees them: entries from a backend, whether this machine
  * holds credentials for each, and the last test verdict.
  *
- * Backends: the workspace file `.replicated-registries.yaml` today. The vendor-portal backend
- * (issue 5) implements `RegistriesBackend` too and is added in `RegistriesModel.backends`; the
- * view, the commands and the "Connect Vendor Portal" welcome button key off `backend.kind`.
+ * Backends: the workspace file `.replicated-registries.yaml`, and the team's registries in the
+ * Replicated vendor portal once "Connect Vendor Portal" has run (portal/vendorPortal.ts). The view
+ * and the commands key off `entry.source` / `backend.kind`.
  */
 import * as vscode from 'vscode';
 import type { RegistryEntry } from '../../server/src/registry/types';
-import type { CredentialsVault } from './credentialsVault';
+import type { CredentialsVault, StoredCredentials } from './credentialsVault';
 import { lastCheckFromResult, type LastCheck, type LastChecks } from './lastChecks';
 import { errorMessage, type ClientLogger } from './log';
+import { lastCheckKey, mergeWithPortal } from './portal/portalFormat';
+import { PortalBackend, type VendorPortal } from './portal/vendorPortal';
 import type { ServerConnection } from './serverConnection';
 
 export const REGISTRIES_FILE_NAME = '.replicated-registries.yaml';
@@ -27,8 +29,11 @@ export interface RegistriesBackend {
   /** Credentials stay on this machine (workspace file) or go to the backend (portal). */
   readonly storesCredentialsLocally: boolean;
   list(): Promise<RegistryEntry[]>;
-  /** Adds or replaces (same slug, or `previous.slug` when renamed). */
-  save(entry: RegistryEntry, previous?: RegistryEntry): Promise<void>;
+  /**
+   * Adds or replaces (same slug, or `previous.slug` when renamed). `credentials` matter only to a
+   * backend that does not store them locally (the portal sends them to Replicated).
+   */
+  save(entry: RegistryEntry, previous?: RegistryEntry, credentials?: StoredCredentials): Promise<void>;
   remove(entry: RegistryEntry): Promise<void>;
 }
 
@@ -122,23 +127,28 @@ export class WorkspaceFileBackend implements RegistriesBackend {
 
 export class RegistriesModel {
   readonly workspaceBackend: WorkspaceFileBackend;
+  readonly portalBackend: PortalBackend;
+  /** The portal's last listing failure, shown in the view (the workspace's registries still are). */
+  portalError: string | undefined;
 
   constructor(
     private readonly server: ServerConnection,
     private readonly vault: CredentialsVault,
     private readonly lastChecks: LastChecks,
     private readonly logger: ClientLogger,
+    readonly portal: VendorPortal,
   ) {
     this.workspaceBackend = new WorkspaceFileBackend(logger);
+    this.portalBackend = new PortalBackend(portal, logger);
   }
 
-  /** The backend new registries go to. The portal backend takes over here once connected (issue 5). */
+  /** The backend new registries go to by default: the commands ask between the two when the portal is connected. */
   get primaryBackend(): RegistriesBackend {
     return this.workspaceBackend;
   }
 
-  backendFor(_entry: RegistryEntry): RegistriesBackend {
-    return this.workspaceBackend;
+  backendFor(entry: RegistryEntry): RegistriesBackend {
+    return entry.source === 'portal' ? this.portalBackend : this.workspaceBackend;
   }
 
   /**
@@ -162,7 +172,7 @@ export class RegistriesModel {
     } else {
       entries = (await this.workspaceBackend.list()).map((entry) => ({ entry }));
     }
-    return Promise.all(
+    const workspaceViews = await Promise.all(
       entries.map(async ({ entry, serverCheck }) => {
         const view: RegistryView = { entry, hasCredentials: await this.vault.has(entry) };
         // The user's own tests decide the status; the server's background checks (any image the
@@ -172,6 +182,34 @@ export class RegistriesModel {
         return view;
       }),
     );
+    const portalViews = await this.listPortal();
+    if (!portalViews) return workspaceViews;
+    const { views, shadowed } = mergeWithPortal(workspaceViews, portalViews);
+    if (shadowed.length > 0) this.logger.info(`Shown from the vendor portal rather than ${REGISTRIES_FILE_NAME} (same name): ${shadowed.join(', ')}.`);
+    return views;
+  }
+
+  /** The portal's registries (undefined when not connected). A failure is kept for the view, not thrown: the file's registries still show. */
+  private async listPortal(): Promise<RegistryView[] | undefined> {
+    if (!(await this.portal.isConnected())) {
+      this.portalError = undefined;
+      return undefined;
+    }
+    try {
+      const entries = await this.portalBackend.list();
+      this.portalError = undefined;
+      return entries.map((entry) => {
+        // Credentials are held by Replicated: nothing to enter on this machine.
+        const view: RegistryView = { entry, hasCredentials: true };
+        const lastCheck = this.lastChecks.get(lastCheckKey(entry), entry.endpoint);
+        if (lastCheck) view.lastCheck = lastCheck;
+        return view;
+      });
+    } catch (error) {
+      this.portalError = errorMessage(error);
+      this.logger.warn(`Could not list the vendor portal's registries: ${this.portalError}`);
+      return [];
+    }
   }
 
   async find(slug: string): Promise<RegistryView | undefined> {

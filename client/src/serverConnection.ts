@@ -18,6 +18,7 @@ import type {
 } from '../../server/src/protocol/messages';
 import type { PullCheckResult } from '../../server/src/registry/types';
 import type { CredentialsVault } from './credentialsVault';
+import type { VendorPortal } from './portal/vendorPortal';
 import { errorMessage, type ClientLogger } from './log';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'failed';
@@ -51,6 +52,7 @@ export class ServerConnection implements vscode.Disposable {
     private readonly extensionContext: vscode.ExtensionContext,
     private readonly logger: ClientLogger,
     private readonly vault: CredentialsVault,
+    private readonly portal: VendorPortal,
   ) {
     this.statusItem = vscode.languages.createLanguageStatusItem(
       'replicated-registries.server',
@@ -116,6 +118,13 @@ export class ServerConnection implements vscode.Disposable {
     await this.client.sendNotification(CredentialsChangedNotification, { slug });
   }
 
+  /** Tells a running server the portal was connected or disconnected (it asks with GetPortalConnectionRequest on start anyway). */
+  async notifyPortalConnectionChanged(): Promise<void> {
+    if (!this.client || this.state !== 'running') return;
+    const { PortalConnectionChangedNotification } = await import('../../server/src/protocol/messages');
+    await this.client.sendNotification(PortalConnectionChangedNotification, {});
+  }
+
   private async requireClient(purpose: string): Promise<LanguageClient> {
     if (!(await this.ensureStarted(purpose)) || !this.client) {
       throw new Error(`The Replicated Registries language server is not running, so it could not ${purpose}. Run "Replicated: Show Log" for the reason, then "Replicated: Restart Language Server".`);
@@ -173,6 +182,16 @@ export class ServerConnection implements vscode.Disposable {
           const credentials = await this.vault.get(params);
           this.logger.debug(`Credentials for ${params.slug} requested by the server: ${credentials ? 'found' : 'none on this machine'}.`);
           return credentials ?? null;
+        }),
+        client.onRequest(messages.GetPortalConnectionRequest, async () => {
+          // Same rule as registry secrets: an untrusted workspace gets no token (its files could steer requests).
+          if (!vscode.workspace.isTrusted) {
+            this.logger.info('The vendor portal connection was not handed to the server: the workspace is not trusted.');
+            return null;
+          }
+          const connection = await this.portal.connection();
+          this.logger.debug(`Vendor portal connection requested by the server: ${connection ? `connected to ${connection.origin}` : 'not connected'}.`);
+          return connection ?? null;
         }),
         client.onNotification(messages.RegistriesChangedNotification, () => this.registriesChangedEmitter.fire()),
         client.onNotification(messages.ServerStatusNotification, (status) => this.showServerStatus(status)),
@@ -259,7 +278,8 @@ export class ServerConnection implements vscode.Disposable {
 }
 
 function buildInitializationOptions(): Record<string, unknown> {
-  const options: Record<string, unknown> = { credentialsProvider: true, trusted: vscode.workspace.isTrusted };
+  // portalConnectionProvider: this client answers replicatedRegistries/getPortalConnection.
+  const options: Record<string, unknown> = { credentialsProvider: true, portalConnectionProvider: true, trusted: vscode.workspace.isTrusted };
   // Tests shorten the diagnostics debounce; users never need to.
   const delay = Number(process.env.REPLICATED_REGISTRIES_DIAGNOSTICS_DELAY_MS);
   if (process.env.REPLICATED_REGISTRIES_DIAGNOSTICS_DELAY_MS && Number.isFinite(delay) && delay >= 0) options.diagnosticsDelayMs = delay;

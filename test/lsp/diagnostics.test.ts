@@ -160,11 +160,7 @@ void describe('whole-workspace diagnostics', () => {
       const first = await client.waitForDiagnostics({ uri: appUri, until: has('registry-not-connected') });
       assert.deepEqual(codes(first), ['registry-not-connected']);
       // The scan logs when it is done; by then every file it would publish for has been published.
-      const deadline = Date.now() + 10_000;
-      while (!client.logs.some((l) => l.startsWith('workspace scan:'))) {
-        if (Date.now() > deadline) throw new Error(`scan did not finish: ${client.logs.join('\n')}`);
-        await client.waitForNotification('window/logMessage', client.customNotifications.length, 1_000).catch(() => undefined);
-      }
+      await client.until(() => client.logs.some((line) => line.startsWith('workspace scan:')), 'the end of the workspace scan');
       assert.equal(client.diagnostics.has(fileUri(workspace.file('ignored/skip.yaml'))), false, '.gitignore honoured');
       assert.equal(client.diagnostics.has(fileUri(workspace.file('node_modules/pkg/skip.yaml'))), false, 'node_modules skipped');
       assert.deepEqual(client.diagnostics.get(fileUri(workspace.file('manifests/ok.yaml'))), [], 'clean files get an empty list');

@@ -70,7 +70,7 @@ void describe('editor features over LSP', () => {
 
   before(async () => {
     workspace = tempWorkspace({ '.replicated-registries.yaml': REGISTRIES, 'other/values.yaml': 'image:\n  repository: ghcr.io/acme/billing\n  tag: "3.1"\n' });
-    client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { offline: true } });
+    client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { offline: true, clientCommands: true } });
     uri = fileUri(workspace.write('deploy.yaml', MANIFEST));
     const got = client.waitForDiagnostics({ uri, until: (d) => d.some((x) => x.code === 'registry-not-connected') && d.some((x) => x.code === 'tag-latest') });
     await client.open(uri, MANIFEST);

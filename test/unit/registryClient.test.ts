@@ -256,6 +256,45 @@ void describe('rate limits and server errors', () => {
     assert.match(result.hint ?? '', /Anonymous Docker Hub pulls are limited/);
   });
 
+  void test('after a 429 the client backs off that registry until Retry-After, then checks again', async () => {
+    let now = Date.UTC(2026, 5, 1, 12, 0, 0);
+    let limited = true;
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') return json(res, 200, {});
+      if (limited) {
+        res.writeHead(429, { 'retry-after': '42' });
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': DIGEST });
+      res.end();
+    });
+    const c = client({ now: () => now });
+    const first = await c.checkPull(conn(s), undefined, { repository: 'a/b', reference: 'c' });
+    assert.equal(first.verdict, 'rate-limited');
+    const sent = s.requests.length;
+
+    now += 10_000;
+    const skipped = await c.checkPull(conn(s), undefined, { repository: 'other/repo', reference: 'v2' });
+    assert.equal(skipped.verdict, 'rate-limited', JSON.stringify(skipped));
+    assert.equal(skipped.requests, 0);
+    assert.equal(s.requests.length, sent, 'no request reached the rate-limited registry');
+    assert.equal(skipped.rateLimit?.retryAfterSeconds, 32);
+    assert.match(skipped.message, /Not checked/);
+    assert.match(skipped.hint ?? '', /2026-06-01T12:00:42/);
+
+    const forced = await c.checkPull(conn(s), undefined, { repository: 'a/b', reference: 'c' }, { noCache: true });
+    assert.equal(forced.requests, 1, 'an explicit uncached check (the Test command) still goes out');
+    assert.equal(forced.verdict, 'rate-limited', 'and its 429 restarts the wait: 42 s from now');
+
+    limited = false;
+    now += 41_000;
+    assert.equal((await c.checkPull(conn(s), undefined, { repository: 'other/repo', reference: 'v2' })).requests, 0, 'still waiting');
+    now += 2_000;
+    const later = await c.checkPull(conn(s), undefined, { repository: 'other/repo', reference: 'v2' });
+    assert.equal(later.verdict, 'ok', JSON.stringify(later));
+    assert.ok(later.requests >= 1);
+  });
+
   void test('Retry-After as an HTTP date', async () => {
     const now = Date.UTC(2026, 5, 1, 12, 0, 0);
     const s = await server((req, res) => {

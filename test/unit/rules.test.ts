@@ -91,6 +91,42 @@ void describe('rules: what the reference says', () => {
     await expectFindings(pod(['nginx:latest']), 'tag-latest', environment({ severityOverrides: { 'tag-latest': 'off' } }));
   });
 
+  void it('re-levelling quiets a deliberately lowered finding but never makes it louder', async () => {
+    const offlineInfo = pod(['^^quay.io^^/other/x:1']);
+    const quieter = await expectFindings(offlineInfo, 'registry-not-connected', environment({ config: config({ rules: { 'registry-not-connected': 'hint' } }) }));
+    assert.equal(quieter[0]?.severity, 'hint', 'configured below the lowered info: the configured level');
+    const louder = await expectFindings(offlineInfo, 'registry-not-connected', environment({ config: config({ rules: { 'registry-not-connected': 'error' } }) }));
+    assert.equal(louder[0]?.severity, 'info', '"could not tell" stays an info even when the rule is an error');
+  });
+
+  void it('disable-next-line takes several codes, separated by spaces or commas, and a -- reason', async () => {
+    const text = yaml`
+      apiVersion: v1
+      kind: Pod
+      spec:
+        containers:
+          # replicated-registries-disable-next-line tag-latest registry-not-connected
+          - image: quay.io/a/b:latest
+          # replicated-registries-disable-next-line tag-latest, registry-not-connected -- vendored, pinned upstream
+          - image: quay.io/c/d:latest
+          - name: x # replicated-registries-disable-next-line tag-latest
+            image: quay.io/e/f:latest
+          # replicated-registries-disable-next-line tag-latest
+          - image: quay.io/i/j:latest
+    `;
+    const findings = await analyzeFile({ text, path: 'pod.yaml' }, environment());
+    assert.deepEqual(
+      findings.map((finding) => [finding.code, finding.reference]),
+      [
+        ['registry-not-connected', 'quay.io/e/f:latest'],
+        ['registry-not-connected', 'quay.io/i/j:latest'],
+      ],
+    );
+    // A `#` inside a quoted value before the comment does not hide the directive.
+    const quoted = 'a: "x#y" # replicated-registries-disable-next-line tag-latest\nb: 1\n';
+    assert.deepEqual(suppressedCodesAt(quoted, quoted.indexOf('b:')), new Set(['tag-latest']));
+  });
+
   void it('disable-next-line silences the named codes, or all codes without a list', async () => {
     const text = yaml`
       apiVersion: v1

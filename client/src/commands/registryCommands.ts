@@ -11,7 +11,9 @@ import type { DirectRegistryTester } from '../directTest';
 import type { LastChecks } from '../lastChecks';
 import { errorMessage, type ClientLogger } from '../log';
 import { guessProvider, hostFromDockerConfigKey, PROVIDER_INFO } from '../providers';
-import { REGISTRIES_FILE_NAME, type RegistriesModel, type RegistryView } from '../registriesModel';
+import { PortalCommands } from '../portal/portalCommands';
+import { lastCheckKey, portalTestSentence } from '../portal/portalFormat';
+import { REGISTRIES_FILE_NAME, type RegistriesBackend, type RegistriesModel, type RegistryView } from '../registriesModel';
 import type { ServerConnection } from '../serverConnection';
 import { tagReference, type RegistriesTreeProvider, type RegistryTreeNode } from '../tree/registriesTree';
 import { runRegistryFlow, type FlowResult, type FlowServices, type RegistryPrefill } from './registryFlow';
@@ -29,7 +31,14 @@ export const COMMAND_IDS = {
   showLog: 'replicated-registries.showLog',
   restartServer: 'replicated-registries.restartServer',
   loadMoreTags: 'replicated-registries.loadMoreTags',
+  connectVendorPortal: 'replicated-registries.connectVendorPortal',
+  disconnectVendorPortal: 'replicated-registries.disconnectVendorPortal',
+  showPullLogs: 'replicated-registries.showPullLogs',
 } as const;
+
+interface DestinationItem extends vscode.QuickPickItem {
+  backend: RegistriesBackend;
+}
 
 interface RegistryPickItem extends vscode.QuickPickItem {
   view: RegistryView;
@@ -48,6 +57,7 @@ export class RegistryCommands {
 
   /** Registers every command; each handler reports its own failures. */
   register(): vscode.Disposable[] {
+    const portal = new PortalCommands(this.model, this.tree, this.logger);
     const handlers: Record<string, (...args: unknown[]) => unknown> = {
       [COMMAND_IDS.addRegistry]: (arg) => this.addRegistry(arg),
       [COMMAND_IDS.testRegistry]: (arg, image) => this.testRegistry(arg, typeof image === 'string' ? image : undefined),
@@ -61,6 +71,9 @@ export class RegistryCommands {
       [COMMAND_IDS.showLog]: () => this.logger.show(),
       [COMMAND_IDS.restartServer]: () => this.restartServer(),
       [COMMAND_IDS.loadMoreTags]: (arg) => this.loadMoreTags(arg),
+      [COMMAND_IDS.connectVendorPortal]: () => portal.connect(),
+      [COMMAND_IDS.disconnectVendorPortal]: () => portal.disconnect(),
+      [COMMAND_IDS.showPullLogs]: (arg) => portal.showPullLogs(arg),
     };
     return Object.entries(handlers).map(([id, handler]) =>
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -79,7 +92,9 @@ export class RegistryCommands {
   // ---- add / edit / credentials -------------------------------------------------------------
 
   async addRegistry(arg?: unknown, importedPrefill?: RegistryPrefill): Promise<void> {
-    if (!vscode.workspace.workspaceFolders?.length) {
+    const backend = await this.pickDestination();
+    if (!backend) return;
+    if (backend.kind === 'workspace' && !vscode.workspace.workspaceFolders?.length) {
       const choice = await vscode.window.showWarningMessage(
         `Open your application's folder first: its registries are kept in ${REGISTRIES_FILE_NAME} at the folder's root.`,
         'Open Folder…',
@@ -90,7 +105,28 @@ export class RegistryCommands {
     const prefill = importedPrefill ?? asPrefill(arg);
     const result = await runRegistryFlow('add', this.flowServices(), prefill ? { prefill } : {});
     if (!result) return;
-    await this.saveResult(result);
+    await this.saveResult(result, undefined, backend);
+  }
+
+  /** Where a new registry goes: the workspace file, or — once connected — the team's registries in the vendor portal. */
+  private async pickDestination(): Promise<RegistriesBackend | undefined> {
+    if (!(await this.model.portal.isConnected())) return this.model.primaryBackend;
+    const items: DestinationItem[] = [
+      {
+        label: '$(cloud) Vendor portal',
+        description: "the team's registries at Replicated",
+        detail: 'The credentials are sent to Replicated, which uses them for the proxy registry; nothing is kept on this machine.',
+        backend: this.model.portalBackend,
+      },
+      {
+        label: `$(file) Workspace file`,
+        description: REGISTRIES_FILE_NAME,
+        detail: 'Shared with your team through version control; the credentials stay in your OS keychain.',
+        backend: this.model.workspaceBackend,
+      },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Add External Registry: where to add it', placeHolder: 'Add the registry to the vendor portal or to the workspace file', ignoreFocusOut: true });
+    return picked?.backend;
   }
 
   async editRegistry(arg?: unknown): Promise<void> {
@@ -115,9 +151,20 @@ export class RegistryCommands {
     );
   }
 
-  private async saveResult(result: FlowResult, original?: RegistryEntry): Promise<void> {
-    const { entry } = result;
-    const backend = original ? this.model.backendFor(original) : this.model.primaryBackend;
+  private async saveResult(result: FlowResult, original?: RegistryEntry, destination?: RegistriesBackend): Promise<void> {
+    const backend = destination ?? (original ? this.model.backendFor(original) : this.model.primaryBackend);
+    const entry: RegistryEntry = backend.kind === 'portal' ? { ...result.entry, source: 'portal' } : result.entry;
+    if (backend.kind === 'portal') {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Adding "${entry.slug}" to the vendor portal (Replicated checks the credentials)…` },
+        () => backend.save(entry, original, result.credentials),
+      );
+      if (result.testResult) await this.lastChecks.record(lastCheckKey(entry), entry.endpoint, result.testResult);
+      this.tree.refresh();
+      const saved = `Registry "${entry.slug}" added to the vendor portal; its credentials are kept by Replicated, not on this machine.`;
+      void vscode.window.showInformationMessage(result.testResult ? `${saved} ${verdictSentence(result.testResult)}` : saved);
+      return;
+    }
     await backend.save(entry, original);
     if (backend.storesCredentialsLocally) {
       const moved = original && (original.slug !== entry.slug || original.endpoint !== entry.endpoint);
@@ -165,6 +212,7 @@ export class RegistryCommands {
     const view = await this.registryFrom(arg, 'Pick the registry to test');
     if (!view) return undefined;
     const entry = view.entry;
+    if (entry.source === 'portal') return this.testPortalRegistry(entry, givenImage);
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showWarningMessage(
         'Testing a registry makes network requests with your credentials, which Restricted Mode does not allow. Trust this workspace to test it.',
@@ -199,6 +247,28 @@ export class RegistryCommands {
     this.tree.refresh();
     if (result.verdict === 'ok') void vscode.window.showInformationMessage(`Test passed for "${entry.slug}": ${pullSentence(result)}`);
     else void this.showTestFailure(entry, result, `Test failed for "${entry.slug}": `);
+    return result;
+  }
+
+  /** The server-side test: Replicated's servers pull with the credentials they hold; the status is explained. */
+  private async testPortalRegistry(entry: RegistryEntry, givenImage?: string): Promise<PullCheckResult | undefined> {
+    const image = givenImage ?? (await this.pickTestImage(entry));
+    if (!image) return undefined;
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Testing ${image} on ${entry.slug} from the vendor portal…` },
+      () => this.model.portalBackend.test(entry, image),
+    );
+    this.logger.info(`Vendor portal test ${entry.slug} ${result.image}: ${result.verdict} HTTP ${result.httpStatus ?? '-'} — ${result.message}${result.hint ? ` Hint: ${result.hint}` : ''}`);
+    await this.lastChecks.record(lastCheckKey(entry), entry.endpoint, result);
+    this.tree.refresh();
+    const sentence = portalTestSentence(entry.slug, result);
+    if (result.verdict === 'ok') {
+      void vscode.window.showInformationMessage(sentence);
+    } else {
+      void vscode.window.showErrorMessage(sentence, 'Show Pull Logs').then((choice) => {
+        if (choice) void vscode.commands.executeCommand(COMMAND_IDS.showPullLogs, { kind: 'registry', view: { entry, hasCredentials: true } });
+      });
+    }
     return result;
   }
 
@@ -274,20 +344,18 @@ export class RegistryCommands {
     if (!view) return;
     const { entry } = view;
     const backend = this.model.backendFor(entry);
-    const choice = await vscode.window.showWarningMessage(
-      `Remove registry "${entry.slug}" (${entry.endpoint})?`,
-      {
-        modal: true,
-        detail: `It is removed from ${REGISTRIES_FILE_NAME}, which your team shares, and its credentials are deleted from this machine's keychain. Images on ${entry.endpoint} are then reported as not connected.`,
-      },
-      'Remove',
-    );
+    const detail =
+      backend.kind === 'portal'
+        ? `It is removed from your team's registries in the Replicated vendor portal: the Replicated proxy can no longer pull images from ${entry.endpoint} for your customers, and Replicated deletes the credentials it held.`
+        : `It is removed from ${REGISTRIES_FILE_NAME}, which your team shares, and its credentials are deleted from this machine's keychain. Images on ${entry.endpoint} are then reported as not connected.`;
+    const where = backend.kind === 'portal' ? ' from the vendor portal' : '';
+    const choice = await vscode.window.showWarningMessage(`Remove registry "${entry.slug}" (${entry.endpoint})${where}?`, { modal: true, detail }, 'Remove');
     if (choice !== 'Remove') return;
     await backend.remove(entry);
-    await this.vault.delete(entry);
-    await this.lastChecks.forget(entry.slug, entry.endpoint);
+    if (backend.storesCredentialsLocally) await this.vault.delete(entry);
+    await this.lastChecks.forget(lastCheckKey(entry), entry.endpoint);
     this.tree.refresh();
-    void vscode.window.showInformationMessage(`Registry "${entry.slug}" removed.`);
+    void vscode.window.showInformationMessage(`Registry "${entry.slug}" removed${where}.`);
   }
 
   // ---- small commands -----------------------------------------------------------------------

@@ -5,3 +5,5 @@
  */
 export { RegistryClient } from '../../../server/src/registry/registryClient';
 export { resolveTestImage } from '../../../server/src/registry/endpoints';
+// The Vendor API client (vendor-portal mode): loaded only once the portal is connected or being connected.
+export { PortalRegistryStore } from '../../../server/src/store/portal/portalStore';

@@ -208,7 +208,23 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
 
   async getChildren(node?: RegistryTreeNode): Promise<RegistryTreeNode[]> {
     try {
-      if (!node) return (await this.currentRegistries()).map((view) => ({ kind: 'registry', view }));
+      if (!node) {
+        const rows: RegistryTreeNode[] = (await this.currentRegistries()).map((view) => ({ kind: 'registry', view }));
+        const portalError = this.model.portalError;
+        if (portalError) {
+          rows.push({
+            kind: 'message',
+            id: 'portal-error',
+            severity: 'error',
+            label: `Vendor portal: ${portalError}`,
+            description: 'click to retry',
+            tooltip: `${portalError}\nThe workspace file's registries are still shown. Click to retry, or reconnect with "Replicated: Connect Vendor Portal".`,
+            contextValue: 'error;retry',
+            command: { title: 'Retry', command: 'replicated-registries.refresh' },
+          });
+        }
+        return rows;
+      }
       switch (node.kind) {
         case 'registry':
           return await this.registryChildren(node.view);
@@ -390,12 +406,13 @@ function registryItem(view: RegistryView): vscode.TreeItem {
   const entry = view.entry;
   const status = registryStatus(view);
   const item = new vscode.TreeItem(entry.slug, vscode.TreeItemCollapsibleState.Collapsed);
+  const fromPortal = entry.source === 'portal';
   item.id = `registry:${entry.source ?? 'workspace'}:${entry.slug}`;
-  item.description = entry.endpoint;
+  item.description = fromPortal ? `${entry.endpoint} · vendor portal` : entry.endpoint;
   item.iconPath = PROVIDER_ICONS[entry.provider] ?? PROVIDER_ICONS.other;
   item.resourceUri = statusUri(entry.slug, status);
   item.contextValue = ['registry', view.hasCredentials ? 'credentials' : 'noCredentials', entry.source === 'portal' ? 'portal' : 'workspace'].join(';');
-  item.accessibilityInformation = { label: `${entry.slug}, ${entry.endpoint}, ${STATUS_LABEL[status]}` };
+  item.accessibilityInformation = { label: `${entry.slug}, ${entry.endpoint}, ${fromPortal ? 'vendor portal, ' : ''}${STATUS_LABEL[status]}` };
 
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${escapeMarkdown(entry.slug)}** — ${PROVIDER_INFO[entry.provider]?.label ?? entry.provider}\n\n`);
@@ -403,7 +420,11 @@ function registryItem(view: RegistryView): vscode.TreeItem {
   tooltip.appendMarkdown(`Auth: ${entry.authType}${entry.username ? ` · user ${code(entry.username)}` : ''}\n\n`);
   const options = [entry.plainHttp ? 'plain HTTP' : '', entry.insecureSkipTLSVerify ? 'TLS not verified' : '', entry.caFile ? `CA ${entry.caFile}` : ''].filter(Boolean);
   if (options.length > 0) tooltip.appendMarkdown(`Connection: ${escapeMarkdown(options.join(', '))}\n\n`);
-  tooltip.appendMarkdown(`Credentials on this machine: ${view.hasCredentials ? 'yes' : '**none**'}\n\n`);
+  if (fromPortal) {
+    tooltip.appendMarkdown('$(cloud) From the Replicated vendor portal: the credentials are kept by Replicated; tests run from its servers.\n\n');
+  } else {
+    tooltip.appendMarkdown(`From ${code('.replicated-registries.yaml')} · credentials on this machine: ${view.hasCredentials ? 'yes' : '**none**'}\n\n`);
+  }
   const check = view.lastCheck;
   if (check) {
     const when = new Date(check.checkedAt).toLocaleString();

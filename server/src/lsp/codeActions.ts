@@ -167,7 +167,8 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
 
   const analysis = await ctx.analysisOf(document);
   for (const { diagnostic, data } of ours) {
-    if (data.code !== 'registry-not-connected' || !wants(CodeActionKind.QuickFix)) continue;
+    // Only editors that implement the add-registry command get it (elsewhere the message names the CLI command).
+    if (data.code !== 'registry-not-connected' || !wants(CodeActionKind.QuickFix) || !ctx.init.clientCommands) continue;
     const { reference } = referenceOf(analysis.images, document, diagnostic, data);
     if (reference) actions.push(connectAction(reference, data, diagnostic, literals));
   }

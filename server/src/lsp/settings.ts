@@ -40,6 +40,8 @@ export interface InitializationOptions {
   offline: boolean;
   /** The client answers `GetCredentialsRequest` (VS Code: from SecretStorage). */
   credentialsProvider: boolean;
+  /** The client implements `ClientCommands` (the "Connect this registry" quick fix); defaults to `credentialsProvider`. */
+  clientCommands: boolean;
 }
 
 const SEVERITY_VALUES = new Set<string>(['off', 'error', 'warning', 'info', 'hint']);
@@ -57,6 +59,7 @@ export function parseInitializationOptions(raw: unknown): InitializationOptions 
     trusted: options.trusted !== false,
     offline: options.offline === true,
     credentialsProvider: options.credentialsProvider === true,
+    clientCommands: typeof options.clientCommands === 'boolean' ? options.clientCommands : options.credentialsProvider === true,
   };
 }
 

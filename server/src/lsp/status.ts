@@ -28,7 +28,7 @@ export class StatusReporter {
   private publish(): void {
     const next: ServerStatusParams =
       this.inFlight > 0
-        ? { state: 'checking', message: `Checking images against the registries (${this.inFlight} file${this.inFlight === 1 ? '' : 's'})` }
+        ? { state: 'checking', message: 'Checking images against the registries' }
         : this.offlineReason
           ? { state: 'offline', message: this.offlineReason }
           : { state: 'idle', message: 'Images checked' };

@@ -12,7 +12,20 @@
  */
 import type { YMap, YNode, YScalar, YSeq } from './yamlTree';
 
-export class Undecidable extends Error {}
+export class Undecidable extends Error {
+  constructor(reason: string) {
+    // Control flow, not a failure: thrown for every document the scanner hands to `yaml`, and
+    // capturing a stack trace each time cost more than scanning the document did.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(reason);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.name = 'Undecidable';
+  }
+}
 
 /**
  * A scalar whose value is exactly its source text. The value is sliced only when read: most scalars of a

@@ -14,7 +14,17 @@ export interface FullParseResult {
 /** Parses text[start, end) (one document) with `yaml`; offsets in the result are offsets in `text`. */
 export function parseDocumentFully(text: string, start: number, end: number): FullParseResult {
   const source = start === 0 && end === text.length ? text : text.slice(start, end);
-  const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
+  // Only the errors' existence is read, never their stacks: `yaml` builds an Error per problem, and on
+  // broken documents capturing those stack traces cost as much as the parse. The parse is synchronous,
+  // so the limit is restored before any other code runs.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let doc: Document;
+  try {
+    doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   const converter = new Converter(doc, source, start);
   return { root: converter.convert(doc.contents, 0), hasErrors: doc.errors.length > 0 };
 }

@@ -97,3 +97,25 @@ export interface AddRegistryPrefill {
   endpoint: string;
   image?: string;
 }
+
+/**
+ * Server → client: the vendor-portal connection the user made in VS Code ("Replicated: Connect
+ * Vendor Portal"), read from SecretStorage. `null` when not connected or the workspace is not
+ * trusted. The server builds a PortalRegistryStore from it and validates against workspace ∪ portal.
+ */
+export interface PortalConnection {
+  /** The Replicated API token (sent raw in `Authorization`, no "Bearer"). Never log it. */
+  token: string;
+  /** Vendor API origin, e.g. https://api.replicated.com/vendor. */
+  origin: string;
+  /** The app slug whose custom domains apply, when the user gave one. */
+  app?: string;
+}
+export const GetPortalConnectionRequest = new RequestType<Record<string, never>, PortalConnection | null, void>(
+  'replicatedRegistries/getPortalConnection',
+);
+
+/** Client → server: the portal was connected, disconnected or its registries changed: ask again and re-validate. */
+export const PortalConnectionChangedNotification = new NotificationType<Record<string, never>>(
+  'replicatedRegistries/portalConnectionChanged',
+);

@@ -72,6 +72,9 @@ const PING_TTL_MS = 10 * 60_000;
 const ECR_EXPIRY_MARGIN_MS = 5 * 60_000;
 const DEFAULT_TOKEN_LIFETIME_S = 60;
 const DEFAULT_MAX_PAGES = 100;
+/** How long a registry that answered 429 without Retry-After is left alone, and the longest wait honoured. */
+const DEFAULT_RATE_LIMIT_BACKOFF_S = 30;
+const MAX_RATE_LIMIT_BACKOFF_S = 15 * 60;
 /** Verdicts that say something lasting about the registry; the others are worth retrying at once. */
 const CACHEABLE_VERDICTS = new Set<Verdict>(['ok', 'unauthorized', 'denied', 'repository-not-found', 'tag-not-found']);
 
@@ -199,6 +202,8 @@ export class RegistryClient {
   private readonly ecrInFlight = new Map<string, Promise<EcrAuthorization>>();
   private readonly results = new Map<string, { registryHost: string; result: PullCheckResult; expiresAt: number }>();
   private readonly checksInFlight = new Map<string, Promise<PullCheckResult>>();
+  /** Registries (by API base URL) that answered 429: no new check goes to them before `until`. */
+  private readonly rateLimited = new Map<string, { registryHost: string; until: number; result: PullCheckResult }>();
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.logger = redactingLogger(options.logger ?? silentLogger);
@@ -254,10 +259,23 @@ export class RegistryClient {
       if (cached && cached.expiresAt > this.now()) return { ...cached.result, requests: 0, durationMs: Date.now() - started };
       if (cached) this.results.delete(key);
     }
+    const backoffKey = apiBaseUrl(conn);
+    if (!options.noCache) {
+      const backoff = this.rateLimited.get(backoffKey);
+      if (backoff && backoff.until > this.now()) return this.skippedForRateLimit(backoff, image, credentials === undefined, started);
+      if (backoff) this.rateLimited.delete(backoffKey);
+    }
     let shared = this.checksInFlight.get(key);
     const joined = shared !== undefined;
     if (!shared) {
       shared = this.runCheck(conn, credentials, target, Boolean(options.readPlatforms)).then((result) => {
+        if (result.verdict === 'rate-limited') {
+          // Back off: more requests now would only extend the limit (and spend the customer-facing quota).
+          const waitS = Math.min(MAX_RATE_LIMIT_BACKOFF_S, Math.max(1, result.rateLimit?.retryAfterSeconds ?? DEFAULT_RATE_LIMIT_BACKOFF_S));
+          this.rateLimited.set(backoffKey, { registryHost: registryHostForReference(conn.endpoint), until: this.now() + waitS * 1000, result });
+        } else if (result.httpStatus !== undefined) {
+          this.rateLimited.delete(backoffKey); // the registry answered normally again
+        }
         if (this.cacheTtlMs > 0 && CACHEABLE_VERDICTS.has(result.verdict)) {
           this.results.set(key, { registryHost: registryHostForReference(conn.endpoint), result, expiresAt: this.now() + this.cacheTtlMs });
         }
@@ -296,10 +314,28 @@ export class RegistryClient {
     return cursor !== undefined ? { repositories: items, cursor } : { repositories: items };
   }
 
+  /** A check not sent because the registry asked us to wait: `rate-limited`, no request, and when to try again. */
+  private skippedForRateLimit(backoff: { registryHost: string; until: number; result: PullCheckResult }, image: string, anonymous: boolean, started: number): PullCheckResult {
+    const waitS = Math.max(1, Math.ceil((backoff.until - this.now()) / 1000));
+    return {
+      verdict: 'rate-limited',
+      image,
+      ...(backoff.result.httpStatus !== undefined ? { httpStatus: backoff.result.httpStatus } : {}),
+      ...(backoff.result.registryErrorCode !== undefined ? { registryErrorCode: backoff.result.registryErrorCode } : {}),
+      message: `Not checked: ${backoff.registryHost} is rate-limiting requests, and this client waits ${waitS} s more before sending it another one.`,
+      hint: `Check again after ${new Date(backoff.until).toISOString()} (the registry's Retry-After, or ${DEFAULT_RATE_LIMIT_BACKOFF_S} s when it gave none); logging in usually raises the limit.`,
+      rateLimit: { ...backoff.result.rateLimit, retryAfterSeconds: waitS },
+      requests: 0,
+      durationMs: Date.now() - started,
+      anonymous,
+      checkedAt: new Date(this.now()).toISOString(),
+    };
+  }
+
   /** Drops cached pings, tokens and results — all, or those of one registry endpoint. */
   invalidate(endpoint?: string): void {
     const matches = (registryHost: string): boolean => endpoint === undefined || endpointMatchesDomain(endpoint, registryHost);
-    for (const map of [this.pings, this.tokens, this.ecrTokens, this.results] as Array<Map<string, { registryHost: string }>>) {
+    for (const map of [this.pings, this.tokens, this.ecrTokens, this.results, this.rateLimited] as Array<Map<string, { registryHost: string }>>) {
       for (const [key, value] of map) if (matches(value.registryHost)) map.delete(key);
     }
   }

@@ -22,9 +22,13 @@ export function effectiveSeverity(code: RuleCode, env: Pick<AnalysisEnvironment,
   return RULES[code].defaultSeverity;
 }
 
+/** error > warning > info > hint. */
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
 /**
  * Applies levels and disable comments. A finding a rule deliberately lowered (an `info` saying a check
- * could not run) keeps its lower level unless the rule is turned off.
+ * could not run) keeps its lower level unless the rule is turned off or re-levelled below it: a
+ * re-levelling never makes such a finding louder, but always can make it quieter.
  */
 export function finalizeFindings(text: string, findings: Finding[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): Finding[] {
   const out: Finding[] = [];
@@ -33,7 +37,8 @@ export function finalizeFindings(text: string, findings: Finding[], env: Pick<An
     if (level === 'off') continue;
     const suppressed = suppressedCodesAt(text, finding.start);
     if (suppressed === 'all' || suppressed?.has(finding.code)) continue;
-    const severity = finding.severity === nominalSeverity(finding.code) ? level : finding.severity;
+    const lowered = finding.severity !== nominalSeverity(finding.code);
+    const severity = !lowered || RANK[level] < RANK[finding.severity] ? level : finding.severity;
     out.push(severity === finding.severity ? finding : { ...finding, severity });
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));

@@ -3,6 +3,7 @@ import { RULE_CODES, type RuleCode } from '../analysis/types';
 
 export const DISABLE_NEXT_LINE = 'replicated-registries-disable-next-line';
 const KNOWN_CODES = new Set<string>(RULE_CODES);
+const DIRECTIVE = new RegExp(`(?:^|\\s)#\\s*${DISABLE_NEXT_LINE}`);
 
 /**
  * The codes silenced at `offset` by a disable comment on the line just above it: `'all'` when the
@@ -14,11 +15,12 @@ export function suppressedCodesAt(text: string, offset: number): Set<RuleCode> |
   const previousEnd = lineStart - 1;
   const previousStart = text.lastIndexOf('\n', previousEnd - 1) + 1;
   const previous = text.slice(previousStart, previousEnd);
-  const hash = previous.indexOf('#');
-  if (hash < 0) return undefined;
-  const comment = previous.slice(hash + 1).trim();
-  if (!comment.startsWith(DISABLE_NEXT_LINE)) return undefined;
-  const rest = comment.slice(DISABLE_NEXT_LINE.length);
+  if (!previous.includes(DISABLE_NEXT_LINE)) return undefined;
+  // The directive must open a comment: `#` at the line start or after a blank (so a `#` inside a
+  // quoted value earlier on the line does not hide it, and `a#replicated-...` in a value is no comment).
+  const directive = DIRECTIVE.exec(previous);
+  if (!directive) return undefined;
+  const rest = previous.slice(directive.index + directive[0].length).trimEnd();
   if (rest !== '' && !/^[\s,]/.test(rest)) return undefined;
   const codes = rest.split(/[\s,]+/).filter((word) => word !== '');
   if (codes.length === 0) return 'all';

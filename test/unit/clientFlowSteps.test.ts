@@ -1,11 +1,11 @@
 /**
  * The step counts behind the QuickInput titles ("Add External Registry (n/m)") that users and the
  * e2e tests read: per provider, with a quick fix's prefill, and for "Re-enter Credentials".
- * Run: node --import tsx --test client/src/test/flowSteps.test.ts
+ * Run: node --import tsx --test test/unit/clientFlowSteps.test.ts
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flowSteps } from '../commands/flowSteps';
+import { flowSteps } from '../../client/src/commands/flowSteps';
 
 void describe('flowSteps', () => {
   void it('asks every step before the provider is known', () => {

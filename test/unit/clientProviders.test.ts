@@ -1,7 +1,7 @@
 /**
  * Unit tests of the add flow's pure validation (no `vscode`): what the user sees under the input
  * box as they type an endpoint, a name or pick a key file.
- * Run: node --import tsx --test client/src/test/providers.test.ts
+ * Run: node --import tsx --test test/unit/clientProviders.test.ts
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -14,8 +14,8 @@ import {
   validateHostPort,
   validateServiceAccountKey,
   validateSlug,
-} from '../providers';
-import { PROVIDER_AUTH_TYPES } from '../../../server/src/store/providerRules';
+} from '../../client/src/providers';
+import { PROVIDER_AUTH_TYPES } from '../../server/src/store/providerRules';
 
 void describe('validateEndpoint', () => {
   void it('accepts each provider’s own hosts', () => {
