@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runInThisContext } from 'node:vm';
 import { transformSync } from 'esbuild';
 import type { ValidateFunction } from 'ajv';
 import { registriesSchemaValidator } from '../../server/src/store/registriesSchemaValidator';
@@ -20,7 +21,8 @@ async function standaloneValidator(): Promise<ValidateFunction> {
   const source = await plugin.registriesSchemaValidatorSource(root);
   const { code } = transformSync(source, { format: 'cjs', loader: 'js' });
   const module = { exports: {} as { registriesSchemaValidator?: () => ValidateFunction } };
-  const load = new Function('module', 'exports', 'require', code) as (m: typeof module, e: typeof module.exports, r: NodeJS.Require) => void;
+  // Evaluated the way Node wraps a CommonJS module, with a require that resolves ajv's runtime helpers.
+  const load = runInThisContext(`(function (module, exports, require) {\n${code}\n})`, { filename: 'registriesSchemaValidator.generated.js' }) as (m: typeof module, e: typeof module.exports, r: NodeJS.Require) => void;
   load(module, module.exports, createRequire(path.join(root, 'server/src/store/registriesSchemaValidator.ts')));
   assert.equal(typeof module.exports.registriesSchemaValidator, 'function', 'the generated module exports registriesSchemaValidator');
   return (module.exports.registriesSchemaValidator as () => ValidateFunction)();
