@@ -14,6 +14,7 @@ import type { RegistryEntry } from '../registry/types';
 import { emptyRegistriesConfig, findRegistriesFile, parseRegistriesFile, REGISTRIES_FILE_NAME, type ConfigProblem } from '../store/registriesFile';
 import type { RegistriesConfig } from '../store/types';
 import { uriToPath } from './convert';
+import type { PortalMerge } from './portal';
 
 export interface LoadedConfig {
   /** The registries file in effect, when there is one. */
@@ -22,6 +23,10 @@ export interface LoadedConfig {
   text?: string;
   config: RegistriesConfig;
   problems: ConfigProblem[];
+  /** What the vendor-portal merge said (portal unreachable, shadowed entries, unknown app). */
+  portalWarnings?: string[];
+  /** The app's custom proxy hostname the vendor portal marks as default. */
+  defaultCustomProxyDomain?: string;
 }
 
 const EMPTY: LoadedConfig = { config: emptyRegistriesConfig(), problems: [] };
@@ -34,6 +39,10 @@ export class WorkspaceModel {
   private folders: string[] = [];
   /** Registries file per folder (or per directory for files outside every folder). */
   private readonly configs = new Map<string, LoadedConfig>();
+  /** The registries files as read, before the vendor portal is merged in (same keys as `configs`). */
+  private readonly fileConfigs = new Map<string, LoadedConfig>();
+  /** How the vendor portal is merged in, when one is connected. */
+  private portalMerge: PortalMerge | undefined;
   /** Bumped whenever any configuration changes, so cached analyses are recomputed. */
   generation = 0;
   /** Computed on first request: converting positions for thousands of images on every keystroke would be waste. */
@@ -77,11 +86,58 @@ export class WorkspaceModel {
     return best;
   }
 
-  /** Reads the registries file for every folder (and forgets the others). */
+  /** Reads the registries file for every folder (and forgets the others), then merges the portal in. */
   async reloadConfigs(): Promise<void> {
+    this.fileConfigs.clear();
+    for (const folder of this.folders) this.fileConfigs.set(folder, await loadConfigFrom(folder));
+    const merged = await this.mergeAll();
     this.configs.clear();
-    for (const folder of this.folders) this.configs.set(folder, await loadConfigFrom(folder));
+    for (const [key, loaded] of merged) this.configs.set(key, loaded);
     this.generation++;
+  }
+
+  /** Sets (or clears) the vendor-portal merge; takes effect at the next reload or portal refresh. */
+  setPortalMerge(merge: PortalMerge | undefined): void {
+    this.portalMerge = merge;
+  }
+
+  /**
+   * Merges the vendor portal again into the files already read. Returns whether the effective
+   * configuration changed (a periodic refresh that finds nothing new costs no re-validation).
+   */
+  async refreshPortal(): Promise<boolean> {
+    const merged = await this.mergeAll();
+    let changed = merged.size !== this.configs.size;
+    for (const [key, loaded] of merged) {
+      const before = this.configs.get(key);
+      if (!before || JSON.stringify(effectiveShape(before)) !== JSON.stringify(effectiveShape(loaded))) changed = true;
+    }
+    if (!changed) return false;
+    this.configs.clear();
+    for (const [key, loaded] of merged) this.configs.set(key, loaded);
+    this.generation++;
+    return true;
+  }
+
+  /** Every distinct warning of the latest portal merge, across folders. */
+  portalWarnings(): string[] {
+    return [...new Set([...this.configs.values()].flatMap((c) => c.portalWarnings ?? []))];
+  }
+
+  private async mergeAll(): Promise<Map<string, LoadedConfig>> {
+    const merge = this.portalMerge;
+    const out = new Map<string, LoadedConfig>();
+    for (const [key, loaded] of this.fileConfigs) {
+      if (!merge) {
+        out.set(key, loaded);
+        continue;
+      }
+      const result = await merge(loaded.config);
+      const mergedConfig: LoadedConfig = { ...loaded, config: result.config, portalWarnings: result.warnings };
+      if (result.defaultCustomProxyDomain) mergedConfig.defaultCustomProxyDomain = result.defaultCustomProxyDomain;
+      out.set(key, mergedConfig);
+    }
+    return out;
   }
 
   /** The registries in effect for a document: its folder's file, else the nearest file above it. */
@@ -92,6 +148,7 @@ export class WorkspaceModel {
     let loaded = this.configs.get(key);
     if (!loaded) {
       // Outside every folder (or not loaded yet): look up synchronously once and remember it.
+      // (Without the portal merge, which is asynchronous: such files see the registries file only.)
       loaded = loadConfigFromSync(key);
       this.configs.set(key, loaded);
     }
@@ -141,6 +198,11 @@ export class WorkspaceModel {
     }
     return out;
   }
+}
+
+/** What a portal refresh can change. */
+function effectiveShape(loaded: LoadedConfig): unknown {
+  return [loaded.config, loaded.portalWarnings ?? [], loaded.defaultCustomProxyDomain ?? null];
 }
 
 /** The protocol shape of a found image, with the team registry it resolves to. */
