@@ -34,7 +34,7 @@ import {
   type PublishDiagnosticsParams,
   type WorkspaceFolder,
 } from 'vscode-languageserver-protocol';
-import { GetCredentialsRequest, type CredentialsParams, type CredentialsResult } from '../../server/src/protocol/messages';
+import { GetCredentialsRequest, GetPortalConnectionRequest, type CredentialsParams, type CredentialsResult, type PortalConnection } from '../../server/src/protocol/messages';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -95,6 +95,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Answers GetCredentialsRequest; when set, the client advertises `credentialsProvider`. */
   credentials?: (params: CredentialsParams) => CredentialsResult | null;
+  /** Answers GetPortalConnectionRequest; when set, the client advertises `portalConnectionProvider`. */
+  portal?: () => PortalConnection | null;
   /** Start with this command instead of `node <bundle> --stdio`. */
   command?: { file: string; args: string[] };
   env?: NodeJS.ProcessEnv;
@@ -111,6 +113,8 @@ export class LspTestClient {
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
   readonly credentialRequests: CredentialsParams[] = [];
+  /** How many times the server asked for the vendor-portal connection. */
+  portalRequests = 0;
   readonly registrations: string[] = [];
   readonly customNotifications: { method: string; params: unknown }[] = [];
   /** Latest diagnostics per URI. */
@@ -153,6 +157,10 @@ export class LspTestClient {
       this.credentialRequests.push(params);
       return options.credentials ? options.credentials(params) : null;
     });
+    connection.onRequest(GetPortalConnectionRequest, () => {
+      this.portalRequests++;
+      return options.portal ? options.portal() : null;
+    });
     connection.onUnhandledNotification((message) => {
       const { method, params } = message;
       this.customNotifications.push({ method, params });
@@ -194,6 +202,7 @@ export class LspTestClient {
       initializationOptions: {
         diagnosticsDelayMs: 20,
         credentialsProvider: options.credentials !== undefined,
+        portalConnectionProvider: options.portal !== undefined,
         ...options.initializationOptions,
       },
     });

@@ -295,6 +295,21 @@ void describe('rate limits and server errors', () => {
     assert.ok(later.requests >= 1);
   });
 
+  void test('checks queued behind the one that got the 429 are not sent either', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') return json(res, 200, {});
+      res.writeHead(429, { 'retry-after': '60' });
+      res.end();
+    });
+    const c = client({ maxConcurrencyPerRegistry: 1 });
+    const repositories = Array.from({ length: 8 }, (_, i) => `team/app-${i}`);
+    const results = await Promise.all(repositories.map((repository) => c.checkPull(conn(s), undefined, { repository, reference: 'v1' })));
+    assert.ok(results.every((result) => result.verdict === 'rate-limited'), JSON.stringify(results.map((result) => result.verdict)));
+    const manifestRequests = s.requests.filter((request) => request.url.includes('/manifests/'));
+    assert.equal(manifestRequests.length, 1, `one 429 is enough: ${manifestRequests.map((request) => request.url).join(', ')}`);
+    assert.equal(results.filter((result) => /Not checked/.test(result.message)).length, 7);
+  });
+
   void test('Retry-After as an HTTP date', async () => {
     const now = Date.UTC(2026, 5, 1, 12, 0, 0);
     const s = await server((req, res) => {

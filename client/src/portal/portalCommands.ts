@@ -110,7 +110,7 @@ export class PortalCommands {
     }
     const picked = await vscode.window.showQuickPick(
       logs.map((log) => pullLogPickItem(log)),
-      { title: `Pull Logs: ${entry.slug}`, placeHolder: `${logs.length} pull(s) through ${entry.endpoint}, newest first as the portal sends them; pick one to open the log`, matchOnDescription: true, matchOnDetail: true },
+      { title: `Pull Logs: ${entry.slug}`, placeHolder: `${logs.length} pull(s) through ${entry.endpoint}; pick one to open the log, which has the whole table`, matchOnDescription: true, matchOnDetail: true },
     );
     if (picked) this.logger.show();
   }

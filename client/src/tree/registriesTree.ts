@@ -83,6 +83,9 @@ const PROVIDER_ICONS: Record<Provider, vscode.ThemeIcon> = {
   other: new vscode.ThemeIcon('server'),
 };
 
+/** Registries from the Replicated vendor portal (the team's, held by Replicated). */
+const PORTAL_ICON = new vscode.ThemeIcon('organization', new vscode.ThemeColor('charts.purple'));
+
 export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryTreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<RegistryTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -408,8 +411,9 @@ function registryItem(view: RegistryView): vscode.TreeItem {
   const item = new vscode.TreeItem(entry.slug, vscode.TreeItemCollapsibleState.Collapsed);
   const fromPortal = entry.source === 'portal';
   item.id = `registry:${entry.source ?? 'workspace'}:${entry.slug}`;
-  item.description = fromPortal ? `${entry.endpoint} · vendor portal` : entry.endpoint;
-  item.iconPath = PROVIDER_ICONS[entry.provider] ?? PROVIDER_ICONS.other;
+  // The source first, so a narrow side bar still shows it; the team icon tells the two apart at a glance.
+  item.description = fromPortal ? `vendor portal · ${entry.endpoint}` : entry.endpoint;
+  item.iconPath = fromPortal ? PORTAL_ICON : (PROVIDER_ICONS[entry.provider] ?? PROVIDER_ICONS.other);
   item.resourceUri = statusUri(entry.slug, status);
   item.contextValue = ['registry', view.hasCredentials ? 'credentials' : 'noCredentials', entry.source === 'portal' ? 'portal' : 'workspace'].join(';');
   item.accessibilityInformation = { label: `${entry.slug}, ${entry.endpoint}, ${fromPortal ? 'vendor portal, ' : ''}${STATUS_LABEL[status]}` };

@@ -3,7 +3,8 @@
  *  - Connect this registry (the client's add-registry flow, prefilled);
  *  - Replace `latest` / add a tag / pick an existing tag (up to 5 tags from the registry, newest first);
  *  - Pin to digest (a HEAD request; lazily in codeAction/resolve when the client supports it);
- *  - Rewrite to the proxy reference customers pull;
+ *  - Rewrite to the proxy reference customers pull (never a form Docker would reject);
+ *  - Switch a proxy reference between the default proxy domain and the team's default custom domain;
  *  - Silence this line (`# replicated-registries-disable-next-line <code>`).
  */
 import {
@@ -18,7 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FoundImage } from '../analysis/types';
 import { ClientCommands, type AddRegistryPrefill } from '../protocol/messages';
-import { DEFAULT_PROXY_DOMAIN, toProxyReference } from '../reference/proxy';
+import { DEFAULT_PROXY_DOMAIN, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';
 import { guessProvider, registryHostForReference } from '../registry/endpoints';
 import { RegistryRequestError } from '../registry/registryClient';
@@ -26,6 +27,7 @@ import { DISABLE_NEXT_LINE } from '../rules/suppression';
 import type { ServerContext } from './context';
 import { documentPath, payloadOf, offsetRange, pathToUri, type DiagnosticPayload } from './convert';
 import { guarded } from './handlerErrors';
+import { preferredCustomProxyDomain, proxyDomainSwitch } from './proxyForms';
 import { effectiveReference, imageAt, imagesIn, registryTargetFor } from './registryTargets';
 import { sortTagsNewestFirst } from './tagOrder';
 
@@ -179,6 +181,7 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   const end = document.offsetAt(params.range.end);
   const setup = await ctx.environmentFor(uri);
   const config = setup.env.config;
+  const portalDefaultCustom = ctx.workspace.configFor(uri).defaultCustomProxyDomain;
 
   // Tag choices, once per image, for the tag rules.
   const tagged = new Set<FoundImage>();
@@ -221,10 +224,19 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
       }
     }
     const target = await registryTargetFor(reference, config, ctx.credentials);
-    if (target?.placement.kind === 'connected' && config.app && !image.proxy && image.reference && wants(CodeActionKind.RefactorRewrite)) {
-      const proxied = toProxyReference(image.reference, config.app, config.customDomains.proxy[0] ?? DEFAULT_PROXY_DOMAIN);
+    // Never a proxy form Docker would reject (an upstream host with a port or an IPv6 address).
+    if (target?.placement.kind === 'connected' && config.app && !image.proxy && image.reference && !proxyRewriteProblem(image.reference) && wants(CodeActionKind.RefactorRewrite)) {
+      const proxyDomain = preferredCustomProxyDomain(config, portalDefaultCustom) ?? DEFAULT_PROXY_DOMAIN;
+      const proxied = toProxyReference(image.reference, config.app, proxyDomain);
       const edit = textEdit(document, image, 0, image.text.length, proxied);
       if (edit) actions.push({ title: `Rewrite to the proxy reference ${proxied}`, kind: CodeActionKind.RefactorRewrite, edit });
+    }
+    // A proxy reference: switch between the default proxy domain and the team's default custom one.
+    const domainSwitch = wants(CodeActionKind.QuickFix) ? proxyDomainSwitch(image, portalDefaultCustom) : undefined;
+    if (domainSwitch) {
+      const edit = textEdit(document, image, 0, domainSwitch.hostEnd, domainSwitch.domain);
+      const which = domainSwitch.domain === DEFAULT_PROXY_DOMAIN ? 'the default proxy domain' : 'the custom proxy domain';
+      if (edit) actions.push({ title: `Rewrite to ${which} ${domainSwitch.domain}`, kind: CodeActionKind.QuickFix, edit });
     }
   }
 

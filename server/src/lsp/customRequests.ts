@@ -27,7 +27,7 @@ function registryOrThrow(ctx: ServerContext, slug: unknown): RegistryEntry {
     const known = ctx.workspace.allRegistries().map((r) => r.slug);
     throw new ResponseError(
       ErrorCodes.InvalidParams,
-      `replicated-registries: no registry named "${slug}" in the workspace registries file${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}; add it first, or refresh the Registries view.`,
+      `replicated-registries: no registry named "${slug}" among the team's registries (the workspace registries file${ctx.workspace.allRegistries().some((r) => r.source === 'portal') ? ' and the vendor portal' : ''})${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}; add it first, or refresh the Registries view.`,
     );
   }
   return entry;

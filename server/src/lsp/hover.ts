@@ -5,14 +5,15 @@
  */
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
 import type { FoundImage } from '../analysis/types';
-import { DEFAULT_PROXY_DOMAIN, toProxyReference } from '../reference/proxy';
 import { PROVIDER_LABELS } from '../store/providerRules';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';
 import { guarded } from './handlerErrors';
+import { preferredCustomProxyDomain, proxyFormsOf } from './proxyForms';
 import type { RecordedCheck } from './registryAccess';
 import { effectiveReference, imageAt } from './registryTargets';
 import { placeReference } from '../rules/registryRules';
+import type { RegistriesConfig } from '../store/types';
 
 function code(text: string): string {
   const fence = text.includes('`') ? '``' : '`';
@@ -48,9 +49,13 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
       const entry = placement.entry;
       isPrivate = true;
       const credentials = await ctx.credentials.credentialsFor(entry);
+      const fromPortal = entry.source === 'portal';
+      const missing = fromPortal
+        ? 'none needed — the vendor portal keeps this registry\'s credentials and the Replicated proxy pulls with them; Test in the Registries view runs the portal\'s server-side check'
+        : 'missing — add them in the Registries view or with `docker login`';
       lines.push(
-        `**Registry** ${code(entry.slug)} — ${PROVIDER_LABELS[entry.provider] ?? entry.provider}, ${code(entry.endpoint)}, from ${entry.source === 'portal' ? 'the vendor portal' : 'the workspace registries file'}`,
-        `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : ctx.init.trusted ? 'missing — add them in the Registries view or with `docker login`' : 'not used (untrusted workspace)'}`,
+        `**Registry** ${code(entry.slug)} — ${PROVIDER_LABELS[entry.provider] ?? entry.provider}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
+        `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : ctx.init.trusted ? missing : 'not used (untrusted workspace)'}`,
       );
       break;
     }
@@ -78,12 +83,25 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
     lines.push(env.offline ? '**Not checked**: registry checks are off (offline, untrusted workspace, or `remoteChecks` disabled).' : '**Not checked yet**: checks run when the file is opened and saved.');
   }
 
-  if (isPrivate && !image.proxy && image.reference) {
-    const proxyDomain = config.customDomains.proxy[0] ?? DEFAULT_PROXY_DOMAIN;
-    const appSlug = config.app ?? '<app-slug>';
-    lines.push(`**Customers pull** ${code(toProxyReference(image.reference, appSlug, proxyDomain))}${config.app ? '' : ' (set `app:` in .replicated-registries.yaml)'}`);
+  if ((isPrivate && image.reference) || image.proxy) {
+    lines.push(...proxyLines(ctx, uri, image, config));
   }
   return lines.join('\n\n');
+}
+
+/** The reference customers pull, on the default proxy domain and on the team's custom proxy domain. */
+function proxyLines(ctx: ServerContext, uri: string, image: FoundImage, config: RegistriesConfig): string[] {
+  const custom = preferredCustomProxyDomain(config, ctx.workspace.configFor(uri).defaultCustomProxyDomain);
+  const appSlug = image.proxy?.appSlug ?? config.app ?? '<app-slug>';
+  const forms = proxyFormsOf(image, appSlug, custom);
+  if (!forms) return [];
+  if ('problem' in forms) return [`**No proxy reference**: ${forms.problem}.`];
+  const heading = image.proxy ? '**Proxy forms**' : '**Customers pull**';
+  const appNote = image.proxy || config.app ? '' : ' (set `app:` in .replicated-registries.yaml)';
+  return [
+    `${heading}${appNote}:`,
+    forms.forms.map((f) => `- ${f.isDefaultDomain ? 'default domain' : `custom domain ${code(f.domain)}`}: ${code(f.reference)}`).join('\n'),
+  ];
 }
 
 export function registerHover(ctx: ServerContext): void {

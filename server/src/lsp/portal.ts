@@ -17,6 +17,8 @@ import type { RegistriesConfig } from '../store/types';
 export const DEFAULT_VENDOR_API_ORIGIN = 'https://api.replicated.com/vendor';
 /** The portal is asked again at most this often on its own (besides explicit refresh triggers). */
 export const PORTAL_REFRESH_INTERVAL_MS = 5 * 60_000;
+/** Per Vendor API call: the first diagnostics wait for the portal, so a black-holed one must not hold them long. */
+const PORTAL_CALL_TIMEOUT_MS = 8_000;
 /** How long to wait for the editor to answer GetPortalConnectionRequest. */
 const CLIENT_ANSWER_TIMEOUT_MS = 10_000;
 
@@ -81,7 +83,7 @@ export class PortalConnector {
     const key = `${connection.origin}\u0000${connection.token}`;
     if (!this.store || this.storeKey !== key) {
       try {
-        this.store = new PortalRegistryStore({ token: connection.token, origin: connection.origin, logger: this.logger, maxAttempts: 2 });
+        this.store = new PortalRegistryStore({ token: connection.token, origin: connection.origin, logger: this.logger, maxAttempts: 2, timeoutMs: PORTAL_CALL_TIMEOUT_MS });
         this.storeKey = key;
         this.logger.info(`vendor portal: connected (${origin === 'editor' ? 'from the editor' : 'from REPLICATED_API_TOKEN'}, ${connection.origin})`);
       } catch (err) {

@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { redactingLogger, type Logger } from '../log/logger';
-import { CredentialsChangedNotification } from '../protocol/messages';
+import { CredentialsChangedNotification, PortalConnectionChangedNotification } from '../protocol/messages';
 import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../registry/credentials/index';
 import { registerCodeActions } from './codeActions';
 import { registerCompletion } from './completion';
@@ -34,6 +34,7 @@ import { LocalAnalysisCache, type FileAnalysis } from './fileAnalysis';
 import { guardedNotification } from './handlerErrors';
 import { registerHover } from './hover';
 import { RegistryAccess } from './registryAccess';
+import { PORTAL_REFRESH_INTERVAL_MS, PortalConnector } from './portal';
 import { parseInitializationOptions, SettingsCache, type InitializationOptions, type ServerSettings } from './settings';
 import { StatusReporter } from './status';
 import { WorkspaceHandler } from './workspace';
@@ -85,6 +86,12 @@ export class RegistriesLanguageService implements ServerContext {
   init: InitializationOptions = parseInitializationOptions(undefined);
   client: ClientFeatures = clientFeatures({});
   credentials!: CredentialBroker;
+  private portal: PortalConnector | undefined;
+  private portalTimer: NodeJS.Timeout | undefined;
+  /** Portal warnings already logged (each is logged once while it lasts). */
+  private loggedPortalWarnings = new Set<string>();
+  /** Serializes portal refreshes: a periodic one never races one the client asked for. */
+  private portalRefresh: Promise<void> = Promise.resolve();
   private readonly status: StatusReporter;
   private readonly diagnostics: DiagnosticsController;
   private readonly workspaceHandler: WorkspaceHandler;
@@ -111,7 +118,7 @@ export class RegistriesLanguageService implements ServerContext {
     this.settings = new SettingsCache(connection, () => this.client.configurationRequest);
     this.status = new StatusReporter(connection);
     this.diagnostics = new DiagnosticsController(this, this.status);
-    this.workspaceHandler = new WorkspaceHandler(this, this.diagnostics);
+    this.workspaceHandler = new WorkspaceHandler(this, this.diagnostics, () => this.surfacePortalWarnings());
   }
 
   listen(): void {
@@ -141,6 +148,11 @@ export class RegistriesLanguageService implements ServerContext {
         this.diagnostics.revalidateOpen({ remote: true });
         this.workspaceHandler.rescan();
       }),
+    );
+
+    connection.onNotification(
+      PortalConnectionChangedNotification,
+      guardedNotification(logger, 'portalConnectionChanged', () => this.refreshPortal({ reconnect: true, force: true })),
     );
 
     // TextDocuments fires onDidChangeContent right after onDidOpen; the open handler already validates.
@@ -184,6 +196,7 @@ export class RegistriesLanguageService implements ServerContext {
     registerCustomRequests(this);
 
     connection.onShutdown(async () => {
+      if (this.portalTimer) clearInterval(this.portalTimer);
       this.workspaceHandler.dispose();
       this.diagnostics.dispose();
       await this.registries.dispose();
@@ -279,12 +292,63 @@ export class RegistriesLanguageService implements ServerContext {
       this.connection.workspace.onDidChangeWorkspaceFolders(guardedNotification(this.logger, 'didChangeWorkspaceFolders', (e) => this.workspaceHandler.foldersChanged(e)));
     }
     try {
+      await this.connectPortal();
       await this.workspaceHandler.loadConfiguration();
     } finally {
       this.markConfigurationLoaded();
     }
     await this.updateOfflineStatus();
     this.workspaceHandler.rescan();
+  }
+
+  // ---- vendor portal ----------------------------------------------------------------------------
+
+  /** Finds the portal connection (editor, else environment) and sets the merge the workspace applies. */
+  private async connectPortal(): Promise<void> {
+    this.portal ??= new PortalConnector(this.connection, this.logger, {
+      trusted: this.init.trusted,
+      clientProvidesPortal: this.init.portalProvider,
+      environment: process.env,
+    });
+    this.workspace.setPortalMerge(await this.portal.connect());
+    if (this.portal.connected && !this.portalTimer) {
+      // The portal changes outside the editor too (the web UI, the replicated CLI): look again now and then.
+      this.portalTimer = setInterval(() => void this.refreshPortal({ reconnect: true, force: false }), PORTAL_REFRESH_INTERVAL_MS);
+      this.portalTimer.unref();
+    } else if (!this.portal.connected && this.portalTimer) {
+      clearInterval(this.portalTimer);
+      this.portalTimer = undefined;
+    }
+  }
+
+  /**
+   * Asks the portal again. `force` (the client said the connection changed) re-validates everything;
+   * otherwise only a changed result does.
+   */
+  private refreshPortal(options: { reconnect: boolean; force: boolean }): Promise<void> {
+    const run = async (): Promise<void> => {
+      await this.configurationLoaded;
+      if (options.reconnect) await this.connectPortal();
+      if (options.force) {
+        await this.workspaceHandler.registriesFileChanged();
+        return;
+      }
+      const changed = await this.workspace.refreshPortal();
+      this.surfacePortalWarnings();
+      if (changed) this.workspaceHandler.configurationChanged();
+    };
+    this.portalRefresh = this.portalRefresh.then(run).catch((err: unknown) => {
+      this.logger.error(`refreshing the vendor portal's registries failed (the previous list stays in use): ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return this.portalRefresh;
+  }
+
+  /** Logs each new portal warning once and keeps them in the status while they last. */
+  private surfacePortalWarnings(): void {
+    const current = this.workspace.portalWarnings();
+    for (const warning of current) if (!this.loggedPortalWarnings.has(warning)) this.logger.warn(`vendor portal: ${warning}`);
+    this.loggedPortalWarnings = new Set(current);
+    this.status.setPortalWarnings(current);
   }
 
   private async updateOfflineStatus(): Promise<void> {

@@ -40,6 +40,11 @@ export interface InitializationOptions {
   offline: boolean;
   /** The client answers `GetCredentialsRequest` (VS Code: from SecretStorage). */
   credentialsProvider: boolean;
+  /**
+   * The client answers GetPortalConnectionRequest (VS Code: the "Connect Vendor Portal" token from
+   * SecretStorage). Sent as `portalConnectionProvider` (or `portalProvider`).
+   */
+  portalProvider: boolean;
   /** The client implements `ClientCommands` (the "Connect this registry" quick fix); defaults to `credentialsProvider`. */
   clientCommands: boolean;
 }
@@ -59,6 +64,7 @@ export function parseInitializationOptions(raw: unknown): InitializationOptions 
     trusted: options.trusted !== false,
     offline: options.offline === true,
     credentialsProvider: options.credentialsProvider === true,
+    portalProvider: options.portalConnectionProvider === true || options.portalProvider === true,
     clientCommands: typeof options.clientCommands === 'boolean' ? options.clientCommands : options.credentialsProvider === true,
   };
 }

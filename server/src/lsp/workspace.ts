@@ -22,16 +22,24 @@ export class WorkspaceHandler {
   constructor(
     private readonly ctx: ServerContext,
     private readonly diagnostics: DiagnosticsController,
+    /** Called after every (re)load of the configuration (the service surfaces portal warnings). */
+    private readonly configurationLoaded: () => void = () => undefined,
   ) {}
 
-  /** Reads every folder's registries file. */
+  /** Reads every folder's registries file (and merges the vendor portal in, when connected). */
   async loadConfiguration(): Promise<void> {
     await this.ctx.workspace.reloadConfigs();
+    this.configurationLoaded();
   }
 
   /** Re-reads configuration, re-validates open documents, tells the client, rescans. */
   async registriesFileChanged(): Promise<void> {
-    await this.ctx.workspace.reloadConfigs();
+    await this.loadConfiguration();
+    this.configurationChanged();
+  }
+
+  /** The effective configuration changed (file or portal): re-validate everything and tell the client. */
+  configurationChanged(): void {
     this.ctx.analyses.clear();
     this.diagnostics.revalidateOpen({ remote: true });
     void this.ctx.connection.sendNotification(RegistriesChangedNotification, {}).catch(() => undefined);

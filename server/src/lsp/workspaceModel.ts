@@ -107,7 +107,7 @@ export class WorkspaceModel {
    */
   async refreshPortal(): Promise<boolean> {
     const merged = await this.mergeAll();
-    let changed = merged.size !== this.configs.size;
+    let changed = false;
     for (const [key, loaded] of merged) {
       const before = this.configs.get(key);
       if (!before || JSON.stringify(effectiveShape(before)) !== JSON.stringify(effectiveShape(loaded))) changed = true;

@@ -78,6 +78,13 @@ const MAX_RATE_LIMIT_BACKOFF_S = 15 * 60;
 /** Verdicts that say something lasting about the registry; the others are worth retrying at once. */
 const CACHEABLE_VERDICTS = new Set<Verdict>(['ok', 'unauthorized', 'denied', 'repository-not-found', 'tag-not-found']);
 
+/** A registry that answered 429: left alone until `until`. */
+interface RateLimitBackoff {
+  registryHost: string;
+  until: number;
+  result: PullCheckResult;
+}
+
 /** The login presented to the registry or its token service (for ECR: `AWS` + the GetAuthorizationToken password). */
 interface Login {
   username: string;
@@ -203,7 +210,7 @@ export class RegistryClient {
   private readonly results = new Map<string, { registryHost: string; result: PullCheckResult; expiresAt: number }>();
   private readonly checksInFlight = new Map<string, Promise<PullCheckResult>>();
   /** Registries (by API base URL) that answered 429: no new check goes to them before `until`. */
-  private readonly rateLimited = new Map<string, { registryHost: string; until: number; result: PullCheckResult }>();
+  private readonly rateLimited = new Map<string, RateLimitBackoff>();
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.logger = redactingLogger(options.logger ?? silentLogger);
@@ -268,14 +275,9 @@ export class RegistryClient {
     let shared = this.checksInFlight.get(key);
     const joined = shared !== undefined;
     if (!shared) {
-      shared = this.runCheck(conn, credentials, target, Boolean(options.readPlatforms)).then((result) => {
-        if (result.verdict === 'rate-limited') {
-          // Back off: more requests now would only extend the limit (and spend the customer-facing quota).
-          const waitS = Math.min(MAX_RATE_LIMIT_BACKOFF_S, Math.max(1, result.rateLimit?.retryAfterSeconds ?? DEFAULT_RATE_LIMIT_BACKOFF_S));
-          this.rateLimited.set(backoffKey, { registryHost: registryHostForReference(conn.endpoint), until: this.now() + waitS * 1000, result });
-        } else if (result.httpStatus !== undefined) {
-          this.rateLimited.delete(backoffKey); // the registry answered normally again
-        }
+      shared = this.runCheck(conn, credentials, target, Boolean(options.readPlatforms), options.noCache ? undefined : backoffKey).then((result) => {
+        // A normal answer ends a wait early (the rate-limit wait itself is started by the 429, in runCheck).
+        if (result.verdict !== 'rate-limited' && result.httpStatus !== undefined) this.rateLimited.delete(backoffKey);
         if (this.cacheTtlMs > 0 && CACHEABLE_VERDICTS.has(result.verdict)) {
           this.results.set(key, { registryHost: registryHostForReference(conn.endpoint), result, expiresAt: this.now() + this.cacheTtlMs });
         }
@@ -315,20 +317,20 @@ export class RegistryClient {
   }
 
   /** A check not sent because the registry asked us to wait: `rate-limited`, no request, and when to try again. */
-  private skippedForRateLimit(backoff: { registryHost: string; until: number; result: PullCheckResult }, image: string, anonymous: boolean, started: number): PullCheckResult {
+  private skippedForRateLimit(backoff: RateLimitBackoff, image: string, anonymous: boolean, started: number): PullCheckResult {
+    return { ...this.rateLimitWait(backoff), image, requests: 0, durationMs: Date.now() - started, anonymous, checkedAt: new Date(this.now()).toISOString() };
+  }
+
+  /** The verdict of a check not sent because the registry asked us to wait. */
+  private rateLimitWait(backoff: RateLimitBackoff): VerdictDetails & { verdict: 'rate-limited' } {
     const waitS = Math.max(1, Math.ceil((backoff.until - this.now()) / 1000));
     return {
       verdict: 'rate-limited',
-      image,
       ...(backoff.result.httpStatus !== undefined ? { httpStatus: backoff.result.httpStatus } : {}),
       ...(backoff.result.registryErrorCode !== undefined ? { registryErrorCode: backoff.result.registryErrorCode } : {}),
       message: `Not checked: ${backoff.registryHost} is rate-limiting requests, and this client waits ${waitS} s more before sending it another one.`,
       hint: `Check again after ${new Date(backoff.until).toISOString()} (the registry's Retry-After, or ${DEFAULT_RATE_LIMIT_BACKOFF_S} s when it gave none); logging in usually raises the limit.`,
       rateLimit: { ...backoff.result.rateLimit, retryAfterSeconds: waitS },
-      requests: 0,
-      durationMs: Date.now() - started,
-      anonymous,
-      checkedAt: new Date(this.now()).toISOString(),
     };
   }
 
@@ -347,10 +349,28 @@ export class RegistryClient {
 
   // ---------------------------------------------------------------- the check
 
-  private async runCheck(conn: ConnectionSettings, credentials: Credentials | undefined, target: ImageTarget, readPlatforms: boolean): Promise<PullCheckResult> {
+  /** `backoffKey`: the registry whose rate-limit wait this check honours (none for an explicit, uncached check). */
+  private async runCheck(conn: ConnectionSettings, credentials: Credentials | undefined, target: ImageTarget, readPlatforms: boolean, backoffKey?: string): Promise<PullCheckResult> {
     const started = Date.now();
     const counter = { count: 0 };
-    const { scope, dispose } = this.createScope(counter);
+    // Checks queued behind the one that got the 429 must not go out either once their turn comes.
+    const beforeSend =
+      backoffKey === undefined
+        ? undefined
+        : (): void => {
+            const backoff = this.rateLimited.get(backoffKey);
+            if (backoff && backoff.until > this.now()) throw new RegistryRequestError(this.rateLimitWait(backoff));
+          };
+    const { scope, dispose } = this.createScope(counter, undefined, beforeSend);
+    // Start the wait the moment the registry answers 429, before any request queued behind this one is sent.
+    const registryBase = apiBaseUrl(conn);
+    scope.onResponse = (status, headers): void => {
+      if (status !== 429) return;
+      const rateLimit = rateLimitFromHeaders(headers, this.now());
+      const waitS = Math.min(MAX_RATE_LIMIT_BACKOFF_S, Math.max(1, rateLimit?.retryAfterSeconds ?? DEFAULT_RATE_LIMIT_BACKOFF_S));
+      const result: PullCheckResult = { verdict: 'rate-limited', image: formatImage(conn, target), httpStatus: 429, message: '', requests: 0, durationMs: 0, ...(rateLimit ? { rateLimit } : {}) };
+      this.rateLimited.set(registryBase, { registryHost: registryHostForReference(conn.endpoint), until: this.now() + waitS * 1000, result });
+    };
     const op = this.operation(conn, credentials, scope, counter, target.repository);
     let details: VerdictDetails | undefined;
     let ok: Partial<PullCheckResult> | undefined;
@@ -886,7 +906,7 @@ export class RegistryClient {
     };
   }
 
-  private createScope(counter: { count: number }, callerSignal?: AbortSignal): { scope: RequestScope; dispose: () => void } {
+  private createScope(counter: { count: number }, callerSignal?: AbortSignal, beforeSend?: () => void): { scope: RequestScope; dispose: () => void } {
     const deadline = new AbortController();
     let expired = false;
     const timer = setTimeout(() => {
@@ -896,7 +916,7 @@ export class RegistryClient {
     timer.unref?.();
     const signal = callerSignal ? AbortSignal.any([deadline.signal, callerSignal]) : deadline.signal;
     return {
-      scope: { signal, deadlineExpired: () => expired, onRequest: () => void counter.count++ },
+      scope: { signal, deadlineExpired: () => expired, onRequest: () => void counter.count++, ...(beforeSend ? { beforeSend } : {}) },
       dispose: () => clearTimeout(timer),
     };
   }

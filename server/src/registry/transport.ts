@@ -84,6 +84,13 @@ export interface RequestScope {
   deadlineExpired(): boolean;
   /** Called once per HTTP request actually sent. */
   onRequest(): void;
+  /**
+   * Called when a request has its connection slot, just before it is sent; may throw to refuse it
+   * (a registry that started rate-limiting while this request waited in the queue).
+   */
+  beforeSend?(): void;
+  /** Called with each answer's status and headers while the request still holds its slot (so a 429 is known before the next queued request goes out). */
+  onResponse?(status: number, headers: Record<string, string | string[] | undefined>): void;
 }
 
 const MAX_REDIRECTS = 5;
@@ -301,6 +308,7 @@ export class HttpTransport {
     });
     const started = Date.now();
     try {
+      scope.beforeSend?.();
       scope.onRequest();
       this.sent++;
       let response: Dispatcher.ResponseData;
@@ -330,6 +338,7 @@ export class HttpTransport {
         throw this.classify(error, scope, url);
       }
       this.options.logger.debug(redact(`${method} ${urlForLog(url)} → ${response.statusCode} (${Date.now() - started} ms)`));
+      scope.onResponse?.(response.statusCode, responseHeaders);
       return { status: response.statusCode, headers: responseHeaders, body: data, url };
     } finally {
       release();

@@ -21,7 +21,8 @@ import type { Workbench } from '../harness/workbench';
 
 const VIEW = 'Registries';
 const CONTAINER = 'Replicated';
-const CONNECT_BUTTON = 'Connect Vendor Portal';
+/** Anchored: "Disconnect Vendor Portal" contains the same words. */
+const CONNECT_BUTTON = /^\s*Connect Vendor Portal\s*$/;
 const CONNECTED_WELCOME = 'Connected to the Replicated vendor portal';
 const ADD_TITLE = (step: number): RegExp => new RegExp(`^Add External Registry \\(${step}/\\d+\\)`);
 
@@ -198,6 +199,7 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       await page.quickInput.locator('.quick-input-box input').fill(image);
       await page.pick(image);
       const toast = await page.waitForNotification(`Vendor portal test passed for "${PORTAL_SLUG}"`, 60_000);
+      await page.page.locator('.notification-toast-container', { hasText: `Testing ${image}` }).waitFor({ state: 'hidden' });
       const text = await page.notificationText(toast);
       await shot(ctx, 'test-image-ok');
       assert.match(text, /HTTP 200/);
@@ -218,6 +220,7 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       await page.quickInput.locator('.quick-input-box input').fill(image);
       await page.pick(image);
       const toast = await page.waitForNotification(`Vendor portal test for "${PORTAL_SLUG}": 404 MANIFEST_UNKNOWN`, 60_000);
+      await page.page.locator('.notification-toast-container', { hasText: `Testing ${image}` }).waitFor({ state: 'hidden' });
       const text = await page.notificationText(toast);
       await shot(ctx, 'test-image-404');
       assert.match(text, /the credentials are fine, but .* is missing or not pullable with them/);
