@@ -54,8 +54,12 @@ function npmInstall(prefix, spec, env) {
 function codeServerEnv() {
   // code-server (and the native modules it builds on install) must see Node 24 first on PATH, and
   // node-gyp must compile against that Node's own headers: nothing else could download them here.
+  // When this runs under `npm test`, the outer npm's variables (npm_config_user_agent naming Node 20,
+  // npm_node_execpath, NODE, ...) are inherited; code-server's postinstall reads its Node version from
+  // npm_config_user_agent, so hand the inner npm a clean environment instead.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE'));
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
   };
