@@ -131,7 +131,7 @@ export class RegistryCommands {
 
   async editRegistry(arg?: unknown): Promise<void> {
     const view = await this.registryFrom(arg, 'Pick the registry to edit');
-    if (!view) return;
+    if (!view || this.refusePortalEdit(view.entry)) return;
     const original = view.entry;
     const result = await runRegistryFlow('edit', this.flowServices(), { original });
     if (!result) return;
@@ -140,7 +140,7 @@ export class RegistryCommands {
 
   async reenterCredentials(arg?: unknown): Promise<void> {
     const view = await this.registryFrom(arg, 'Pick the registry whose credentials to re-enter');
-    if (!view) return;
+    if (!view || this.refusePortalEdit(view.entry)) return;
     const result = await runRegistryFlow('credentials', this.flowServices(), { original: view.entry });
     if (!result?.credentials) return;
     await this.vault.store(view.entry, result.credentials);
@@ -149,6 +149,18 @@ export class RegistryCommands {
     void vscode.window.showInformationMessage(
       `Credentials for "${view.entry.slug}" saved in your OS keychain.${result.testResult ? ` ${verdictSentence(result.testResult)}` : ''}`,
     );
+  }
+
+  /**
+   * Portal registries are not edited here: the Vendor API has no update call, and credentials
+   * entered for them must go to Replicated, never to this machine's keychain.
+   */
+  private refusePortalEdit(entry: RegistryEntry): boolean {
+    if (entry.source !== 'portal') return false;
+    void vscode.window.showInformationMessage(
+      `"${entry.slug}" is in the Replicated vendor portal, which keeps its credentials. To change it, remove it and add it again (to the vendor portal), or edit it in the vendor portal.`,
+    );
+    return true;
   }
 
   private async saveResult(result: FlowResult, original?: RegistryEntry, destination?: RegistriesBackend): Promise<void> {
@@ -160,7 +172,7 @@ export class RegistryCommands {
         () => backend.save(entry, original, result.credentials),
       );
       if (result.testResult) await this.lastChecks.record(lastCheckKey(entry), entry.endpoint, result.testResult);
-      this.tree.refresh();
+      this.tree.refreshNow();
       const saved = `Registry "${entry.slug}" added to the vendor portal; its credentials are kept by Replicated, not on this machine.`;
       void vscode.window.showInformationMessage(result.testResult ? `${saved} ${verdictSentence(result.testResult)}` : saved);
       return;

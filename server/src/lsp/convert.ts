@@ -48,7 +48,8 @@ export function documentPath(uri: string): string {
 
 /** Clamps offsets into the document so a range never lies outside it, whatever the finding says. */
 export function offsetRange(document: TextDocument, start: number, end: number): Range {
-  const length = document.getText().length;
+  // The length without getText(): an open document's text is not joined just to clamp a range.
+  const length = document.offsetAt({ line: document.lineCount, character: 0 });
   const safeStart = Math.max(0, Math.min(Number.isFinite(start) ? start : 0, length));
   const safeEnd = Math.max(safeStart, Math.min(Number.isFinite(end) ? end : safeStart, length));
   return { start: document.positionAt(safeStart), end: document.positionAt(safeEnd) };

@@ -131,15 +131,15 @@ export class DiagnosticsController {
     const state = this.open.get(uri);
     if (!document || !state) return;
     const version = document.version;
-    const text = document.getText();
     const filePath = documentPath(uri);
     const setup = await this.ctx.environmentFor(uri);
     let findings: Finding[];
+    // The whole text only when needed: on a large open file, joining it costs more than analyzing an edit.
     if (isRegistriesFile(filePath)) {
-      findings = registriesFileFindingsFor(text, filePath, setup.env);
+      findings = registriesFileFindingsFor(document.getText(), filePath, setup.env);
     } else {
       const analysis = await this.ctx.analysisOf(document);
-      const remote = state.remote && state.remote.size > 0 ? finalizeFor(text, placeRemoteFindings(state.remote, analysis.images), filePath, setup.env) : [];
+      const remote = state.remote && state.remote.size > 0 ? finalizeFor(document.getText(), placeRemoteFindings(state.remote, analysis.images), filePath, setup.env) : [];
       findings = remote.length > 0 ? [...analysis.findings, ...remote].sort((a, b) => a.start - b.start || a.end - b.end) : analysis.findings;
       const config = setup.env.config;
       this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => document.positionAt(o), config)));

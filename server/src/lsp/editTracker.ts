@@ -1,10 +1,11 @@
 /**
- * Remembers which part of each open document changed since it was last analyzed, from the incremental
+ * Creates the open documents (ChunkedTextDocument: an edit does not copy the whole text) and remembers which part of each open document changed since it was last analyzed, from the incremental
  * didChange events themselves (the documents manager calls our `update`), so the analysis can skip
  * the untouched part of a large file without comparing texts.
  */
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
+import { ChunkedTextDocument } from './chunkedTextDocument';
 import type { EditHint } from './fileAnalysis';
 
 export class EditTracker {
@@ -13,13 +14,14 @@ export class EditTracker {
   readonly configuration: TextDocumentsConfiguration<TextDocument> = {
     create: (uri, languageId, version, content) => {
       this.pending.delete(uri);
-      return TextDocument.create(uri, languageId, version, content);
+      return ChunkedTextDocument.create(uri, languageId, version, content);
     },
     update: (document, changes, version) => {
-      let current = document;
+      // Every document here was made by `create` above.
+      let current = document instanceof ChunkedTextDocument ? document : ChunkedTextDocument.create(document.uri, document.languageId, document.version, document.getText());
       for (const change of changes) {
         this.record(current, change);
-        current = TextDocument.update(current, [change], version);
+        current = ChunkedTextDocument.update(current, [change], version);
       }
       return current;
     },
@@ -36,12 +38,14 @@ export class EditTracker {
     this.pending.delete(uri);
   }
 
-  private record(document: TextDocument, change: TextDocumentContentChangeEvent): void {
-    const length = document.getText().length;
+  private record(document: ChunkedTextDocument, change: TextDocumentContentChangeEvent): void {
+    const length = document.length;
     let hint: EditHint;
     if ('range' in change) {
-      const start = document.offsetAt(change.range.start);
-      const end = Math.max(start, document.offsetAt(change.range.end));
+      const from = document.offsetAt(change.range.start);
+      const to = document.offsetAt(change.range.end);
+      const start = Math.min(from, to);
+      const end = Math.max(from, to);
       hint = { prefix: start, suffix: length - end, delta: change.text.length - (end - start) };
     } else {
       hint = { prefix: 0, suffix: 0, delta: change.text.length - length };

@@ -6,7 +6,26 @@
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
+import { ChunkedTextDocument } from './chunkedTextDocument';
 import { findImagesInDocumentSafe, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe } from './engine';
+
+/**
+ * A file's text: a string (files read from disk), or an open document's chunked text, which the
+ * analysis reads region by region so that an edit never joins the whole 3 MB text.
+ */
+export type AnalyzedText = string | ChunkedTextDocument;
+
+function lengthOf(text: AnalyzedText): number {
+  return text.length;
+}
+
+function sliceOf(text: AnalyzedText, start: number, end: number): string {
+  return text.slice(start, end);
+}
+
+function fullTextOf(text: AnalyzedText): string {
+  return typeof text === 'string' ? text : text.getText();
+}
 
 export interface FileAnalysis {
   /** Every image, in file offsets (computed on first access: typing rarely needs them). */
@@ -41,8 +60,8 @@ interface CachedDocument {
 interface FileCache {
   /** Configuration generation the results were computed under. */
   generation: string;
-  /** The text analyzed (the same string the document holds, so no extra memory). */
-  text: string;
+  /** The text analyzed (the same string or document version the caller holds, so no extra memory). */
+  text: AnalyzedText;
   documents: CachedDocument[];
 }
 
@@ -88,7 +107,7 @@ export class LocalAnalysisCache {
    * effect (a different one discards the cache for this file); `hint` says what changed since the
    * previous call for this key, when known.
    */
-  async analyze(key: string, text: string, filePath: string, env: AnalysisEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
+  async analyze(key: string, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
     const previous = this.files.get(key);
     const reusable = previous && previous.generation === generation ? previous : undefined;
     let documents: CachedDocument[];
@@ -109,7 +128,7 @@ export class LocalAnalysisCache {
     let resolvedTemplates: FoundImage[] = [];
     if (templateImages) {
       resolvedTemplates = await resolveTemplatesSafe(templateImages, filePath, env);
-      findings.push(...localFindingsFor(text, resolvedTemplates, filePath, env));
+      findings.push(...localFindingsFor(fullTextOf(text), resolvedTemplates, filePath, env));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
     let images: FoundImage[] | undefined;
@@ -137,27 +156,28 @@ export class LocalAnalysisCache {
     this.files.clear();
   }
 
-  private hintFits(previous: FileCache, text: string, hint: EditHint): boolean {
+  private hintFits(previous: FileCache, text: AnalyzedText, hint: EditHint): boolean {
+    const previousLength = lengthOf(previous.text);
     return (
       previous.documents.length > 0 &&
-      previous.text.length + hint.delta === text.length &&
+      previousLength + hint.delta === lengthOf(text) &&
       hint.prefix >= 0 &&
       hint.suffix >= 0 &&
-      hint.prefix + hint.suffix <= Math.min(previous.text.length, text.length)
+      hint.prefix + hint.suffix <= Math.min(previousLength, lengthOf(text))
     );
   }
 
   /** Re-splits and re-reads only the documents around the edited region. */
-  private splitWithHint(previous: FileCache, text: string, filePath: string, env: AnalysisEnvironment, hint: EditHint): CachedDocument[] {
+  private splitWithHint(previous: FileCache, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, hint: EditHint): CachedDocument[] {
     const old = previous.documents;
     // The document before the edit too: an edit at a document's first character may create or remove its `---`.
     const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
     // The document holding the first unchanged character after the edit: its marker line may have changed.
-    const oldLength = previous.text.length;
+    const oldLength = lengthOf(previous.text);
     const last = documentIndexAt(old, Math.min(oldLength - 1, oldLength - hint.suffix));
     const regionStart = (old[first] as CachedDocument).start;
     const regionEnd = (old[last] as CachedDocument).end + hint.delta;
-    const regionText = text.slice(regionStart, regionEnd);
+    const regionText = sliceOf(text, regionStart, regionEnd);
     const middle: CachedDocument[] = splitDocumentsSafe(regionText).map((range) => {
       const absolute = { start: range.start + regionStart, end: range.end + regionStart };
       return { ...absolute, result: this.analyzeDocument(text, absolute, filePath, env) };
@@ -167,9 +187,13 @@ export class LocalAnalysisCache {
   }
 
   /** Splits the whole text; documents whose text is unchanged reuse their results. */
-  private splitFully(previous: FileCache | undefined, text: string, filePath: string, env: AnalysisEnvironment): CachedDocument[] {
+  private splitFully(previous: FileCache | undefined, source: AnalyzedText, filePath: string, env: AnalysisEnvironment): CachedDocument[] {
     const byText = new Map<string, DocumentResult>();
-    if (previous) for (const d of previous.documents) byText.set(previous.text.slice(d.start, d.end), d.result);
+    if (previous) {
+      const previousText = fullTextOf(previous.text);
+      for (const d of previous.documents) byText.set(previousText.slice(d.start, d.end), d.result);
+    }
+    const text = fullTextOf(source);
     const documents = splitDocumentsSafe(text).map((range) => {
       const documentText = text.slice(range.start, range.end);
       let result = byText.get(documentText);
@@ -182,10 +206,10 @@ export class LocalAnalysisCache {
     return documents;
   }
 
-  private analyzeDocument(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): DocumentResult {
+  private analyzeDocument(text: AnalyzedText, range: DocumentRange, filePath: string, env: AnalysisEnvironment): DocumentResult {
     // Analyze a private copy of the document: strings the results keep (image text, references) would
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
-    const copy = text.slice(range.start, range.end).split('\n').join('\n');
+    const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
     const images = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
     if (images.some((image) => image.helmTemplate)) return { images, findings: undefined };
     return { images, findings: localFindingsFor(copy, images, filePath, env) };

@@ -22,6 +22,8 @@ export class StatusReporter {
 
   /** The vendor portal merge's current warnings (empty when none or no portal). */
   setPortalWarnings(warnings: readonly string[]): void {
+    // Nothing to say when nothing changed (the first status must not be published before the offline reason is known).
+    if (warnings.length === this.portalWarnings.length && warnings.every((w, i) => w === this.portalWarnings[i])) return;
     this.portalWarnings = warnings;
     this.publish();
   }

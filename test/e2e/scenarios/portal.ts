@@ -162,6 +162,8 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       await page.pick('Skip the test', ADD_TITLE(8));
       const toast = await page.waitForNotification(`Registry "${PORTAL_SLUG}" added to the vendor portal`, 60_000);
       const text = await page.notificationText(toast);
+      await page.page.locator('.notification-toast-container', { hasText: `Adding "${PORTAL_SLUG}" to the vendor portal` }).waitFor({ state: 'hidden' });
+      await page.treeItem(VIEW, PORTAL_SLUG).waitFor({ state: 'visible' });
       await shot(ctx, 'add-saved-to-portal');
       assert.ok(!text.includes(password), 'the registry secret never shows in a notification');
       const saved = ctx.api.registries.find((registry) => registry.slug === PORTAL_SLUG);
