@@ -24,8 +24,9 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  // The registry HTTP stack the extension host needs only when testing an unsaved registry: kept out of client.js so activation stays fast.
-  esbuild.build({ ...common, entryPoints: ['client/src/engine/clientEngine.ts'], outfile: 'dist/clientEngine.js' }),
+  // Everything heavy the extension host needs only on first use (language client, registries-file parser,
+  // registry HTTP stack): kept out of client.js so activation stays fast. vscode-languageclient imports `vscode`.
+  esbuild.build({ ...common, entryPoints: ['client/src/engine/clientEngine.ts'], outfile: 'dist/clientEngine.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
 ]);

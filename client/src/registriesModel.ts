@@ -8,19 +8,28 @@
  */
 import * as vscode from 'vscode';
 import type { RegistryEntry } from '../../server/src/registry/types';
+import type { CredentialsOrigin } from './credentialsOrigin';
+
+export type { CredentialsOrigin } from './credentialsOrigin';
 import type { CredentialsVault, StoredCredentials } from './credentialsVault';
 import { lastCheckFromResult, type LastCheck, type LastChecks } from './lastChecks';
 import { errorMessage, type ClientLogger } from './log';
 import { lastCheckKey, mergeWithPortal } from './portal/portalFormat';
 import { PortalBackend, type VendorPortal } from './portal/vendorPortal';
 import type { ServerConnection } from './serverConnection';
+import { loadClientEngine, type ClientEngine } from './engine/loadClientEngine';
 
 export const REGISTRIES_FILE_NAME = '.replicated-registries.yaml';
 
 export interface RegistryView {
   entry: RegistryEntry;
-  /** This machine has a secret for it in SecretStorage. */
+  /**
+   * This machine has credentials for it: a secret in SecretStorage, or (when the language server
+   * runs) whatever the server itself can use — Docker's config and credential helpers, the environment.
+   */
   hasCredentials: boolean;
+  /** Where they come from (never the secret itself); undefined when unknown or there are none. */
+  credentialsOrigin?: CredentialsOrigin;
   lastCheck?: LastCheck;
 }
 
@@ -156,14 +165,15 @@ export class RegistriesModel {
    * runs or when it fails, parsed here with the same engine code.
    */
   async list(): Promise<RegistryView[]> {
-    let entries: { entry: RegistryEntry; serverCheck?: LastCheck }[];
+    let entries: { entry: RegistryEntry; serverCheck?: LastCheck; serverCredentials?: { origin?: CredentialsOrigin } }[];
     if (this.server.isRunning) {
       try {
         const statuses = await this.server.listRegistries();
         entries = statuses.map((status) => {
-          const { hasCredentials: _ignored, lastCheck, ...entry } = status;
+          const { hasCredentials, credentialsOrigin, lastCheck, ...entry } = status;
           const serverCheck = lastCheckFromResult(lastCheck);
-          return serverCheck ? { entry, serverCheck } : { entry };
+          const serverCredentials = hasCredentials ? (credentialsOrigin ? { origin: credentialsOrigin } : {}) : undefined;
+          return { entry, ...(serverCheck ? { serverCheck } : {}), ...(serverCredentials ? { serverCredentials } : {}) };
         });
       } catch (error) {
         this.logger.warn(`Listing registries through the server failed (${errorMessage(error)}); reading the file directly.`);
@@ -173,8 +183,13 @@ export class RegistriesModel {
       entries = (await this.workspaceBackend.list()).map((entry) => ({ entry }));
     }
     const workspaceViews = await Promise.all(
-      entries.map(async ({ entry, serverCheck }) => {
-        const view: RegistryView = { entry, hasCredentials: await this.vault.has(entry) };
+      entries.map(async ({ entry, serverCheck, serverCredentials }) => {
+        // SecretStorage first (what this extension manages); else what the server can use on this
+        // machine (Docker config, credential helpers, environment), so those are not shown as missing.
+        const inVault = await this.vault.has(entry);
+        const view: RegistryView = { entry, hasCredentials: inVault || serverCredentials !== undefined };
+        if (inVault) view.credentialsOrigin = 'secret-storage';
+        else if (serverCredentials?.origin) view.credentialsOrigin = serverCredentials.origin;
         // The user's own tests decide the status; the server's background checks (any image the
         // workspace references, e.g. a missing tag) only fill in when there was none.
         const lastCheck = this.lastChecks.get(entry.slug, entry.endpoint) ?? serverCheck;
@@ -217,9 +232,9 @@ export class RegistriesModel {
   }
 }
 
-/** The engine's file module pulls in the YAML parser and the schema validator: loaded on first use, not at activation. */
-function loadRegistriesFileModule(): Promise<typeof import('../../server/src/store/registriesFile')> {
-  return import('../../server/src/store/registriesFile');
+/** The engine's file module pulls in the YAML parser and the schema validator: it lives in dist/clientEngine.js, loaded on first use, not at activation. */
+function loadRegistriesFileModule(): Promise<ClientEngine> {
+  return Promise.resolve(loadClientEngine());
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

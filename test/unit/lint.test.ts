@@ -148,3 +148,28 @@ void describe('lint CLI', () => {
     assert.equal((JSON.parse(stdout) as LintResult[])[0]?.code, 'invalid-reference');
   });
 });
+
+void describe('lint CLI: --config', () => {
+  void it('a missing --config file is a usage error naming the path as given', async () => {
+    const ran = await lint(workspace, '--offline', '--config', 'nope/registries.yaml', 'app/deploy.yaml');
+    assert.equal(ran.code, 2);
+    assert.equal(ran.stdout, '');
+    assert.match(ran.stderr, /^replicated-registries: --config nope\/registries\.yaml: no such file; check the path/);
+    const dir = await lint(workspace, '--offline', '--config', 'app', 'app/deploy.yaml');
+    assert.equal(dir.code, 2);
+    assert.match(dir.stderr, /--config app: not a file/);
+  });
+});
+
+void describe('lint CLI: very large files', () => {
+  void it('reports 200,000 findings from one file without overflowing the stack', async () => {
+    // One short line per finding (tag-missing warnings in a kots Application), more than V8 takes as spread arguments.
+    const count = 200_000;
+    await write('big/app.yaml', `apiVersion: kots.io/v1beta1\nkind: Application\nspec:\n  additionalImages:\n${'    - ghcr.io/acme/w\n'.repeat(count)}`);
+    const ran = await lint(workspace, '--offline', '--format', 'json', '--fail-on', 'never', 'big/app.yaml');
+    assert.equal(ran.code, 0, ran.stderr);
+    const results = JSON.parse(ran.stdout) as LintResult[];
+    assert.equal(results.length, count);
+    assert.equal(results[count - 1]?.line, count + 4);
+  });
+});

@@ -340,3 +340,37 @@ void describe('document splitting and the two parse paths', () => {
     }
   });
 });
+
+void describe('findImages: hostile flow nesting', () => {
+  const depth = 5000;
+  const balanced = `${'['.repeat(depth)}x${']'.repeat(depth)}`;
+  const unbalanced = '['.repeat(depth);
+  const podWith = (value: string): string => `kind: Pod\nmetadata:\n  annotations:\n    deep: ${value}\nspec:\n  containers:\n    - image: nginx:1.27\n`;
+
+  void it('does not overflow the stack on 5,000 nested [ and still finds the images around them', () => {
+    for (const value of [balanced, unbalanced]) {
+      const text = podWith(value);
+      const images = findImages(text, 'pod.yaml');
+      assert.deepEqual(images.map((image) => text.slice(image.start, image.end)), ['nginx:1.27']);
+    }
+  });
+
+  void it('the fast scanner reports deep nesting as undecidable (handed to the full parser), not as a RangeError', () => {
+    const text = podWith(balanced);
+    const [range] = splitDocuments(text);
+    assert.ok(range);
+    assert.throws(() => documentTree(text, range, 'manifest', 'fast'), (error: unknown) => error instanceof Error && error.name !== 'RangeError' && !(error instanceof RangeError));
+  });
+
+  void it('a Helm template (lenient scan) with deep nesting degrades to plain text', () => {
+    const text = `spec:\n  containers:\n    - image: ${unbalanced}\n    - image: "{{ .Values.image.repository }}:1.0"\n`;
+    assert.doesNotThrow(() => findImages(text, 'chart/templates/deploy.yaml'));
+  });
+
+  void it('a value nested exactly below the limit is still read by the fast scanner', () => {
+    const text = `image: ${'['.repeat(50)}nginx${']'.repeat(50)}\n`;
+    const [range] = splitDocuments(text);
+    assert.ok(range);
+    assert.equal(documentTree(text, range, 'manifest', 'fast').via, 'fast');
+  });
+});

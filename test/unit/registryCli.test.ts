@@ -327,6 +327,21 @@ async function seeded(): Promise<ReturnType<typeof workspace>> {
   return ws;
 }
 
+void describe('registry add of an existing name', () => {
+  void it('says it replaced the registry (text and JSON), never just "added"', async () => {
+    const ws = await seeded();
+    const io = fakeIO(ws.cwd, ws.env, { text: 'replacement-secret' });
+    assert.equal(await cli(['add', 'other', '--endpoint', 'registry.example.com:5000', '--username', 'alice', '--name', 'acme', '--password-stdin', '--skip-validation'], io), 0, io.err());
+    assert.match(io.out(), /Registry "acme" replaced in .*\.replicated-registries\.yaml \(it existed/);
+    const fresh = fakeIO(ws.cwd, ws.env, { text: 'other-secret' });
+    assert.equal(await cli(['add', 'other', '--endpoint', 'new.example.com', '--username', 'bob', '--name', 'brand-new', '--password-stdin', '--skip-validation', '-o', 'json'], fresh), 0, fresh.err());
+    assert.equal((JSON.parse(fresh.out()) as { replaced: boolean }).replaced, false);
+    const again = fakeIO(ws.cwd, ws.env, { text: 'third-secret' });
+    assert.equal(await cli(['add', 'other', '--endpoint', 'new.example.com', '--username', 'bob', '--name', 'brand-new', '--password-stdin', '--skip-validation', '-o', 'json'], again), 0, again.err());
+    assert.equal((JSON.parse(again.out()) as { replaced: boolean }).replaced, true);
+  });
+});
+
 void describe('writing the registries file', () => {
   void it('keeps the file’s mode and leaves no temp file behind', async () => {
     const ws = workspace();
@@ -365,6 +380,14 @@ void describe('registry ls', () => {
       { slug: 'acme', provider: 'other', endpoint: 'registry.example.com:5000', authType: 'password', username: 'bob' },
       { slug: 'mirror', provider: 'other', endpoint: 'mirror.example.com', authType: 'password', username: 'bob' },
     ]);
+  });
+
+  void it('exits 2 naming the known registries when NAME matches none', async () => {
+    const ws = await seeded();
+    const io = fakeIO(ws.cwd, ws.env);
+    assert.equal(await cli(['ls', 'acmee'], io), 2);
+    assert.equal(io.out(), '');
+    assert.match(io.err(), /no registry named "acmee" \(known: acme, mirror\)/);
   });
 
   void it('finds the file from a subfolder, or takes --config', async () => {

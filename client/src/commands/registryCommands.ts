@@ -16,6 +16,9 @@ import { lastCheckKey, portalTestSentence } from '../portal/portalFormat';
 import { REGISTRIES_FILE_NAME, type RegistriesBackend, type RegistriesModel, type RegistryView } from '../registriesModel';
 import type { ServerConnection } from '../serverConnection';
 import { tagReference, type RegistriesTreeProvider, type RegistryTreeNode } from '../tree/registriesTree';
+import { endpointMatchesDomain } from '../../../server/src/registry/endpoints';
+import { loadClientEngine } from '../engine/loadClientEngine';
+import { failureSentence } from '../failureText';
 import { runRegistryFlow, type FlowResult, type FlowServices, type RegistryPrefill } from './registryFlow';
 
 export const COMMAND_IDS = {
@@ -287,7 +290,8 @@ export class RegistryCommands {
   private async showTestFailure(entry: RegistryEntry, result: PullCheckResult, prefix: string): Promise<void> {
     const credentialsProblem = result.verdict === 'unauthorized' || result.verdict === 'denied';
     const actions = credentialsProblem ? ['Re-enter Credentials', 'Show Details'] : ['Show Details', 'Re-enter Credentials'];
-    const choice = await vscode.window.showErrorMessage(`${prefix}${result.message}${result.hint ? ` ${result.hint}` : ''}`, ...actions);
+    // Message and hint once: some hints open by restating the message (tag-not-found).
+    const choice = await vscode.window.showErrorMessage(`${prefix}${failureSentence(result.message, result.hint)}`, ...actions);
     if (choice === 'Re-enter Credentials') {
       const view = (await this.model.find(entry.slug)) ?? { entry, hasCredentials: false };
       await vscode.commands.executeCommand(COMMAND_IDS.reenterCredentials, { kind: 'registry', view });
@@ -335,7 +339,6 @@ export class RegistryCommands {
       this.logger.debug(`No image suggestions: ${errorMessage(error)}`);
       return [];
     }
-    const { endpointMatchesDomain } = await import('../../../server/src/registry/endpoints');
     const seen = new Set<string>();
     const items: vscode.QuickPickItem[] = [];
     for (const image of images) {
@@ -435,7 +438,8 @@ export class RegistryCommands {
   // ---- import from Docker config ------------------------------------------------------------
 
   async importFromDockerConfig(): Promise<void> {
-    const { DockerCredentialStore } = await import('../../../server/src/registry/credentials/dockerCredentialStore');
+    // Docker's config reader lives in dist/clientEngine.js: loaded on first use, not at activation.
+    const { DockerCredentialStore } = loadClientEngine();
     const store = new DockerCredentialStore({ logger: this.logger });
     const hosts = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Reading Docker credentials…' },

@@ -20,7 +20,9 @@ import {
   validateSlug,
   type AuthOption,
 } from '../providers';
+import { endpointMatchesDomain } from '../../../server/src/registry/endpoints';
 import { errorMessage } from '../log';
+import { failureSentence } from '../failureText';
 import { flowSteps, type FlowMode, type StepId as VisibleStepId } from './flowSteps';
 import { InputFlowAction, MultiStepInput, type InputStep } from './multiStepInput';
 
@@ -361,7 +363,7 @@ export async function runRegistryFlow(
       const picked = await input.showQuickPick({
         ...position('testFailed'),
         items: [change, retry, save],
-        placeholder: `Test failed (${testResult?.verdict ?? 'error'}): ${testResult?.message ?? ''}${testResult?.hint ? ` ${testResult.hint}` : ''}`,
+        placeholder: `Test failed (${testResult?.verdict ?? 'error'}): ${failureSentence(testResult?.message ?? '', testResult?.hint)}`,
       });
       if (picked.action === 'credentials') return stepFunctions[credentialStep];
       if (picked.action === 'retry') return stepFunctions.test;
@@ -387,7 +389,6 @@ async function suggestionsFor(services: FlowServices, host: string): Promise<Ima
   } catch {
     return [];
   }
-  const { endpointMatchesDomain } = await import('../../../server/src/registry/endpoints');
   const seen = new Set<string>();
   const items: ImageItem[] = [];
   for (const image of images) {

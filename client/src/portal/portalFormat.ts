@@ -7,6 +7,7 @@
 import type { PortalConnection } from '../../../server/src/protocol/messages';
 import type { PullCheckResult, RegistryEntry } from '../../../server/src/registry/types';
 import type { PullLogEntry } from '../../../server/src/store/types';
+import { failureSentence } from '../failureText';
 
 /** Same value as the engine's DEFAULT_API_ORIGIN (a unit test keeps them equal); not imported so activation does not load the API client. */
 export const DEFAULT_VENDOR_API_ORIGIN = 'https://api.replicated.com/vendor';
@@ -149,7 +150,7 @@ export function portalTestSentence(slug: string, result: PullCheckResult): strin
   if (result.httpStatus === 404) {
     return `Vendor portal test for "${slug}": 404 MANIFEST_UNKNOWN — the credentials are fine, but ${result.image} is missing or not pullable with them. ${result.hint ?? ''}`.trim();
   }
-  return `Vendor portal test failed for "${slug}"${status}: ${result.message}${result.hint ? ` ${result.hint}` : ''}`;
+  return `Vendor portal test failed for "${slug}"${status}: ${failureSentence(result.message, result.hint)}`;
 }
 
 /** The key a registry's last verdict is kept under: portal entries apart, so a file entry of the same name never shows the portal's verdict. */

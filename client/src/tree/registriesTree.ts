@@ -8,8 +8,10 @@ import type { ListTagsResult, WorkspaceImage } from '../../../server/src/protoco
 import type { Provider } from '../../../server/src/registry/types';
 import { PROVIDER_INFO } from '../providers';
 import type { RegistriesModel, RegistryView } from '../registriesModel';
+import { credentialsSourceText } from '../credentialsOrigin';
 import { errorMessage, type ClientLogger } from '../log';
 import type { ServerConnection } from '../serverConnection';
+import { failureSentence } from '../failureText';
 import { registryStatus, STATUS_LABEL, statusUri } from './registryStatus';
 
 export type RegistryTreeNode = RegistryNode | RepositoryNode | ReferenceNode | TagsNode | TagNode | LoadMoreNode | MessageNode;
@@ -427,7 +429,7 @@ function registryItem(view: RegistryView): vscode.TreeItem {
   if (fromPortal) {
     tooltip.appendMarkdown('$(cloud) From the Replicated vendor portal: the credentials are kept by Replicated; tests run from its servers.\n\n');
   } else {
-    tooltip.appendMarkdown(`From ${code('.replicated-registries.yaml')} · credentials on this machine: ${view.hasCredentials ? 'yes' : '**none**'}\n\n`);
+    tooltip.appendMarkdown(`From ${code('.replicated-registries.yaml')} · credentials on this machine: ${credentialsSourceText(view)}\n\n`);
   }
   const check = view.lastCheck;
   if (check) {
@@ -450,7 +452,7 @@ function errorNode(id: string, message: string, retry: RegistryTreeNode, credent
     id,
     severity: 'error',
     label: message,
-    tooltip: hint ? `${message}\n${hint}` : message,
+    tooltip: failureSentence(message, hint),
     contextValue: credentialsOf ? 'error;credentials' : 'error;retry',
     retry,
     command: credentialsOf

@@ -82,7 +82,10 @@ export async function listRegistries(ctx: ServerContext): Promise<RegistryStatus
   await ctx.ready();
   const out: RegistryStatus[] = [];
   for (const entry of ctx.workspace.allRegistries()) {
-    const status: RegistryStatus = { ...entry, hasCredentials: await ctx.credentials.hasCredentials(entry) };
+    const credentials = await ctx.credentials.credentialsFor(entry);
+    const status: RegistryStatus = { ...entry, hasCredentials: credentials !== undefined };
+    // Only the origin travels (for the extension's tooltip), never the secret.
+    if (credentials?.origin) status.credentialsOrigin = credentials.origin;
     const last = ctx.registries.lastCheckForRegistry(entry.endpoint);
     if (last) status.lastCheck = last.result;
     out.push(status);

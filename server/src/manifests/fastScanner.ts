@@ -525,8 +525,15 @@ function decodeDoubleQuoted(raw: string): string | undefined {
 }
 
 /** A flow collection (`[...]` / `{...}`) closed on one line, followed only by a comment. Null when not that. */
+/**
+ * Deeper flow nesting than this is left to the full parser (or treated as plain text in lenient mode):
+ * the recursive descent below would otherwise overflow the call stack on hostile input such as 5,000 `[`.
+ */
+export const MAX_FLOW_DEPTH = 100;
+
 class FlowParser {
   private position: number;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -550,6 +557,16 @@ class FlowParser {
   }
 
   private parseCollection(): YMap | YSeq | null {
+    if (this.depth >= MAX_FLOW_DEPTH) return null;
+    this.depth++;
+    try {
+      return this.parseCollectionBody();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseCollectionBody(): YMap | YSeq | null {
     const open = this.text.charCodeAt(this.position);
     this.position++;
     if (open === 91) {

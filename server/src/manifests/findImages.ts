@@ -33,7 +33,8 @@ export function documentTree(text: string, range: DocumentRange, role: FileRole,
 /** Every image reference in `text` (a whole file, or one document slice when `options.offset` is set). */
 export function findImages(text: string, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
   const images: FoundImage[] = [];
-  for (const range of splitDocuments(text)) images.push(...findImagesInDocument(text, range, filePath, options));
+  // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
+  for (const range of splitDocuments(text)) for (const image of findImagesInDocument(text, range, filePath, options)) images.push(image);
   const offset = options.offset ?? 0;
   return offset === 0 ? images : images.map((image) => shiftImage(image, offset));
 }

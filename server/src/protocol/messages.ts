@@ -3,7 +3,7 @@
  * Both sides import this module; it depends only on vscode-languageserver-protocol.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { PullCheckResult, RegistryEntry } from '../registry/types';
+import type { Credentials, PullCheckResult, RegistryEntry } from '../registry/types';
 
 /** Server → client: the credentials for one registry, from SecretStorage. `null` when this user has none. */
 export interface CredentialsParams {
@@ -70,6 +70,8 @@ export const ListTagsRequest = new RequestType<ListTagsParams, ListTagsResult, v
 /** Client → server: the registries the server validates against (workspace file ∪ portal), with last verdicts. */
 export interface RegistryStatus extends RegistryEntry {
   hasCredentials: boolean;
+  /** Where the server found them (never the secret): lets the extension say "from Docker config" / "from the environment". */
+  credentialsOrigin?: Credentials['origin'];
   lastCheck?: PullCheckResult;
 }
 export const ListRegistriesRequest = new RequestType<Record<string, never>, RegistryStatus[], void>(

@@ -56,7 +56,8 @@ export function verdictForTransportError(error: TransportError, host: string, ti
         message: error.message.startsWith('the overall deadline')
           ? `${host} did not answer within the ${seconds(timeouts.overallMs)} limit for the whole check.`
           : `${host} did not answer in time (${error.message}).`,
-        hint: 'Check that the registry is up and reachable from this machine (VPN, firewall, proxy settings); if it is just slow, raise the timeout.',
+        // No setting raises the timeouts, so the hint must not suggest one: it names what the user can act on.
+        hint: 'Check that the registry is up and reachable from this machine (VPN, firewall, proxy settings), then run the check again; if the registry is only slow, try again when it is less busy.',
       };
     case 'cancelled':
       return { verdict: 'timeout', message: `The check was cancelled before ${host} answered.`, hint: 'Run the check again.' };

@@ -30,7 +30,7 @@ export function genericHint(verdict: Verdict, ctx: GenericHintContext): string |
     case 'unreachable':
       return 'Check the endpoint, that the registry is running, and your network (VPN, firewall, HTTPS_PROXY / NO_PROXY).';
     case 'timeout':
-      return 'Check that the registry is up and reachable from this machine; if it is just slow, raise the timeout.';
+      return 'Check that the registry is up and reachable from this machine (VPN, firewall, proxy settings), then run the check again; if the registry is only slow, try again when it is less busy.';
     case 'protocol-error':
       return `Check that the endpoint ${ctx.host} is an OCI / Docker registry; if it is, it may be having a server-side problem — try again later.`;
   }

@@ -94,7 +94,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const text = await readFile(filePath, 'utf8').catch(() => undefined);
         if (text === undefined) continue;
         const findings = await analyzeFile({ text, path: filePath }, env);
-        if (findings.length > 0) results.push(...toResults(findings, text, relativePath(io.cwd, filePath)));
+        // A loop, not push(...spread): a 50 MB manifest yields ~10^6 findings, more arguments than the stack holds.
+        for (const result of toResults(findings, text, relativePath(io.cwd, filePath))) results.push(result);
       }
     };
     await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, () => worker()));
@@ -178,8 +179,12 @@ function parseArguments(argv: string[]): LintOptions | undefined {
 
 async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO): Promise<RegistriesConfig> {
   let configPath: string | undefined;
-  if (options.config !== undefined) configPath = path.resolve(io.cwd, options.config);
-  else {
+  if (options.config !== undefined) {
+    configPath = path.resolve(io.cwd, options.config);
+    // Named explicitly, a missing file is a wrong path (not a broken file to "fix"): say so as `registry` does.
+    const info = await stat(configPath).catch(() => undefined);
+    if (!info?.isFile()) throw new UsageError(`--config ${options.config}: ${info ? 'not a file' : 'no such file'}; check the path (or drop --config to use .replicated-registries.yaml in this folder or the nearest parent)`);
+  } else {
     const info = await stat(firstTarget).catch(() => undefined);
     configPath = findRegistriesFile(info?.isDirectory() ? firstTarget : path.dirname(firstTarget));
   }

@@ -684,7 +684,7 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
   const context = await openContext(io, filePath, deps);
   try {
     // Refuse early (before any check or write) when the file is broken.
-    await context.store.list();
+    const existingSlugs = new Set((await context.store.list()).map((e) => e.slug));
     const image = str(anyFlags, 'image');
     let verification: AccessVerification | undefined;
     if (!flags['skip-validation']) {
@@ -697,10 +697,12 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
     }
     const location = await context.docker.store(plan.entry.endpoint, plan.credentials, provider);
     const saved = await context.store.add(plan.entry, plan.credentials, { skipValidation: true });
+    // `add` of an existing name replaces that registry (the CLI's way to edit one): say so, never silently.
+    const replaced = existingSlugs.has(saved.slug);
     if (flags.output === 'json') {
-      writeJson(io, { added: true, registry: saved, file: filePath, secretStoredIn: location.description, validation: verification ?? null });
+      writeJson(io, { added: true, replaced, registry: saved, file: filePath, secretStoredIn: location.description, validation: verification ?? null });
     } else {
-      io.stdout.write(`Registry "${saved.slug}" added to ${filePath}\n`);
+      io.stdout.write(replaced ? `Registry "${saved.slug}" replaced in ${filePath} (it existed; its settings and secret are now the ones just given)\n` : `Registry "${saved.slug}" added to ${filePath}\n`);
       io.stdout.write(`Secret stored in ${location.description} (never in the registries file)\n`);
       io.stdout.write(
         verification
@@ -764,7 +766,12 @@ async function lsCommand(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`note: ${noFileMessage(io)}\n`);
   }
   const name = positionals[0];
-  if (name !== undefined) entries = entries.filter((e) => e.slug === name || e.endpoint === name);
+  if (name !== undefined) {
+    const all = entries;
+    entries = entries.filter((e) => e.slug === name || e.endpoint === name);
+    // A mistyped NAME must not look like "nothing there" to a script: it is an error, as in `rm` and `test`.
+    if (filePath && entries.length === 0) throw new RegistryNotFoundError(name, all.map((e) => e.slug));
+  }
   if (flags.output === 'json') {
     writeJson(
       io,
