@@ -186,6 +186,16 @@ void describe('rules: registries and credentials', () => {
     assert.equal(findings[0]?.data?.registrySlug, 'acme-ghcr');
   });
 
+  void it('a vendor-portal registry needs no local credentials: an anonymous check reports only what is missing', async () => {
+    const portalConfig = config({ registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', source: 'portal' }] });
+    const registry = new FakeRegistry({}, { 'acme/web:1': 'unauthorized', 'acme/web:9.9.9': 'tag-not-found' });
+    const env = environment({ config: portalConfig, offline: false, registryClient: registry, credentialsFor: () => Promise.resolve(undefined) });
+    const { text, ranges } = marked(pod(['ghcr.io/acme/web:1', 'ghcr.io/acme/web:^^9.9.9^^']));
+    const findings = await analyzeFile({ text, path: 'pod.yaml' }, env);
+    assert.deepEqual(findings.map((finding) => [finding.code, text.slice(finding.start, finding.end)]), [['tag-not-found', ranges[0]?.text]]);
+    assert.ok(registry.calls.every((call) => call.anonymous), 'no local credentials are used for a portal registry');
+  });
+
   void it('maps pull-check verdicts to tag-not-found, repository-not-found, pull-denied and unauthorized', async () => {
     const registry = new FakeRegistry({ 'acme/web:9.9.9': 'tag-not-found', 'acme/gone:1': 'repository-not-found', 'acme/secret:1': 'denied', 'acme/other:1': 'unauthorized' });
     const env = environment({ offline: false, registryClient: registry });

@@ -21,3 +21,12 @@ void describe('timeout hints are actionable', () => {
     assert.match(hint, /run the check again/);
   });
 });
+
+void describe('tag-not-found hint names what is missing', () => {
+  void it('says "tag 2" for a tag and "digest sha256:..." for a digest', () => {
+    const base = { anonymous: false, host: 'registry.example', repository: 'acme/api' };
+    assert.match(genericHint('tag-not-found', { ...base, reference: '2' }) ?? '', /has no tag 2:/);
+    const digest = `sha256:${'a'.repeat(64)}`;
+    assert.match(genericHint('tag-not-found', { ...base, reference: digest }) ?? '', new RegExp(`has no digest ${digest}:`));
+  });
+});

@@ -57,21 +57,11 @@ export function localFindingsFor(text: string, images: FoundImage[], filePath: s
   }
 }
 
-/**
- * Registries connected in the vendor portal keep their credentials at Replicated, not on this
- * machine: "no credentials on this machine" is not a problem for them (the portal's server-side
- * test is what proves they pull), so that finding is dropped for portal entries.
- */
-export function withoutPortalCredentialWarnings(findings: Finding[], env: AnalysisEnvironment): Finding[] {
-  const portalSlugs = new Set(env.config.registries.filter((r) => r.source === 'portal').map((r) => r.slug));
-  if (portalSlugs.size === 0) return findings;
-  return findings.filter((f) => !(f.code === 'credentials-missing' && f.data?.registrySlug !== undefined && portalSlugs.has(f.data.registrySlug)));
-}
-
 /** Pull-check findings, raw (finalize them against the text they are shown in). Never rejects. */
 export async function remoteFindingsFor(images: FoundImage[], filePath: string, env: AnalysisEnvironment, signal: AbortSignal): Promise<Finding[]> {
   try {
-    return withoutPortalCredentialWarnings(await remoteFindings(images, env, signal), env);
+    // The rules themselves know portal registries need no local credentials (rules/pullRules.ts).
+    return await remoteFindings(images, env, signal);
   } catch (err) {
     report('pull checks', filePath, err);
     return [];

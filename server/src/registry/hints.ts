@@ -22,7 +22,8 @@ export function genericHint(verdict: Verdict, ctx: GenericHintContext): string |
     case 'repository-not-found':
       return `Check the repository path: ${ctx.repository} does not exist on ${ctx.host} (paths are case-sensitive and include any organization or project prefix).`;
     case 'tag-not-found':
-      return `The repository exists but has no ${ctx.reference}: check the tag or digest (tags are case-sensitive), or push it.`;
+      // "has no 2" reads as a count: name what the reference is.
+      return `The repository exists but has no ${ctx.reference.includes(':') ? 'digest' : 'tag'} ${ctx.reference}: check the tag or digest (tags are case-sensitive), or push it.`;
     case 'rate-limited':
       return ctx.retryAfterSeconds !== undefined ? `Wait ${ctx.retryAfterSeconds} s (the registry's Retry-After) and try again.` : 'Wait a few minutes and try again.';
     case 'tls-untrusted':

@@ -59,6 +59,15 @@ class RemoteRun {
       // Offline nothing would use the credentials, so their absence is not worth a warning.
       if (this.env.offline) return [];
       const credentials = await this.credentialsFor(placement.entry);
+      if (!credentials && placement.entry.source === 'portal') {
+        // Replicated keeps a portal registry's credentials; nothing is missing on this machine. An
+        // anonymous check can still prove an image absent; a login demand proves nothing here.
+        if (!client) return [];
+        const result = await this.check(client, { connection: placement.entry, credentials: undefined, reference });
+        return result.verdict === 'repository-not-found' || result.verdict === 'tag-not-found'
+          ? this.verdictFindings(image, reference, result, placement.entry)
+          : [];
+      }
       if (!credentials) {
         return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\`, set ${environmentVariableNames(placement.entry.slug).password} (and _USERNAME), or add them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
       }
