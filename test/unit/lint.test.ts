@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { CliIO } from '../../server/src/cli/io';
-import type { LintResult } from '../../server/src/cli/commands/lint';
+import { writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -171,5 +171,26 @@ void describe('lint CLI: very large files', () => {
     const results = JSON.parse(ran.stdout) as LintResult[];
     assert.equal(results.length, count);
     assert.equal(results[count - 1]?.line, count + 4);
+  });
+});
+
+void describe('writePrettyJson', () => {
+  void it('writes exactly what JSON.stringify(value, null, 2) writes, plus a newline', () => {
+    const value = { a: [1, 'two', null, undefined, { b: [], c: {}, d: undefined, e: 'x\ny' }], f: true, g: [[[]]], h: new Date(0), i: '' };
+    let written = '';
+    const out = new PassThrough();
+    out.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    writePrettyJson(out, value);
+    assert.equal(written, `${JSON.stringify(value, null, 2)}\n`);
+  });
+
+  void it('writes in pieces of about 1 MiB, never one string of the whole document (which V8 caps near 512 MB)', () => {
+    const many = Array.from({ length: 40_000 }, (_, index) => ({ file: 'manifests/very-large-file.yaml', line: index + 1, column: 14, code: 'tag-latest', severity: 'warning' }));
+    const chunks: string[] = [];
+    const out = { write: (chunk: string): boolean => (chunks.push(chunk), true) } as unknown as NodeJS.WritableStream;
+    writePrettyJson(out, many);
+    assert.ok(chunks.length > 3, `${chunks.length} writes`);
+    assert.ok(Math.max(...chunks.map((chunk) => chunk.length)) < (1 << 20) + 1024);
+    assert.equal(chunks.join(''), `${JSON.stringify(many, null, 2)}\n`);
   });
 });

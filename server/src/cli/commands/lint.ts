@@ -104,8 +104,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
 
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  else if (options.format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(results, { config }), null, 2)}\n`);
+  if (options.format === 'json') writePrettyJson(io.stdout, results);
+  else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
   else io.stdout.write(toText(results, files.length));
 
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
@@ -338,4 +338,48 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
       },
     ],
   };
+}
+
+/**
+ * Writes `value` exactly as `JSON.stringify(value, null, 2)` plus a newline, in pieces: a lint of a 50 MB
+ * manifest has ~10^6 findings, whose JSON exceeds V8's largest string ("Invalid string length").
+ */
+export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): void {
+  const FLUSH_AT = 1 << 20;
+  let pending = '';
+  const emit = (piece: string): void => {
+    pending += piece;
+    if (pending.length >= FLUSH_AT) {
+      out.write(pending);
+      pending = '';
+    }
+  };
+  const visit = (node: unknown, indent: string): void => {
+    if (Array.isArray(node)) {
+      if (node.length === 0) return emit('[]');
+      const inner = `${indent}  `;
+      emit('[');
+      node.forEach((item: unknown, index) => {
+        emit(`${index === 0 ? '' : ','}\n${inner}`);
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
+        else visit(item, inner);
+      });
+      return emit(`\n${indent}]`);
+    }
+    if (node !== null && typeof node === 'object' && typeof (node as { toJSON?: unknown }).toJSON !== 'function') {
+      const entries = Object.entries(node).filter(([, item]) => item !== undefined && typeof item !== 'function' && typeof item !== 'symbol');
+      if (entries.length === 0) return emit('{}');
+      const inner = `${indent}  `;
+      emit('{');
+      entries.forEach(([key, item], index) => {
+        emit(`${index === 0 ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
+        visit(item, inner);
+      });
+      return emit(`\n${indent}}`);
+    }
+    // Scalars (and objects with toJSON) are small: the built-in serializer, re-indented to this depth.
+    emit((JSON.stringify(node, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`));
+  };
+  visit(value, '');
+  out.write(`${pending}\n`);
 }
