@@ -25,6 +25,8 @@ export const RULE_CODES = [
   'registries-file',
   /** Extension: the pull check could not run (network, TLS, rate limit); never a false "not found". */
   'pull-check-failed',
+  /** A manifest, values, Compose or Kustomize file that is not valid YAML (never Helm chart templates). */
+  'yaml-syntax',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -159,6 +161,17 @@ export interface AnalysisEnvironment {
   readFile?(path: string): Promise<string | undefined>;
   /** Synchronous variant (open documents or the file system); used for values.yaml when `readFile` is absent. */
   readFileSync?(path: string): string | undefined;
+}
+
+/** A YAML syntax error reported by the `yaml` parser, located in the analyzed text. */
+export interface YamlSyntaxError {
+  /** Offsets in the analyzed text of the offending characters. */
+  start: number;
+  end: number;
+  /** The parser's own message (for example "Missing closing \"quote"). */
+  message: string;
+  /** The parser's error code (for example `MISSING_CHAR`, `BAD_INDENT`). */
+  parserCode: string;
 }
 
 /** A document's extent inside a multi-document YAML text: [start, end). */

@@ -111,6 +111,10 @@ export class FastScanner {
         // Tabs may separate but never indent; a tab-led line is only fine when blank or a comment.
         let after = content;
         while (after < lineEnd && isBlank(text.charCodeAt(after))) after++;
+        if (after === lineEnd && !this.lenient) {
+          // `yaml` reads some tab-only lines as tab indentation (after `key:` with no value): let it decide.
+          this.fail('tab-only line');
+        }
         if (after === lineEnd || text.charCodeAt(after) === HASH) {
           position = next;
           continue;
@@ -214,6 +218,8 @@ export class FastScanner {
       const dash = this.contentStart;
       if (dash + 1 < this.lineEnd && this.text.charCodeAt(dash + 1) === TAB && !this.lenient) this.fail('tab after a sequence dash');
       const itemStart = this.skipBlanks(dash + 1);
+      // A tab among the blanks after `- ` counts as indentation of a compact entry: a YAML error.
+      if (!this.lenient && itemStart < this.lineEnd && this.hasTab(dash + 1, itemStart)) this.fail('tab after a sequence dash');
       if (itemStart >= this.lineEnd || this.text.charCodeAt(itemStart) === HASH) {
         this.advance();
         seq.items.push(this.indent > indent ? this.parseBlockNode(indent + 1) : null);
@@ -332,9 +338,15 @@ export class FastScanner {
   private parseBlockScalar(at: number, parentIndent: number): YScalar {
     const text = this.text;
     let i = at + 1;
+    let chomping = false;
     while (i < this.lineEnd) {
       const code = text.charCodeAt(i);
-      if (code === 45 || code === 43) i++; // chomping indicator
+      if (code === 45 || code === 43) {
+        // One chomping indicator at most (`|--` is an error only the full parser reports).
+        if (chomping && !this.lenient) this.fail('second chomping indicator');
+        chomping = true;
+        i++;
+      }
       else if (code >= 49 && code <= 57) {
         if (!this.lenient) this.fail('explicit block indentation');
         i++;
@@ -348,6 +360,9 @@ export class FastScanner {
     let position = this.nextLineStart;
     const contentStart = position;
     let contentEnd = position;
+    // The first content line sets the block's indentation; a later line indented less (but still more
+    // than the parent) is a YAML error, which only the full parser can report.
+    let contentIndent = -1;
     while (position < this.end) {
       let newline = text.indexOf('\n', position);
       if (newline < 0 || newline > this.end) newline = this.end;
@@ -355,8 +370,17 @@ export class FastScanner {
       while (column < newline && text.charCodeAt(column) === SPACE) column++;
       let blankEnd = column;
       while (blankEnd < newline && (isBlank(text.charCodeAt(blankEnd)) || text.charCodeAt(blankEnd) === CR)) blankEnd++;
-      if (blankEnd < newline && column - position <= parentIndent) break;
-      if (blankEnd < newline) contentEnd = newline;
+      if (column < newline && text.charCodeAt(column) === TAB && !this.lenient) {
+        // A tab in a line's leading whitespace may count as "less indented than the first line" to `yaml`: let it decide.
+        this.fail('tab in a block scalar blank line');
+      }
+      if (blankEnd < newline) {
+        const lineIndent = column - position;
+        if (lineIndent <= parentIndent) break;
+        if (contentIndent < 0) contentIndent = lineIndent;
+        else if (lineIndent < contentIndent && !this.lenient) this.fail('block scalar line indented less than its first line');
+        contentEnd = newline;
+      }
       position = newline + 1;
     }
     this.loadLine(position);
@@ -409,6 +433,11 @@ export class FastScanner {
     let end = colon;
     while (end > at && isBlank(text.charCodeAt(end - 1))) end--;
     return text.slice(at, end);
+  }
+
+  private hasTab(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === TAB) return true;
+    return false;
   }
 
   private skipBlanks(from: number): number {

@@ -2,11 +2,12 @@
  * `findImages`: every image reference in a YAML file, with exact offsets. Each document goes through
  * the fast line scanner; only a document it cannot decide is parsed with `yaml`.
  */
-import type { DocumentRange, FindImagesOptions, FoundImage, HelmTemplateExpression } from '../analysis/types';
+import type { DocumentRange, FindImagesOptions, FoundImage, HelmTemplateExpression, YamlSyntaxError } from '../analysis/types';
 import { parseImageReference } from '../reference/imageReference';
 import { splitDocuments } from './documents';
 import { FastScanner, Undecidable } from './fastScanner';
 import { parseDocumentFully } from './fullParse';
+import { controlCharacterError } from './syntaxErrors';
 import { fileRoleOf, imagesInDocument, type FileRole, type RawImage } from './shapes';
 import { parseProxyReference } from '../reference/proxy';
 import type { YNode } from './yamlTree';
@@ -17,24 +18,68 @@ export { splitDocuments } from './documents';
 /** How one document was read (exposed for tests and benchmarks). */
 export type ParseStrategy = 'fast' | 'full' | 'auto';
 
-/** The YNode tree of text[range]: fast scanner, `yaml`, or fast with `yaml` as the fallback. */
-export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto'): { root: YNode | null; via: 'fast' | 'full' } {
+/**
+ * The YNode tree of text[range]: fast scanner, `yaml`, or fast with `yaml` as the fallback. `errors`
+ * holds the syntax errors `yaml` reported (offsets in `text`); a document the fast scanner decided is
+ * well-formed by construction, and Helm chart templates (lenient, never fully parsed) report none.
+ */
+export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto'): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
   const lenient = role === 'helm-template';
   if (strategy !== 'full' || lenient) {
     try {
-      return { root: new FastScanner(text, range.start, range.end, lenient).scan(), via: 'fast' };
+      return { root: new FastScanner(text, range.start, range.end, lenient).scan(), via: 'fast', errors: NO_ERRORS };
     } catch (error) {
       if (!(error instanceof Undecidable) || strategy === 'fast') throw error;
     }
   }
-  return { root: parseDocumentFully(text, range.start, range.end).root, via: 'full' };
+  const full = parseDocumentFully(text, range.start, range.end);
+  return { root: full.root, via: 'full', errors: full.errors };
+}
+
+const NO_ERRORS: YamlSyntaxError[] = [];
+
+/**
+ * The syntax errors found by the last findImages / findImagesInDocument call that read a whole text,
+ * so that the `yaml-syntax` rule (run right after, on the same text) does not read the file twice.
+ * One entry: the language server and `lint` both analyse a text and then run the rules on it.
+ */
+let lastSyntaxErrors: { text: string; filePath: string; errors: YamlSyntaxError[] } | undefined;
+
+/**
+ * The YAML syntax errors of `text` (offsets in `text`): none for Helm chart templates. Reuses what the
+ * preceding findImages call on the same text found; otherwise reads the text (fast scanner first).
+ */
+export function yamlSyntaxErrors(text: string, filePath: string): YamlSyntaxError[] {
+  const cached = lastSyntaxErrors;
+  if (cached && cached.filePath === filePath && cached.text === text) return cached.errors;
+  const role = fileRoleOf(filePath);
+  if (role === 'helm-template') return NO_ERRORS;
+  const errors: YamlSyntaxError[] = [];
+  for (const range of splitDocuments(text)) for (const error of documentTree(text, range, role).errors) errors.push(error);
+  remember(text, filePath, role, errors);
+  return errors;
+}
+
+function remember(text: string, filePath: string, role: FileRole, errors: YamlSyntaxError[]): void {
+  if (role !== 'helm-template') {
+    const control = controlCharacterError(text);
+    if (control) errors.push(control);
+  }
+  lastSyntaxErrors = { text, filePath, errors: role === 'helm-template' ? NO_ERRORS : errors };
 }
 
 /** Every image reference in `text` (a whole file, or one document slice when `options.offset` is set). */
 export function findImages(text: string, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
   const images: FoundImage[] = [];
+  const errors: YamlSyntaxError[] = [];
+  const role = fileRoleOf(filePath);
   // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
-  for (const range of splitDocuments(text)) for (const image of findImagesInDocument(text, range, filePath, options)) images.push(image);
+  for (const range of splitDocuments(text)) {
+    const tree = documentTree(text, range, role);
+    for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
+    for (const error of tree.errors) errors.push(error);
+  }
+  remember(text, filePath, role, errors);
   const offset = options.offset ?? 0;
   return offset === 0 ? images : images.map((image) => shiftImage(image, offset));
 }
@@ -42,7 +87,8 @@ export function findImages(text: string, filePath: string, options: FindImagesOp
 /** The images of one document of `text` (ranges are offsets in `text`). */
 export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): FoundImage[] {
   const role = fileRoleOf(filePath);
-  const { root } = documentTree(text, range, role, strategy);
+  const { root, errors } = documentTree(text, range, role, strategy);
+  if (strategy === 'auto' && range.start === 0 && range.end === text.length) remember(text, filePath, role, errors === NO_ERRORS ? [] : errors);
   return imagesFromTree(root, filePath, options);
 }
 

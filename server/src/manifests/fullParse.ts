@@ -3,12 +3,16 @@
  * scanner builds. Used for documents the fast scanner cannot decide, and by the fuzz test as the oracle.
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import type { YamlSyntaxError } from '../analysis/types';
+import { locateSyntaxErrors } from './syntaxErrors';
 import type { YNode, YScalar } from './yamlTree';
 
 export interface FullParseResult {
   root: YNode | null;
   /** Whether `yaml` reported errors (the tree is then its best effort). */
   hasErrors: boolean;
+  /** The syntax errors, placed in `text` (empty when the only "errors" come from template expressions). */
+  errors: YamlSyntaxError[];
 }
 
 /** Parses text[start, end) (one document) with `yaml`; offsets in the result are offsets in `text`. */
@@ -26,7 +30,8 @@ export function parseDocumentFully(text: string, start: number, end: number): Fu
     Error.stackTraceLimit = limit;
   }
   const converter = new Converter(doc, source, start);
-  return { root: converter.convert(doc.contents, 0), hasErrors: doc.errors.length > 0 };
+  const hasErrors = doc.errors.length > 0;
+  return { root: converter.convert(doc.contents, 0), hasErrors, errors: hasErrors ? locateSyntaxErrors(doc.errors, source, start) : [] };
 }
 
 const MAX_DEPTH = 200;

@@ -109,4 +109,15 @@ export const RULES: Record<RuleCode, RuleInfo> = {
       'unexpected answer). Nothing is known about the image; this is not a "not found".\n\n' +
       'Check the network, the `caFile` / `insecureSkipTLSVerify` options of the registry, or wait for the rate limit to reset.',
   },
+  'yaml-syntax': {
+    code: 'yaml-syntax',
+    defaultSeverity: 'error',
+    title: 'YAML syntax error',
+    help:
+      'The file is not valid YAML: the parser stopped at the underlined spot, so no tool (kubectl, Helm, KOTS, this ' +
+      'extension) can read the document, and its images are not checked.\n\n' +
+      'Fix the underlined part: close the quote or the `[` / `{`, indent the line like its siblings (spaces, never tabs), ' +
+      'or quote a value that starts with a reserved character (`@`, `` ` ``, `%`). Helm chart templates (`templates/`) are ' +
+      'not checked, since they are not YAML until rendered.',
+  },
 };

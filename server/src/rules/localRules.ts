@@ -3,13 +3,14 @@ import type { AnalysisEnvironment, Finding, FoundImage, RuleCode } from '../anal
 import { effectiveSeverity } from './severity';
 import { referenceFindings } from './referenceRules';
 import { offlineRegistryFindings } from './registryRules';
+import { yamlSyntaxFindings } from './syntaxRule';
 import { tagFindings } from './tagRules';
 
 /**
  * Raw findings at each rule's nominal severity; `finalizeFindings` (or `analyzeFile`) applies the
  * configured levels and the disable comments.
  */
-export function localFindings(_file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment): Finding[] {
+export function localFindings(file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment): Finding[] {
   const findings: Finding[] = [];
   const levels = new Map<RuleCode, boolean>();
   const enabled = (code: RuleCode): boolean => {
@@ -20,6 +21,7 @@ export function localFindings(_file: { text: string; path: string }, images: Fou
     }
     return on;
   };
+  if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(file));
   for (const image of images) {
     if (image.templated) continue;
     findings.push(...referenceFindings(image, env));

@@ -30,7 +30,12 @@ Flags:
                              folder of the first PATH or the nearest parent)
   -h, --help                 show this help
 
-Exit codes: 0 nothing reaches the fail level, 1 something does, 2 usage or configuration error.
+A file or folder that cannot be read (permissions, a broken link...) is named on stderr,
+one line each, and the others are still checked; the exit code is then 2, whatever the findings, since
+the result is incomplete.
+
+Exit codes: 0 nothing reaches the fail level, 1 something does, 2 usage or configuration error, or a
+file or folder could not be read.
 `;
 
 type Format = 'text' | 'json' | 'sarif';
@@ -72,7 +77,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const absoluteTargets = targets.map((target) => path.resolve(io.cwd, target));
 
   const config = await loadConfig(options, absoluteTargets[0] as string, io);
-  const files = await collectFiles(absoluteTargets);
+  const unreadable: string[] = [];
+  const reportUnreadable = (filePath: string, error: unknown): void => {
+    unreadable.push(filePath);
+    io.stderr.write(`replicated-registries lint: cannot read ${relativePath(io.cwd, filePath)}: ${readFailure(error)}; fix it (permissions, link target) or leave it out of the PATHs (or .gitignore it)\n`);
+  };
+  const files = await collectFiles(absoluteTargets, reportUnreadable);
 
   // Offline needs neither the HTTP client nor the credential store: not even loading them keeps start-up short.
   const online = options.offline ? undefined : await onlineServices(io);
@@ -91,8 +101,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const worker = async (): Promise<void> => {
       while (next < files.length) {
         const filePath = files[next++] as string;
-        const text = await readFile(filePath, 'utf8').catch(() => undefined);
-        if (text === undefined) continue;
+        let text: string;
+        try {
+          text = await readFile(filePath, 'utf8');
+        } catch (error) {
+          reportUnreadable(filePath, error);
+          continue;
+        }
         const findings = await analyzeFile({ text, path: filePath }, env);
         // A loop, not push(...spread): a 50 MB manifest yields ~10^6 findings, more arguments than the stack holds.
         for (const result of toResults(findings, text, relativePath(io.cwd, filePath))) results.push(result);
@@ -108,7 +123,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
   else io.stdout.write(toText(results, files.length));
 
+  if (unreadable.length > 0) return ExitCode.usage;
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Why a read failed, in words ("permission denied (EACCES)"), never a stack. */
+function readFailure(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  const words: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOENT: 'it no longer exists (or is a broken link)', ELOOP: 'too many symbolic links', EMFILE: 'too many open files' };
+  if (code && words[code]) return `${words[code]} (${code})`;
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${message} (${code})` : message;
 }
 
 interface OnlineServices {
@@ -203,13 +233,22 @@ async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO):
 }
 
 /** YAML files under the targets, sorted; explicit files are taken whatever their name. */
-async function collectFiles(targets: string[]): Promise<string[]> {
+async function collectFiles(targets: string[], reportUnreadable: (path: string, error: unknown) => void): Promise<string[]> {
   const files = new Set<string>();
   for (const target of targets) {
-    const info = await stat(target).catch(() => undefined);
-    if (!info) throw new UsageError(`${target} does not exist; pass files or folders that exist`);
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(target);
+    } catch (error) {
+      if (!isMissing(error)) {
+        // It is there but cannot be looked at (permissions, a symbolic link loop): say so, check the rest.
+        reportUnreadable(target, error);
+        continue;
+      }
+      throw new UsageError(`${target} does not exist; pass files or folders that exist`);
+    }
     if (info.isFile()) files.add(target);
-    else if (info.isDirectory()) await walk(target, [], files);
+    else if (info.isDirectory()) await walk(target, [], files, reportUnreadable);
   }
   return [...files].sort();
 }
@@ -219,8 +258,11 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-async function walk(dir: string, scopes: IgnoreScope[], files: Set<string>): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+async function walk(dir: string, scopes: IgnoreScope[], files: Set<string>, reportUnreadable: (path: string, error: unknown) => void): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    reportUnreadable(dir, error);
+    return [];
+  });
   const gitignore = entries.some((entry) => entry.name === '.gitignore' && entry.isFile()) ? await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined) : undefined;
   const activeScopes = gitignore === undefined ? scopes : [...scopes, { dir, rules: ignore().add(gitignore) }];
   const subfolders: string[] = [];
@@ -233,7 +275,7 @@ async function walk(dir: string, scopes: IgnoreScope[], files: Set<string>): Pro
       files.add(full);
     }
   }
-  for (const subfolder of subfolders) await walk(subfolder, activeScopes, files);
+  for (const subfolder of subfolders) await walk(subfolder, activeScopes, files, reportUnreadable);
 }
 
 function isIgnored(full: string, isDirectory: boolean, scopes: IgnoreScope[]): boolean {

@@ -1,0 +1,45 @@
+/** `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML. */
+import type { Finding, YamlSyntaxError } from '../analysis/types';
+import { yamlSyntaxErrors } from '../manifests/findImages';
+import { nominalSeverity } from './severity';
+
+/** One finding per syntax error of `file` (none for Helm chart templates), at the rule's nominal level. */
+export function yamlSyntaxFindings(file: { text: string; path: string }): Finding[] {
+  return yamlSyntaxErrors(file.text, file.path).map((error) => syntaxFinding(file.text, error));
+}
+
+function syntaxFinding(text: string, error: YamlSyntaxError): Finding {
+  const message = `YAML syntax error: ${error.message.replace(/[\s.]+$/, '')}. ${whatToDo(error)}`;
+  return {
+    code: 'yaml-syntax',
+    severity: nominalSeverity('yaml-syntax'),
+    message,
+    start: error.start,
+    end: error.end,
+    reference: text.slice(error.start, Math.min(error.end, error.start + 80)),
+  };
+}
+
+/** What to do next, by the parser's error code; the parser's message says what is wrong. */
+function whatToDo(error: YamlSyntaxError): string {
+  if (/Flow (sequence|mapping)|flow collection/i.test(error.message)) return 'Add the missing `]` or `}`, or quote the value if the bracket is text.';
+  switch (error.parserCode) {
+    case 'CONTROL_CHARACTER':
+      return 'Remove the character, or keep non-YAML files out of the linted paths.';
+    case 'MISSING_CHAR':
+      return 'Add the missing closing character, or quote the whole value.';
+    case 'BAD_INDENT':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'Indent this line like the other entries at its level (and close any open `[`, `{` or quote above it).';
+    case 'TAB_AS_INDENT':
+      return 'Indent with spaces: YAML forbids tabs in indentation.';
+    case 'BAD_SCALAR_START':
+      return 'Quote the value: it starts with a character YAML reserves.';
+    case 'DUPLICATE_KEY':
+      return 'Remove or rename one of the duplicated keys.';
+    case 'UNEXPECTED_TOKEN':
+      return 'Remove the unexpected text, or quote the value it belongs to.';
+    default:
+      return 'Fix the YAML at the underlined spot; kubectl, Helm and KOTS cannot read the document until then.';
+  }
+}
