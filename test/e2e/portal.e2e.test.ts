@@ -65,7 +65,12 @@ void describe('Replicated Registries: the vendor portal in a real VS Code (code-
   for (const scenario of PORTAL_SCENARIOS) {
     void it(scenario.name, () => {
       if (!workbench || !world || !session || !api) throw new Error('the editor did not start; see the before hook failure above');
-      return scenario.run({ workbench, world, api, apiToken, codeServer: session.codeServer, runDir, screenshotDir: SCREENSHOT_DIR });
+      const page = workbench;
+      // On failure, keep a picture of what the page showed: a timeout alone does not say why.
+      return scenario.run({ workbench, world, api, apiToken, codeServer: session.codeServer, runDir, screenshotDir: SCREENSHOT_DIR }).catch(async (error: unknown) => {
+        await page.screenshot(`FAILED-${scenario.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        throw error;
+      });
     });
   }
 });

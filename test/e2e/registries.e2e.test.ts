@@ -48,7 +48,12 @@ void describe('Replicated Registries in a real VS Code (code-server + chromium)'
   for (const scenario of REGISTRY_SCENARIOS) {
     void it(scenario.name, () => {
       if (!workbench || !world || !session) throw new Error('the editor did not start; see the before hook failure above');
-      return scenario.run({ workbench, world, extension: session.extension, userDataDir: session.codeServer.userDataDir, codeServer: session.codeServer });
+      const page = workbench;
+      // On failure, keep a picture of what the page showed: a timeout alone does not say why.
+      return scenario.run({ workbench, world, extension: session.extension, userDataDir: session.codeServer.userDataDir, codeServer: session.codeServer }).catch(async (error: unknown) => {
+        await page.screenshot(`FAILED-${scenario.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        throw error;
+      });
     });
   }
 });

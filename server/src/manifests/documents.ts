@@ -29,7 +29,8 @@ export function splitDocuments(text: string): DocumentRange[] {
         documentStart = end;
         hasContent = false;
       }
-    } else if (!hasContent && !isBlankOrComment(text, lineStart, newline)) {
+    } else if (!hasContent && c !== 37 /* % */ && !isBlankOrComment(text, lineStart, newline)) {
+      // A directive (`%YAML 1.2`) belongs to the document its `---` opens: on its own it is no document.
       hasContent = true;
     }
     lineStart = newline + 1;

@@ -276,6 +276,13 @@ export class Workbench {
     const menu = this.page.locator('.context-view .monaco-menu, .context-view .action-widget');
     await menu.waitFor({ state: 'visible' });
     await menu.locator('.action-item, .action-list-item', { hasText: entry }).first().click();
+    // VS Code's menus ignore a mouse-up that comes too soon after they open (the item is then only
+    // highlighted, as a re-rendered tree row can make happen); Enter runs the highlighted item, as a user would.
+    const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    if (!closed) {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden' });
+    }
   }
 
   // ---- editors --------------------------------------------------------------------------------

@@ -127,14 +127,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
 }
 
+/** The `code` of a file system error (`ENOENT`, `EACCES`...), if it has one. */
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
 function isMissing(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /** Why a read failed, in words ("permission denied (EACCES)"), never a stack. */
 function readFailure(error: unknown): string {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  const code = errorCode(error);
   const words: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOENT: 'it no longer exists (or is a broken link)', ELOOP: 'too many symbolic links', EMFILE: 'too many open files' };
   if (code && words[code]) return `${words[code]} (${code})`;
   const message = error instanceof Error ? error.message : String(error);
