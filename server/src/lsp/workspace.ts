@@ -8,7 +8,7 @@ import { RegistriesChangedNotification } from '../protocol/messages';
 import type { ServerContext } from './context';
 import { uriToPath } from './convert';
 import type { DiagnosticsController } from './diagnostics';
-import { findWorkspaceYamlFiles } from './workspaceScan';
+import { findYamlFiles } from '../workspace/yamlFiles';
 import { isRegistriesFile } from './workspaceModel';
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -109,7 +109,7 @@ export class WorkspaceHandler {
     const seen = new Set<string>();
     const queue: string[] = [];
     for (const folder of this.ctx.workspace.folderPaths) {
-      for (const filePath of await findWorkspaceYamlFiles(folder, { signal })) {
+      for (const filePath of await findYamlFiles(folder, { signal })) {
         if (!seen.has(filePath)) queue.push(filePath);
         seen.add(filePath);
       }

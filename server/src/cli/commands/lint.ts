@@ -3,9 +3,8 @@
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
  * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { analyzeFile } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
 import { RULES } from '../../rules/catalog';
@@ -14,6 +13,7 @@ import type { Credentials, RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
+import { findYamlFiles } from '../../workspace/yamlFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
 const HELP = `Usage: replicated-registries lint [PATH...] [flags]
@@ -62,8 +62,6 @@ export interface LintResult {
   reference: string;
 }
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
-const YAML_FILE = /\.ya?ml$/i;
 /** Files analyzed at once; analysis is mostly synchronous, this only overlaps reads and pull checks. */
 const FILE_CONCURRENCY = 16;
 
@@ -253,42 +251,11 @@ async function collectFiles(targets: string[], reportUnreadable: (path: string, 
       throw new UsageError(`${target} does not exist; pass files or folders that exist`);
     }
     if (info.isFile()) files.add(target);
-    else if (info.isDirectory()) await walk(target, [], files, reportUnreadable);
-  }
-  return [...files].sort();
-}
-
-interface IgnoreScope {
-  dir: string;
-  rules: Ignore;
-}
-
-async function walk(dir: string, scopes: IgnoreScope[], files: Set<string>, reportUnreadable: (path: string, error: unknown) => void): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
-    reportUnreadable(dir, error);
-    return [];
-  });
-  const gitignore = entries.some((entry) => entry.name === '.gitignore' && entry.isFile()) ? await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined) : undefined;
-  const activeScopes = gitignore === undefined ? scopes : [...scopes, { dir, rules: ignore().add(gitignore) }];
-  const subfolders: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(full, true, activeScopes)) continue;
-      subfolders.push(full);
-    } else if (entry.isFile() && YAML_FILE.test(entry.name) && !isIgnored(full, false, activeScopes)) {
-      files.add(full);
+    else if (info.isDirectory()) {
+      for (const file of await findYamlFiles(target, { maxFiles: Number.POSITIVE_INFINITY, onUnreadable: reportUnreadable })) files.add(file);
     }
   }
-  for (const subfolder of subfolders) await walk(subfolder, activeScopes, files, reportUnreadable);
-}
-
-function isIgnored(full: string, isDirectory: boolean, scopes: IgnoreScope[]): boolean {
-  for (const scope of scopes) {
-    const relative = path.relative(scope.dir, full).split(path.sep).join('/');
-    if (scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
-  }
-  return false;
+  return [...files].sort();
 }
 
 function relativePath(cwd: string, file: string): string {

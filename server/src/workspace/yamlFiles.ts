@@ -1,7 +1,7 @@
 /**
- * Finds the YAML files of a workspace folder for whole-workspace diagnostics: skips `node_modules`
- * and `.git`, honours every `.gitignore` on the way down (nested ones apply to their own subtree),
- * and stops at a file limit so a huge folder cannot stall the server.
+ * Finds the YAML files of a folder, for `lint` and the language server's whole-workspace diagnostics
+ * alike: skips `node_modules` and VCS folders, honours every `.gitignore` on the way down (nested ones
+ * apply to their own subtree), and stops at a file limit so a huge folder cannot stall the server.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,8 @@ export interface ScanOptions {
   /** Stop after this many files (default 20,000). */
   maxFiles?: number;
   signal?: AbortSignal;
+  /** Told about a folder that exists but cannot be read (the walk goes on without it). */
+  onUnreadable?: (folder: string, error: unknown) => void;
 }
 
 interface IgnoreScope {
@@ -41,7 +43,7 @@ async function readGitignore(folder: string): Promise<IgnoreScope | undefined> {
 }
 
 /** Absolute paths of the YAML files under `root`, sorted. */
-export async function findWorkspaceYamlFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+export async function findYamlFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
   const maxFiles = options.maxFiles ?? 20_000;
   const found: string[] = [];
   const walk = async (folder: string, inherited: IgnoreScope[]): Promise<void> => {
@@ -51,8 +53,9 @@ export async function findWorkspaceYamlFiles(root: string, options: ScanOptions 
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(folder, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: nothing to report there
+    } catch (error) {
+      options.onUnreadable?.(folder, error);
+      return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
