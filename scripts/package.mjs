@@ -22,7 +22,8 @@ function run(command, args) {
 
 run(process.execPath, ['scripts/build.mjs', '--production']);
 mkdirSync(path.join(root, 'out'), { recursive: true });
-run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix]);
+// No public repository yet: README links stay relative instead of being rewritten to a guessed host.
+run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix]);
 
 const bytes = statSync(path.join(root, vsix)).size;
 console.log(`\n${vsix}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)${bytes > 2 * 1024 * 1024 ? ' — over the 2 MB target' : ''}`);
