@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Verdict } from '../../server/src/registry/types';
 
 export interface StandInRegistry {
   provider: string;
@@ -43,6 +44,25 @@ export interface StandInOptions {
   testPull?: (registry: StandInRegistry, image: string) => Promise<number>;
   /** Token whose role may only read (403 on writes, in the API's `{"error":{...}}` form). */
   readOnlyToken?: string;
+}
+
+/** The upstream HTTP status the hosted service reports for its own pull with this verdict. */
+export function upstreamStatusForVerdict(verdict: Verdict): number {
+  switch (verdict) {
+    case 'ok':
+      return 200;
+    case 'tag-not-found':
+    case 'repository-not-found':
+      return 404;
+    case 'unauthorized':
+      return 401;
+    case 'denied':
+      return 403;
+    case 'rate-limited':
+      return 429;
+    default:
+      return 502;
+  }
 }
 
 const ADD_FIELDS = new Set(['provider', 'endpoint', 'slug', 'authType', 'username', 'password', 'appIds', 'skipValidation']);

@@ -6,7 +6,7 @@
  * password were written nowhere on this machine and that no process (credential helper) was spawned.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,10 +16,10 @@ import type { Verdict } from '../../server/src/registry/types';
 import { CREDENTIAL_PROBE_TARGET } from '../../server/src/store/workspaceStore';
 import { pushImage, startHtpasswdRegistry, type RunningRegistry } from '../harness';
 import { makeTempDir, removeTempDir } from '../harness/processes';
-import { startVendorApiStandIn, type VendorApiStandIn } from '../harness/vendorApiStandIn';
+import { cliRunner, filesUnder } from '../harness/cli';
+import { startVendorApiStandIn, upstreamStatusForVerdict, type VendorApiStandIn } from '../harness/vendorApiStandIn';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const BIN = path.join(repoRoot, 'bin', 'replicated-registries');
 const random = (): string => Math.random().toString(36).slice(2);
 const API_TOKEN = 'rr-portal-cli-token-' + random();
 const READ_ONLY_TOKEN = 'rr-portal-cli-readonly-' + random();
@@ -27,58 +27,8 @@ const WRONG_TOKEN = 'rr-portal-cli-wrong-' + random();
 const PASSWORD = 'Portal-Registry-Secret-' + random();
 const WRONG_PASSWORD = 'Portal-Wrong-Secret-' + random();
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const transcript: string[] = [];
-
-function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`replicated-registries ${args.join(' ')} did not finish within 60 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      transcript.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : [path.join(dir, d.name)]));
-}
-
-/** What the hosted service would answer for its own pull: the upstream HTTP status. */
-function statusForVerdict(verdict: Verdict): number {
-  switch (verdict) {
-    case 'ok':
-      return 200;
-    case 'tag-not-found':
-    case 'repository-not-found':
-      return 404;
-    case 'unauthorized':
-      return 401;
-    case 'denied':
-      return 403;
-    case 'rate-limited':
-      return 429;
-    default:
-      return 502;
-  }
-}
+const runCli = cliRunner(transcript);
 
 void describe('registry CLI against the vendor portal (stand-in) with a real registry behind its server-side test', () => {
   let registry: RunningRegistry;
@@ -110,7 +60,7 @@ void describe('registry CLI against the vendor portal (stand-in) with a real reg
         if ('error' in resolved) return 400;
         const result = await pullClient.checkPull(conn, { username: saved.username, secret: saved.password }, resolved, { noCache: true });
         serverSidePulls.push({ slug: saved.slug, image, verdict: result.verdict });
-        return statusForVerdict(result.verdict);
+        return upstreamStatusForVerdict(result.verdict);
       },
     });
 

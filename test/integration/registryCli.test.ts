@@ -4,52 +4,20 @@
  * landed nowhere but the Docker credential store.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pushImage, startHtpasswdRegistry, type PushedImage, type RunningRegistry } from '../harness';
+import { cliRunner, filesUnder } from '../harness/cli';
 import { makeTempDir, removeTempDir } from '../harness/processes';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const BIN = path.join(repoRoot, 'bin', 'replicated-registries');
 const PASSWORD = 'Integr4tion-Secret-' + Math.random().toString(36).slice(2);
 const WRONG_PASSWORD = 'Wrong-Secret-' + Math.random().toString(36).slice(2);
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const transcript: string[] = [];
-
-/** Runs the CLI with stdin fed (and closed), with a deadline so a hang fails the test instead of stalling it. */
-function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`replicated-registries ${args.join(' ')} did not finish within 60 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      transcript.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : [path.join(dir, d.name)]));
-}
+const runCli = cliRunner(transcript);
 
 void describe('registry CLI against a real htpasswd + TLS registry', () => {
   let registry: RunningRegistry;

@@ -12,9 +12,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, renameSync } from 'no
 import path from 'node:path';
 import { RegistryClient } from '../../../server/src/registry/registryClient';
 import { resolveTestImage } from '../../../server/src/registry/endpoints';
-import type { Verdict } from '../../../server/src/registry/types';
 import { CREDENTIAL_PROBE_TARGET } from '../../../server/src/store/workspaceStore';
-import type { VendorApiStandIn } from '../../harness/vendorApiStandIn';
+import { upstreamStatusForVerdict, type VendorApiStandIn } from '../../harness/vendorApiStandIn';
 import type { RunningCodeServer } from '../harness/codeServer';
 import { REGISTRIES_FILE, type ScenarioRegistry, type ScenarioWorld } from '../harness/scenario';
 import type { Workbench } from '../harness/workbench';
@@ -45,25 +44,6 @@ export interface PortalScenario {
 /** The slug the scenario gives the registry it adds to the portal. */
 export const PORTAL_SLUG = 'e2e-portal';
 
-/** HTTP status the hosted API would report for a pull with this verdict. */
-function statusForVerdict(verdict: Verdict): number {
-  switch (verdict) {
-    case 'ok':
-      return 200;
-    case 'tag-not-found':
-    case 'repository-not-found':
-      return 404;
-    case 'unauthorized':
-      return 401;
-    case 'denied':
-      return 403;
-    case 'rate-limited':
-      return 429;
-    default:
-      return 502;
-  }
-}
-
 /**
  * The stand-in's "server-side" pull: the credentials the extension sent to the portal, against the
  * real (plain-HTTP) registry, through the engine's RegistryClient.
@@ -75,7 +55,7 @@ export function realPullCheck(registry: ScenarioRegistry): (saved: { endpoint: s
     const target = image === '' ? CREDENTIAL_PROBE_TARGET : resolveTestImage(connection, image);
     if ('error' in target) return 400;
     const result = await client.checkPull(connection, { username: saved.username, secret: saved.password }, target, { noCache: true });
-    return statusForVerdict(result.verdict);
+    return upstreamStatusForVerdict(result.verdict);
   };
 }
 
