@@ -217,7 +217,7 @@ async function main(): Promise<void> {
       if (tokens === 0) throw new Error('lexer produced nothing');
     });
     const jsYamlAll = timeInProcess(() => void jsYaml.loadAll(big));
-    const env = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve(undefined) };
+    const env = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve({}) };
     let imageCount = 0;
     const engine = timeInProcess(() => {
       const images = findImages(big, 'manifest.yaml');

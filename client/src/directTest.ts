@@ -22,6 +22,10 @@ export class DirectRegistryTester implements vscode.Disposable {
    * full reference on it). `registriesFile` resolves a relative `caFile`.
    */
   async test(entry: RegistryEntry, credentials: Credentials | undefined, image: string, registriesFile?: vscode.Uri): Promise<PullCheckResult> {
+    if (entry.problem !== undefined) {
+      // An entry with an error in the registries file is never used to send credentials (nor tested).
+      return { verdict: 'protocol-error', image, message: `Registry "${entry.slug}" has an error in the registries file: ${entry.problem}`, hint: 'Fix it in the registries file (the editor underlines it), then test again.', requests: 0, durationMs: 0 };
+    }
     const { resolveTestImage } = loadClientEngine();
     const target = resolveTestImage(entry, image);
     if ('error' in target) {

@@ -18,6 +18,7 @@ import type {
 } from '../../server/src/protocol/messages';
 import type { PullCheckResult } from '../../server/src/registry/types';
 import type { CredentialsVault } from './credentialsVault';
+import { InsecureConsent } from './insecureConsent';
 import type { VendorPortal } from './portal/vendorPortal';
 import { errorMessage, type ClientLogger } from './log';
 import { loadClientEngine } from './engine/loadClientEngine';
@@ -48,6 +49,8 @@ export class ServerConnection implements vscode.Disposable {
   /** The server says the registries (file or statuses) changed. */
   readonly onDidChangeRegistries = this.registriesChangedEmitter.event;
   private readonly statusItem: vscode.LanguageStatusItem;
+  /** The user's per-machine consent to insecure connection options with credentials (asked by the server). */
+  readonly insecureConsent: InsecureConsent;
 
   constructor(
     private readonly extensionContext: vscode.ExtensionContext,
@@ -55,6 +58,7 @@ export class ServerConnection implements vscode.Disposable {
     private readonly vault: CredentialsVault,
     private readonly portal: VendorPortal,
   ) {
+    this.insecureConsent = new InsecureConsent(extensionContext.globalState, logger);
     this.statusItem = vscode.languages.createLanguageStatusItem(
       'replicated-registries.server',
       ANALYZED_LANGUAGES.map((language) => ({ language })),
@@ -183,6 +187,14 @@ export class ServerConnection implements vscode.Disposable {
           this.logger.debug(`Credentials for ${params.slug} requested by the server: ${credentials ? 'found' : 'none on this machine'}.`);
           return credentials ?? null;
         }),
+        client.onRequest(messages.AllowInsecureConnectionRequest, (params) => {
+          if (!vscode.workspace.isTrusted) return { allowed: false };
+          const allowed = this.insecureConsent.answer(params, () => {
+            // Allowed later: the server asks again for this registry and re-checks it.
+            void client.sendNotification(messages.CredentialsChangedNotification, { slug: params.slug });
+          });
+          return { allowed };
+        }),
         client.onRequest(messages.GetPortalConnectionRequest, async () => {
           // Same rule as registry secrets: an untrusted workspace gets no token (its files could steer requests).
           if (!vscode.workspace.isTrusted) {
@@ -279,7 +291,8 @@ export class ServerConnection implements vscode.Disposable {
 
 function buildInitializationOptions(): Record<string, unknown> {
   // portalConnectionProvider: this client answers replicatedRegistries/getPortalConnection.
-  const options: Record<string, unknown> = { credentialsProvider: true, portalConnectionProvider: true, trusted: vscode.workspace.isTrusted };
+  // insecureConsentProvider: this client answers replicatedRegistries/allowInsecureConnection.
+  const options: Record<string, unknown> = { credentialsProvider: true, portalConnectionProvider: true, insecureConsentProvider: true, trusted: vscode.workspace.isTrusted };
   // Tests shorten the diagnostics debounce; users never need to.
   const delay = Number(process.env.REPLICATED_REGISTRIES_DIAGNOSTICS_DELAY_MS);
   if (process.env.REPLICATED_REGISTRIES_DIAGNOSTICS_DELAY_MS && Number.isFinite(delay) && delay >= 0) options.diagnosticsDelayMs = delay;

@@ -37,7 +37,7 @@ function environment(credentials: Credentials | undefined, connected = true): An
     config: { ...emptyRegistriesConfig(), app: 'acme', registries: connected ? [entry] : [] },
     offline: false,
     registryClient: client,
-    credentialsFor: () => Promise.resolve(credentials),
+    credentialsFor: () => Promise.resolve(credentials ? { credentials } : {}),
   };
 }
 

@@ -7,7 +7,10 @@ import { redact } from '../../server/src/log/logger';
 import { chainCredentialSources } from '../../server/src/registry/credentials/chainCredentialSources';
 import { DockerCredentialStore, DOCKER_HUB_AUTH_KEY } from '../../server/src/registry/credentials/dockerCredentialStore';
 import { EnvironmentCredentialSource, environmentVariableNames } from '../../server/src/registry/credentials/environmentCredentialSource';
-import { CredentialSourceError, type CredentialLookup, type CredentialSource } from '../../server/src/registry/credentials/types';
+import { cliInsecureConsent, credentialsForEntry } from '../../server/src/registry/credentials/credentialGate';
+import { credentialHost, sameCredentialHost } from '../../server/src/registry/credentials/hostBinding';
+import { CredentialSourceError, CredentialsWithheldError, type CredentialLookup, type CredentialSource } from '../../server/src/registry/credentials/types';
+import type { RegistryEntry } from '../../server/src/registry/types';
 
 /**
  * A `docker-credential-<name>` helper speaking the real protocol, backed by a JSON file per helper
@@ -230,7 +233,7 @@ void describe('DockerCredentialStore writes', () => {
 
   void it('creates the config folder and file (tab-indented, like docker) when missing, and uses the Docker Hub key', async () => {
     const t = setup();
-    await t.store.store('docker.io', { username: 'hub', secret: 'hub-secret-9' }, 'dockerhub');
+    await t.store.store('docker.io', { username: 'hub', secret: 'hub-secret-9' });
     const configPath = path.join(t.dir, 'config.json');
     assert.equal(statSync(configPath).mode & 0o777, 0o600);
     const text = readFileSync(configPath, 'utf8');
@@ -277,16 +280,24 @@ void describe('DockerCredentialStore writes', () => {
 
 void describe('EnvironmentCredentialSource', () => {
   void it('names variables after the slug', () => {
-    assert.deepEqual(environmentVariableNames('acme-ghcr'), { username: 'REPLICATED_REGISTRIES_ACME_GHCR_USERNAME', password: 'REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD' });
+    assert.deepEqual(environmentVariableNames('acme-ghcr'), {
+      host: 'REPLICATED_REGISTRIES_ACME_GHCR_HOST',
+      username: 'REPLICATED_REGISTRIES_ACME_GHCR_USERNAME',
+      password: 'REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD',
+    });
     assert.equal(environmentVariableNames('127.0.0.1:5000').password, 'REPLICATED_REGISTRIES_127_0_0_1_5000_PASSWORD');
   });
 
   void it('reads username and password, falling back to the entry’s or the provider’s username', async () => {
     const source = new EnvironmentCredentialSource({
+      REPLICATED_REGISTRIES_ACME_HOST: 'r.example',
       REPLICATED_REGISTRIES_ACME_USERNAME: 'ci-bot',
       REPLICATED_REGISTRIES_ACME_PASSWORD: 'env-secret-1',
+      REPLICATED_REGISTRIES_GHCR_HOST: 'ghcr.io',
       REPLICATED_REGISTRIES_GHCR_PASSWORD: 'env-secret-2',
+      REPLICATED_REGISTRIES_GCR_HOST: 'gcr.io',
       REPLICATED_REGISTRIES_GCR_PASSWORD: '{"type":"service_account"}',
+      REPLICATED_REGISTRIES_LONELY_HOST: 'r.example',
       REPLICATED_REGISTRIES_LONELY_PASSWORD: 'env-secret-3',
     });
     assert.deepEqual(await source.get({ slug: 'acme', endpoint: 'r.example', provider: 'other' }), { username: 'ci-bot', secret: 'env-secret-1', origin: 'environment' });
@@ -302,23 +313,84 @@ void describe('EnvironmentCredentialSource', () => {
   });
 });
 
-void describe('chainCredentialSources', () => {
-  const fixed = (name: string, username: string | undefined): CredentialSource => ({
-    name,
-    get: () => Promise.resolve(username === undefined ? undefined : { username, secret: `${name}-secret` }),
-  });
-  const broken = (name: string): CredentialSource => ({ name, get: () => Promise.reject(new CredentialSourceError(name, `${name} is broken`)) });
-  const lookup = entry('r.example');
+void describe('credentials are bound to the host they were given for', () => {
+  const env = { REPLICATED_REGISTRIES_LAB_USERNAME: 'ci', REPLICATED_REGISTRIES_LAB_PASSWORD: 'lab-secret-77' };
 
-  void it('returns the first hit', async () => {
-    const chain = chainCredentialSources([fixed('one', undefined), fixed('two', 'second'), fixed('three', 'third')]);
-    assert.equal((await chain.get(lookup))?.username, 'second');
-    assert.equal(chain.name, 'one → two → three');
+  void it('normalises hosts the way Docker matches them', () => {
+    assert.equal(credentialHost('HTTPS://Registry.Example.com:443/v2/'), 'registry.example.com');
+    assert.equal(credentialHost('registry.example.com:80'), 'registry.example.com');
+    assert.equal(credentialHost('user:pw@registry.example.com.'), 'registry.example.com');
+    for (const hub of ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://index.docker.io/v1/']) assert.equal(credentialHost(hub), 'docker.io');
+    assert.ok(sameCredentialHost('registry.example.com:5000', 'REGISTRY.example.com:5000'));
+    assert.ok(!sameCredentialHost('registry.example.com:5000', 'registry.example.com:5001'), 'another port is another registry');
+    assert.ok(!sameCredentialHost('registry.example.com', '127.0.0.2'));
+    assert.ok(!sameCredentialHost('', ''));
   });
 
-  void it('looks past a broken source, and reports it only when nothing else had credentials', async () => {
-    assert.equal((await chainCredentialSources([broken('docker-config'), fixed('environment', 'env')]).get(lookup))?.username, 'env');
-    assert.equal(await chainCredentialSources([fixed('a', undefined)]).get(lookup), undefined);
-    await assert.rejects(chainCredentialSources([broken('docker-config'), fixed('environment', undefined)]).get(lookup), /no credentials found for "reg", and docker-config: docker-config is broken/);
+  void it('the environment: used only where REPLICATED_REGISTRIES_<SLUG>_HOST says', async () => {
+    const bound = new EnvironmentCredentialSource({ ...env, REPLICATED_REGISTRIES_LAB_HOST: 'registry.lab.example:5000' });
+    assert.equal((await bound.get({ slug: 'lab', endpoint: 'Registry.Lab.Example:5000', provider: 'other' }))?.secret, 'lab-secret-77');
+    await assert.rejects(bound.get({ slug: 'lab', endpoint: '127.0.0.2:5000', provider: 'other' }), (err: unknown) => {
+      assert.ok(err instanceof CredentialsWithheldError);
+      assert.match(err.message, /the credentials for "lab" were given for registry\.lab\.example:5000 \(REPLICATED_REGISTRIES_LAB_HOST\), but the registries file now says 127\.0\.0\.2:5000; they were not sent/);
+      assert.doesNotMatch(err.message, /lab-secret-77/);
+      return true;
+    });
+    const unbound = new EnvironmentCredentialSource(env);
+    await assert.rejects(unbound.get({ slug: 'lab', endpoint: 'registry.lab.example:5000', provider: 'other' }), (err: unknown) => {
+      assert.ok(err instanceof CredentialsWithheldError);
+      assert.match(err.message, /REPLICATED_REGISTRIES_LAB_PASSWORD is set but not bound to a host, so it is not used: set REPLICATED_REGISTRIES_LAB_HOST/);
+      return true;
+    });
+  });
+
+  void it('the Docker store: found by the endpoint host, never by provider', async () => {
+    const t = setup({ auths: { [DOCKER_HUB_AUTH_KEY]: { auth: basic('hubuser', 'hub-secret-5') } } });
+    assert.equal((await t.store.get({ slug: 'hub', endpoint: 'index.docker.io', provider: 'dockerhub' }))?.username, 'hubuser');
+    assert.equal(await t.store.get({ slug: 'hub', endpoint: '127.0.0.2:5000', provider: 'dockerhub' }), undefined, 'a dockerhub entry pointing elsewhere gets no Docker Hub login');
+  });
+
+  void it('a chain: a withholding does not hide a later source, and is what is thrown when none has credentials', async () => {
+    const withholding: CredentialSource = { name: 'environment', get: () => Promise.reject(new CredentialsWithheldError('bound elsewhere')) };
+    const found: CredentialSource = { name: 'docker-config', get: () => Promise.resolve({ username: 'u', secret: 'from-docker-1' }) };
+    const empty: CredentialSource = { name: 'docker-config', get: () => Promise.resolve(undefined) };
+    assert.equal((await chainCredentialSources([withholding, found]).get({ slug: 'x', endpoint: 'x.example', provider: 'other' }))?.secret, 'from-docker-1');
+    await assert.rejects(chainCredentialSources([empty, withholding]).get({ slug: 'x', endpoint: 'x.example', provider: 'other' }), /bound elsewhere/);
+  });
+});
+
+void describe('the credential gate', () => {
+  const entry: RegistryEntry = { slug: 'lab', provider: 'other', endpoint: 'registry.lab.example:5000', authType: 'password' };
+  const credentials = { username: 'ci', secret: 'gate-secret-1' };
+  const lookup = (): Promise<typeof credentials> => Promise.resolve(credentials);
+  const none = cliInsecureConsent([], {});
+
+  void it('passes credentials for a sound entry', async () => {
+    assert.deepEqual(await credentialsForEntry(entry, lookup, none), { credentials });
+    assert.deepEqual(await credentialsForEntry(entry, () => Promise.resolve(undefined), none), {});
+  });
+
+  void it('never for an entry with an error in the registries file', async () => {
+    let asked = false;
+    const answer = await credentialsForEntry({ ...entry, problem: 'line 4: endpoint `x` is not a Docker Hub host' }, () => ((asked = true), lookup()), none);
+    assert.equal(answer.credentials, undefined);
+    assert.match(answer.withheld ?? '', /registry "lab" has an error in the registries file \(line 4: endpoint `x` is not a Docker Hub host\), so no credentials are used for it until it is fixed/);
+    assert.equal(asked, false, 'no credential source is even asked');
+  });
+
+  void it('plainHttp / insecureSkipTLSVerify only once allowed for that host on this machine', async () => {
+    const plain = await credentialsForEntry({ ...entry, plainHttp: true }, lookup, none);
+    assert.equal(plain.credentials, undefined);
+    assert.match(plain.withheld ?? '', /sets `plainHttp: true` for "lab", which would send your credentials for registry\.lab\.example:5000 unencrypted, over plain HTTP; they were not used\. If registry\.lab\.example:5000 is yours and you accept that, allow it on this machine: pass --allow-insecure registry\.lab\.example:5000 \(in CI: REPLICATED_REGISTRIES_ALLOW_INSECURE=registry\.lab\.example:5000\)/);
+    const skip = await credentialsForEntry({ ...entry, insecureSkipTLSVerify: true }, lookup, none);
+    assert.match(skip.withheld ?? '', /to a server whose TLS certificate is not verified/);
+    assert.deepEqual(await credentialsForEntry({ ...entry, plainHttp: true }, lookup, cliInsecureConsent(['Registry.Lab.Example:5000'], {})), { credentials });
+    assert.deepEqual(await credentialsForEntry({ ...entry, insecureSkipTLSVerify: true }, lookup, cliInsecureConsent([], { REPLICATED_REGISTRIES_ALLOW_INSECURE: 'other.example, registry.lab.example:5000' })), { credentials });
+    assert.deepEqual(await credentialsForEntry({ ...entry, plainHttp: true }, () => Promise.resolve(undefined), none), {}, 'nothing to protect: no withholding');
+  });
+
+  void it('a source that withholds becomes the answer, with its reason', async () => {
+    const answer = await credentialsForEntry(entry, () => Promise.reject(new CredentialsWithheldError('given for another host')), none);
+    assert.deepEqual(answer, { withheld: 'given for another host' });
   });
 });

@@ -177,7 +177,7 @@ function fastTree(text: string, start: number, end: number): YNode | null | unde
 const env: AnalysisEnvironment = {
   config: { ...emptyRegistriesConfig(), app: 'app', rules: { 'digest-pinning': 'hint' } },
   offline: true,
-  credentialsFor: () => Promise.resolve(undefined),
+  credentialsFor: () => Promise.resolve({}),
 };
 
 function rangesInside(images: FoundImage[], start: number, end: number, label: string): void {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findImages, findImagesInDocument, documentTree, splitDocuments } from '../../server/src/manifests/findImages';
+import { findImages, findImagesInDocument, documentTree, splitDocuments, yamlSyntaxErrors } from '../../server/src/manifests/findImages';
 import { resolveHelmTemplateImages } from '../../server/src/manifests/helmTemplates';
 import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
-import type { FoundImage, ImageKind } from '../../server/src/analysis/types';
+import { ANALYSIS_LIMIT_CODE, type FoundImage, type ImageKind } from '../../server/src/analysis/types';
 import { marked, yaml } from '../fixtures/carets';
 
 /** The marked ranges must be exactly the images found, in order, each with `kind`. */
@@ -347,12 +347,19 @@ void describe('findImages: hostile flow nesting', () => {
   const unbalanced = '['.repeat(depth);
   const podWith = (value: string): string => `kind: Pod\nmetadata:\n  annotations:\n    deep: ${value}\nspec:\n  containers:\n    - image: nginx:1.27\n`;
 
-  void it('does not overflow the stack on 5,000 nested [ and still finds the images around them', () => {
+  void it('does not overflow the stack on 5,000 nested [: the document is refused with one analysis-limit error', () => {
     for (const value of [balanced, unbalanced]) {
       const text = podWith(value);
-      const images = findImages(text, 'pod.yaml');
-      assert.deepEqual(images.map((image) => text.slice(image.start, image.end)), ['nginx:1.27']);
+      assert.deepEqual(findImages(text, 'pod.yaml'), []);
+      const limits = yamlSyntaxErrors(text, 'pod.yaml').filter((error) => error.parserCode === ANALYSIS_LIMIT_CODE);
+      assert.equal(limits.length, 1);
+      assert.match(limits[0]?.message ?? '', /nests deeper than 200 levels here/);
     }
+  });
+
+  void it('finds the images around nesting under the bound (150 levels), read by the exact parser', () => {
+    const text = podWith(`${'['.repeat(150)}x${']'.repeat(150)}`);
+    assert.deepEqual(findImages(text, 'pod.yaml').map((image) => text.slice(image.start, image.end)), ['nginx:1.27']);
   });
 
   void it('the fast scanner reports deep nesting as undecidable (handed to the full parser), not as a RangeError', () => {

@@ -466,13 +466,42 @@ void describe('registry test', () => {
     const ws = workspace();
     writeFileSync(ws.file, 'registries:\n  - slug: ci-reg\n    provider: other\n    endpoint: ci.example\n');
     const client = fakeClient(() => 'ok');
-    const env = { ...ws.env, REPLICATED_REGISTRIES_CI_REG_USERNAME: 'ci', REPLICATED_REGISTRIES_CI_REG_PASSWORD: 'env-pass' };
+    const env = { ...ws.env, REPLICATED_REGISTRIES_CI_REG_HOST: 'ci.example', REPLICATED_REGISTRIES_CI_REG_USERNAME: 'ci', REPLICATED_REGISTRIES_CI_REG_PASSWORD: 'env-pass' };
     assert.equal(await cli(['test', 'ci-reg', '--image', 'a/b:1'], fakeIO(ws.cwd, env), client), 0);
     assert.deepEqual(client.calls[0]?.credentials, { username: 'ci', secret: 'env-pass', origin: 'environment' });
     const anonymous = fakeIO(ws.cwd, ws.env);
     assert.equal(await cli(['test', 'ci-reg', '--image', 'a/b:1'], anonymous, client), 0);
     assert.equal(client.calls[1]?.credentials, undefined);
-    assert.match(anonymous.err(), /note: no credentials found for "ci-reg" \(looked in .*config\.json and REPLICATED_REGISTRIES_CI_REG_USERNAME \/ REPLICATED_REGISTRIES_CI_REG_PASSWORD\); the check ran anonymously/);
+    assert.match(
+      anonymous.err(),
+      /note: no credentials found for "ci-reg" \(looked in .*config\.json and REPLICATED_REGISTRIES_CI_REG_USERNAME \/ REPLICATED_REGISTRIES_CI_REG_PASSWORD with REPLICATED_REGISTRIES_CI_REG_HOST\); the check ran anonymously/,
+    );
+    // Bound to another host (or to none): not used, and the note says why and what to set.
+    const elsewhere = fakeIO(ws.cwd, { ...env, REPLICATED_REGISTRIES_CI_REG_HOST: 'other.example' });
+    assert.equal(await cli(['test', 'ci-reg', '--image', 'a/b:1'], elsewhere, client), 0);
+    assert.equal(client.calls[2]?.credentials, undefined);
+    assert.match(elsewhere.err(), /note: the credentials for "ci-reg" were given for other\.example \(REPLICATED_REGISTRIES_CI_REG_HOST\), but the registries file now says ci\.example; they were not sent\. If the registry really moved, set REPLICATED_REGISTRIES_CI_REG_HOST=ci\.example; the check ran anonymously/);
+    const { REPLICATED_REGISTRIES_CI_REG_HOST: _host, ...unbound } = env;
+    const noHost = fakeIO(ws.cwd, unbound);
+    assert.equal(await cli(['test', 'ci-reg', '--image', 'a/b:1'], noHost, client), 0);
+    assert.equal(client.calls[3]?.credentials, undefined);
+    assert.match(noHost.err(), /set REPLICATED_REGISTRIES_CI_REG_HOST to the registry host these credentials are for/);
+    assert.doesNotMatch(elsewhere.err() + noHost.err(), /env-pass/);
+  });
+
+  void it('uses credentials with plainHttp / insecureSkipTLSVerify only for hosts allowed with --allow-insecure or REPLICATED_REGISTRIES_ALLOW_INSECURE', async () => {
+    const ws = workspace();
+    writeFileSync(ws.file, 'registries:\n  - slug: dev\n    provider: other\n    endpoint: dev.example:5000\n    plainHttp: true\n');
+    const client = fakeClient(() => 'ok');
+    const env = { ...ws.env, REPLICATED_REGISTRIES_DEV_HOST: 'dev.example:5000', REPLICATED_REGISTRIES_DEV_USERNAME: 'ci', REPLICATED_REGISTRIES_DEV_PASSWORD: 'dev-pass-1' };
+    const refused = fakeIO(ws.cwd, env);
+    assert.equal(await cli(['test', 'dev', '--image', 'a/b:1'], refused, client), 0);
+    assert.equal(client.calls[0]?.credentials, undefined, 'the check ran anonymously');
+    assert.match(refused.err(), /note: the registries file sets `plainHttp: true` for "dev", which would send your credentials for dev\.example:5000 unencrypted, over plain HTTP; they were not used\. If dev\.example:5000 is yours and you accept that, allow it on this machine: pass --allow-insecure dev\.example:5000/);
+    assert.equal(await cli(['test', 'dev', '--image', 'a/b:1', '--allow-insecure', 'dev.example:5000'], fakeIO(ws.cwd, env), client), 0);
+    assert.equal(client.calls[1]?.credentials?.secret, 'dev-pass-1');
+    assert.equal(await cli(['test', 'dev', '--image', 'a/b:1'], fakeIO(ws.cwd, { ...env, REPLICATED_REGISTRIES_ALLOW_INSECURE: 'dev.example:5000' }), client), 0);
+    assert.equal(client.calls[2]?.credentials?.secret, 'dev-pass-1');
   });
 
   void it('exits 2 for usage problems: no --image, unknown registry, an image on another host', async () => {

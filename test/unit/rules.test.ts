@@ -20,7 +20,7 @@ function config(overrides: Partial<RegistriesConfig> = {}): RegistriesConfig {
 const CREDENTIALS: Credentials = { username: 'acme-bot', secret: 'not-a-real-token' };
 
 function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvironment {
-  return { config: config(), offline: true, credentialsFor: () => Promise.resolve(CREDENTIALS), ...overrides };
+  return { config: config(), offline: true, credentialsFor: () => Promise.resolve({ credentials: CREDENTIALS }), ...overrides };
 }
 
 function pod(images: string[]): string {
@@ -181,7 +181,7 @@ void describe('rules: registries and credentials', () => {
   });
 
   void it('credentials-missing for a connected registry without credentials (online)', async () => {
-    const env = environment({ offline: false, registryClient: new FakeRegistry({}), credentialsFor: () => Promise.resolve(undefined) });
+    const env = environment({ offline: false, registryClient: new FakeRegistry({}), credentialsFor: () => Promise.resolve({}) });
     const findings = await expectFindings(pod(['^^ghcr.io/acme/web:1^^', 'nginx:1']), 'credentials-missing', env);
     assert.equal(findings[0]?.data?.registrySlug, 'acme-ghcr');
   });
@@ -189,7 +189,7 @@ void describe('rules: registries and credentials', () => {
   void it('a vendor-portal registry needs no local credentials: an anonymous check reports only what is missing', async () => {
     const portalConfig = config({ registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', source: 'portal' }] });
     const registry = new FakeRegistry({}, { 'acme/web:1': 'unauthorized', 'acme/web:9.9.9': 'tag-not-found' });
-    const env = environment({ config: portalConfig, offline: false, registryClient: registry, credentialsFor: () => Promise.resolve(undefined) });
+    const env = environment({ config: portalConfig, offline: false, registryClient: registry, credentialsFor: () => Promise.resolve({}) });
     const { text, ranges } = marked(pod(['ghcr.io/acme/web:1', 'ghcr.io/acme/web:^^9.9.9^^']));
     const findings = await analyzeFile({ text, path: 'pod.yaml' }, env);
     assert.deepEqual(findings.map((finding) => [finding.code, text.slice(finding.start, finding.end)]), [['tag-not-found', ranges[0]?.text]]);

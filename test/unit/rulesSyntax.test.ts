@@ -15,7 +15,7 @@ import { marked } from '../fixtures/carets';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvironment {
-  return { config: { ...emptyRegistriesConfig(), app: 'acme' }, offline: true, credentialsFor: () => Promise.resolve(undefined), ...overrides };
+  return { config: { ...emptyRegistriesConfig(), app: 'acme' }, offline: true, credentialsFor: () => Promise.resolve({}), ...overrides };
 }
 
 async function syntaxFindings(text: string, env = environment(), filePath = 'deploy.yaml'): Promise<Finding[]> {

@@ -181,6 +181,10 @@ export class RegistryCommands {
       return;
     }
     await backend.save(entry, original);
+    if (entry.plainHttp || entry.insecureSkipTLSVerify) {
+      // The user chose the option on this machine: that is the consent the server would otherwise ask for.
+      await this.server.insecureConsent.allow(loadClientEngine().credentialHost(entry.endpoint));
+    }
     if (backend.storesCredentialsLocally) {
       const moved = original && (original.slug !== entry.slug || original.endpoint !== entry.endpoint);
       if (result.credentials) {
@@ -247,7 +251,9 @@ export class RegistryCommands {
           if (token.isCancellationRequested) return undefined;
           // The server may not know this registry yet (unsaved file) or may be down: test it here.
           this.logger.warn(`Testing through the language server failed (${errorMessage(error)}); testing from the extension host.`);
-          const credentials = await this.vault.get(entry);
+          // The same gate as the server's: no credentials for a broken entry or unallowed insecure options.
+          const mayUse = this.server.insecureConsent.mayUseCredentials(entry, loadClientEngine().credentialHost(entry.endpoint));
+          const credentials = mayUse ? await this.vault.get(entry) : undefined;
           return this.tester.test(entry, credentials, image, await this.model.workspaceBackend.locate());
         }
       },

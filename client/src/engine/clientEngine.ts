@@ -7,6 +7,7 @@
  */
 export { RegistryClient } from '../../../server/src/registry/registryClient';
 export { resolveTestImage, endpointMatchesDomain } from '../../../server/src/registry/endpoints';
+export { credentialHost } from '../../../server/src/registry/credentials/hostBinding';
 // The Vendor API client (vendor-portal mode): loaded only once the portal is connected or being connected.
 export { PortalRegistryStore } from '../../../server/src/store/portal/portalStore';
 // The language client: constructed only when the server starts.

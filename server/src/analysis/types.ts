@@ -5,6 +5,7 @@
  */
 import type { ImageReference } from '../reference/imageReference';
 import type { ConnectionSettings, Credentials, Provider, PullCheckResult, RegistryEntry } from '../registry/types';
+import type { CredentialAnswer } from '../registry/credentials/credentialGate';
 import type { RegistriesConfig } from '../store/types';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -27,6 +28,8 @@ export const RULE_CODES = [
   'pull-check-failed',
   /** A manifest, values, Compose or Kustomize file that is not valid YAML (never Helm chart templates). */
   'yaml-syntax',
+  /** The file (or a document in it) exceeds an input bound (size, nesting, alias expansion, time): it is not fully checked. */
+  'analysis-limit',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -156,12 +159,19 @@ export interface AnalysisEnvironment {
   /** No network checks. */
   offline: boolean;
   registryClient?: PullChecker;
-  credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined>;
+  /** This user's credentials for a team registry, through the credential gate (registry/credentials/credentialGate.ts): `withheld` says why none may be used. */
+  credentialsFor(entry: RegistryEntry): Promise<CredentialAnswer>;
   /** For values.yaml resolution (workspace file system or open documents). */
   readFile?(path: string): Promise<string | undefined>;
   /** Synchronous variant (open documents or the file system); used for values.yaml when `readFile` is absent. */
   readFileSync?(path: string): string | undefined;
 }
+
+/**
+ * The `parserCode` of an input bound reached while reading a document (alias expansion, document size,
+ * nesting depth, time): carried with the syntax errors, shown by the `analysis-limit` rule, not `yaml-syntax`.
+ */
+export const ANALYSIS_LIMIT_CODE = 'ANALYSIS_LIMIT';
 
 /** A YAML syntax error reported by the `yaml` parser, located in the analyzed text. */
 export interface YamlSyntaxError {

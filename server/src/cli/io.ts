@@ -1,3 +1,5 @@
+import { redact } from '../log/logger';
+
 /** What a CLI command may touch: streams, environment and working folder, injectable for tests. */
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -9,6 +11,24 @@ export interface CliIO {
 
 export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** `stream` with every string written to it passed through redact() first (synchronously, in order). */
+function redactingStream<T extends NodeJS.WritableStream>(stream: T): T {
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** The same streams, redacting every known secret and URL password on the way out. */
+export function redactingIO(io: CliIO): CliIO {
+  return { ...io, stdout: redactingStream(io.stdout), stderr: redactingStream(io.stderr) };
 }
 
 /** Exit codes shared by every command. */

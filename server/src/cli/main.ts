@@ -1,4 +1,4 @@
-import { processIO, UsageError, ExitCode, type CliIO } from './io';
+import { processIO, redactingIO, UsageError, ExitCode, type CliIO } from './io';
 
 const HELP = `replicated-registries — check your Replicated application's images against your team's registries
 
@@ -17,8 +17,10 @@ Run a command with --help for its flags.
 `;
 
 /** Dispatches to a command module, loaded on first need so `ref` does not pay for the LSP. */
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: string[], given: CliIO = processIO()): Promise<number> {
   const [command, ...rest] = argv;
+  // Everything printed passes through redact() — except the language server's stdout, which is the protocol channel.
+  const io = command === 'lsp' ? given : redactingIO(given);
   try {
     switch (command) {
       case 'ref':

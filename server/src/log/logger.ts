@@ -9,18 +9,28 @@ export interface Logger {
 export const silentLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} };
 
 const knownSecrets = new Set<string>();
+/** knownSecrets, longest first, so a secret containing a shorter one is masked whole. */
+let secretsLongestFirst: string[] = [];
+
+/** Secrets shorter than this are not registered: a one- or two-character "secret" would blank out ordinary text. */
+const MIN_SECRET_LENGTH = 3;
 
 /** Remember a secret so that any later log line or error message containing it is redacted. */
 export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length >= 4) knownSecrets.add(secret);
+  if (!secret || secret.length < MIN_SECRET_LENGTH || knownSecrets.has(secret)) return;
+  knownSecrets.add(secret);
+  secretsLongestFirst = [...knownSecrets].sort((a, b) => b.length - a.length);
 }
 
-/** Replace known secrets, Authorization headers, basic-auth URL userinfo and token-looking JSON fields. */
+/**
+ * Replace known secrets, Authorization headers, URL userinfo (`scheme://user:password@`, `scheme://token@`)
+ * and token-looking JSON fields.
+ */
 export function redact(text: string): string {
   let out = text;
-  for (const s of knownSecrets) out = out.split(s).join('****');
+  for (const s of secretsLongestFirst) if (out.includes(s)) out = out.split(s).join('****');
   out = out.replace(/(authorization:\s*)(basic|bearer)?\s*[^\s,;"]+/gi, (_m, p1: string, p2?: string) => `${p1}${p2 ? p2 + ' ' : ''}****`);
-  out = out.replace(/(https?:\/\/)[^/@\s:]+:[^/@\s]+@/gi, '$1****@');
+  out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1****@');
   out = out.replace(/("(?:password|secret|token|access_token|refresh_token|identitytoken|auth|Secret)"\s*:\s*")[^"]*(")/g, '$1****$2');
   return out;
 }

@@ -2,6 +2,7 @@
  * Findings → LSP objects. The engine speaks offsets in a file's text; the protocol speaks UTF-16
  * line/character positions (JavaScript string offsets are UTF-16 too, so only line splitting is needed).
  */
+import { redact } from '../log/logger';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver/node';
@@ -71,7 +72,8 @@ export function findingToDiagnostic(
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
     source: DIAGNOSTIC_SOURCE,
     code: finding.code,
-    message: finding.message,
+    // The client shows and may persist this text: no known secret or URL password leaves the server in it.
+    message: redact(finding.message),
     data,
   };
   const related: DiagnosticRelatedInformation[] = [];

@@ -50,8 +50,10 @@ export async function testRegistry(ctx: ServerContext, params: TestRegistryParam
   // A test is about the credentials as they are now: ask again, bypass every cache.
   ctx.credentials.invalidate(entry.slug);
   ctx.registries.invalidate(entry.endpoint);
-  const credentials = await ctx.credentials.credentialsFor(entry);
-  return ctx.registries.checkPull(settings, entry, credentials, target, { noCache: true, readPlatforms: true });
+  const answer = await ctx.credentials.answerFor(entry);
+  const result = await ctx.registries.checkPull(settings, entry, answer.credentials, target, { noCache: true, readPlatforms: true });
+  // Withheld credentials: the check ran without them, and the result says why.
+  return answer.withheld === undefined ? result : { ...result, message: `${result.message} Your credentials were not used: ${answer.withheld}.` };
 }
 
 export async function listTags(ctx: ServerContext, params: ListTagsParams): Promise<ListTagsResult> {

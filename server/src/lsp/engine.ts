@@ -6,7 +6,8 @@ import { finalizeFindings } from '../analysis/analyzeFile';
 import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTemplateImages } from '../analysis/index';
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
-import { findImagesInDocument, splitDocuments } from '../manifests/findImages';
+import { findImagesInDocument, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
+import { limitFinding } from '../rules/syntaxRule';
 
 let engineLogger: Logger = silentLogger;
 
@@ -35,6 +36,16 @@ export function findImagesInDocumentSafe(text: string, range: DocumentRange, fil
     report('finding images', filePath, err);
     return [];
   }
+}
+
+/** The one finding of a text too large to analyse (levels applied). */
+export function limitFindingFor(text: string, filePath: string, env: AnalysisEnvironment): Finding[] {
+  return finalizeFor(text, (oversizedTextError(text) ?? []).map((error) => limitFinding(text, error)), filePath, env);
+}
+
+/** The finding of the first document skipped because the file's time budget was spent (`text` starts at that document). */
+export function timeBudgetFindingFor(text: string, filePath: string, env: AnalysisEnvironment): Finding[] {
+  return finalizeFor(text, [limitFinding(text, timeBudgetError(text, 0))], filePath, env);
 }
 
 /** Resolves `{{ .Values.x }}` images of chart templates from the chart's values.yaml. */

@@ -6,8 +6,9 @@
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
+import { INPUT_LIMITS } from '../limits/inputLimits';
 import { ChunkedTextDocument } from './chunkedTextDocument';
-import { findImagesInDocumentSafe, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe } from './engine';
+import { findImagesInDocumentSafe, limitFindingFor, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -49,6 +50,14 @@ interface DocumentResult {
   images: FoundImage[];
   /** Undefined when the document has Helm template images: those depend on values.yaml and are resolved on every run. */
   findings: Finding[] | undefined;
+  /** Not read: the file's analysis time budget was spent before it (never cached). */
+  skipped?: true;
+}
+
+/** The per-file time budget of one `analyze` call (INPUT_LIMITS.analysisTimeMs): documents after it are skipped, the first with a finding. */
+interface Budget {
+  deadline: number;
+  spent: boolean;
 }
 
 interface CachedDocument {
@@ -108,13 +117,21 @@ export class LocalAnalysisCache {
    * previous call for this key, when known.
    */
   async analyze(key: string, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
+    if (lengthOf(text) > INPUT_LIMITS.analyzedFileBytes) {
+      // Too large to read at all: one finding, and nothing kept.
+      this.files.delete(key);
+      return { findings: limitFindingFor(fullTextOf(text), filePath, env), images: [] };
+    }
     const previous = this.files.get(key);
     const reusable = previous && previous.generation === generation ? previous : undefined;
+    const budget: Budget = { deadline: Date.now() + INPUT_LIMITS.analysisTimeMs, spent: false };
     let documents: CachedDocument[];
     if (reusable && !hint && reusable.text === text) documents = reusable.documents;
-    else if (reusable && hint && this.hintFits(reusable, text, hint)) documents = this.splitWithHint(reusable, text, filePath, env, hint);
-    else documents = this.splitFully(reusable, text, filePath, env);
-    this.files.set(key, { generation, text, documents });
+    else if (reusable && hint && this.hintFits(reusable, text, hint)) documents = this.splitWithHint(reusable, text, filePath, env, hint, budget);
+    else documents = this.splitFully(reusable, text, filePath, env, budget);
+    // A file whose budget ran out is read afresh next time, not pieced together from skipped documents.
+    if (budget.spent) this.files.delete(key);
+    else this.files.set(key, { generation, text, documents });
 
     const findings: Finding[] = [];
     let templateImages: FoundImage[] | undefined;
@@ -168,7 +185,7 @@ export class LocalAnalysisCache {
   }
 
   /** Re-splits and re-reads only the documents around the edited region. */
-  private splitWithHint(previous: FileCache, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, hint: EditHint): CachedDocument[] {
+  private splitWithHint(previous: FileCache, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, hint: EditHint, budget: Budget): CachedDocument[] {
     const old = previous.documents;
     // The document before the edit too: an edit at a document's first character may create or remove its `---`.
     const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
@@ -180,14 +197,14 @@ export class LocalAnalysisCache {
     const regionText = sliceOf(text, regionStart, regionEnd);
     const middle: CachedDocument[] = splitDocumentsSafe(regionText).map((range) => {
       const absolute = { start: range.start + regionStart, end: range.end + regionStart };
-      return { ...absolute, result: this.analyzeDocument(text, absolute, filePath, env) };
+      return { ...absolute, result: this.analyzeDocument(text, absolute, filePath, env, budget) };
     });
     const after = old.slice(last + 1).map((d) => (hint.delta === 0 ? d : { start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
     return [...old.slice(0, first), ...middle, ...after];
   }
 
   /** Splits the whole text; documents whose text is unchanged reuse their results. */
-  private splitFully(previous: FileCache | undefined, source: AnalyzedText, filePath: string, env: AnalysisEnvironment): CachedDocument[] {
+  private splitFully(previous: FileCache | undefined, source: AnalyzedText, filePath: string, env: AnalysisEnvironment, budget: Budget): CachedDocument[] {
     const byText = new Map<string, DocumentResult>();
     if (previous) {
       const previousText = fullTextOf(previous.text);
@@ -198,15 +215,21 @@ export class LocalAnalysisCache {
       const documentText = text.slice(range.start, range.end);
       let result = byText.get(documentText);
       if (!result) {
-        result = this.analyzeDocument(text, range, filePath, env);
-        byText.set(documentText, result);
+        result = this.analyzeDocument(text, range, filePath, env, budget);
+        if (!result.skipped) byText.set(documentText, result);
       }
       return { start: range.start, end: range.end, result };
     });
     return documents;
   }
 
-  private analyzeDocument(text: AnalyzedText, range: DocumentRange, filePath: string, env: AnalysisEnvironment): DocumentResult {
+  private analyzeDocument(text: AnalyzedText, range: DocumentRange, filePath: string, env: AnalysisEnvironment, budget: Budget): DocumentResult {
+    if (budget.spent || Date.now() > budget.deadline) {
+      // The first skipped document says so; the others stay silent.
+      const findings = budget.spent ? [] : timeBudgetFindingFor(sliceOf(text, range.start, Math.min(range.end, range.start + 400)), filePath, env);
+      budget.spent = true;
+      return { images: [], findings, skipped: true };
+    }
     // Analyze a private copy of the document: strings the results keep (image text, references) would
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');

@@ -3,6 +3,7 @@
  * has credentials), the last pull check and what the registry said, and the reference a customer
  * actually pulls through the Replicated proxy.
  */
+import { redact } from '../log/logger';
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
 import type { FoundImage } from '../analysis/types';
 import { PROVIDER_LABELS } from '../store/providerRules';
@@ -48,14 +49,15 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
     case 'connected': {
       const entry = placement.entry;
       isPrivate = true;
-      const credentials = await ctx.credentials.credentialsFor(entry);
+      const answer = await ctx.credentials.answerFor(entry);
+      const credentials = answer.credentials;
       const fromPortal = entry.source === 'portal';
       const missing = fromPortal
         ? 'none needed — the vendor portal keeps this registry\'s credentials and the Replicated proxy pulls with them; Test in the Registries view runs the portal\'s server-side check'
         : 'missing — add them in the Registries view or with `docker login`';
       lines.push(
         `**Registry** ${code(entry.slug)} — ${PROVIDER_LABELS[entry.provider] ?? entry.provider}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
-        `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : ctx.init.trusted ? missing : 'not used (untrusted workspace)'}`,
+        `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : !ctx.init.trusted ? 'not used (untrusted workspace)' : answer.withheld !== undefined ? `not used — ${answer.withheld}` : missing}`,
       );
       break;
     }
@@ -115,7 +117,7 @@ export function registerHover(ctx: ServerContext): void {
       if (!image) return null;
       const value = await hoverMarkdown(ctx, document.uri, image);
       return {
-        contents: ctx.client.markdownHover ? { kind: MarkupKind.Markdown, value } : { kind: MarkupKind.PlainText, value: value.replace(/\*\*|`/g, '') },
+        contents: ctx.client.markdownHover ? { kind: MarkupKind.Markdown, value: redact(value) } : { kind: MarkupKind.PlainText, value: redact(value.replace(/\*\*|`/g, '')) },
         range: offsetRange(document, image.start, image.end),
       };
     }),

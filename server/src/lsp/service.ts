@@ -3,7 +3,6 @@
  * workspace model, credentials, registry clients) and wires each protocol message to its feature
  * handler. Handlers turn engine results into LSP objects; the engine never sees the connection.
  */
-import { readFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   CodeActionKind,
@@ -18,6 +17,8 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { readRegularFile, readRegularFileSync } from '../limits/boundedFiles';
+import { INPUT_LIMITS } from '../limits/inputLimits';
 import { redactingLogger, type Logger } from '../log/logger';
 import { CredentialsChangedNotification, PortalConnectionChangedNotification } from '../protocol/messages';
 import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../registry/credentials/index';
@@ -26,7 +27,7 @@ import { registerCodeActions } from './codeActions';
 import { registerCompletion } from './completion';
 import type { AnalysisSetup, ClientFeatures, ServerContext } from './context';
 import { documentPath, pathToUri } from './convert';
-import { CredentialBroker } from './credentials';
+import { CredentialBroker, serverInsecureConsent } from './credentials';
 import { registerCustomRequests } from './customRequests';
 import { DiagnosticsController } from './diagnostics';
 import { EditTracker } from './editTracker';
@@ -40,9 +41,6 @@ import { parseInitializationOptions, SettingsCache, type InitializationOptions, 
 import { StatusReporter } from './status';
 import { WorkspaceHandler } from './workspace';
 import { isRegistriesFile, WorkspaceModel } from './workspaceModel';
-
-/** Files we read from disk for analysis; bigger ones are skipped (a generated blob is not a manifest). */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * What this server offers. Each entry is here on purpose:
@@ -230,7 +228,7 @@ export class RegistriesLanguageService implements ServerContext {
         severityOverrides: settings.rules,
         offline: !network,
         ...(network ? { registryClient: this.registries.recordingChecker(settings) } : {}),
-        credentialsFor: (entry) => this.credentials.credentialsFor(entry),
+        credentialsFor: (entry) => this.credentials.answerFor(entry),
         readFile: (filePath) => this.readText(filePath),
       },
     };
@@ -248,9 +246,8 @@ export class RegistriesLanguageService implements ServerContext {
     const open = this.documents.get(pathToUri(filePath));
     if (open) return open.getText();
     try {
-      const stat = await fs.stat(filePath);
-      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-      return await fs.readFile(filePath, 'utf8');
+      // Regular files within the analysed size only: a FIFO or a device would block, /dev/zero never ends.
+      return (await readRegularFile(filePath, INPUT_LIMITS.analyzedFileBytes)).toString('utf8');
     } catch {
       return undefined;
     }
@@ -260,7 +257,7 @@ export class RegistriesLanguageService implements ServerContext {
     const open = this.documents.get(pathToUri(filePath));
     if (open) return open.getText();
     try {
-      return readFileSync(filePath, 'utf8');
+      return readRegularFileSync(filePath, INPUT_LIMITS.analyzedFileBytes).toString('utf8');
     } catch {
       return undefined;
     }
@@ -278,6 +275,7 @@ export class RegistriesLanguageService implements ServerContext {
       trusted: this.init.trusted,
       clientProvidesCredentials: this.init.credentialsProvider,
       localLookup: (entry) => local.get(entry),
+      consent: serverInsecureConsent(this.connection, this.logger, { allowInsecure: this.init.allowInsecure, env: process.env, clientAsks: this.init.insecureConsentProvider }),
     });
     return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: '0.1.0' } };
   }

@@ -47,6 +47,10 @@ export interface InitializationOptions {
   portalProvider: boolean;
   /** The client implements `ClientCommands` (the "Connect this registry" quick fix); defaults to `credentialsProvider`. */
   clientCommands: boolean;
+  /** The client answers AllowInsecureConnectionRequest (VS Code: a prompt, remembered per machine). */
+  insecureConsentProvider: boolean;
+  /** Hosts whose `plainHttp` / `insecureSkipTLSVerify` may be used with credentials (the user's own editor configuration). */
+  allowInsecure: string[];
 }
 
 const SEVERITY_VALUES = new Set<string>(['off', 'error', 'warning', 'info', 'hint']);
@@ -66,6 +70,8 @@ export function parseInitializationOptions(raw: unknown): InitializationOptions 
     credentialsProvider: options.credentialsProvider === true,
     portalProvider: options.portalConnectionProvider === true || options.portalProvider === true,
     clientCommands: typeof options.clientCommands === 'boolean' ? options.clientCommands : options.credentialsProvider === true,
+    insecureConsentProvider: options.insecureConsentProvider === true,
+    allowInsecure: Array.isArray(options.allowInsecure) ? options.allowInsecure.filter((host): host is string => typeof host === 'string') : [],
   };
 }
 

@@ -10,6 +10,7 @@
  * In lenient mode (Helm chart templates, which are not YAML until rendered) it never throws: it skips
  * template-only lines and reads what it cannot decide as plain text to the end of the line.
  */
+import { INPUT_LIMITS } from '../limits/inputLimits';
 import type { YMap, YNode, YScalar, YSeq } from './yamlTree';
 
 export class Undecidable extends Error {
@@ -70,6 +71,8 @@ export class FastScanner {
   /** Column of the current content, -1 at the end of the document. */
   private indent = -1;
   private nextLineStart = 0;
+  /** Block collections open around the current line (bounded: each level is a few stack frames). */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -182,8 +185,29 @@ export class FastScanner {
     return this.parseInlineValue(at, minIndent - 1);
   }
 
+  /** Enters one more block collection; past the nesting bound the strict scanner hands the document to `yaml` (whose pre-check reports it). */
+  private enterCollection(indent: number): boolean {
+    if (this.depth < INPUT_LIMITS.nestingDepth) {
+      this.depth++;
+      return true;
+    }
+    if (!this.lenient) this.fail('nesting deeper than the limit');
+    this.skipDeeperThan(indent - 1);
+    return false;
+  }
+
   private parseMap(indent: number): YMap {
     const map: YMap = { type: 'map', keys: [], values: [] };
+    if (!this.enterCollection(indent)) return map;
+    try {
+      this.parseMapEntries(map, indent);
+    } finally {
+      this.depth--;
+    }
+    return map;
+  }
+
+  private parseMapEntries(map: YMap, indent: number): void {
     while (this.indent === indent) {
       const at = this.contentStart;
       if (this.isSeqEntry(at)) {
@@ -209,11 +233,20 @@ export class FastScanner {
         map.values.push(this.parseInlineValue(valueStart, indent));
       }
     }
-    return map;
   }
 
   private parseSeq(indent: number): YSeq {
     const seq: YSeq = { type: 'seq', items: [] };
+    if (!this.enterCollection(indent)) return seq;
+    try {
+      this.parseSeqItems(seq, indent);
+    } finally {
+      this.depth--;
+    }
+    return seq;
+  }
+
+  private parseSeqItems(seq: YSeq, indent: number): void {
     while (this.indent === indent && this.isSeqEntry(this.contentStart)) {
       const dash = this.contentStart;
       if (dash + 1 < this.lineEnd && this.text.charCodeAt(dash + 1) === TAB && !this.lenient) this.fail('tab after a sequence dash');
@@ -234,7 +267,6 @@ export class FastScanner {
         seq.items.push(this.parseMap(this.indent));
       } else seq.items.push(this.parseInlineValue(itemStart, indent));
     }
-    return seq;
   }
 
   /** Lenient recovery: drops lines indented deeper than `indent`, starting with the current one. */

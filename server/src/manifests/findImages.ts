@@ -2,11 +2,12 @@
  * `findImages`: every image reference in a YAML file, with exact offsets. Each document goes through
  * the fast line scanner; only a document it cannot decide is parsed with `yaml`.
  */
-import type { DocumentRange, FindImagesOptions, FoundImage, HelmTemplateExpression, YamlSyntaxError } from '../analysis/types';
+import { ANALYSIS_LIMIT_CODE, type DocumentRange, type FindImagesOptions, type FoundImage, type HelmTemplateExpression, type YamlSyntaxError } from '../analysis/types';
 import { parseImageReference } from '../reference/imageReference';
 import { splitDocuments } from './documents';
 import { FastScanner, Undecidable } from './fastScanner';
-import { parseDocumentFully } from './fullParse';
+import { limitError, parseDocumentFully } from './fullParse';
+import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { controlCharacterError } from './syntaxErrors';
 import { fileRoleOf, imagesInDocument, type FileRole, type RawImage } from './shapes';
 import { parseProxyReference } from '../reference/proxy';
@@ -53,11 +54,55 @@ export function yamlSyntaxErrors(text: string, filePath: string): YamlSyntaxErro
   const cached = lastSyntaxErrors;
   if (cached && cached.filePath === filePath && cached.text === text) return cached.errors;
   const role = fileRoleOf(filePath);
-  if (role === 'helm-template') return NO_ERRORS;
+  if (role === 'helm-template') return oversizedTextError(text) ?? NO_ERRORS;
   const errors: YamlSyntaxError[] = [];
-  for (const range of splitDocuments(text)) for (const error of documentTree(text, range, role).errors) errors.push(error);
+  readDocuments(text, role, (tree) => {
+    for (const error of tree.errors) errors.push(error);
+  }, errors);
   remember(text, filePath, role, errors);
   return errors;
+}
+
+/** What a file too large to analyse gets said (`size` in bytes or characters). */
+export function oversizedFileMessage(size: number): string {
+  return `this file is ${formatBytes(size)}, more than the ${formatBytes(INPUT_LIMITS.analyzedFileBytes)} analysed per file, so none of it is checked; split it into smaller files`;
+}
+
+/** The one limit error of a text too large to analyse at all. */
+export function oversizedTextError(text: string): YamlSyntaxError[] | undefined {
+  if (text.length <= INPUT_LIMITS.analyzedFileBytes) return undefined;
+  const newline = text.indexOf('\n');
+  return [limitError(0, Math.max(1, Math.min(newline < 0 ? text.length : newline, 200)), oversizedFileMessage(text.length))];
+}
+
+/**
+ * Reads each document of `text` under the file's bounds: nothing when the text is too large, and
+ * no document after the analysis time budget is spent (one limit error each, into `errors`).
+ */
+function readDocuments(text: string, role: FileRole, each: (tree: ReturnType<typeof documentTree>) => void, errors: YamlSyntaxError[]): void {
+  const oversized = oversizedTextError(text);
+  if (oversized) {
+    errors.push(...oversized);
+    return;
+  }
+  const deadline = Date.now() + INPUT_LIMITS.analysisTimeMs;
+  for (const range of splitDocuments(text)) {
+    if (Date.now() > deadline) {
+      errors.push(timeBudgetError(text, range.start));
+      return;
+    }
+    each(documentTree(text, range, role));
+  }
+}
+
+/** The limit error of a file whose analysis stopped at `at` because its time budget was spent. */
+export function timeBudgetError(text: string, at: number): YamlSyntaxError {
+  const newline = text.indexOf('\n', at);
+  return limitError(
+    at,
+    Math.max(at + 1, newline < 0 ? text.length : newline),
+    `analysing this file took longer than ${INPUT_LIMITS.analysisTimeMs / 1000} s, so the documents from here on are not checked`,
+  );
 }
 
 function remember(text: string, filePath: string, role: FileRole, errors: YamlSyntaxError[]): void {
@@ -65,7 +110,8 @@ function remember(text: string, filePath: string, role: FileRole, errors: YamlSy
     const control = controlCharacterError(text);
     if (control) errors.push(control);
   }
-  lastSyntaxErrors = { text, filePath, errors: role === 'helm-template' ? NO_ERRORS : errors };
+  // Chart templates have no syntax errors, but their limits (size, time) are still said.
+  lastSyntaxErrors = { text, filePath, errors: role === 'helm-template' ? errors.filter((e) => e.parserCode === ANALYSIS_LIMIT_CODE) : errors };
 }
 
 /** Every image reference in `text` (a whole file, or one document slice when `options.offset` is set). */
@@ -74,11 +120,10 @@ export function findImages(text: string, filePath: string, options: FindImagesOp
   const errors: YamlSyntaxError[] = [];
   const role = fileRoleOf(filePath);
   // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
-  for (const range of splitDocuments(text)) {
-    const tree = documentTree(text, range, role);
+  readDocuments(text, role, (tree) => {
     for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
     for (const error of tree.errors) errors.push(error);
-  }
+  }, errors);
   remember(text, filePath, role, errors);
   const offset = options.offset ?? 0;
   return offset === 0 ? images : images.map((image) => shiftImage(image, offset));

@@ -18,6 +18,23 @@ export const GetCredentialsRequest = new RequestType<CredentialsParams, Credenti
   'replicatedRegistries/getCredentials',
 );
 
+/**
+ * Server → client: may this user's credentials for `host` be used with the insecure connection options the
+ * registries file sets for `slug` (plain HTTP, or TLS not verified)? A committed file must not switch them on
+ * for a stored secret by itself. The client answers at once with what the user chose on this machine; when
+ * the user has not chosen yet, it asks without waiting, answers `allowed: false`, and sends
+ * CredentialsChangedNotification for `slug` once the user allows it. Sent only when the client advertised
+ * `insecureConsentProvider` in its initialization options.
+ */
+export interface AllowInsecureConnectionParams {
+  slug: string;
+  /** The registry host, normalised (hostBinding.ts): what the choice is remembered by. */
+  host: string;
+  plainHttp: boolean;
+  insecureSkipTLSVerify: boolean;
+}
+export const AllowInsecureConnectionRequest = new RequestType<AllowInsecureConnectionParams, { allowed: boolean }, void>('replicatedRegistries/allowInsecureConnection');
+
 /** Client → server: the secret for a registry changed (added, re-entered, removed): drop cached tokens and re-check. */
 export const CredentialsChangedNotification = new NotificationType<{ slug: string }>('replicatedRegistries/credentialsChanged');
 

@@ -28,6 +28,7 @@ import { RegistryRequestError, rateLimitFromHeaders, registryErrorFromBody, verd
 import { genericHint } from './hints';
 import { providerProfile } from './providers';
 import { ecrApiUrl, fetchEcrAuthorization, type EcrAuthorization } from './providers/ecr';
+import { loginMayGoToRealm } from './tokenRealm';
 import { HttpTransport, TransportError, type HttpRequest, type HttpResponse, type RequestScope, type TlsSettings } from './transport';
 import type { ConnectionSettings, Credentials, PullCheckResult, RateLimitInfo, Verdict } from './types';
 
@@ -102,6 +103,8 @@ interface PingInfo {
   /** `/v2/` answered 200 without asking for a login. */
   open: boolean;
   challenges: AuthChallenge[];
+  /** The challenges came from another host that `/v2/` redirected to: no login of this registry goes to them. */
+  challengesFromAnotherHost?: boolean;
   expiresAt: number;
 }
 
@@ -512,7 +515,7 @@ export class RegistryClient {
   /** Ping (cached), authorize for `scopeText`, send; on a 401 that a fresh token could fix, retry once. */
   private async authorizedRequest(op: Operation, scopeText: string, request: HttpRequest): Promise<{ response: HttpResponse; auth: Authorization }> {
     const ping = await this.ping(op);
-    let auth = ping.open ? ({ kind: 'anonymous' } as Authorization) : await this.authorize(op, ping.challenges, scopeText, false);
+    let auth = ping.open ? ({ kind: 'anonymous' } as Authorization) : await this.authorize(op, ping.challenges, scopeText, false, ping.challengesFromAnotherHost === true);
     let response = await this.send(op, request, auth);
     if (response.status === 401) {
       const challenges = parseWwwAuthenticate(headerList(response, 'www-authenticate'));
@@ -520,11 +523,11 @@ export class RegistryClient {
       if (auth.kind === 'bearer' && auth.fromCache && bearerError !== 'insufficient_scope') {
         // The cached token may have expired early or been revoked.
         this.tokens.delete(auth.tokenKey);
-        auth = await this.authorize(op, ping.challenges, scopeText, true);
+        auth = await this.authorize(op, ping.challenges, scopeText, true, ping.challengesFromAnotherHost === true);
         response = await this.send(op, request, auth);
       } else if (auth.kind === 'anonymous' && ping.open && challenges.length > 0) {
-        // `/v2/` is open but this repository is not: authenticate as it asks.
-        const next = await this.authorize(op, challenges, scopeText, false);
+        // `/v2/` is open but this repository is not: authenticate as it asks (unless another host, reached by a redirect, is asking).
+        const next = await this.authorize(op, challenges, scopeText, false, response.crossHostRedirect === true);
         if (next.kind !== 'anonymous') {
           auth = next;
           response = await this.send(op, request, auth);
@@ -586,14 +589,26 @@ export class RegistryClient {
           hint: 'This is not how OCI registries behave: check the endpoint, and any proxy in front of the registry.',
         });
       }
-      return { open: false, challenges, expiresAt };
+      return { open: false, challenges, expiresAt, ...(response.crossHostRedirect ? { challengesFromAnotherHost: true } : {}) };
     }
     throw this.failureFor(op, response, { kind: 'anonymous' }, 'the registry API root /v2/');
   }
 
-  private async authorize(op: Operation, challenges: AuthChallenge[], scopeText: string, forceFresh: boolean): Promise<Authorization> {
+  /**
+   * Authorization for `challenges`. `fromAnotherHost`: they were sent by a host a redirect led to, which
+   * gets no login of this registry (the check then stops if a login is at stake, or goes on anonymously).
+   */
+  private async authorize(op: Operation, challenges: AuthChallenge[], scopeText: string, forceFresh: boolean, fromAnotherHost: boolean): Promise<Authorization> {
     const bearer = findChallenge(challenges, 'bearer');
     const basic = findChallenge(challenges, 'basic');
+    if (fromAnotherHost && op.credentials && (bearer || basic)) {
+      throw new RegistryRequestError({
+        verdict: 'protocol-error',
+        httpStatus: 401,
+        message: `${op.apiHost} redirected the request to another host, which then asked for a login; the login for ${op.registryHost} is never handed to another host, so it was not sent and the check stopped.`,
+        hint: `A registry asks for its login itself and redirects only to storage that needs none. Check the endpoint of ${op.registryHost} and any proxy in front of it.`,
+      });
+    }
     if (bearer && bearer.params['realm']) {
       const login = await this.login(op);
       return this.bearer(op, bearer, scopeText, login, forceFresh);
@@ -675,6 +690,10 @@ export class RegistryClient {
         hint: 'Check the registry configuration (auth.token.realm).',
       });
     }
+    if (login) {
+      const decision = loginMayGoToRealm(new URL(op.base), realm);
+      if (!decision.allowed) throw new RegistryRequestError({ verdict: 'protocol-error', httpStatus: 401, message: decision.message, hint: decision.hint });
+    }
     const service = challenge.params['service'];
     const tokenKey = JSON.stringify([realm.toString(), service ?? '', scopeText, login?.username ?? '', login ? sha256Short(login.secret) : '']);
     const cached = this.tokens.get(tokenKey);
@@ -702,9 +721,6 @@ export class RegistryClient {
     const url = new URL(realm.toString());
     if (service) url.searchParams.set('service', service);
     url.searchParams.append('scope', scopeText);
-    if (login && url.protocol === 'http:' && op.base.startsWith('https:')) {
-      this.logger.warn(`The token service of ${op.apiHost} (${url.host}) uses plain HTTP: the login is sent unencrypted.`);
-    }
     const realmHost = url.host;
     let request: HttpRequest;
     if (login?.identityToken) {

@@ -3,9 +3,10 @@
  * per-host concurrency limit, connect/headers/body timeouts, response size caps, manual redirects
  * that never carry `Authorization` to another host, and a debug line per request (redacted).
  */
-import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { BoundedReadError, readRegularFile } from '../limits/boundedFiles';
+import { INPUT_LIMITS } from '../limits/inputLimits';
 import { redact, type Logger } from '../log/logger';
 
 export interface TransportTimeouts {
@@ -59,6 +60,12 @@ export interface HttpResponse {
    * credentials we deliberately withheld, not about the registry login.
    */
   authorizationWithheld?: boolean;
+  /**
+   * True when a redirect led to another host (or from HTTPS to HTTP), whatever the request carried:
+   * what that host says (a login challenge, a token realm) is not the registry's, and no login of the
+   * registry may be handed to it.
+   */
+  crossHostRedirect?: boolean;
 }
 
 /** Everything that can go wrong below HTTP, sorted the way verdicts need it. */
@@ -221,9 +228,11 @@ export class HttpTransport {
     if (tls.caFile) {
       let pem: string;
       try {
-        pem = await readFile(tls.caFile, 'utf8');
+        // The path comes from a committed file: a FIFO, a device or a huge file must not hang or exhaust us.
+        pem = (await readRegularFile(tls.caFile, INPUT_LIMITS.caFileBytes)).toString('utf8');
       } catch (error) {
-        throw new TransportError('config', `the CA file ${tls.caFile} could not be read (${errorCode(error) ?? errorText(error)})`, errorCode(error));
+        const why = error instanceof BoundedReadError && error.failure !== 'io' ? error.message : (errorCode(error) ?? errorText(error));
+        throw new TransportError('config', `the CA file ${tls.caFile} could not be read (${why})`, errorCode(error));
       }
       if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
         throw new TransportError('config', `the CA file ${tls.caFile} holds no PEM certificate`);
@@ -264,10 +273,13 @@ export class HttpTransport {
     let body = req.body;
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
     let authorizationWithheld = false;
+    let crossHostRedirect = false;
     for (let hop = 0; ; hop++) {
       const response = await this.sendOnce(dispatcher, method, url, headers, body, req.readBody ?? false, scope);
       const location = response.headers['location'];
-      if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string') return authorizationWithheld ? { ...response, authorizationWithheld } : response;
+      if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string') {
+        return crossHostRedirect ? { ...response, crossHostRedirect, ...(authorizationWithheld ? { authorizationWithheld } : {}) } : response;
+      }
       if (hop >= MAX_REDIRECTS) throw new TransportError('redirects', `more than ${MAX_REDIRECTS} redirects, the last to ${urlForLog(location)}`, undefined, url);
       let next: URL;
       try {
@@ -278,12 +290,22 @@ export class HttpTransport {
       const current = new URL(url);
       const downgrade = current.protocol === 'https:' && next.protocol !== 'https:';
       if (next.host !== current.host || downgrade) {
+        crossHostRedirect = true;
         // Credentials are for the registry only: object storage and other hosts never see them.
         for (const name of Object.keys(headers)) {
           if (name.toLowerCase() !== 'authorization') continue;
           delete headers[name];
           authorizationWithheld = true;
         }
+        // A body (a token request's form with a refresh token) is never re-sent to another host either.
+        if (body !== undefined && !(response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST'))) {
+          throw new TransportError('redirects', `${current.host} redirected a request that carries a body to another host, ${next.host}; it was not forwarded there`, undefined, url);
+        }
+      }
+      if ((response.status === 301 || response.status === 302) && method === 'POST') {
+        // As browsers and curl do: the redirected request becomes a GET without the body.
+        method = 'GET';
+        body = undefined;
       }
       if (response.status === 303 && method !== 'HEAD') {
         method = 'GET';

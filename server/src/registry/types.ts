@@ -26,6 +26,11 @@ export interface RegistryEntry extends ConnectionSettings {
   appIds?: string[];
   /** Where this entry came from. */
   source?: 'workspace' | 'portal';
+  /**
+   * Set when the registries file has an error in this entry (or is broken as a whole): the entry is
+   * still shown, but no tool uses it for anything that sends credentials until it is fixed.
+   */
+  problem?: string;
 }
 
 /**

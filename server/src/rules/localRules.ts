@@ -21,7 +21,7 @@ export function localFindings(file: { text: string; path: string }, images: Foun
     }
     return on;
   };
-  if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(file));
+  if (enabled('yaml-syntax') || enabled('analysis-limit')) findings.push(...yamlSyntaxFindings(file, enabled));
   for (const image of images) {
     if (image.templated) continue;
     findings.push(...referenceFindings(image, env));

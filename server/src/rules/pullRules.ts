@@ -6,7 +6,9 @@
  */
 import type { AnalysisEnvironment, Finding, FindingData, FoundImage, PullChecker, RuleCode } from '../analysis/types';
 import type { ImageReference } from '../reference/imageReference';
+import type { CredentialAnswer } from '../registry/credentials/credentialGate';
 import { environmentVariableNames } from '../registry/credentials/environmentCredentialSource';
+import { credentialHost } from '../registry/credentials/hostBinding';
 import { guessProvider } from '../registry/endpoints';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
 import { fileRangeOf, relatedOf } from './ranges';
@@ -40,7 +42,7 @@ export async function remoteFindings(images: FoundImage[], env: AnalysisEnvironm
 }
 
 class RemoteRun {
-  private readonly credentialLookups = new Map<string, Promise<Credentials | undefined>>();
+  private readonly credentialLookups = new Map<string, Promise<CredentialAnswer>>();
   private readonly checks = new Map<string, Promise<PullCheckResult>>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
@@ -58,7 +60,12 @@ class RemoteRun {
     if (placement.kind === 'connected') {
       // Offline nothing would use the credentials, so their absence is not worth a warning.
       if (this.env.offline) return [];
-      const credentials = await this.credentialsFor(placement.entry);
+      const answer = await this.credentialsFor(placement.entry);
+      const credentials = answer.credentials;
+      if (answer.withheld !== undefined) {
+        // Credentials exist (or are configured) but the gate refused them for this entry: say why; nothing is sent.
+        return [this.finding(image, reference, 'credentials-missing', 'warning', `"${reference.familiar}" is not checked: ${answer.withheld}`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
+      }
       if (!credentials && placement.entry.source === 'portal') {
         // Replicated keeps a portal registry's credentials; nothing is missing on this machine. An
         // anonymous check can still prove an image absent; a login demand proves nothing here.
@@ -69,7 +76,7 @@ class RemoteRun {
           : [];
       }
       if (!credentials) {
-        return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\`, set ${environmentVariableNames(placement.entry.slug).password} (and _USERNAME), or add them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
+        return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\`, set ${environmentVariableNames(placement.entry.slug).password} (with _USERNAME, and _HOST=${credentialHost(placement.entry.endpoint)}), or add them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
       }
       if (!client) return [];
       const result = await this.check(client, { connection: placement.entry, credentials, reference });
@@ -125,10 +132,10 @@ class RemoteRun {
     };
   }
 
-  private credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined> {
+  private credentialsFor(entry: RegistryEntry): Promise<CredentialAnswer> {
     let lookup = this.credentialLookups.get(entry.slug);
     if (!lookup) {
-      lookup = this.env.credentialsFor(entry).catch(() => undefined);
+      lookup = this.env.credentialsFor(entry).catch((): CredentialAnswer => ({}));
       this.credentialLookups.set(entry.slug, lookup);
     }
     return lookup;

@@ -1,11 +1,34 @@
-/** `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML. */
-import type { Finding, YamlSyntaxError } from '../analysis/types';
+/**
+ * `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML; and
+ * `analysis-limit`: an input bound the reader reached (they travel with the syntax errors).
+ */
+import { ANALYSIS_LIMIT_CODE, type Finding, type RuleCode, type YamlSyntaxError } from '../analysis/types';
 import { yamlSyntaxErrors } from '../manifests/findImages';
 import { nominalSeverity } from './severity';
 
-/** One finding per syntax error of `file` (none for Helm chart templates), at the rule's nominal level. */
-export function yamlSyntaxFindings(file: { text: string; path: string }): Finding[] {
-  return yamlSyntaxErrors(file.text, file.path).map((error) => syntaxFinding(file.text, error));
+/** One finding per syntax error of `file` (none for Helm chart templates), at the rule's nominal level; `enabled` filters by rule. */
+export function yamlSyntaxFindings(file: { text: string; path: string }, enabled: (code: RuleCode) => boolean = () => true): Finding[] {
+  const findings: Finding[] = [];
+  for (const error of yamlSyntaxErrors(file.text, file.path)) {
+    if (error.parserCode === ANALYSIS_LIMIT_CODE) {
+      if (enabled('analysis-limit')) findings.push(limitFinding(file.text, error));
+    } else if (enabled('yaml-syntax')) {
+      findings.push(syntaxFinding(file.text, error));
+    }
+  }
+  return findings;
+}
+
+/** An input bound reached: the message says which, and that the rest is not checked. */
+export function limitFinding(text: string, error: Pick<YamlSyntaxError, 'start' | 'end' | 'message'>): Finding {
+  return {
+    code: 'analysis-limit',
+    severity: nominalSeverity('analysis-limit'),
+    message: `Not fully checked: ${error.message.replace(/[\s.]+$/, '')}.`,
+    start: error.start,
+    end: error.end,
+    reference: text.slice(error.start, Math.min(error.end, error.start + 80)),
+  };
 }
 
 function syntaxFinding(text: string, error: YamlSyntaxError): Finding {

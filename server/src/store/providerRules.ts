@@ -105,8 +105,24 @@ export function fixedUsername(provider: Provider, authType: AuthType): string | 
   return undefined;
 }
 
-/** Problems with the shape of an endpoint (scheme, path, characters), or undefined when it is a plain host[:port]. */
-export function endpointShapeProblem(endpoint: string): string | undefined {
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/@\s]*@/i;
+
+/** Whether an endpoint carries a `user:password@` part (a secret in a committed file). */
+export function hasUserinfo(endpoint: string): boolean {
+  return USERINFO.test(endpoint);
+}
+
+/** The endpoint without its `user:password@` part: all that messages and the configuration may hold. */
+export function withoutUserinfo(endpoint: string): string {
+  return endpoint.replace(USERINFO, '$1');
+}
+
+/** Problems with the shape of an endpoint (scheme, path, characters), or undefined when it is a plain host[:port]. Never echoes a password. */
+export function endpointShapeProblem(given: string): string | undefined {
+  if (hasUserinfo(given)) {
+    return `endpoint must not hold a user name or password: write \`${withoutUserinfo(given).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] || 'registry.example.com'}\`, keep the username in \`username\` and the password in your credential store, and change that password: it was written into a file`;
+  }
+  const endpoint = given;
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(endpoint);
   if (schemeMatch) {
     const rest = endpoint.slice(schemeMatch[0].length).split('/')[0] ?? '';

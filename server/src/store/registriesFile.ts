@@ -8,11 +8,14 @@
  * stay byte-for-byte as the user wrote them. The file never receives a secret: only the known,
  * non-secret fields of an entry are ever written.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node, type Pair } from 'yaml';
 import { AUTH_TYPES, PROVIDERS, type AuthType, type Provider, type RegistryEntry } from '../registry/types';
+import { BoundedReadError, readRegularFileSync } from '../limits/boundedFiles';
+import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
+import { nestingDeeperThan } from '../limits/nestingDepth';
 import type { RegistriesConfig } from './types';
 import { registriesSchemaValidator } from './registriesSchemaValidator';
 import {
@@ -21,10 +24,12 @@ import {
   endpointShapeProblem,
   ENDPOINT_EXAMPLES,
   fixedUsername,
+  hasUserinfo,
   isAuthTypeAllowed,
   PROVIDER_AUTH_TYPES,
   PROVIDER_LABELS,
   providerForHost,
+  withoutUserinfo,
 } from './providerRules';
 
 export const REGISTRIES_FILE_NAME = '.replicated-registries.yaml';
@@ -39,7 +44,7 @@ export interface ConfigProblem {
   /** 1-based position of `start`. */
   line: number;
   column: number;
-  /** What kind of problem: `yaml-syntax`, `schema`, `secret-in-file`, `duplicate-slug`, `endpoint-shape`, `provider-endpoint-mismatch`, `auth-type`, `username`, `connection-options`. */
+  /** What kind of problem: `yaml-syntax`, `schema`, `secret-in-file`, `duplicate-slug`, `endpoint-shape`, `provider-endpoint-mismatch`, `auth-type`, `username`, `connection-options`, `limit`, `io`. */
   code: string;
 }
 
@@ -122,12 +127,17 @@ export function findRegistriesFile(startDir: string): string | undefined {
 export function loadRegistriesFile(filePath: string): LoadedRegistriesFile {
   let text: string;
   try {
-    text = readFileSync(filePath, 'utf8');
+    // A committed file: a regular file of bounded size (a FIFO would block, a 50 MB file would stall).
+    text = readRegularFileSync(filePath, INPUT_LIMITS.registriesFileBytes).toString('utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
-    throw new RegistriesFileError(filePath, [
-      { message: `the registries file ${reason}; check the path, or run \`replicated-registries registry add\` to create it`, severity: 'error', start: 0, end: 0, line: 1, column: 1, code: 'io' },
-    ]);
+    const bounded = err instanceof BoundedReadError ? err : undefined;
+    const reason =
+      bounded?.code === 'ENOENT'
+        ? 'does not exist; check the path, or run `replicated-registries registry add` to create it'
+        : bounded?.failure === 'too-large'
+          ? `cannot be used: ${bounded.message} (a registries file lists tens of registries, at most ${INPUT_LIMITS.registriesFileEntries.toLocaleString('en-US')})`
+          : `cannot be read (${bounded?.message ?? (err as Error).message}); check the path and its permissions`;
+    throw new RegistriesFileError(filePath, [{ message: `the registries file ${reason}`, severity: 'error', start: 0, end: 0, line: 1, column: 1, code: bounded?.failure === 'too-large' ? 'limit' : 'io' }]);
   }
   const parsed = parseRegistriesFile(text, filePath);
   if (parsed.problems.some((p) => p.severity === 'error')) throw new RegistriesFileError(filePath, parsed.problems);
@@ -145,6 +155,8 @@ type PathSegment = string | number;
 
 /** Parses the file text. Never throws: every problem comes back with its range. */
 export function parseRegistriesFile(text: string, filePath: string): ParsedRegistriesFile {
+  const refused = refusedRegistriesText(text);
+  if (refused) return { config: emptyRegistriesConfig(), problems: [refused] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   const problems: ConfigProblem[] = [];
@@ -156,6 +168,13 @@ export function parseRegistriesFile(text: string, filePath: string): ParsedRegis
   for (const error of doc.errors) at(error.pos[0], error.pos[1], `YAML syntax error: ${firstLine(error.message)}`, 'error', 'yaml-syntax');
   for (const warning of doc.warnings) at(warning.pos[0], warning.pos[1], firstLine(warning.message), 'warning', 'yaml-syntax');
 
+  const entries = registryItems(doc);
+  if (entries.length > INPUT_LIMITS.registriesFileEntries) {
+    const first = entries[INPUT_LIMITS.registriesFileEntries]?.range?.[0] ?? 0;
+    at(first, first + 1, `the file lists ${entries.length.toLocaleString('en-US')} registries, more than the ${INPUT_LIMITS.registriesFileEntries.toLocaleString('en-US')} it may hold; none of them is used until the list is shortened`, 'error', 'limit');
+    return { config: emptyRegistriesConfig(), problems };
+  }
+
   let value: unknown = null;
   if (doc.errors.length === 0) {
     try {
@@ -165,7 +184,9 @@ export function parseRegistriesFile(text: string, filePath: string): ParsedRegis
     }
   }
   if (doc.errors.length > 0 || problems.some((p) => p.severity === 'error')) {
-    return { config: toConfig(doc.errors.length === 0 ? value : safeToJS(doc), filePath), problems };
+    // Read as far as it goes (the editor lists what it can), but no entry of a broken file sends credentials.
+    const config = toConfig(doc.errors.length === 0 ? value : safeToJS(doc), filePath, () => 'the registries file has a YAML error');
+    return { config, problems };
   }
   // An empty or comment-only file is an empty configuration.
   const instance = value ?? {};
@@ -185,7 +206,42 @@ export function parseRegistriesFile(text: string, filePath: string): ParsedRegis
   }
   checkSemantics(doc, text, instance, at);
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { config: toConfig(instance, filePath), problems };
+  return { config: toConfig(instance, filePath, entryErrors(entries, problems)), problems };
+}
+
+/** A registries file too large or too deeply nested to parse: the one problem that says so. */
+function refusedRegistriesText(text: string): ConfigProblem | undefined {
+  const problem = (offset: number, message: string): ConfigProblem => {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    return { message, severity: 'error', start: offset, end: Math.min(text.length, offset + 1), line, column: offset - lineStart + 1, code: 'limit' };
+  };
+  if (text.length > INPUT_LIMITS.registriesFileBytes) {
+    return problem(0, `the registries file is ${formatBytes(text.length)}, more than the ${formatBytes(INPUT_LIMITS.registriesFileBytes)} it may be; it is not read (a team lists tens of registries)`);
+  }
+  const deep = nestingDeeperThan(text, 0, text.length, INPUT_LIMITS.nestingDepth);
+  if (deep !== undefined) return problem(deep, `the registries file nests deeper than ${INPUT_LIMITS.nestingDepth} levels here; it is not read (its structure is three levels deep)`);
+  return undefined;
+}
+
+/** The item nodes of the `registries:` sequence, in order (none when it is missing or not a sequence). */
+function registryItems(doc: Document): Array<{ range?: [number, number, number] | null }> {
+  const value = isMap(doc.contents) ? doc.contents.get('registries', true) : undefined;
+  return isSeq(value) ? (value.items as Array<{ range?: [number, number, number] | null }>) : [];
+}
+
+/** index → the first error inside that registry entry, as `line N: message`. */
+function entryErrors(items: Array<{ range?: [number, number, number] | null }>, problems: readonly ConfigProblem[]): (index: number) => string | undefined {
+  return (index) => {
+    const range = items[index]?.range;
+    if (!range) return undefined;
+    const error = problems.find((p) => p.severity === 'error' && p.start >= range[0] && p.start < Math.max(range[1], range[0] + 1));
+    return error ? `line ${error.line}: ${error.message}` : undefined;
+  };
 }
 
 function safeToJS(doc: Document): unknown {
@@ -214,7 +270,7 @@ function describePlace(pathSegments: PathSegment[], instance: unknown): string {
   if (pathSegments.length === 0) return 'the file';
   if (pathSegments[0] === 'registries' && typeof pathSegments[1] === 'number') {
     const entry = getAt(instance, pathSegments.slice(0, 2));
-    const slug = isRecord(entry) && typeof entry.slug === 'string' ? entry.slug : isRecord(entry) && typeof entry.endpoint === 'string' ? entry.endpoint : undefined;
+    const slug = isRecord(entry) && typeof entry.slug === 'string' ? entry.slug : isRecord(entry) && typeof entry.endpoint === 'string' ? withoutUserinfo(entry.endpoint) : undefined;
     const base = `registry #${pathSegments[1] + 1}${slug ? ` ("${slug}")` : ''}`;
     const rest = pathSegments.slice(2);
     return rest.length === 0 ? base : `\`${joinPath(rest)}\` of ${base}`;
@@ -432,7 +488,7 @@ function checkSemantics(doc: Document, text: string, instance: unknown, at: At):
     const place = describePlace(base, instance);
     const rangeOf = (field: string): [number, number] => rangeFor(doc, text, [...base, field], 'value');
     const provider = typeof entry.provider === 'string' && (PROVIDERS as readonly string[]).includes(entry.provider) ? (entry.provider as Provider) : undefined;
-    const endpoint = typeof entry.endpoint === 'string' && entry.endpoint.length > 0 ? entry.endpoint : undefined;
+    const endpoint = typeof entry.endpoint === 'string' && entry.endpoint.length > 0 ? withoutUserinfo(entry.endpoint) : undefined;
 
     const slug = typeof entry.slug === 'string' ? entry.slug : endpoint;
     if (slug !== undefined) {
@@ -446,9 +502,10 @@ function checkSemantics(doc: Document, text: string, instance: unknown, at: At):
     }
 
     if (endpoint !== undefined) {
-      const shape = endpointShapeProblem(endpoint);
+      const given = entry.endpoint as string;
+      const shape = endpointShapeProblem(given);
       const [s, e] = rangeOf('endpoint');
-      if (shape) at(s, e, shape, 'error', 'endpoint-shape');
+      if (shape) at(s, e, shape, 'error', hasUserinfo(given) ? 'secret-in-file' : 'endpoint-shape');
       else if (provider && !endpointFitsProvider(provider, endpoint)) {
         const actual = providerForHost(endpoint);
         const advice = actual ? `\`${endpoint}\` is ${PROVIDER_LABELS[actual]}: use \`provider: ${actual}\`` : `use an endpoint like \`${ENDPOINT_EXAMPLES[provider]}\`, or \`provider: other\` for a self-hosted registry`;
@@ -486,8 +543,11 @@ function lineOf(text: string, offset: number): number {
 
 const RULE_SEVERITIES = new Set(['off', 'error', 'warning', 'info', 'hint']);
 
-/** Builds the configuration from whatever is usable, filling defaults. */
-function toConfig(value: unknown, filePath: string): RegistriesConfig {
+/**
+ * Builds the configuration from whatever is usable, filling defaults. `errorOf` names the error of an
+ * entry (by its index in the file), which is then kept for display but never sends credentials.
+ */
+function toConfig(value: unknown, filePath: string, errorOf: (index: number) => string | undefined = () => undefined): RegistriesConfig {
   const config = emptyRegistriesConfig();
   if (!isRecord(value)) return config;
   if (typeof value.app === 'string') config.app = value.app;
@@ -503,10 +563,12 @@ function toConfig(value: unknown, filePath: string): RegistriesConfig {
     config.rules = rules;
   }
   const slugs = new Set<string>();
-  for (const item of Array.isArray(value.registries) ? value.registries : []) {
+  const items: unknown[] = Array.isArray(value.registries) ? value.registries : [];
+  for (const [index, item] of items.entries()) {
     if (!isRecord(item)) continue;
     const provider = item.provider;
-    const endpoint = item.endpoint;
+    // A password written into the endpoint never enters the configuration (nor any message built from it).
+    const endpoint = typeof item.endpoint === 'string' ? withoutUserinfo(item.endpoint) : undefined;
     if (typeof provider !== 'string' || !(PROVIDERS as readonly string[]).includes(provider) || typeof endpoint !== 'string' || endpoint.length === 0) continue;
     const slug = typeof item.slug === 'string' && item.slug.length > 0 ? item.slug : endpoint;
     if (slugs.has(slug)) continue;
@@ -523,6 +585,8 @@ function toConfig(value: unknown, filePath: string): RegistriesConfig {
     if (typeof item.caFile === 'string' && item.caFile.length > 0) entry.caFile = path.resolve(path.dirname(path.resolve(filePath)), item.caFile);
     if (item.insecureSkipTLSVerify === true) entry.insecureSkipTLSVerify = true;
     if (item.plainHttp === true) entry.plainHttp = true;
+    const problem = errorOf(index);
+    if (problem !== undefined) entry.problem = problem;
     config.registries.push(entry);
   }
   return config;

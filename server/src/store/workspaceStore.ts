@@ -5,6 +5,7 @@
 import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../log/logger';
+import { credentialsForEntry, type InsecureConsent } from '../registry/credentials/credentialGate';
 import type { CredentialSource } from '../registry/credentials/types';
 import { resolveTestImage } from '../registry/endpoints';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
@@ -26,9 +27,13 @@ export interface WorkspaceRegistryStoreOptions {
   filePath: string;
   /** Where `test` gets credentials (a chain: SecretStorage / Docker credential store / environment). */
   credentials: CredentialSource;
+  /** Whether `test` may use credentials with the file's insecure options (default: for no host). */
+  consent?: InsecureConsent;
   client: PullChecker;
   logger?: Logger;
 }
+
+const NO_INSECURE_CONSENT: InsecureConsent = { allows: () => false, howToAllow: (host) => `Allow it for ${host} on this machine to use them` };
 
 /** The header a new registries file starts with. */
 export const NEW_FILE_HEADER = `# Replicated external registries: the registries the Replicated proxy pulls this application's
@@ -81,12 +86,14 @@ export class WorkspaceRegistryStore implements RegistryStore {
   readonly kind = 'workspace' as const;
   readonly filePath: string;
   private readonly credentials: CredentialSource;
+  private readonly consent: InsecureConsent;
   private readonly client: PullChecker;
   private readonly logger: Logger;
 
   constructor(options: WorkspaceRegistryStoreOptions) {
     this.filePath = path.resolve(options.filePath);
     this.credentials = options.credentials;
+    this.consent = options.consent ?? NO_INSECURE_CONSENT;
     this.client = options.client;
     this.logger = options.logger ?? silentLogger;
   }
@@ -166,14 +173,21 @@ export class WorkspaceRegistryStore implements RegistryStore {
     return (await this.testWithDetails(nameOrEndpoint, image)).result;
   }
 
-  /** Like `test`, and also says which credential source answered (undefined: none, the check ran anonymously). */
-  async testWithDetails(nameOrEndpoint: string, image: string): Promise<{ entry: RegistryEntry; result: PullCheckResult; credentialOrigin: Credentials['origin'] | 'none' }> {
+  /**
+   * Like `test`, and also says which credential source answered ('none': the check ran anonymously) and,
+   * when the credential gate refused the credentials (bound to another host, insecure options not allowed),
+   * why (`withheld`; the check then ran anonymously too).
+   */
+  async testWithDetails(
+    nameOrEndpoint: string,
+    image: string,
+  ): Promise<{ entry: RegistryEntry; result: PullCheckResult; credentialOrigin: Credentials['origin'] | 'none'; withheld?: string }> {
     const entry = await this.find(nameOrEndpoint);
     const target = resolveTestImage(entry, image);
     if ('error' in target) throw new TestImageError(target.error);
-    const credentials = await this.credentials.get(entry);
+    const { credentials, withheld } = await credentialsForEntry(entry, (e) => this.credentials.get(e), this.consent);
     const result = await this.client.checkPull(entry, credentials, target, { noCache: true });
-    return { entry, result, credentialOrigin: credentials ? (credentials.origin ?? undefined) : 'none' };
+    return { entry, result, credentialOrigin: credentials ? (credentials.origin ?? undefined) : 'none', ...(withheld !== undefined ? { withheld } : {}) };
   }
 
   private loadIfPresent(): { text: string; config: ReturnType<typeof loadRegistriesFile>['config'] } | undefined {

@@ -6,6 +6,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readRegularFile } from '../limits/boundedFiles';
+
+/** A .gitignore larger than this is not read (it is a committed file like any other: a FIFO or a huge file must not stall the walk). */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
 const YAML_FILE = /\.ya?ml$/i;
@@ -35,7 +39,7 @@ function isIgnored(scopes: IgnoreScope[], absolutePath: string, isDirectory: boo
 
 async function readGitignore(folder: string): Promise<IgnoreScope | undefined> {
   try {
-    const text = await fs.readFile(path.join(folder, '.gitignore'), 'utf8');
+    const text = (await readRegularFile(path.join(folder, '.gitignore'), MAX_GITIGNORE_BYTES)).toString('utf8');
     return { base: folder, rules: ignore().add(text) };
   } catch {
     return undefined;

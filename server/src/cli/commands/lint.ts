@@ -3,13 +3,18 @@
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
  * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { analyzeFile } from '../../analysis/analyzeFile';
+import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
+import { BoundedReadError, readRegularFile } from '../../limits/boundedFiles';
+import { INPUT_LIMITS } from '../../limits/inputLimits';
+import { oversizedFileMessage } from '../../manifests/findImages';
+import { limitFinding } from '../../rules/syntaxRule';
 import { RULES } from '../../rules/catalog';
 import { effectiveSeverity } from '../../rules/severity';
-import type { Credentials, RegistryEntry } from '../../registry/types';
+import type { CredentialAnswer } from '../../registry/credentials/credentialGate';
+import type { RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
@@ -28,6 +33,10 @@ Flags:
                              exit 1 when a finding reaches this level (default error)
   --config PATH              the registries file (default: .replicated-registries.yaml in the
                              folder of the first PATH or the nearest parent)
+  --allow-insecure HOST      use credentials with the registries file's plainHttp or
+                             insecureSkipTLSVerify for HOST (repeatable; or
+                             REPLICATED_REGISTRIES_ALLOW_INSECURE=HOST,...); without it such a
+                             registry's credentials are not used
   -h, --help                 show this help
 
 A file or folder that cannot be read (permissions, a broken link...) is named on stderr,
@@ -47,6 +56,8 @@ interface LintOptions {
   offline: boolean;
   failOn: FailOn;
   config?: string;
+  /** Hosts whose `plainHttp` / `insecureSkipTLSVerify` may be used with credentials (`--allow-insecure`). */
+  allowInsecure: string[];
 }
 
 /** One finding as printed: 1-based positions, file relative to the current folder. */
@@ -83,13 +94,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const files = await collectFiles(absoluteTargets, reportUnreadable);
 
   // Offline needs neither the HTTP client nor the credential store: not even loading them keeps start-up short.
-  const online = options.offline ? undefined : await onlineServices(io);
+  const online = options.offline ? undefined : await onlineServices(io, options.allowInsecure);
   const client = online?.client;
   const env: AnalysisEnvironment = {
     config,
     offline: options.offline,
-    credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve(undefined),
-    readFile: (filePath) => readFile(filePath, 'utf8').catch(() => undefined),
+    credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve({}),
+    readFile: (filePath) => readText(filePath).catch(() => undefined),
     ...(client ? { registryClient: client } : {}),
   };
 
@@ -101,9 +112,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const filePath = files[next++] as string;
         let text: string;
         try {
-          text = await readFile(filePath, 'utf8');
+          text = await readText(filePath);
         } catch (error) {
-          reportUnreadable(filePath, error);
+          if (error instanceof BoundedReadError && error.failure === 'too-large') {
+            // Not read at all: one finding says why (a hostile 50 MB file must not cost 50 MB).
+            const finding = limitFinding('', { start: 0, end: 0, message: oversizedFileMessage(error.size ?? INPUT_LIMITS.analyzedFileBytes + 1) });
+            for (const result of toResults(finalizeFindings('', [finding], env), '', relativePath(io.cwd, filePath))) results.push(result);
+          } else {
+            reportUnreadable(filePath, error);
+          }
           continue;
         }
         const findings = await analyzeFile({ text, path: filePath }, env);
@@ -125,6 +142,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
 }
 
+/** A file lint reads (manifest, values.yaml): a regular file within the analysed size (never a FIFO or a device). */
+async function readText(filePath: string): Promise<string> {
+  return (await readRegularFile(filePath, INPUT_LIMITS.analyzedFileBytes)).toString('utf8');
+}
+
 /** The `code` of a file system error (`ENOENT`, `EACCES`...), if it has one. */
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -137,6 +159,7 @@ function isMissing(error: unknown): boolean {
 
 /** Why a read failed, in words ("permission denied (EACCES)"), never a stack. */
 function readFailure(error: unknown): string {
+  if (error instanceof BoundedReadError && error.failure === 'not-a-file') return error.message;
   const code = errorCode(error);
   const words: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOENT: 'it no longer exists (or is a broken link)', ELOOP: 'too many symbolic links', EMFILE: 'too many open files' };
   if (code && words[code]) return `${words[code]} (${code})`;
@@ -146,21 +169,25 @@ function readFailure(error: unknown): string {
 
 interface OnlineServices {
   client: RegistryClient;
-  credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined>;
+  credentialsFor(entry: RegistryEntry): Promise<CredentialAnswer>;
 }
 
-/** The registry client and the credential chain lint uses: Docker credential store, then the environment. */
-async function onlineServices(io: CliIO): Promise<OnlineServices> {
-  const [{ RegistryClient }, { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource }] = await Promise.all([
+/** The registry client and the credentials lint uses: Docker credential store, then the environment, through the credential gate. */
+async function onlineServices(io: CliIO, allowInsecure: readonly string[]): Promise<OnlineServices> {
+  const [{ RegistryClient }, { chainCredentialSources, cliInsecureConsent, credentialsForEntry, DockerCredentialStore, EnvironmentCredentialSource }] = await Promise.all([
     import('../../registry/registryClient'),
     import('../../registry/credentials'),
   ]);
   const credentials = chainCredentialSources([new DockerCredentialStore({ env: io.env }), new EnvironmentCredentialSource(io.env)]);
-  return { client: new RegistryClient(), credentialsFor: (entry) => credentials.get(entry).catch(() => undefined) };
+  const consent = cliInsecureConsent(allowInsecure, io.env);
+  return {
+    client: new RegistryClient(),
+    credentialsFor: (entry) => credentialsForEntry(entry, (e) => credentials.get(e), consent).catch((): CredentialAnswer => ({})),
+  };
 }
 
 function parseArguments(argv: string[]): LintOptions | undefined {
-  const options: LintOptions = { paths: [], format: 'text', offline: false, failOn: 'error' };
+  const options: LintOptions = { paths: [], format: 'text', offline: false, failOn: 'error', allowInsecure: [] };
   const valueOf = (flag: string, index: number, inline: string | undefined): string => {
     const value = inline ?? argv[index + 1];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value; run \`replicated-registries lint --help\``);
@@ -201,6 +228,10 @@ function parseArguments(argv: string[]): LintOptions | undefined {
       }
       case '--config':
         options.config = valueOf(flag, i, inline);
+        if (inline === undefined) i++;
+        break;
+      case '--allow-insecure':
+        options.allowInsecure.push(valueOf(flag, i, inline));
         if (inline === undefined) i++;
         break;
       default:

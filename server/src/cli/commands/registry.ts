@@ -18,6 +18,7 @@ import { redact, registerSecret } from '../../log/logger';
 import { chainCredentialSources } from '../../registry/credentials/chainCredentialSources';
 import { DockerCredentialStore } from '../../registry/credentials/dockerCredentialStore';
 import { environmentVariableNames, EnvironmentCredentialSource } from '../../registry/credentials/environmentCredentialSource';
+import { ALLOW_INSECURE_VARIABLE, cliInsecureConsent } from '../../registry/credentials/credentialGate';
 import { CredentialSourceError } from '../../registry/credentials/types';
 import { PROVIDERS, type AuthType, type Credentials, type PullCheckResult, type Provider, type RegistryEntry } from '../../registry/types';
 import { endpointFitsProvider, endpointShapeProblem, ENDPOINT_EXAMPLES, FIXED_ENDPOINTS, PROVIDER_LABELS, providerForHost } from '../../store/providerRules';
@@ -96,6 +97,11 @@ const LS_FLAGS = { ...GLOBAL_FLAGS } as const satisfies FlagSpecs;
 const RM_FLAGS = { ...GLOBAL_FLAGS } as const satisfies FlagSpecs;
 const TEST_FLAGS = {
   image: { type: 'string', valueName: 'IMAGE', description: 'the image to check (required): relative to the registry (my-company/my-image:v1.2.34) or a full reference on it' },
+  'allow-insecure': {
+    type: 'list',
+    valueName: 'HOST',
+    description: `use the credentials even though the registries file sets plainHttp or insecureSkipTLSVerify for HOST (repeatable; or ${ALLOW_INSECURE_VARIABLE}=HOST,...)`,
+  },
   ...GLOBAL_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -225,9 +231,10 @@ interface Context {
   close(): Promise<void>;
 }
 
-async function openContext(io: CliIO, filePath: string, deps: RegistryCommandDeps): Promise<Context> {
+async function openContext(io: CliIO, filePath: string, deps: RegistryCommandDeps, allowInsecure: readonly string[] = []): Promise<Context> {
   const docker = new DockerCredentialStore({ env: io.env });
   const credentials = chainCredentialSources([docker, new EnvironmentCredentialSource(io.env)]);
+  const consent = cliInsecureConsent(allowInsecure, io.env);
   let client = deps.client;
   let owned = false;
   if (!client) {
@@ -238,7 +245,7 @@ async function openContext(io: CliIO, filePath: string, deps: RegistryCommandDep
   }
   const active = client;
   return {
-    store: new WorkspaceRegistryStore({ filePath, credentials, client: active }),
+    store: new WorkspaceRegistryStore({ filePath, credentials, consent, client: active }),
     docker,
     close: async () => {
       if (owned && active.close) await active.close();
@@ -695,7 +702,7 @@ async function addCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps):
         throw new RegistryValidationError(verification);
       }
     }
-    const location = await context.docker.store(plan.entry.endpoint, plan.credentials, provider);
+    const location = await context.docker.store(plan.entry.endpoint, plan.credentials);
     const saved = await context.store.add(plan.entry, plan.credentials, { skipValidation: true });
     // `add` of an existing name replaces that registry (the CLI's way to edit one): say so, never silently.
     const replaced = existingSlugs.has(saved.slug);
@@ -848,7 +855,7 @@ async function rmCommand(argv: string[], io: CliIO): Promise<number> {
   const stillUsed = (await store.list()).some((e) => e.endpoint === removed.endpoint);
   if (!stillUsed) {
     try {
-      erasedFrom = (await docker.erase(removed.endpoint, removed.provider))?.description;
+      erasedFrom = (await docker.erase(removed.endpoint))?.description;
     } catch (err) {
       eraseWarning = `the registry was removed, but its stored secret could not be erased: ${(err as Error).message}`;
     }
@@ -921,13 +928,15 @@ async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps)
   }
   const filePath = configPathFor(io, flags, false);
   if (!filePath) throw new UsageError(noFileMessage(io));
-  const context = await openContext(io, filePath, deps);
+  const context = await openContext(io, filePath, deps, flags['allow-insecure'] ?? []);
   try {
-    const { entry, result, credentialOrigin } = await context.store.testWithDetails(name, flags.image);
-    if (credentialOrigin === 'none') {
+    const { entry, result, credentialOrigin, withheld } = await context.store.testWithDetails(name, flags.image);
+    if (withheld !== undefined) {
+      io.stderr.write(`note: ${withheld}; the check ran anonymously\n`);
+    } else if (credentialOrigin === 'none') {
       const names = environmentVariableNames(entry.slug);
       io.stderr.write(
-        `note: no credentials found for "${entry.slug}" (looked in ${context.docker.configPath} and ${names.username} / ${names.password}); the check ran anonymously\n`,
+        `note: no credentials found for "${entry.slug}" (looked in ${context.docker.configPath} and ${names.username} / ${names.password} with ${names.host}); the check ran anonymously\n`,
       );
     }
     if (flags.output === 'json') writeJson(io, result);

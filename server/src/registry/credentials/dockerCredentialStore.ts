@@ -3,12 +3,16 @@
  * `$DOCKER_CONFIG/config.json` (else `~/.docker/config.json`); `credHelpers[host]`, then
  * `credsStore`, then `auths`. Writes go through the configured helper, else into `auths` with
  * mode 0600, keeping every other key and the file's indentation.
+ *
+ * Logins are found by the registry host alone, as Docker does: an entry's `provider` (from a
+ * committed file) never selects one. A `provider: dockerhub` entry whose endpoint is another host
+ * gets that host's login, if any, never the Docker Hub one.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { registerSecret, silentLogger, type Logger } from '../../log/logger';
-import type { Credentials, Provider } from '../types';
+import type { Credentials } from '../types';
 import { DEFAULT_HELPER_TIMEOUT_MS, helperErase, helperGet, helperList, helperProgram, helperStore, type HelperOptions } from './credentialHelper';
 import { CredentialSourceError, type CredentialLookup, type CredentialSource } from './types';
 
@@ -59,9 +63,9 @@ function hostsMatch(a: string, b: string): boolean {
 }
 
 /** The server URL docker uses for a registry: Docker Hub's legacy URL, else the host as typed. */
-export function dockerServerUrl(endpoint: string, provider?: Provider): string {
+export function dockerServerUrl(endpoint: string): string {
   const host = dockerConfigKeyHost(endpoint);
-  return provider === 'dockerhub' || isDockerHubHost(host) ? DOCKER_HUB_AUTH_KEY : host;
+  return isDockerHubHost(host) ? DOCKER_HUB_AUTH_KEY : host;
 }
 
 export class DockerCredentialStore implements CredentialSource {
@@ -83,7 +87,7 @@ export class DockerCredentialStore implements CredentialSource {
 
   async get(entry: CredentialLookup): Promise<Credentials | undefined> {
     const host = dockerConfigKeyHost(entry.endpoint);
-    const dockerHub = entry.provider === 'dockerhub' || isDockerHubHost(host);
+    const dockerHub = isDockerHubHost(host);
     const { config } = this.read();
     const serverUrls = dockerHub ? [DOCKER_HUB_AUTH_KEY] : [host, `https://${host}`];
 
@@ -108,9 +112,9 @@ export class DockerCredentialStore implements CredentialSource {
   }
 
   /** Stores credentials the way `docker login` does; returns where they went. */
-  async store(endpoint: string, credentials: Credentials, provider?: Provider): Promise<CredentialLocation> {
+  async store(endpoint: string, credentials: Credentials): Promise<CredentialLocation> {
     const host = dockerConfigKeyHost(endpoint);
-    const serverUrl = dockerServerUrl(endpoint, provider);
+    const serverUrl = dockerServerUrl(endpoint);
     const { config, raw } = this.read();
     const helperName = this.helperFor(config, host)?.name ?? (typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined);
     if (helperName) {
@@ -125,9 +129,9 @@ export class DockerCredentialStore implements CredentialSource {
   }
 
   /** Removes the stored credentials for a registry; undefined when none were stored. */
-  async erase(endpoint: string, provider?: Provider): Promise<CredentialLocation | undefined> {
+  async erase(endpoint: string): Promise<CredentialLocation | undefined> {
     const host = dockerConfigKeyHost(endpoint);
-    const dockerHub = provider === 'dockerhub' || isDockerHubHost(host);
+    const dockerHub = isDockerHubHost(host);
     const { config, raw } = this.read();
     const helperName = this.helperFor(config, host)?.name ?? (typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined);
     let erasedBy: CredentialLocation | undefined;

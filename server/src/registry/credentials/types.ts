@@ -24,3 +24,15 @@ export class CredentialSourceError extends Error {
     this.name = 'CredentialSourceError';
   }
 }
+
+/**
+ * Credentials exist for a registry entry but may not be used for it: bound to another host, an entry
+ * with an error, insecure connection options the user has not allowed. The message says why and what
+ * to do; it never carries a secret. Nothing is sent.
+ */
+export class CredentialsWithheldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialsWithheldError';
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Reading a file a committed file may name (a registry's `caFile`, a manifest, the registries file):
+ * only a regular file, only up to a size. The file is opened with O_NONBLOCK, so a FIFO nobody writes
+ * cannot block the open, and then refused unless `fstat` says it is a regular file (a FIFO, a device
+ * such as /dev/zero or /dev/tty, a socket, a folder); reading stops one byte past the cap, so a file
+ * that grows while it is read cannot exhaust memory either.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { formatBytes } from './inputLimits';
+
+export type BoundedReadFailure = 'not-a-file' | 'too-large' | 'io';
+
+export class BoundedReadError extends Error {
+  constructor(
+    readonly failure: BoundedReadFailure,
+    message: string,
+    /** The file system's code (`ENOENT`, `EACCES`...) for `io` failures. */
+    readonly code?: string,
+    /** The file's size, for `too-large`. */
+    readonly size?: number,
+  ) {
+    super(message);
+    this.name = 'BoundedReadError';
+  }
+}
+
+// Windows has no O_NONBLOCK (and no FIFOs in the file system).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+function checkStats(stats: Stats, maxBytes: number): void {
+  if (!stats.isFile()) throw new BoundedReadError('not-a-file', `it is ${kindOf(stats)}, not a regular file`);
+  if (stats.size > maxBytes) throw new BoundedReadError('too-large', `it is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} limit`, undefined, stats.size);
+}
+
+function ioError(error: unknown): BoundedReadError {
+  if (error instanceof BoundedReadError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return new BoundedReadError('io', code ?? (error instanceof Error ? error.message : String(error)), code);
+}
+
+function tooLargeWhileReading(maxBytes: number): BoundedReadError {
+  return new BoundedReadError('too-large', `it grew past the ${formatBytes(maxBytes)} limit while it was read`, undefined, maxBytes + 1);
+}
+
+/** The bytes of a regular file of at most `maxBytes`; throws BoundedReadError. */
+export async function readRegularFile(filePath: string, maxBytes: number): Promise<Buffer> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(filePath, OPEN_FLAGS);
+    checkStats(await handle.stat(), maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw tooLargeWhileReading(maxBytes);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error) {
+    throw ioError(error);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** Synchronous twin of `readRegularFile`. */
+export function readRegularFileSync(filePath: string, maxBytes: number): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(filePath, OPEN_FLAGS);
+    checkStats(fstatSync(fd), maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw tooLargeWhileReading(maxBytes);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error) {
+    throw ioError(error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The bounds every input is read under. Every file in a workspace may be hostile: a committed file must
+ * not be able to hang `lint`, exhaust the language server's memory, or block the editor. Each bound
+ * answers with one clear finding or error when it is reached; none is reached by ordinary files.
+ *
+ * Measurements behind the values (2-core machine, `lint --offline`, see the README's *Security*):
+ * - A 487-byte "billion laughs" (9 levels of 9 aliases) expanded without a bound ran past 45 s and
+ *   1.5 GB; 9^6 = 531,441 expanded nodes took 1.9 s and 146 MB, 9^7 took 11 s and 584 MB. 100,000
+ *   expanded nodes cost about 10 ms; real manifests and Compose files expand a few hundred.
+ * - Resolving each alias with `yaml`'s `Alias.resolve` walks the whole document: a 100 KB file of
+ *   14,000 aliases took 21 s (quadratic). The converter now resolves anchors in one pass.
+ * - `yaml` parses a 4 MiB document that the fast scanner cannot read in about 3 s and 200-300 MB;
+ *   the 5,000-document benchmark manifest (4 MB) is read by the fast scanner in 180 ms.
+ * - Nesting 100,000 `[` deep overflowed the parser's stack ("Maximum call stack size exceeded");
+ *   Kubernetes manifests nest about 15 levels, Helm values rarely 30.
+ * - A 50 MB registries file (750,000 entries) ran past 60 s and 2 GB; a team connects tens of
+ *   registries, and 1,000 entries parse and validate in about 50 ms.
+ */
+
+const MiB = 1024 * 1024;
+
+export const INPUT_LIMITS = {
+  /** A manifest, values, Compose or Kustomize file larger than this is not analysed (one finding says so). */
+  analyzedFileBytes: 16 * MiB,
+  /** One YAML document that needs the exact parser (anchors, multi-line scalars...) and is larger than this is not parsed. */
+  fullParseDocumentBytes: 4 * MiB,
+  /** Nodes that alias expansion (`*anchor`, merge keys) may add to one document. */
+  aliasExpansionNodes: 100_000,
+  /** Block plus flow nesting of one document (and of the registries file). */
+  nestingDepth: 200,
+  /** Wall time one file's analysis may take; documents after it are skipped (one finding says so). */
+  analysisTimeMs: 5_000,
+  /** The registries file. */
+  registriesFileBytes: 1 * MiB,
+  registriesFileEntries: 1_000,
+  /** A registry's `caFile` (Mozilla's whole CA bundle is about 220 KiB). */
+  caFileBytes: 1 * MiB,
+} as const;
+
+/** `16 MiB`, `512 KiB`, `120 bytes`: a size for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= MiB) return `${Number((bytes / MiB).toFixed(1))} MiB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
+  return `${bytes} bytes`;
+}
