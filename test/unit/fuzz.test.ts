@@ -3,10 +3,16 @@
  * rules never throw, that every range lies inside its document, and that wherever the fast scanner
  * decides a document, `yaml` parses it without errors (so `yaml-syntax` misses nothing) and both paths
  * find exactly the same images.
+ *
+ * Every 100th document comes from the alias generator: "billion laughs" bombs of random depth and width,
+ * self-referencing anchors, merge keys, and containers reused through aliases. Whatever the aliases
+ * would expand to, the tree built stays within the expansion budget; a bomb well over it gets exactly
+ * one `analysis-limit` finding, one well under it none, and images reached through aliases are found.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnalysisEnvironment, FoundImage } from '../../server/src/analysis/types';
+import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';
 import { findImages, imagesFromTree, splitDocuments } from '../../server/src/manifests/findImages';
 import type { YNode } from '../../server/src/manifests/yamlTree';
 import { FastScanner, Undecidable } from '../../server/src/manifests/fastScanner';
@@ -144,6 +150,40 @@ class Generator {
     return lines.join('\n') + '\n';
   }
 
+  /**
+   * A document whose aliases expand: `expanded` is how many nodes full expansion would build (undefined
+   * when unbounded: a self-reference), `images` at how many places in the text images are found when
+   * within budget (every use of an aliased image is the anchor's text; undefined: not asserted).
+   */
+  aliasDocument(): { text: string; expanded: number | undefined; images: number | undefined } {
+    const roll = this.next();
+    if (roll < 0.55) {
+      // Billion laughs: level i is a list of `width` aliases of level i-1; small ones and real bombs alike.
+      const large = this.chance(0.5);
+      const levels = large ? 7 + Math.floor(this.next() * 3) : 2 + Math.floor(this.next() * 3);
+      const width = large ? 6 + Math.floor(this.next() * 4) : 2 + Math.floor(this.next() * 8);
+      const lines = ['apiVersion: v1', 'kind: ConfigMap', 'data:', `  l0: &l0 [${this.scalar()}]`];
+      let size = 2;
+      let expanded = 0;
+      for (let level = 1; level < levels; level++) {
+        lines.push(`  l${level}: &l${level} [${Array.from({ length: width }, () => `*l${level - 1}`).join(', ')}]`);
+        expanded += width * size;
+        size = 1 + width * size;
+      }
+      return { text: lines.join('\n') + '\n', expanded, images: 0 };
+    }
+    if (roll < 0.7) {
+      // An anchor that contains an alias of itself: unbounded if followed.
+      return { text: `kind: Pod\nloop: &loop\n  again: *loop\n  more: [*loop, *loop]\nspec:\n  containers:\n    - image: nginx:1.27\n`, expanded: undefined, images: undefined };
+    }
+    // A container block reused through aliases (or merge keys, which issue 10 teaches the finders).
+    const uses = 1 + Math.floor(this.next() * 5);
+    const merge = this.chance(0.5);
+    const lines = ['apiVersion: apps/v1', 'kind: Deployment', 'x-base: &base', '  name: app', '  image: ghcr.io/acme/app:1.0', 'spec:', '  template:', '    spec:', '      containers:'];
+    for (let i = 0; i < uses; i++) lines.push(merge ? `        - <<: *base` : '        - *base');
+    return { text: lines.join('\n') + '\n', expanded: uses * 5, images: merge ? undefined : 1 };
+  }
+
   mutate(text: string): string {
     let out = text;
     const edits = 1 + Math.floor(this.next() * 3);
@@ -162,6 +202,13 @@ class Generator {
     }
     return out;
   }
+}
+
+function nodeCount(node: YNode | null): number {
+  if (!node) return 0;
+  if (node.type === 'scalar') return 1;
+  if (node.type === 'seq') return 1 + node.items.reduce((sum, item) => sum + nodeCount(item), 0);
+  return 1 + node.values.reduce((sum, value) => sum + nodeCount(value), 0);
 }
 
 /** The fast scanner's tree, or undefined when it cannot decide the document. */
@@ -194,17 +241,38 @@ void describe('fuzz: random and mutated YAML', () => {
     let fastDecided = 0;
     let withImages = 0;
     let withSyntaxErrors = 0;
+    const aliasCases = { bombsOverBudget: 0, bombsUnderBudget: 0, bounded: 0 };
     const started = Date.now();
     for (let n = 0; n < DOCUMENTS; n++) {
-      const base = generator.document();
-      const text = n % 2 === 0 ? base : generator.mutate(base);
-      const file = generator.pick(['deploy.yaml', 'values.yaml', 'docker-compose.yml', 'kustomization.yaml', 'chart/templates/x.yaml']);
+      const aliased = n % 100 === 7 ? generator.aliasDocument() : undefined;
+      const base = aliased?.text ?? generator.document();
+      const mutated = aliased ? generator.chance(0.3) : n % 2 === 1;
+      const text = mutated ? generator.mutate(base) : base;
+      const file = aliased ? 'deploy.yaml' : generator.pick(['deploy.yaml', 'values.yaml', 'docker-compose.yml', 'kustomization.yaml', 'chart/templates/x.yaml']);
       const label = `document ${n} (seed ${SEED}, ${file}):\n${text}`;
       const images = findImages(text, file, { proxyDomains: ['images.acme.example'] });
       rangesInside(images, 0, text.length, label);
       if (images.length > 0) withImages++;
       const findings = finalizeFindings(text, localFindings({ text, path: file }, images, env), env);
       for (const finding of findings) assert.ok(finding.start >= 0 && finding.start <= finding.end && finding.end <= text.length, `${label}: finding ${finding.code} outside the text`);
+      if (aliased) {
+        // Whatever the aliases would expand to, the tree built is bounded: the budget plus the document's own nodes.
+        for (const range of splitDocuments(text)) {
+          const built = nodeCount(parseDocumentFully(text, range.start, range.end).root);
+          assert.ok(built <= INPUT_LIMITS.aliasExpansionNodes + (range.end - range.start), `${label}: ${built} nodes built`);
+        }
+        aliasCases.bounded++;
+        const limits = findings.filter((finding) => finding.code === 'analysis-limit').length;
+        if (!mutated && aliased.expanded !== undefined && aliased.expanded > 2 * INPUT_LIMITS.aliasExpansionNodes) {
+          assert.equal(limits, 1, `${label}: one analysis-limit finding for a bomb of ${aliased.expanded} nodes`);
+          aliasCases.bombsOverBudget++;
+        } else if (!mutated && aliased.expanded !== undefined && aliased.expanded < INPUT_LIMITS.aliasExpansionNodes / 2) {
+          assert.equal(limits, 0, `${label}: no analysis-limit finding for ${aliased.expanded} expanded nodes`);
+          if (aliased.images !== undefined) assert.equal(new Set(images.map((image) => image.start)).size, aliased.images, `${label}: images reached through aliases`);
+          aliasCases.bombsUnderBudget++;
+        }
+        continue;
+      }
       if (file.includes('templates/')) assert.ok(!findings.some((finding) => finding.code === 'yaml-syntax'), `${label}: yaml-syntax in a Helm template`);
       else if (findings.some((finding) => finding.code === 'yaml-syntax')) withSyntaxErrors++;
 
@@ -224,7 +292,12 @@ void describe('fuzz: random and mutated YAML', () => {
       }
     }
     const seconds = (Date.now() - started) / 1000;
-    console.log(`# fuzz: ${DOCUMENTS} documents in ${seconds.toFixed(1)} s; fast path decided ${fastDecided}, compared with yaml ${compared}; ${withImages} with images; ${withSyntaxErrors} with yaml-syntax findings`);
+    console.log(
+      `# fuzz: ${DOCUMENTS} documents in ${seconds.toFixed(1)} s; fast path decided ${fastDecided}, compared with yaml ${compared}; ${withImages} with images; ${withSyntaxErrors} with yaml-syntax findings; ` +
+        `alias documents ${aliasCases.bounded} (bombs over budget ${aliasCases.bombsOverBudget}, within ${aliasCases.bombsUnderBudget})`,
+    );
+    // The alias generator must have produced bombs on both sides of the budget.
+    assert.ok(aliasCases.bombsOverBudget >= 5 && aliasCases.bombsUnderBudget >= 5, `alias cases: ${JSON.stringify(aliasCases)}`);
     // The comparison must actually have happened on a good share of documents, or the test proves nothing.
     assert.ok(compared > DOCUMENTS / 4, `only ${compared} documents compared`);
     assert.ok(withImages > DOCUMENTS / 4, `only ${withImages} documents had images`);

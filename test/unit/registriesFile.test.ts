@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -288,6 +289,49 @@ registries:
     );
   });
 
+  void it('rejects a password written into the endpoint, and keeps it out of every message and of the configuration', () => {
+    const text = 'registries:\n  - provider: other\n    endpoint: https://ci:Hunter2-not-real@registry.example.com\n  - provider: other\n    endpoint: bot:s3c@other.example.com\n';
+    const parsed = parseRegistriesFile(text, FILE);
+    const problems = parsed.problems.filter((p) => p.code === 'secret-in-file');
+    assert.equal(problems.length, 2);
+    assert.match(problems[0]?.message ?? '', /endpoint must not hold a user name or password: write `registry\.example\.com`.*change that password/);
+    const everything = JSON.stringify(parsed);
+    assert.doesNotMatch(everything, /Hunter2-not-real|s3c@|bot:/);
+    assert.deepEqual(
+      parsed.config.registries.map((e) => [e.slug, e.endpoint]),
+      [
+        ['https://registry.example.com', 'https://registry.example.com'],
+        ['other.example.com', 'other.example.com'],
+      ],
+    );
+    assert.ok(parsed.config.registries.every((e) => e.problem !== undefined), 'neither entry may send credentials');
+  });
+
+  void it('marks an entry with an error (and only that one) so no tool uses it to send credentials', () => {
+    const text = 'registries:\n  - slug: good\n    provider: other\n    endpoint: registry.example.com\n  - slug: hub\n    provider: dockerhub\n    endpoint: 127.0.0.2:5000\n';
+    const parsed = parseRegistriesFile(text, FILE);
+    const [good, hub] = parsed.config.registries;
+    assert.equal(good?.problem, undefined);
+    assert.match(hub?.problem ?? '', /^line 7: endpoint `127\.0\.0\.2:5000` is not a Docker Hub host/);
+    const broken = parseRegistriesFile('registries:\n  - slug: a\n    provider: other\n    endpoint: a.example\n  - [\n', FILE);
+    assert.ok(broken.config.registries.every((e) => e.problem === 'the registries file has a YAML error'));
+  });
+
+  void it('bounds the file: size, number of registries, nesting depth — one clear problem each, nothing used', () => {
+    const entry = (i: number): string => `  - slug: r${i}\n    provider: other\n    endpoint: r${i}.example.com\n`;
+    const many = `registries:\n${Array.from({ length: 1001 }, (_, i) => entry(i)).join('')}`;
+    const tooMany = parseRegistriesFile(many, FILE);
+    assert.deepEqual(tooMany.config.registries, []);
+    assert.match(only(tooMany.problems, 'limit').message, /lists 1,001 registries, more than the 1,000 it may hold/);
+    const huge = parseRegistriesFile(`# ${'x'.repeat(1024 * 1024)}\nregistries: []\n`, FILE);
+    assert.match(only(huge.problems, 'limit').message, /the registries file is 1 MiB, more than the 1 MiB it may be/);
+    const deep = parseRegistriesFile(`registries: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, FILE);
+    const problem = only(deep.problems, 'limit');
+    assert.match(problem.message, /nests deeper than 200 levels here/);
+    assert.equal(problem.line, 1);
+    assert.doesNotMatch(JSON.stringify(deep.problems), /Maximum call stack/);
+  });
+
   void it('rejects an endpoint that does not belong to the provider', () => {
     expectProblemAt(
       `registries:
@@ -408,6 +452,20 @@ void describe('loadRegistriesFile and findRegistriesFile', () => {
         return true;
       },
     );
+  });
+
+  void it('reads only a regular file of at most 1 MiB: a FIFO or a huge file is a clear error, never a hang', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-regfile-'));
+    try {
+      const fifo = path.join(dir, REGISTRIES_FILE_NAME);
+      execFileSync('mkfifo', [fifo]);
+      assert.throws(() => loadRegistriesFile(fifo), /cannot be read \(it is a named pipe \(FIFO\), not a regular file\)/);
+      rmSync(fifo);
+      writeFileSync(fifo, `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+      assert.throws(() => loadRegistriesFile(fifo), /cannot be used: it is 2 MiB, more than the 1 MiB limit/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   void it('says when the file is missing', () => {

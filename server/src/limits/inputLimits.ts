@@ -9,8 +9,10 @@
  *   expanded nodes cost about 10 ms; real manifests and Compose files expand a few hundred.
  * - Resolving each alias with `yaml`'s `Alias.resolve` walks the whole document: a 100 KB file of
  *   14,000 aliases took 21 s (quadratic). The converter now resolves anchors in one pass.
- * - `yaml` parses a 4 MiB document that the fast scanner cannot read in about 3 s and 200-300 MB;
- *   the 5,000-document benchmark manifest (4 MB) is read by the fast scanner in 180 ms.
+ * - `yaml` needs about 3 s per MB for a document of tiny nodes (`- x` lines: 1.6 MB took 4-5 s), about
+ *   0.7 s per MB for ordinary manifests; the fast scanner reads the 5,000-document benchmark manifest
+ *   (4 MB) in 180 ms. A document the fast scanner cannot read (an anchor is enough) is therefore
+ *   capped at 2 MiB: the largest CRDs fit, and one such document blocks for a few seconds at most.
  * - Nesting 100,000 `[` deep overflowed the parser's stack ("Maximum call stack size exceeded");
  *   Kubernetes manifests nest about 15 levels, Helm values rarely 30.
  * - A 50 MB registries file (750,000 entries) ran past 60 s and 2 GB; a team connects tens of
@@ -23,7 +25,7 @@ export const INPUT_LIMITS = {
   /** A manifest, values, Compose or Kustomize file larger than this is not analysed (one finding says so). */
   analyzedFileBytes: 16 * MiB,
   /** One YAML document that needs the exact parser (anchors, multi-line scalars...) and is larger than this is not parsed. */
-  fullParseDocumentBytes: 4 * MiB,
+  fullParseDocumentBytes: 2 * MiB,
   /** Nodes that alias expansion (`*anchor`, merge keys) may add to one document. */
   aliasExpansionNodes: 100_000,
   /** Block plus flow nesting of one document (and of the registries file). */

@@ -126,7 +126,7 @@ export const RULES: Record<RuleCode, RuleInfo> = {
     title: 'File too large or too complex to check',
     help:
       'Every file in a workspace may be hostile, so the tools read each one under fixed bounds (README, *Security*): ' +
-      'a file of at most 16 MiB, a document needing the exact YAML parser of at most 4 MiB, 200 levels of nesting, ' +
+      'a file of at most 16 MiB, a document needing the exact YAML parser of at most 2 MiB, 200 levels of nesting, ' +
       '100,000 nodes added by aliases, and 5 s of analysis per file. The part past the bound is not checked.\n\n' +
       'Split the file, or remove the alias chain (a "billion laughs" alias bomb expands a few hundred bytes into millions of nodes).',
   },
