@@ -10,8 +10,9 @@ export interface ServerCertificate {
   keyFile: string;
 }
 
-/** A CA and a server certificate for 127.0.0.1 and localhost (subjectAltName), valid two days. */
-export async function createServerCertificate(dir: string): Promise<ServerCertificate> {
+/** A CA and a server certificate for 127.0.0.1 and localhost (subjectAltName; more IPs with `ips`), valid two days. */
+export async function createServerCertificate(dir: string, options: { ips?: string[] } = {}): Promise<ServerCertificate> {
+  const ips = options.ips ?? ['127.0.0.1'];
   const caKey = path.join(dir, 'ca.key');
   const caFile = path.join(dir, 'ca.crt');
   const keyFile = path.join(dir, 'server.key');
@@ -23,10 +24,10 @@ export async function createServerCertificate(dir: string): Promise<ServerCertif
     '-subj', '/CN=Replicated Registries test CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  await runChecked('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', '/CN=127.0.0.1']);
+  await runChecked('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${ips[0] ?? '127.0.0.1'}`]);
   writeFileSync(
     extFile,
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')},DNS:localhost\n`,
   );
   await runChecked('openssl', [
     'x509', '-req', '-in', csrFile, '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-out', certFile, '-days', '2', '-extfile', extFile,

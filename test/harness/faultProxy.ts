@@ -16,6 +16,10 @@ export type FaultMode =
   | { kind: 'hang' }
   /** 307 for manifest requests to `location` + the original path (another host); everything else passes. */
   | { kind: 'redirect-manifests-to'; location: string }
+  /** 302 for every request, `/v2/` included, to `location` + the original path (another host). */
+  | { kind: 'redirect-all-to'; location: string }
+  /** Forward everything, but name another token service in every `WWW-Authenticate` realm (a hostile or misconfigured registry). */
+  | { kind: 'rewrite-realm'; realm: string }
   /** Forward everything. */
   | { kind: 'pass' };
 
@@ -48,7 +52,7 @@ export async function startFaultProxy(target: RunningRegistry | string, mode: Fa
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, rewriteRealm?: string): void => {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     headers.host = targetUrl.host;
@@ -58,6 +62,8 @@ export async function startFaultProxy(target: RunningRegistry | string, mode: Fa
     upstream.once('response', (answer) => {
       const answerHeaders: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) answerHeaders[name] = value;
+      const challenge = answerHeaders['www-authenticate'];
+      if (rewriteRealm && typeof challenge === 'string') answerHeaders['www-authenticate'] = challenge.replace(/realm="[^"]*"/i, `realm="${rewriteRealm}"`);
       res.writeHead(answer.statusCode ?? 502, answerHeaders);
       answer.pipe(res);
     });
@@ -82,6 +88,13 @@ export async function startFaultProxy(target: RunningRegistry | string, mode: Fa
         return;
       case 'hang':
         req.resume(); // read the request so the client believes it was sent, then say nothing
+        return;
+      case 'redirect-all-to':
+        res.writeHead(302, { Location: new URL(path, mode.location).toString(), 'Content-Length': '0' });
+        res.end();
+        return;
+      case 'rewrite-realm':
+        forward(req, res, mode.realm);
         return;
       case 'redirect-manifests-to':
         if (!isManifest) {

@@ -8,3 +8,4 @@ export { pushImage, tagImage, skopeoInspectRaw, SeedingClient, MEDIA_TYPES, MANI
 export { startFaultProxy, type FaultMode, type RunningFaultProxy, type RecordedRequest } from './faultProxy';
 export { startEcrStandIn, signGetAuthorizationToken, type EcrStandInOptions, type RunningEcrStandIn } from './ecrStandIn';
 export { assertToolsInstalled, findFreePort, waitUntil } from './processes';
+export { startAttackerHost, basicRegistry, tokenRegistry, leakedSecrets, type AttackerHost, type CapturedRequest, type Responder } from './attackerHost';

@@ -115,8 +115,15 @@ void describe('remote rules against a real token-auth registry', () => {
       const stderr = new PassThrough();
       let err = '';
       stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      // The secret reaches lint only through the environment, never an argument.
-      const env = { PATH: process.env.PATH, DOCKER_CONFIG: path.join(workspace, '.docker'), REPLICATED_REGISTRIES_LOCAL_PASSWORD: READER.secret };
+      // The secret reaches lint only through the environment, never an argument; it is bound to the registry's
+      // host, and the file's plainHttp may be used with it because this machine says so.
+      const env = {
+        PATH: process.env.PATH,
+        DOCKER_CONFIG: path.join(workspace, '.docker'),
+        REPLICATED_REGISTRIES_LOCAL_HOST: host,
+        REPLICATED_REGISTRIES_LOCAL_PASSWORD: READER.secret,
+        REPLICATED_REGISTRIES_ALLOW_INSECURE: host,
+      };
       const code = await main(['lint', '--format', 'json'], { stdout, stderr, stdin: new PassThrough(), env, cwd: workspace });
       const results = JSON.parse(out) as LintResult[];
       assert.deepEqual(results.map((result) => [result.file, result.line, result.code, result.severity]), [['pod.yaml', 8, 'tag-not-found', 'error']], err);

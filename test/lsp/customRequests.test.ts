@@ -54,6 +54,8 @@ void describe('custom requests over LSP', () => {
     client = await LspTestClient.start({
       rootPath: workspace.root,
       credentials: (params) => (params.slug === 'local' ? { username: 'bob', secret: SECRET } : null),
+      // The registries file's plainHttp may be used with credentials: this machine's own configuration says so.
+      initializationOptions: { allowInsecure: [`127.0.0.1:${port}`] },
     });
     const text = `services:\n  app:\n    image: 127.0.0.1:${port}/acme/app:1.0\n`;
     uri = fileUri(workspace.write('compose.yaml', text));
@@ -149,7 +151,13 @@ void describe('credentials without a client provider, and untrusted workspaces',
   void it('uses credentials from the environment (the CLI / Neovim case)', async () => {
     const port = await closedPort();
     const workspace = tempWorkspace({ '.replicated-registries.yaml': registriesFile(port) });
-    const client = await LspTestClient.start({ rootPath: workspace.root, env: { DOCKER_CONFIG: workspace.file('docker'), REPLICATED_REGISTRIES_LOCAL_PASSWORD: SECRET } });
+    const env = {
+      DOCKER_CONFIG: workspace.file('docker'),
+      REPLICATED_REGISTRIES_LOCAL_HOST: `127.0.0.1:${port}`,
+      REPLICATED_REGISTRIES_LOCAL_PASSWORD: SECRET,
+      REPLICATED_REGISTRIES_ALLOW_INSECURE: `127.0.0.1:${port}`,
+    };
+    const client = await LspTestClient.start({ rootPath: workspace.root, env });
     try {
       const registries = await client.connection.sendRequest(ListRegistriesRequest, {});
       assert.equal(registries[0]?.hasCredentials, true);

@@ -34,7 +34,15 @@ import {
   type PublishDiagnosticsParams,
   type WorkspaceFolder,
 } from 'vscode-languageserver-protocol';
-import { GetCredentialsRequest, GetPortalConnectionRequest, type CredentialsParams, type CredentialsResult, type PortalConnection } from '../../server/src/protocol/messages';
+import {
+  AllowInsecureConnectionRequest,
+  GetCredentialsRequest,
+  GetPortalConnectionRequest,
+  type AllowInsecureConnectionParams,
+  type CredentialsParams,
+  type CredentialsResult,
+  type PortalConnection,
+} from '../../server/src/protocol/messages';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -95,6 +103,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Answers GetCredentialsRequest; when set, the client advertises `credentialsProvider`. */
   credentials?: (params: CredentialsParams) => CredentialsResult | null;
+  /** Answers AllowInsecureConnectionRequest as VS Code does (the user's remembered choice); when set, the client advertises `insecureConsentProvider`. */
+  insecureConsent?: (params: AllowInsecureConnectionParams) => boolean;
   /** Answers GetPortalConnectionRequest; when set, the client advertises `portalConnectionProvider`. */
   portal?: () => PortalConnection | null;
   /** Start with this command instead of `node <bundle> --stdio`. */
@@ -113,6 +123,7 @@ export class LspTestClient {
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
   readonly credentialRequests: CredentialsParams[] = [];
+  readonly insecureConsentRequests: AllowInsecureConnectionParams[] = [];
   /** How many times the server asked for the vendor-portal connection. */
   portalRequests = 0;
   readonly registrations: string[] = [];
@@ -156,6 +167,10 @@ export class LspTestClient {
     connection.onRequest(GetCredentialsRequest, (params) => {
       this.credentialRequests.push(params);
       return options.credentials ? options.credentials(params) : null;
+    });
+    connection.onRequest(AllowInsecureConnectionRequest, (params) => {
+      this.insecureConsentRequests.push(params);
+      return { allowed: options.insecureConsent ? options.insecureConsent(params) : false };
     });
     connection.onRequest(GetPortalConnectionRequest, () => {
       this.portalRequests++;
@@ -203,6 +218,7 @@ export class LspTestClient {
         diagnosticsDelayMs: 20,
         credentialsProvider: options.credentials !== undefined,
         portalConnectionProvider: options.portal !== undefined,
+        insecureConsentProvider: options.insecureConsent !== undefined,
         ...options.initializationOptions,
       },
     });

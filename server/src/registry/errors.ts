@@ -105,7 +105,7 @@ export function verdictForTransportError(error: TransportError, host: string, ti
         hint: 'Check that the endpoint points at the registry itself and not at a web page or a proxy.',
       };
     case 'redirects':
-      return { verdict: 'protocol-error', message: `${host} redirected too many times (${error.message}).`, hint: 'Check the endpoint: it may point at a login page or a misconfigured proxy.' };
+      return { verdict: 'protocol-error', message: `A redirect from ${host} was not followed: ${error.message}.`, hint: 'Check the endpoint: it may point at a login page or a misconfigured proxy.' };
     case 'config':
       return { verdict: 'tls-untrusted', message: `The registry's TLS settings could not be used: ${error.message}.`, hint: 'Point caFile at a readable PEM file that holds the CA certificate(s).' };
   }
