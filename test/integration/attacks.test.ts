@@ -201,19 +201,25 @@ void describe('attacks through the CLI (lint, registry test)', () => {
 
   void it('4. after a redirect to another host, that host\'s challenge gets no login of the registry', async () => {
     const creds = envCredentials('lab', LAB);
-    for (const mode of ['redirect-manifests-to', 'redirect-all-to'] as const) {
-      plainAttacker.requests.length = 0;
-      plainAttacker.respond(tokenRegistry);
-      const proxy = await startFaultProxy(lab, { kind: mode, location: plainAttacker.url });
-      stopping.push(proxy);
-      const ws = workspace(`redirect-${mode}`, [{ slug: 'lab', provider: 'other', endpoint: proxy.host, plainHttp: true }], { 'pod.yaml': pod(`${proxy.host}/acme/api:1.0`) });
-      const env = { ...creds, REPLICATED_REGISTRIES_LAB_HOST: proxy.host, REPLICATED_REGISTRIES_ALLOW_INSECURE: proxy.host };
-      const tested = await timed(['registry', 'test', 'lab', '--image', 'acme/api:1.0'], ws, env);
-      assert.notEqual(tested.code, 0, `${mode}: ${tested.stdout}`);
-      assert.match(tested.stdout, /verdict: +protocol-error/, mode);
-      await timed(['lint'], ws, env);
-      assert.ok(plainAttacker.requests.length > 0, `${mode}: the redirect did reach the attacker`);
-      assertNothingLeaked(plainAttacker.requests, `the redirect target (${mode})`);
+    // Another address, and another port of the same address (whose token realm the realm rule alone would accept).
+    const sameAddress = await startAttackerHost({ tls: false, address: '127.0.0.1', responder: tokenRegistry });
+    stopping.push(sameAddress);
+    for (const target of [plainAttacker, sameAddress]) {
+      for (const mode of ['redirect-manifests-to', 'redirect-all-to'] as const) {
+        target.requests.length = 0;
+        target.respond(tokenRegistry);
+        const proxy = await startFaultProxy(lab, { kind: mode, location: target.url });
+        stopping.push(proxy);
+        const what = `${mode} ${target.host}`;
+        const ws = workspace(`redirect-${mode}-${target.host.replace(/\W+/g, '-')}`, [{ slug: 'lab', provider: 'other', endpoint: proxy.host, plainHttp: true }], { 'pod.yaml': pod(`${proxy.host}/acme/api:1.0`) });
+        const env = { ...creds, REPLICATED_REGISTRIES_LAB_HOST: proxy.host, REPLICATED_REGISTRIES_ALLOW_INSECURE: proxy.host };
+        const tested = await timed(['registry', 'test', 'lab', '--image', 'acme/api:1.0'], ws, env);
+        assert.notEqual(tested.code, 0, `${what}: ${tested.stdout}`);
+        assert.match(tested.stdout, /verdict: +protocol-error/, what);
+        await timed(['lint'], ws, env);
+        assert.ok(target.requests.length > 0, `${what}: the redirect did reach the attacker`);
+        assertNothingLeaked(target.requests, `the redirect target (${what})`);
+      }
     }
   });
 
