@@ -12,7 +12,7 @@ import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types
 import type { ServerContext } from './context';
 import { documentPath, findingToDiagnostic, pathToUri } from './convert';
 import { PerKeyDebouncer } from './debounce';
-import { finalizeFor, registriesFileFindingsFor, remoteFindingsFor } from './engine';
+import { finalizeFor, registriesFileFindingsFor, registriesFileLimitFindingFor, remoteFindingsFor } from './engine';
 import { runInBackground } from './handlerErrors';
 import type { StatusReporter } from './status';
 import { isRegistriesFile, toWorkspaceImage } from './workspaceModel';
@@ -186,6 +186,13 @@ export class DiagnosticsController {
     if (this.open.has(uri)) return;
     const text = await this.ctx.readText(filePath);
     if (text === undefined) {
+      // A registries file too large to read still says why it is not used (one problem, on an empty document).
+      const unusable = isRegistriesFile(filePath) ? registriesFileLimitFindingFor(filePath) : undefined;
+      if (unusable && !this.open.has(uri)) {
+        this.unopenedPublished.add(uri);
+        await this.publish(uri, TextDocument.create(uri, 'yaml', 0, ''), [unusable], undefined);
+        return;
+      }
       this.forgetUnopened(uri);
       return;
     }

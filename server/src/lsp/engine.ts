@@ -7,6 +7,7 @@ import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTempl
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
+import { registriesFileLimitFinding } from '../rules/registriesFileRule';
 import { limitFinding } from '../rules/syntaxRule';
 
 let engineLogger: Logger = silentLogger;
@@ -96,5 +97,15 @@ export function registriesFileFindingsFor(text: string, filePath: string, env: A
   } catch (err) {
     report('checking the registries file', filePath, err);
     return [];
+  }
+}
+
+/** The one finding of a registries file too large to read (undefined when it is readable). */
+export function registriesFileLimitFindingFor(filePath: string): Finding | undefined {
+  try {
+    return registriesFileLimitFinding(filePath);
+  } catch (err) {
+    report('checking the registries file size', filePath, err);
+    return undefined;
   }
 }

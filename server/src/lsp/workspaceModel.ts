@@ -4,14 +4,13 @@
  * open documents and from the whole-workspace scan — for completion, the Registries tree and
  * WorkspaceImagesRequest.
  */
-import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver/node';
 import type { FoundImage } from '../analysis/types';
 import type { WorkspaceImage } from '../protocol/messages';
 import { endpointMatchesDomain } from '../registry/endpoints';
 import type { RegistryEntry } from '../registry/types';
-import { emptyRegistriesConfig, findRegistriesFile, parseRegistriesFile, REGISTRIES_FILE_NAME, type ConfigProblem } from '../store/registriesFile';
+import { emptyRegistriesConfig, findRegistriesFile, parseRegistriesFile, readRegistriesFileText, REGISTRIES_FILE_NAME, type ConfigProblem } from '../store/registriesFile';
 import type { RegistriesConfig } from '../store/types';
 import { uriToPath } from './convert';
 import type { PortalMerge } from './portal';
@@ -89,7 +88,7 @@ export class WorkspaceModel {
   /** Reads the registries file for every folder (and forgets the others), then merges the portal in. */
   async reloadConfigs(): Promise<void> {
     this.fileConfigs.clear();
-    for (const folder of this.folders) this.fileConfigs.set(folder, await loadConfigFrom(folder));
+    for (const folder of this.folders) this.fileConfigs.set(folder, loadConfigFromSync(folder));
     const merged = await this.mergeAll();
     this.configs.clear();
     for (const [key, loaded] of merged) this.configs.set(key, loaded);
@@ -227,25 +226,12 @@ export function toWorkspaceImage(
   return out;
 }
 
-async function loadConfigFrom(dir: string): Promise<LoadedConfig> {
-  const file = findRegistriesFile(dir);
-  if (!file) return EMPTY;
-  try {
-    const text = await fs.readFile(file, 'utf8');
-    return { file, text, ...parseRegistriesFile(text, file) };
-  } catch {
-    return EMPTY;
-  }
-}
-
+/** The folder's registries file, read under its bounds: too large or not a regular file → no registries, and the problem. */
 function loadConfigFromSync(dir: string): LoadedConfig {
   const file = findRegistriesFile(dir);
   if (!file) return EMPTY;
-  try {
-    const text = readFileSync(file, 'utf8');
-    return { file, text, ...parseRegistriesFile(text, file) };
-  } catch {
-    return EMPTY;
-  }
+  const read = readRegistriesFileText(file);
+  if ('problem' in read) return read.problem.code === 'limit' ? { file, text: '', config: emptyRegistriesConfig(), problems: [read.problem] } : EMPTY;
+  return { file, text: read.text, ...parseRegistriesFile(read.text, file) };
 }
 

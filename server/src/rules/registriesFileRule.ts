@@ -1,6 +1,6 @@
 /** `registries-file`: the team's registries file checked against its schema, with findings in the file itself. */
 import type { Finding } from '../analysis/types';
-import { parseRegistriesFile, REGISTRIES_FILE_NAME } from '../store/registriesFile';
+import { parseRegistriesFile, readRegistriesFileText, REGISTRIES_FILE_NAME } from '../store/registriesFile';
 
 export function isRegistriesFile(filePath: string): boolean {
   const normalized = filePath.replace(/\\/g, '/');
@@ -16,4 +16,11 @@ export function registriesFileFindings(text: string, filePath: string): Finding[
     end: Math.max(problem.end, Math.min(text.length, problem.start + 1)),
     reference: '',
   }));
+}
+
+/** The one finding of a registries file over its size bound (it is not read), or undefined when it is within it. */
+export function registriesFileLimitFinding(filePath: string): Finding | undefined {
+  const read = readRegistriesFileText(filePath);
+  if (!('problem' in read) || read.problem.code !== 'limit') return undefined;
+  return { code: 'registries-file', severity: 'error', message: read.problem.message, start: 0, end: 0, reference: '' };
 }

@@ -123,12 +123,13 @@ export function findRegistriesFile(startDir: string): string | undefined {
   }
 }
 
-/** Reads and parses the file; throws RegistriesFileError when it has errors (warnings are returned). */
-export function loadRegistriesFile(filePath: string): LoadedRegistriesFile {
-  let text: string;
+/**
+ * The registries file's text, or the one problem that says why it cannot be used: missing, not a regular
+ * file (a FIFO would block), or over INPUT_LIMITS.registriesFileBytes (a 50 MB file would stall).
+ */
+export function readRegistriesFileText(filePath: string): { text: string } | { problem: ConfigProblem } {
   try {
-    // A committed file: a regular file of bounded size (a FIFO would block, a 50 MB file would stall).
-    text = readRegularFileSync(filePath, INPUT_LIMITS.registriesFileBytes).toString('utf8');
+    return { text: readRegularFileSync(filePath, INPUT_LIMITS.registriesFileBytes).toString('utf8') };
   } catch (err) {
     const bounded = err instanceof BoundedReadError ? err : undefined;
     const reason =
@@ -137,11 +138,17 @@ export function loadRegistriesFile(filePath: string): LoadedRegistriesFile {
         : bounded?.failure === 'too-large'
           ? `cannot be used: ${bounded.message} (a registries file lists tens of registries, at most ${INPUT_LIMITS.registriesFileEntries.toLocaleString('en-US')})`
           : `cannot be read (${bounded?.message ?? (err as Error).message}); check the path and its permissions`;
-    throw new RegistriesFileError(filePath, [{ message: `the registries file ${reason}`, severity: 'error', start: 0, end: 0, line: 1, column: 1, code: bounded?.failure === 'too-large' ? 'limit' : 'io' }]);
+    return { problem: { message: `the registries file ${reason}`, severity: 'error', start: 0, end: 0, line: 1, column: 1, code: bounded?.failure === 'too-large' ? 'limit' : 'io' } };
   }
-  const parsed = parseRegistriesFile(text, filePath);
+}
+
+/** Reads and parses the file; throws RegistriesFileError when it has errors (warnings are returned). */
+export function loadRegistriesFile(filePath: string): LoadedRegistriesFile {
+  const read = readRegistriesFileText(filePath);
+  if ('problem' in read) throw new RegistriesFileError(filePath, [read.problem]);
+  const parsed = parseRegistriesFile(read.text, filePath);
   if (parsed.problems.some((p) => p.severity === 'error')) throw new RegistriesFileError(filePath, parsed.problems);
-  return { ...parsed, filePath, text };
+  return { ...parsed, filePath, text: read.text };
 }
 
 export function emptyRegistriesConfig(): RegistriesConfig {
