@@ -180,11 +180,12 @@ export class RegistryCommands {
       void vscode.window.showInformationMessage(result.testResult ? `${saved} ${verdictSentence(result.testResult)}` : saved);
       return;
     }
-    await backend.save(entry, original);
     if (entry.plainHttp || entry.insecureSkipTLSVerify) {
-      // The user chose the option on this machine: that is the consent the server would otherwise ask for.
+      // The user chose the option on this machine: that is the consent the server would otherwise ask for
+      // (recorded first, so the server's check of the saved file finds it).
       await this.server.insecureConsent.allow(loadClientEngine().credentialHost(entry.endpoint));
     }
+    await backend.save(entry, original);
     if (backend.storesCredentialsLocally) {
       const moved = original && (original.slug !== entry.slug || original.endpoint !== entry.endpoint);
       if (result.credentials) {

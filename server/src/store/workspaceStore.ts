@@ -39,8 +39,8 @@ const NO_INSECURE_CONSENT: InsecureConsent = { allows: () => false, howToAllow: 
 export const NEW_FILE_HEADER = `# Replicated external registries: the registries the Replicated proxy pulls this application's
 # private images from. Commit this file so the whole team shares one list.
 # It never holds a secret: passwords, tokens and keys stay in each person's credential store
-# (VS Code SecretStorage, the Docker credential store, or REPLICATED_REGISTRIES_<SLUG>_USERNAME /
-# REPLICATED_REGISTRIES_<SLUG>_PASSWORD environment variables).
+# (VS Code SecretStorage, the Docker credential store, or REPLICATED_REGISTRIES_<SLUG>_HOST /
+# _USERNAME / _PASSWORD environment variables), each bound to the registry host it was given for.
 # Manage it with \`replicated-registries registry add|ls|rm|test\` or the Registries view.
 registries: []
 `;

@@ -115,7 +115,8 @@ const USAGE = `Usage:
 Workspace (default): registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to
 the Docker credential store (its helper, else ~/.docker/config.json, mode 0600; DOCKER_CONFIG is
 honoured). When the Docker credential store has none (CI), REPLICATED_REGISTRIES_<SLUG>_USERNAME and
-REPLICATED_REGISTRIES_<SLUG>_PASSWORD supply them (<SLUG> upper-cased, other characters as _).
+REPLICATED_REGISTRIES_<SLUG>_PASSWORD supply them (<SLUG> upper-cased, other characters as _), for the
+host named in REPLICATED_REGISTRIES_<SLUG>_HOST only.
 
 Vendor portal: with a Replicated API token (REPLICATED_API_TOKEN, or --api-token-stdin) every
 command talks to the team's external registries in the vendor portal (Vendor API v3 at
