@@ -294,7 +294,7 @@ registries:
     const parsed = parseRegistriesFile(text, FILE);
     const problems = parsed.problems.filter((p) => p.code === 'secret-in-file');
     assert.equal(problems.length, 2);
-    assert.match(problems[0]?.message ?? '', /endpoint must not hold a user name or password: write `registry\.example\.com`.*change that password/);
+    assert.match(problems[0]?.message ?? '', /endpoint must not hold a user name or password: write `registry\.example\.com`, keep the username in `username` and the password in your credential store; this file is meant to be committed, so change that password/);
     const everything = JSON.stringify(parsed);
     assert.doesNotMatch(everything, /Hunter2-not-real|s3c@|bot:/);
     assert.deepEqual(

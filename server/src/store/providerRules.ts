@@ -120,7 +120,7 @@ export function withoutUserinfo(endpoint: string): string {
 /** Problems with the shape of an endpoint (scheme, path, characters), or undefined when it is a plain host[:port]. Never echoes a password. */
 export function endpointShapeProblem(given: string): string | undefined {
   if (hasUserinfo(given)) {
-    return `endpoint must not hold a user name or password: write \`${withoutUserinfo(given).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] || 'registry.example.com'}\`, keep the username in \`username\` and the password in your credential store, and change that password: it was written into a file`;
+    return `endpoint must not hold a user name or password: write \`${withoutUserinfo(given).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] || 'registry.example.com'}\`, keep the username in \`username\` and the password in your credential store`;
   }
   const endpoint = given;
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(endpoint);

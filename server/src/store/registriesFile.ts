@@ -512,7 +512,8 @@ function checkSemantics(doc: Document, text: string, instance: unknown, at: At):
       const given = entry.endpoint as string;
       const shape = endpointShapeProblem(given);
       const [s, e] = rangeOf('endpoint');
-      if (shape) at(s, e, shape, 'error', hasUserinfo(given) ? 'secret-in-file' : 'endpoint-shape');
+      if (shape && hasUserinfo(given)) at(s, e, `${shape}; this file is meant to be committed, so change that password`, 'error', 'secret-in-file');
+      else if (shape) at(s, e, shape, 'error', 'endpoint-shape');
       else if (provider && !endpointFitsProvider(provider, endpoint)) {
         const actual = providerForHost(endpoint);
         const advice = actual ? `\`${endpoint}\` is ${PROVIDER_LABELS[actual]}: use \`provider: ${actual}\`` : `use an endpoint like \`${ENDPOINT_EXAMPLES[provider]}\`, or \`provider: other\` for a self-hosted registry`;
