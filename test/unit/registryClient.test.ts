@@ -806,6 +806,21 @@ void describe('identity token (OAuth2 refresh token from `docker login`)', () =>
     assert.ok(!JSON.stringify(result).includes(IDENTITY.secret));
   });
 
+  void test('a token realm that redirects the refresh-token POST to another host: the body (and the token in it) is not forwarded', async () => {
+    const elsewhere = await server((_req, res) => json(res, 200, { access_token: 'stolen' }));
+    const s = await server((req, res) => {
+      if (req.url.startsWith('/token')) {
+        res.writeHead(307, { location: `http://localhost:${elsewhere.port}/token` });
+        return res.end();
+      }
+      return registryError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="oauth-registry"` });
+    });
+    const result = await client().checkPull(conn(s), IDENTITY, { repository: 'acme/app', reference: 'v1' });
+    assert.equal(result.verdict, 'protocol-error', JSON.stringify(result));
+    assert.match(result.message, /redirected a request that carries a body to another host/);
+    assert.deepEqual(elsewhere.requests, [], 'the other host got nothing');
+  });
+
   void test('plain credentials still use the Basic-authenticated GET', async () => {
     const s = await bearerRegistry();
     const result = await client().checkPull(conn(s), ALICE, { repository: 'acme/app', reference: 'v1' });

@@ -1,7 +1,8 @@
 /**
  * HTTP transport for registry traffic (undici): one dispatcher per TLS settings combination,
  * per-host concurrency limit, connect/headers/body timeouts, response size caps, manual redirects
- * that never carry `Authorization` to another host, and a debug line per request (redacted).
+ * that never carry `Authorization` nor a request body to another host (and say when a redirect crossed
+ * hosts, so no login is handed to the new host's challenge), and a debug line per request (redacted).
  */
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
