@@ -29,9 +29,10 @@ export function registerSecret(secret: string | undefined): void {
 export function redact(text: string): string {
   let out = text;
   for (const s of secretsLongestFirst) if (out.includes(s)) out = out.split(s).join('****');
-  out = out.replace(/(authorization:\s*)(basic|bearer)?\s*[^\s,;"]+/gi, (_m, p1: string, p2?: string) => `${p1}${p2 ? p2 + ' ' : ''}****`);
-  out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1****@');
-  out = out.replace(/("(?:password|secret|token|access_token|refresh_token|identitytoken|auth|Secret)"\s*:\s*")[^"]*(")/g, '$1****$2');
+  // Each pattern only where it can match: diagnostics pass through here by the thousand on every edit.
+  if (/uthorization/i.test(out)) out = out.replace(/(authorization:\s*)(basic|bearer)?\s*[^\s,;"]+/gi, (_m, p1: string, p2?: string) => `${p1}${p2 ? p2 + ' ' : ''}****`);
+  if (out.includes('@') && out.includes('://')) out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1****@');
+  if (out.includes('":') || out.includes('" :')) out = out.replace(/("(?:password|secret|token|access_token|refresh_token|identitytoken|auth|Secret)"\s*:\s*")[^"]*(")/g, '$1****$2');
   return out;
 }
 
