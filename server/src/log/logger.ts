@@ -22,17 +22,23 @@ export function registerSecret(secret: string | undefined): void {
   secretsLongestFirst = [...knownSecrets].sort((a, b) => b.length - a.length);
 }
 
+/** Patterns redact() masks, each with a cheap test first: most texts (thousands of diagnostics per edit) match none, and must not be copied. */
+const AUTHORIZATION = /(authorization:\s*)(basic|bearer)?\s*[^\s,;"]+/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
+const HAS_URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i;
+const SECRET_JSON_FIELD = /("(?:password|secret|token|access_token|refresh_token|identitytoken|auth|Secret)"\s*:\s*")[^"]*(")/g;
+const HAS_SECRET_JSON_FIELD = /"(?:password|secret|token|access_token|refresh_token|identitytoken|auth|Secret)"\s*:/;
+
 /**
  * Replace known secrets, Authorization headers, URL userinfo (`scheme://user:password@`, `scheme://token@`)
- * and token-looking JSON fields.
+ * and token-looking JSON fields. Returns `text` itself when there is nothing to mask.
  */
 export function redact(text: string): string {
   let out = text;
   for (const s of secretsLongestFirst) if (out.includes(s)) out = out.split(s).join('****');
-  // Each pattern only where it can match: diagnostics pass through here by the thousand on every edit.
-  if (/uthorization/i.test(out)) out = out.replace(/(authorization:\s*)(basic|bearer)?\s*[^\s,;"]+/gi, (_m, p1: string, p2?: string) => `${p1}${p2 ? p2 + ' ' : ''}****`);
-  if (out.includes('@') && out.includes('://')) out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1****@');
-  if (out.includes('":') || out.includes('" :')) out = out.replace(/("(?:password|secret|token|access_token|refresh_token|identitytoken|auth|Secret)"\s*:\s*")[^"]*(")/g, '$1****$2');
+  if (out.includes('uthorization') || out.includes('UTHORIZATION')) out = out.replace(AUTHORIZATION, (_m, p1: string, p2?: string) => `${p1}${p2 ? p2 + ' ' : ''}****`);
+  if (out.includes('://') && HAS_URL_USERINFO.test(out)) out = out.replace(URL_USERINFO, '$1****@');
+  if ((out.includes('":') || out.includes('" :')) && HAS_SECRET_JSON_FIELD.test(out)) out = out.replace(SECRET_JSON_FIELD, '$1****$2');
   return out;
 }
 
