@@ -200,10 +200,10 @@ void describe('fuzz: random and mutated YAML', () => {
       const text = n % 2 === 0 ? base : generator.mutate(base);
       const file = generator.pick(['deploy.yaml', 'values.yaml', 'docker-compose.yml', 'kustomization.yaml', 'chart/templates/x.yaml']);
       const label = `document ${n} (seed ${SEED}, ${file}):\n${text}`;
-      const images = findImages(text, file, { proxyDomains: ['images.acme.example'] });
-      rangesInside(images, 0, text.length, label);
-      if (images.length > 0) withImages++;
-      const findings = finalizeFindings(text, localFindings({ text, path: file }, images, env), env);
+      const scan = findImages(text, file, { proxyDomains: ['images.acme.example'] });
+      rangesInside(scan.images, 0, text.length, label);
+      if (scan.images.length > 0) withImages++;
+      const findings = finalizeFindings(text, localFindings(text, scan, env), env);
       for (const finding of findings) assert.ok(finding.start >= 0 && finding.start <= finding.end && finding.end <= text.length, `${label}: finding ${finding.code} outside the text`);
       if (file.includes('templates/')) assert.ok(!findings.some((finding) => finding.code === 'yaml-syntax'), `${label}: yaml-syntax in a Helm template`);
       else if (findings.some((finding) => finding.code === 'yaml-syntax')) withSyntaxErrors++;

@@ -174,6 +174,13 @@ export interface YamlSyntaxError {
   parserCode: string;
 }
 
+/** What reading a YAML text yields: its image references and its syntax errors (offsets in the text). */
+export interface ImageScan {
+  images: FoundImage[];
+  /** None for Helm chart templates and templated files, which are not YAML until rendered. */
+  syntaxErrors: YamlSyntaxError[];
+}
+
 /** A document's extent inside a multi-document YAML text: [start, end). */
 export interface DocumentRange {
   start: number;

@@ -4,7 +4,7 @@
  */
 import { finalizeFindings } from '../analysis/analyzeFile';
 import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTemplateImages } from '../analysis/index';
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, splitDocuments } from '../manifests/findImages';
 
@@ -28,12 +28,12 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
   }
 }
 
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): FoundImage[] {
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): ImageScan {
   try {
     return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy });
   } catch (err) {
     report('finding images', filePath, err);
-    return [];
+    return { images: [], syntaxErrors: [] };
   }
 }
 
@@ -48,9 +48,9 @@ export async function resolveTemplatesSafe(images: FoundImage[], filePath: strin
 }
 
 /** Local (synchronous, no network) findings with levels and disable comments applied. */
-export function localFindingsFor(text: string, images: FoundImage[], filePath: string, env: AnalysisEnvironment): Finding[] {
+export function localFindingsFor(text: string, scan: ImageScan, filePath: string, env: AnalysisEnvironment): Finding[] {
   try {
-    return finalizeFindings(text, localFindings({ text, path: filePath }, images, env), env);
+    return finalizeFindings(text, localFindings(text, scan, env), env);
   } catch (err) {
     report('local rules', filePath, err);
     return [];

@@ -5,7 +5,7 @@
  * the last run, from the incremental didChange events) not even the split is redone outside the edited
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import { findImagesInDocumentSafe, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe } from './engine';
 
@@ -47,6 +47,8 @@ export interface EditHint {
 interface DocumentResult {
   /** Offsets relative to the document's start. */
   images: FoundImage[];
+  /** Kept only while `findings` is undefined (the rules run on every pass then); offsets relative to the document's start. */
+  syntaxErrors: YamlSyntaxError[];
   /** Undefined when the document has Helm template images: those depend on values.yaml and are resolved on every run. */
   findings: Finding[] | undefined;
 }
@@ -99,6 +101,8 @@ function documentIndexAt(documents: CachedDocument[], offset: number): number {
   return low;
 }
 
+const NO_ERRORS: YamlSyntaxError[] = [];
+
 export class LocalAnalysisCache {
   private readonly files = new Map<string, FileCache>();
 
@@ -118,17 +122,19 @@ export class LocalAnalysisCache {
 
     const findings: Finding[] = [];
     let templateImages: FoundImage[] | undefined;
+    const templateErrors: YamlSyntaxError[] = [];
     for (const document of documents) {
       if (document.result.findings) {
         for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
       } else {
         for (const image of document.result.images) (templateImages ??= []).push(shiftImage(image, filePath, document.start));
+        for (const error of document.result.syntaxErrors) templateErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
       }
     }
     let resolvedTemplates: FoundImage[] = [];
     if (templateImages) {
       resolvedTemplates = await resolveTemplatesSafe(templateImages, filePath, env);
-      findings.push(...localFindingsFor(fullTextOf(text), resolvedTemplates, filePath, env));
+      findings.push(...localFindingsFor(fullTextOf(text), { images: resolvedTemplates, syntaxErrors: templateErrors }, filePath, env));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
     let images: FoundImage[] | undefined;
@@ -210,8 +216,8 @@ export class LocalAnalysisCache {
     // Analyze a private copy of the document: strings the results keep (image text, references) would
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
-    const images = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    if (images.some((image) => image.helmTemplate)) return { images, findings: undefined };
-    return { images, findings: localFindingsFor(copy, images, filePath, env) };
+    const scan = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
+    if (scan.images.some((image) => image.helmTemplate)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+    return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(copy, scan, filePath, env) };
   }
 }

@@ -1,5 +1,5 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
-import type { AnalysisEnvironment, Finding, FoundImage, RuleCode } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, ImageScan, RuleCode } from '../analysis/types';
 import { effectiveSeverity } from './severity';
 import { referenceFindings } from './referenceRules';
 import { offlineRegistryFindings } from './registryRules';
@@ -10,7 +10,7 @@ import { tagFindings } from './tagRules';
  * Raw findings at each rule's nominal severity; `finalizeFindings` (or `analyzeFile`) applies the
  * configured levels and the disable comments.
  */
-export function localFindings(file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment): Finding[] {
+export function localFindings(text: string, scan: ImageScan, env: AnalysisEnvironment): Finding[] {
   const findings: Finding[] = [];
   const levels = new Map<RuleCode, boolean>();
   const enabled = (code: RuleCode): boolean => {
@@ -21,8 +21,8 @@ export function localFindings(file: { text: string; path: string }, images: Foun
     }
     return on;
   };
-  if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(file));
-  for (const image of images) {
+  if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(text, scan.syntaxErrors));
+  for (const image of scan.images) {
     if (image.templated) continue;
     findings.push(...referenceFindings(image, env));
     if (!image.reference) continue;

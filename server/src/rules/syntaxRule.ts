@@ -1,11 +1,10 @@
 /** `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML. */
 import type { Finding, YamlSyntaxError } from '../analysis/types';
-import { yamlSyntaxErrors } from '../manifests/findImages';
 import { nominalSeverity } from './severity';
 
-/** One finding per syntax error of `file` (none for Helm chart templates), at the rule's nominal level. */
-export function yamlSyntaxFindings(file: { text: string; path: string }): Finding[] {
-  return yamlSyntaxErrors(file.text, file.path).map((error) => syntaxFinding(file.text, error));
+/** One finding per syntax error the finder reported for `text`, at the rule's nominal level. */
+export function yamlSyntaxFindings(text: string, errors: readonly YamlSyntaxError[]): Finding[] {
+  return errors.map((error) => syntaxFinding(text, error));
 }
 
 function syntaxFinding(text: string, error: YamlSyntaxError): Finding {
