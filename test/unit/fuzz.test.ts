@@ -30,7 +30,7 @@ function random(seed: number): () => number {
   };
 }
 
-const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1'];
+const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1', '<<'];
 const SCALARS = [
   'nginx', 'nginx:1.27', 'ghcr.io/acme/app:1.0', 'Bad/Upper:tag', 'busybox@sha256:abc', 'localhost:5000/x', 'proxy.replicated.com/proxy/app/ghcr.io/a/b:1',
   'quay.io/a/b:latest', '1.10', 'true', 'null', '~', '', '-x', 'a#b', 'a # comment', 'a:b', 'http://x', '{{ .Values.image }}', 'repl{{ X }}', 'x y z', '@bad', 'héllo', '0o17', '.5',
@@ -135,7 +135,8 @@ class Generator {
       const dash = this.chance(0.5) ? '        - ' : '      - ';
       const body = ' '.repeat(dash.length);
       for (let i = 0; i < count; i++) {
-        lines.push(`${dash}name: c${i}`, `${body}image: ${this.scalar()}`);
+        if (this.chance(0.1)) lines.push(`${dash}name: c${i}`, `${body}image: ${this.pick(['|', '>', '|-', '>-', '|+'])}`, `${body}  ${this.pick(SCALARS).replace(/^[#\s]+/, '') || 'nginx'}`);
+        else lines.push(`${dash}name: c${i}`, `${body}image: ${this.scalar()}`);
         if (this.chance(0.3)) this.pair(body, body.length, 3, lines);
       }
     }

@@ -208,9 +208,9 @@ class Finder {
   }
 }
 
-/** A non-empty, non-null, non-block scalar. */
+/** A non-empty, non-null scalar (block scalars included: `image: >-` is an image too). */
 function usableScalar(node: YNode | null | undefined): YScalar | undefined {
-  if (!node || node.type !== 'scalar' || node.style === 'block' || isNullScalar(node)) return undefined;
+  if (!node || node.type !== 'scalar' || isNullScalar(node)) return undefined;
   if (node.value.trim() === '') return undefined;
   return node;
 }
