@@ -40,6 +40,8 @@ export interface RuleInfo {
 
 export type ImageKind =
   | 'container'
+  /** An `image` (or `imageName`, `*Image`) key elsewhere in a Kubernetes resource: custom resources. */
+  | 'resource'
   | 'additional-image'
   | 'excluded-image'
   | 'collector'

@@ -4,7 +4,7 @@
  */
 import type { DocumentRange, FindImagesOptions, FoundImage, HelmTemplateExpression, ImageScan, YamlSyntaxError } from '../analysis/types';
 import { parseImageReference } from '../reference/imageReference';
-import { splitDocuments } from './documents';
+import { splitDocuments, templateLineOffsets } from './documents';
 import { FastScanner, Undecidable } from './fastScanner';
 import { parseDocumentFully } from './fullParse';
 import { controlCharacterError } from './syntaxErrors';
@@ -21,10 +21,11 @@ export type ParseStrategy = 'fast' | 'full' | 'auto';
 /**
  * The YNode tree of text[range]: fast scanner, `yaml`, or fast with `yaml` as the fallback. `errors`
  * holds the syntax errors `yaml` reported (offsets in `text`); a document the fast scanner decided is
- * well-formed by construction, and Helm chart templates (lenient, never fully parsed) report none.
+ * well-formed by construction, and templates — Helm chart templates, and any document with a line that
+ * starts with `{{` (`templated`, found from the text when not given) — are read leniently and report none.
  */
-export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto'): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
-  const lenient = role === 'helm-template';
+export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto', templated?: boolean): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
+  const lenient = role === 'helm-template' || (templated ?? templateLineOffsets(text, range.start, range.end).length > 0);
   if (strategy !== 'full' || lenient) {
     try {
       return { root: new FastScanner(text, range.start, range.end, lenient).scan(), via: 'fast', errors: NO_ERRORS };
@@ -47,9 +48,14 @@ export function findImages(text: string, filePath: string, options: FindImagesOp
   const images: FoundImage[] = [];
   const syntaxErrors: YamlSyntaxError[] = [];
   const role = fileRoleOf(filePath);
+  // Found once for the whole text: searching `{{` per document would scan the rest of a big file each time.
+  const templateLines = templateLineOffsets(text);
+  let nextTemplateLine = 0;
   // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
   for (const range of splitDocuments(text)) {
-    const tree = documentTree(text, range, role);
+    while (nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.start) nextTemplateLine++;
+    const templated = nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.end;
+    const tree = documentTree(text, range, role, 'auto', templated);
     for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
     for (const error of tree.errors) syntaxErrors.push(error);
   }

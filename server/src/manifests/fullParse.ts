@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Alias, type Document } from 'yaml';
 import type { YamlSyntaxError } from '../analysis/types';
+import { flowScalarError, joinScalarLines, underIndentedFlowScalars } from './flowScalarRepair';
 import { locateSyntaxErrors } from './syntaxErrors';
 import { blockContentExtent, type YNode, type YScalar } from './yamlTree';
 
@@ -18,20 +19,41 @@ export interface FullParseResult {
 /** Parses text[start, end) (one document) with `yaml`; offsets in the result are offsets in `text`. */
 export function parseDocumentFully(text: string, start: number, end: number): FullParseResult {
   const source = start === 0 && end === text.length ? text : text.slice(start, end);
+  const doc = parseQuietly(source);
+  if (doc.errors.length === 0) return { root: new Converter(doc, source, start).convert(doc.contents, 0), hasErrors: false, errors: [] };
+  const repaired = repairFlowScalars(source, doc, start);
+  if (repaired) return repaired;
+  return { root: new Converter(doc, source, start).convert(doc.contents, 0), hasErrors: true, errors: locateSyntaxErrors(doc.errors, source, start) };
+}
+
+function parseQuietly(source: string): Document {
   // Only the errors' existence is read, never their stacks: `yaml` builds an Error per problem, and on
   // broken documents capturing those stack traces cost as much as the parse. The parse is synchronous,
   // so the limit is restored before any other code runs.
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  let doc: Document;
   try {
-    doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
+    return parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
   } finally {
     Error.stackTraceLimit = limit;
   }
-  const converter = new Converter(doc, source, start);
-  const hasErrors = doc.errors.length > 0;
-  return { root: converter.convert(doc.contents, 0), hasErrors, errors: hasErrors ? locateSyntaxErrors(doc.errors, source, start) : [] };
+}
+
+/**
+ * A document whose only trouble starts with a multi-line quoted scalar in a flow collection indented as
+ * libyaml allows (flowScalarRepair.ts): one finding per such scalar, the rest read as libyaml reads it.
+ * Undefined when that is not the cause (the parser's own errors stand).
+ */
+function repairFlowScalars(source: string, doc: Document, offset: number): FullParseResult | undefined {
+  if (!doc.errors.some((error) => error.code === 'MISSING_CHAR' && /quote/i.test(error.message))) return undefined;
+  const scalars = underIndentedFlowScalars(source);
+  if (scalars.length === 0) return undefined;
+  const joined = joinScalarLines(source, scalars);
+  const repaired = parseQuietly(joined);
+  if (repaired.errors.length >= doc.errors.length) return undefined;
+  const errors = scalars.map((scalar) => flowScalarError(source, scalar, offset));
+  if (repaired.errors.length > 0) errors.push(...locateSyntaxErrors(repaired.errors, joined, offset));
+  return { root: new Converter(repaired, joined, offset).convert(repaired.contents, 0), hasErrors: true, errors };
 }
 
 const MAX_DEPTH = 200;

@@ -1,9 +1,12 @@
 /**
  * Where image references live, recognised by shape over a YNode tree: pod specs of any kind, KOTS
  * Application images, troubleshoot collectors, KOTS HelmChart values, Helm values image blocks,
- * Compose services and Kustomize `images:`. Pure: no parsing of references, no I/O.
+ * Compose services and Kustomize `images:`; in any other Kubernetes resource (custom resources: Argo,
+ * Tekton, operators' CRs) an `image` key, or an `imageName` / `*Image` key, whose string value parses as
+ * a reference. Pure: no I/O.
  */
 import type { ImageKind, ImagePart, ImagePartRole } from '../analysis/types';
+import { parseImageReference } from '../reference/imageReference';
 import { isNullScalar, mapGet, type YMap, type YNode, type YScalar } from './yamlTree';
 
 /** What kind of file the document sits in (from its name and place), which decides some shapes. */
@@ -22,6 +25,49 @@ export interface RawImage {
 
 const POD_CONTAINER_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
 const MAX_DEPTH = 100;
+
+/**
+ * Subtrees the resource rule never looks in, because an `image` key there is not a container image:
+ * object metadata (labels, annotations), observed state, Ceph RBD volumes (`rbd.image` is an RBD image
+ * name), CSI volume attributes (ceph-csi's `imageName` is a volume name).
+ */
+const NOT_IMAGE_SUBTREES = new Set(['metadata', 'status', 'rbd', 'volumeAttributes']);
+
+/**
+ * API groups whose `image` keys name something other than a container image to pull: machine images of
+ * Cluster API providers and Crossplane's cloud resources (`image: ubuntu-2204` is a VM image), and Flux's
+ * image automation (ImageRepository names a repository to scan, not an image to run).
+ */
+const NOT_CONTAINER_IMAGE_GROUPS = ['infrastructure.cluster.x-k8s.io', 'upbound.io', 'crossplane.io', 'image.toolkit.fluxcd.io'];
+
+/** `baseImage` (Prometheus Operator's deprecated repository-without-tag field) is not a whole reference. */
+const NOT_IMAGE_KEYS = new Set(['baseImage']);
+
+/** How a key of a resource names an image: `image` itself, or a variant (`imageName`, `configReloaderImage`). */
+function imageKeyKind(key: string): 'image' | 'variant' | undefined {
+  if (key === 'image') return 'image';
+  if (NOT_IMAGE_KEYS.has(key)) return undefined;
+  if (key === 'imageName' || (key.length > 5 && key.endsWith('Image') && isLowerAscii(key.charCodeAt(0)))) return 'variant';
+  return undefined;
+}
+
+function isLowerAscii(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+/** ConfigMaps and Secrets hold opaque key/value payloads: their `image` keys mean whatever the reader wants. */
+function isOpaqueData(apiVersion: string, kind: string): boolean {
+  return apiVersion === 'v1' && (kind === 'ConfigMap' || kind === 'Secret');
+}
+
+function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function inGroups(group: string, groups: readonly string[]): boolean {
+  return groups.some((candidate) => group === candidate || group.endsWith(`.${candidate}`));
+}
 
 export function fileRoleOf(filePath: string): FileRole {
   const normalized = filePath.replace(/\\/g, '/');
@@ -44,7 +90,12 @@ class Finder {
   readonly images: RawImage[] = [];
   private readonly seen = new Set<number>();
 
-  constructor(private readonly role: FileRole) {}
+  /** Chart templates' images are resolved from values.yaml later, so they keep the template kind. */
+  private readonly resourceKind: ImageKind;
+
+  constructor(private readonly role: FileRole) {
+    this.resourceKind = role === 'helm-template' ? 'helm-template' : 'resource';
+  }
 
   document(root: YNode): void {
     const apiVersion = scalarText(mapGet(root, 'apiVersion')) ?? '';
@@ -82,6 +133,115 @@ class Finder {
     if (this.role === 'kustomization' || (apiVersion.startsWith('kustomize.config.k8s.io/') && kind === 'Kustomization')) {
       this.kustomizeImages(mapGet(root, 'images'));
     }
+    if (hasKubernetesHeader) this.knownResourceKinds(apiVersion, kind, spec);
+    if (hasKubernetesHeader && !isOpaqueData(apiVersion, kind) && !inGroups(apiGroupOf(apiVersion), NOT_CONTAINER_IMAGE_GROUPS)) this.resourceImages(root, 0);
+    // The rules above run in order of precedence (the first to claim a scalar names its kind); report in document order.
+    this.images.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * Kinds whose images the resource rule cannot see: Tekton parameters naming an image
+   * (`BUILDER_IMAGE` with a `default` or `value`), Argo CD's Kustomize image overrides
+   * (`old=new:tag`), and Helm values embedded in Argo CD Applications and Flux HelmReleases.
+   */
+  private knownResourceKinds(apiVersion: string, kind: string, spec: YNode | null | undefined): void {
+    const group = apiGroupOf(apiVersion);
+    if (group === 'tekton.dev') this.tektonImageParams(spec, 0);
+    if (group === 'argoproj.io' && (kind === 'Application' || kind === 'ApplicationSet')) this.argoCdSources(spec, 0);
+    if (group === 'helm.toolkit.fluxcd.io' && kind === 'HelmRelease') this.helmValues(mapGet(spec, 'values'), undefined, 0, 'helm-values');
+  }
+
+  /** Tekton `params` entries anywhere (Task, Pipeline, its tasks, runs) whose name ends in `image` after a prefix. */
+  private tektonImageParams(node: YNode | null | undefined, depth: number): void {
+    if (!node || node.type === 'scalar' || depth > MAX_DEPTH) return;
+    if (node.type === 'seq') {
+      for (const item of node.items) this.tektonImageParams(item, depth + 1);
+      return;
+    }
+    for (let i = 0; i < node.keys.length; i++) {
+      const value = node.values[i] ?? null;
+      if (node.keys[i] === 'params' && value && value.type === 'seq') {
+        for (const param of value.items) {
+          const name = scalarText(mapGet(param, 'name')) ?? '';
+          if (name.length > 5 && /image$/i.test(name) && !/^image$/i.test(name)) {
+            this.resourceScalar(mapGet(param, 'default'), 'variant');
+            this.resourceScalar(mapGet(param, 'value'), 'variant');
+          }
+        }
+      }
+      this.tektonImageParams(value, depth + 1);
+    }
+  }
+
+  /** Argo CD `source` / `sources[]` (also under an ApplicationSet's template): Kustomize image overrides and Helm values. */
+  private argoCdSources(node: YNode | null | undefined, depth: number): void {
+    if (!node || node.type === 'scalar' || depth > MAX_DEPTH) return;
+    if (node.type === 'seq') {
+      for (const item of node.items) this.argoCdSources(item, depth + 1);
+      return;
+    }
+    for (let i = 0; i < node.keys.length; i++) {
+      const key = node.keys[i];
+      const value = node.values[i] ?? null;
+      if (key === 'kustomize') {
+        const images = mapGet(value, 'images');
+        if (images && images.type === 'seq') for (const item of images.items) this.kustomizeOverride(item);
+      } else if (key === 'helm') {
+        this.helmValues(mapGet(value, 'valuesObject'), undefined, 0, 'helm-values');
+      } else this.argoCdSources(value, depth + 1);
+    }
+  }
+
+  /** `[old=]new[:tag|@digest]`: the image is what follows `=`. */
+  private kustomizeOverride(node: YNode | null | undefined): void {
+    const scalar = usableScalar(node);
+    if (!scalar || this.seen.has(scalar.start)) return;
+    const equals = scalar.value.indexOf('=');
+    const text = scalar.value.slice(equals + 1);
+    if (text === '' || !parseImageReference(text).ok) return;
+    this.seen.add(scalar.start);
+    const exact = scalar.exact && equals >= 0;
+    const start = exact ? scalar.start + equals + 1 : scalar.start;
+    this.images.push({ text, start, end: scalar.end, kind: 'kustomize', exact: scalar.exact });
+  }
+
+  /**
+   * The resource rule: `image` / `imageName` / `*Image` keys anywhere in a Kubernetes resource (outside
+   * metadata, status and volume sources), and `image: {repository, tag}` blocks. Precision comes from
+   * the value: it must be a string that parses as a reference (with `{{ }}` expressions standing for
+   * text), and for the variants also name a registry, tag or digest (`useDefaultImage: "true"` is not
+   * an image). OpenShift's `{kind: DockerImage, name: ...}` is an image too.
+   */
+  private resourceImages(node: YNode | null | undefined, depth: number): void {
+    if (!node || node.type === 'scalar' || depth > MAX_DEPTH) return;
+    if (node.type === 'seq') {
+      for (const item of node.items) this.resourceImages(item, depth + 1);
+      return;
+    }
+    if (scalarText(mapGet(node, 'kind')) === 'DockerImage') this.resourceScalar(mapGet(node, 'name'), 'variant');
+    for (let i = 0; i < node.keys.length; i++) {
+      const key = node.keys[i] as string;
+      if (NOT_IMAGE_SUBTREES.has(key)) continue;
+      const value = node.values[i] ?? null;
+      const keyKind = imageKeyKind(key);
+      if (keyKind && value) {
+        if (value.type === 'scalar') {
+          this.resourceScalar(value, keyKind);
+          continue;
+        }
+        if (keyKind === 'image' && value.type === 'map' && mapGet(value, 'repository')) {
+          this.imageBlock(value, undefined, this.resourceKind);
+          continue;
+        }
+      }
+      this.resourceImages(value, depth + 1);
+    }
+  }
+
+  private resourceScalar(node: YNode | null | undefined, keyKind: 'image' | 'variant'): void {
+    const scalar = usableScalar(node);
+    if (!scalar || this.seen.has(scalar.start) || !looksLikeImage(scalar, keyKind)) return;
+    this.scalarImage(scalar, this.resourceKind);
   }
 
   /** Every `containers` / `initContainers` / `ephemeralContainers` list anywhere in the tree. */
@@ -206,6 +366,23 @@ class Finder {
     this.seen.add(scalar.start);
     this.images.push({ text: scalar.value, start: scalar.start, end: scalar.end, kind, exact: scalar.exact });
   }
+}
+
+const TEMPLATE_EXPRESSION = /\{\{.*?\}\}/g;
+
+/** Plain scalars YAML reads as booleans or numbers, not strings. */
+const NON_STRING_PLAIN = /^(?:true|True|TRUE|false|False|FALSE|[-+]?\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/**
+ * Whether a resource's image-named value is an image: a string that parses as a reference once template
+ * expressions stand for plain text; a variant key's value must also name a registry, tag or digest.
+ */
+function looksLikeImage(scalar: YScalar, keyKind: 'image' | 'variant'): boolean {
+  const value = scalar.value;
+  if (scalar.style === 'plain' && NON_STRING_PLAIN.test(value)) return false;
+  const text = value.includes('{{') ? value.replace(TEMPLATE_EXPRESSION, 'x') : value;
+  if (keyKind === 'variant' && !/[/:@]/.test(text)) return false;
+  return parseImageReference(text).ok;
 }
 
 /** A non-empty, non-null scalar (block scalars included: `image: >-` is an image too). */

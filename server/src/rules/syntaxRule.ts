@@ -1,5 +1,6 @@
 /** `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML. */
 import type { Finding, YamlSyntaxError } from '../analysis/types';
+import { FLOW_SCALAR_INDENT } from '../manifests/flowScalarRepair';
 import { nominalSeverity } from './severity';
 
 /** One finding per syntax error the finder reported for `text`, at the rule's nominal level. */
@@ -8,6 +9,10 @@ export function yamlSyntaxFindings(text: string, errors: readonly YamlSyntaxErro
 }
 
 function syntaxFinding(text: string, error: YamlSyntaxError): Finding {
+  if (error.parserCode === FLOW_SCALAR_INDENT) {
+    // Not an error for the tools that install the application (libyaml reads it): a warning, worded in full where it is found.
+    return { code: 'yaml-syntax', severity: 'warning', message: error.message, start: error.start, end: error.end, reference: text.slice(error.start, Math.min(error.end, error.start + 80)) };
+  }
   const message = `YAML syntax error: ${error.message.replace(/[\s.]+$/, '')}. ${whatToDo(error)}`;
   return {
     code: 'yaml-syntax',
