@@ -1,21 +1,34 @@
 /** One file, start to finish: find images, run the local and remote rules, apply levels and disable comments. */
 import { findImages } from '../manifests/findImages';
+import { needsInterpolation, resolveComposeImages } from '../manifests/composeInterpolation';
 import { resolveHelmTemplateImages } from '../manifests/helmTemplates';
 import { localFindings } from '../rules/localRules';
 import { remoteFindings } from '../rules/pullRules';
 import { isRegistriesFile, registriesFileFindings } from '../rules/registriesFileRule';
 import { finalizeFindings } from '../rules/severity';
-import type { AnalysisEnvironment, Finding, ImageScan } from './types';
+import type { AnalysisEnvironment, Finding, FoundImage, ImageScan } from './types';
 
 export { effectiveSeverity, finalizeFindings } from '../rules/severity';
 
+type ResolutionEnvironment = Pick<AnalysisEnvironment, 'readFile' | 'readFileSync' | 'config'>;
+
+/** Whether an image's text depends on another file (values.yaml, .env), so it is resolved on every analysis. */
+export function needsResolution(image: FoundImage): boolean {
+  return image.helmTemplate !== undefined || needsInterpolation(image);
+}
+
 /**
- * The images of one file with everything the file's surroundings decide filled in (a chart template's
- * `.Values` look-ups from the chart's values.yaml), and the file's YAML syntax errors.
+ * Fills in what the file's surroundings decide: a chart template's `.Values` look-ups from the chart's
+ * values.yaml, a Compose image's `${VAR}` from the `.env` beside it. Everything else is returned as is.
  */
-export async function scanFile(file: { text: string; path: string }, env: Pick<AnalysisEnvironment, 'readFile' | 'readFileSync' | 'config'>): Promise<ImageScan> {
+export async function resolveImages(images: FoundImage[], filePath: string, env: ResolutionEnvironment): Promise<FoundImage[]> {
+  return resolveComposeImages(await resolveHelmTemplateImages(images, filePath, env), filePath, env);
+}
+
+/** The images of one file, resolved (resolveImages), and the file's YAML syntax errors. */
+export async function scanFile(file: { text: string; path: string }, env: ResolutionEnvironment): Promise<ImageScan> {
   const found = findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy });
-  return { images: await resolveHelmTemplateImages(found.images, file.path, env), syntaxErrors: found.syntaxErrors };
+  return { images: await resolveImages(found.images, file.path, env), syntaxErrors: found.syntaxErrors };
 }
 
 export async function analyzeFile(file: { text: string; path: string }, env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {

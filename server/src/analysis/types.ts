@@ -27,6 +27,8 @@ export const RULE_CODES = [
   'pull-check-failed',
   /** A manifest, values, Compose or Kustomize file that is not valid YAML (never Helm chart templates). */
   'yaml-syntax',
+  /** A Compose `${VAR}` in an image with no value in `.env` and no default: the image cannot be checked. */
+  'variable-unresolved',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -78,7 +80,7 @@ export interface FoundImage {
   start: number;
   end: number;
   kind: ImageKind;
-  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` and could not be resolved. */
+  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` (or Compose `${VAR}`) and could not be resolved. */
   templated: boolean;
   /** Parsed when valid and not templated. */
   reference?: ImageReference;
@@ -99,6 +101,19 @@ export interface FoundImage {
    * `resolveHelmTemplateImages` can fill the reference from the chart's values.yaml.
    */
   helmTemplate?: HelmTemplateExpression;
+  /** Compose interpolation that found no value (the image stays `templated`, unchecked): which variable, where. */
+  unresolvedVariables?: UnresolvedVariable[];
+}
+
+/** A variable of an image with no value where it was looked up. */
+export interface UnresolvedVariable {
+  /** The variable's name (empty when the interpolation syntax itself is broken). */
+  name: string;
+  /** Offsets in the file of the `${...}` (the whole scalar when it cannot be placed exactly). */
+  start: number;
+  end: number;
+  /** Why there is no value, and what to do. */
+  message: string;
 }
 
 /** A template value split into literal text and `.Values` look-ups, each with its offsets in the file. */

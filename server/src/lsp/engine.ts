@@ -3,10 +3,12 @@
  * odd input costs that file its findings (and one log line), never the server. No rule lives here.
  */
 import { finalizeFindings } from '../analysis/analyzeFile';
-import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTemplateImages } from '../analysis/index';
+import { localFindings, registriesFileFindings, remoteFindings, resolveImages } from '../analysis/index';
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, splitDocuments } from '../manifests/findImages';
+
+export { needsResolution } from '../analysis/analyzeFile';
 
 let engineLogger: Logger = silentLogger;
 
@@ -37,12 +39,12 @@ export function findImagesInDocumentSafe(text: string, range: DocumentRange, fil
   }
 }
 
-/** Resolves `{{ .Values.x }}` images of chart templates from the chart's values.yaml. */
-export async function resolveTemplatesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+/** Resolves chart templates' `{{ .Values.x }}` from values.yaml and Compose `${VAR}` from .env (resolveImages). */
+export async function resolveImagesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
   try {
-    return await resolveHelmTemplateImages(images, filePath, env);
+    return await resolveImages(images, filePath, env);
   } catch (err) {
-    report('resolving Helm templates', filePath, err);
+    report('resolving images from values.yaml or .env', filePath, err);
     return images;
   }
 }

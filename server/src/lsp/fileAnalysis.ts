@@ -7,7 +7,7 @@
  */
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
 import { ChunkedTextDocument } from './chunkedTextDocument';
-import { findImagesInDocumentSafe, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe } from './engine';
+import { findImagesInDocumentSafe, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe } from './engine';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -49,7 +49,7 @@ interface DocumentResult {
   images: FoundImage[];
   /** Kept only while `findings` is undefined (the rules run on every pass then); offsets relative to the document's start. */
   syntaxErrors: YamlSyntaxError[];
-  /** Undefined when the document has Helm template images: those depend on values.yaml and are resolved on every run. */
+  /** Undefined when the document has images that depend on values.yaml or .env: those are resolved on every run. */
   findings: Finding[] | undefined;
 }
 
@@ -133,7 +133,7 @@ export class LocalAnalysisCache {
     }
     let resolvedTemplates: FoundImage[] = [];
     if (templateImages) {
-      resolvedTemplates = await resolveTemplatesSafe(templateImages, filePath, env);
+      resolvedTemplates = await resolveImagesSafe(templateImages, filePath, env);
       findings.push(...localFindingsFor(fullTextOf(text), { images: resolvedTemplates, syntaxErrors: templateErrors }, filePath, env));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
@@ -217,7 +217,7 @@ export class LocalAnalysisCache {
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
     const scan = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    if (scan.images.some((image) => image.helmTemplate)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+    if (scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
     return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(copy, scan, filePath, env) };
   }
 }

@@ -288,7 +288,7 @@ export class RegistriesLanguageService implements ServerContext {
     }
     if (this.client.dynamicWatchedFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml}' }],
+        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.env' }],
       });
     }
     if (this.client.workspaceFolders) {

@@ -89,7 +89,9 @@ export function imagesFromTree(root: YNode | null, filePath: string, options: Fi
 const TEMPLATE = /\{\{/;
 
 export function toFoundImage(raw: RawImage, proxyDomains: string[]): FoundImage {
-  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated: TEMPLATE.test(raw.text), exact: raw.exact };
+  // A Compose image with `${VAR}` waits for its `.env` (composeInterpolation.ts) before any rule reads it.
+  const templated = TEMPLATE.test(raw.text) || (raw.kind === 'compose' && !raw.interpolated && raw.text.includes('$'));
+  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
   if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
   if (image.templated) {
     if (raw.kind === 'helm-template' && !raw.parts) {

@@ -19,6 +19,8 @@ export interface RawImage {
   end: number;
   kind: ImageKind;
   exact: boolean;
+  /** A Compose image whose `${VAR}` were already substituted (a `$` left in it is text). */
+  interpolated?: boolean;
   /** Assembled from several scalars (Helm image block, Kustomize entry): where each piece sits. */
   parts?: Array<ImagePart & { offsetInText: number }>;
 }

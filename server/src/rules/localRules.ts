@@ -1,6 +1,6 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
-import type { AnalysisEnvironment, Finding, ImageScan, RuleCode } from '../analysis/types';
-import { effectiveSeverity } from './severity';
+import type { AnalysisEnvironment, Finding, FoundImage, ImageScan, RuleCode } from '../analysis/types';
+import { effectiveSeverity, nominalSeverity } from './severity';
 import { referenceFindings } from './referenceRules';
 import { offlineRegistryFindings } from './registryRules';
 import { yamlSyntaxFindings } from './syntaxRule';
@@ -23,6 +23,7 @@ export function localFindings(text: string, scan: ImageScan, env: AnalysisEnviro
   };
   if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(text, scan.syntaxErrors));
   for (const image of scan.images) {
+    if (image.unresolvedVariables && enabled('variable-unresolved')) findings.push(...unresolvedVariableFindings(image));
     if (image.templated) continue;
     findings.push(...referenceFindings(image, env));
     if (!image.reference) continue;
@@ -30,4 +31,16 @@ export function localFindings(text: string, scan: ImageScan, env: AnalysisEnviro
     if (enabled('registry-not-connected')) findings.push(...offlineRegistryFindings(image, env));
   }
   return findings;
+}
+
+/** `variable-unresolved`: one finding per variable an image still lacks, on the `${...}` itself. */
+function unresolvedVariableFindings(image: FoundImage): Finding[] {
+  return (image.unresolvedVariables ?? []).map((variable) => ({
+    code: 'variable-unresolved',
+    severity: nominalSeverity('variable-unresolved'),
+    message: `the image cannot be checked: ${variable.message}`,
+    start: variable.start,
+    end: variable.end,
+    reference: image.text,
+  }));
 }

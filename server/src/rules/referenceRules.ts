@@ -44,7 +44,7 @@ export function referenceFindings(image: FoundImage, env: AnalysisEnvironment): 
 function whitespaceProblem(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === text || trimmed === '' || !parseImageReference(trimmed).ok) return undefined;
-  if (/\n$/.test(text) && trimmed === text.trimStart()) {
+  if (/\n$/.test(text) && text.trimStart() === text) {
     return 'invalid reference format: the image ends with a line break, which a `|` or `>` block scalar keeps; write `|-` or `>-` (or put the image on the key\'s line)';
   }
   return 'invalid reference format: the image has spaces or line breaks around it; remove them';
