@@ -81,7 +81,7 @@ void describe('lint CLI', () => {
   void it('text: file:line:col severity code message, then a summary', async () => {
     const ran = await lint(workspace, '--offline');
     const lines = ran.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name must be lowercase');
+    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name (acme/Web) must be lowercase');
     assert.match(lines[1] ?? '', /^app\/deploy\.yaml:6:20 warning tag-latest /);
     assert.equal(lines[2], '2 problems (1 error, 1 warning); 3 YAML files checked');
   });
