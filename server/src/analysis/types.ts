@@ -134,6 +134,8 @@ export interface FindingData {
   tag?: string | null;
   digest?: string | null;
   registrySlug?: string;
+  /** The connected registry's endpoint (`credentials-missing`: the CLI groups its findings per registry). */
+  registryEndpoint?: string;
   provider?: Provider;
   digestFound?: string;
   proxyReference?: string;
