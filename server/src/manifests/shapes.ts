@@ -33,7 +33,9 @@ const MAX_DEPTH = 100;
  * object metadata (labels, annotations), observed state, Ceph RBD volumes (`rbd.image` is an RBD image
  * name), CSI volume attributes (ceph-csi's `imageName` is a volume name).
  */
-const NOT_IMAGE_SUBTREES = new Set(['metadata', 'status', 'rbd', 'volumeAttributes']);
+function isNotImageSubtree(key: string): boolean {
+  return key === 'metadata' || key === 'status' || key === 'rbd' || key === 'volumeAttributes';
+}
 
 /**
  * API groups whose `image` keys name something other than a container image to pull: machine images of
@@ -48,9 +50,16 @@ const NOT_IMAGE_KEYS = new Set(['baseImage']);
 /** How a key of a resource names an image: `image` itself, or a variant (`imageName`, `configReloaderImage`). */
 function imageKeyKind(key: string): 'image' | 'variant' | undefined {
   if (key === 'image') return 'image';
-  if (NOT_IMAGE_KEYS.has(key)) return undefined;
-  if (key === 'imageName' || (key.length > 5 && key.endsWith('Image') && isLowerAscii(key.charCodeAt(0)))) return 'variant';
+  if (key === 'imageName') return 'variant';
+  // `*Image`: tested by its last character first, since this runs for every key of every resource.
+  if (key.length > 5 && key.charCodeAt(key.length - 1) === 101 /* e */ && key.endsWith('Image') && isLowerAscii(key.charCodeAt(0)) && !NOT_IMAGE_KEYS.has(key)) return 'variant';
   return undefined;
+}
+
+/** A value the resource rule will look at once the rules of known kinds have run. */
+interface ResourceCandidate {
+  node: YNode;
+  keyKind: 'image' | 'variant';
 }
 
 function isLowerAscii(code: number): boolean {
@@ -104,7 +113,12 @@ class Finder {
     const kind = scalarText(mapGet(root, 'kind')) ?? '';
     const spec = mapGet(root, 'spec');
     const containerKind: ImageKind = this.role === 'helm-template' ? 'helm-template' : 'container';
-    this.podSpecs(root, 0, containerKind);
+    const hasKubernetesHeader = apiVersion !== '' && kind !== '';
+    // One walk for both: the pod-spec rule claims container images now; the resource rule's candidates
+    // wait until the rules of known kinds below have claimed theirs (the first rule to claim names the kind).
+    const resourceCandidates: ResourceCandidate[] | undefined =
+      hasKubernetesHeader && !isOpaqueData(apiVersion, kind) && !inGroups(apiGroupOf(apiVersion), NOT_CONTAINER_IMAGE_GROUPS) ? [] : undefined;
+    this.walk(root, 0, containerKind, resourceCandidates);
 
     if (apiVersion.startsWith('kots.io/') && kind === 'Application') {
       this.scalarList(mapGet(spec, 'additionalImages'), 'additional-image');
@@ -122,7 +136,6 @@ class Finder {
       }
       this.helmValues(mapGet(spec, 'builder'), undefined, 0, helmChartKind);
     }
-    const hasKubernetesHeader = apiVersion !== '' && kind !== '';
     if (this.role === 'helm-values' && !hasKubernetesHeader) {
       const globalRegistry = mapGet(mapGet(root, 'global'), 'imageRegistry');
       const registry = globalRegistry && globalRegistry.type === 'scalar' && !isNullScalar(globalRegistry) && globalRegistry.value !== '' ? globalRegistry : undefined;
@@ -136,7 +149,12 @@ class Finder {
       this.kustomizeImages(mapGet(root, 'images'));
     }
     if (hasKubernetesHeader) this.knownResourceKinds(apiVersion, kind, spec);
-    if (hasKubernetesHeader && !isOpaqueData(apiVersion, kind) && !inGroups(apiGroupOf(apiVersion), NOT_CONTAINER_IMAGE_GROUPS)) this.resourceImages(root, 0);
+    if (resourceCandidates) {
+      for (const candidate of resourceCandidates) {
+        if (candidate.node.type === 'map') this.imageBlock(candidate.node, undefined, this.resourceKind);
+        else this.resourceScalar(candidate.node, candidate.keyKind);
+      }
+    }
     // The rules above run in order of precedence (the first to claim a scalar names its kind); report in document order.
     this.images.sort((a, b) => a.start - b.start);
   }
@@ -207,60 +225,52 @@ class Finder {
     this.images.push({ text, start, end: scalar.end, kind: 'kustomize', exact: scalar.exact });
   }
 
-  /**
-   * The resource rule: `image` / `imageName` / `*Image` keys anywhere in a Kubernetes resource (outside
-   * metadata, status and volume sources), and `image: {repository, tag}` blocks. Precision comes from
-   * the value: it must be a string that parses as a reference (with `{{ }}` expressions standing for
-   * text), and for the variants also name a registry, tag or digest (`useDefaultImage: "true"` is not
-   * an image). OpenShift's `{kind: DockerImage, name: ...}` is an image too.
-   */
-  private resourceImages(node: YNode | null | undefined, depth: number): void {
-    if (!node || node.type === 'scalar' || depth > MAX_DEPTH) return;
-    if (node.type === 'seq') {
-      for (const item of node.items) this.resourceImages(item, depth + 1);
-      return;
-    }
-    if (scalarText(mapGet(node, 'kind')) === 'DockerImage') this.resourceScalar(mapGet(node, 'name'), 'variant');
-    for (let i = 0; i < node.keys.length; i++) {
-      const key = node.keys[i] as string;
-      if (NOT_IMAGE_SUBTREES.has(key)) continue;
-      const value = node.values[i] ?? null;
-      const keyKind = imageKeyKind(key);
-      if (keyKind && value) {
-        if (value.type === 'scalar') {
-          this.resourceScalar(value, keyKind);
-          continue;
-        }
-        if (keyKind === 'image' && value.type === 'map' && mapGet(value, 'repository')) {
-          this.imageBlock(value, undefined, this.resourceKind);
-          continue;
-        }
-      }
-      this.resourceImages(value, depth + 1);
-    }
-  }
-
   private resourceScalar(node: YNode | null | undefined, keyKind: 'image' | 'variant'): void {
     const scalar = usableScalar(node);
     if (!scalar || this.seen.has(scalar.start) || !looksLikeImage(scalar, keyKind)) return;
     this.scalarImage(scalar, this.resourceKind);
   }
 
-  /** Every `containers` / `initContainers` / `ephemeralContainers` list anywhere in the tree. */
-  private podSpecs(node: YNode | null, depth: number, kind: ImageKind): void {
+  /**
+   * One walk of the tree for two rules. The pod-spec rule: every `containers` / `initContainers` /
+   * `ephemeralContainers` list anywhere. The resource rule (when `candidates` is given): `image` /
+   * `imageName` / `*Image` keys anywhere, `image: {repository, tag}` blocks and OpenShift's
+   * `{kind: DockerImage, name}`, outside metadata, status and volume sources; whether each is an image
+   * is decided later, from its value (resourceScalar). One walk, because walking every document twice
+   * cost a 1,000-file lint about 7% more CPU.
+   */
+  private walk(node: YNode | null, depth: number, kind: ImageKind, candidates: ResourceCandidate[] | undefined): void {
     if (!node || node.type === 'scalar' || depth > MAX_DEPTH) return;
     if (node.type === 'seq') {
-      for (const item of node.items) this.podSpecs(item, depth + 1, kind);
+      for (const item of node.items) this.walk(item, depth + 1, kind, candidates);
       return;
     }
-    for (let i = 0; i < node.keys.length; i++) {
+    const keys = node.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (isNotImageSubtree(key)) continue;
       const value = node.values[i] ?? null;
-      if (value && value.type === 'seq' && POD_CONTAINER_KEYS.includes(node.keys[i] as string)) {
+      if (value && value.type === 'seq' && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers')) {
         for (const container of value.items) {
           if (container && container.type === 'map') this.scalarImage(mapGet(container, 'image'), kind);
         }
+      } else if (candidates && value) {
+        const keyKind = imageKeyKind(key);
+        if (keyKind) {
+          if (value.type === 'scalar') {
+            candidates.push({ node: value, keyKind });
+            continue;
+          }
+          if (keyKind === 'image' && value.type === 'map' && mapGet(value, 'repository')) {
+            candidates.push({ node: value, keyKind });
+            continue;
+          }
+        } else if (key === 'kind' && value.type === 'scalar' && value.value === 'DockerImage') {
+          const name = mapGet(node, 'name');
+          if (name && name.type === 'scalar') candidates.push({ node: name, keyKind: 'variant' });
+        }
       }
-      this.podSpecs(value, depth + 1, kind);
+      this.walk(value, depth + 1, kind, candidates);
     }
   }
 
