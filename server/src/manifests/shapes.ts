@@ -25,7 +25,6 @@ export interface RawImage {
   parts?: Array<ImagePart & { offsetInText: number }>;
 }
 
-const POD_CONTAINER_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
 const MAX_DEPTH = 100;
 
 /**
