@@ -1,3 +1,4 @@
+import { VERSION } from '../version';
 import { processIO, UsageError, ExitCode, type CliIO } from './io';
 
 const HELP = `replicated-registries — check your Replicated application's images against your team's registries
@@ -50,6 +51,3 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     throw err;
   }
 }
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';

@@ -13,6 +13,7 @@ import type { Credentials, RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
+import { VERSION } from '../../version';
 import { findYamlFiles } from '../../workspace/yamlFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
@@ -303,8 +304,6 @@ function toText(results: LintResult[], fileCount: number): string {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-declare const __VERSION__: string | undefined;
-
 /** SARIF 2.1.0: every rule with its help, every result with a physical location. */
 export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): unknown {
   const codes = Object.keys(RULES) as RuleCode[];
@@ -328,7 +327,7 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
         tool: {
           driver: {
             name: 'replicated-registries',
-            version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0',
+            version: VERSION,
             informationUri: 'https://docs.replicated.com/vendor/packaging-private-images',
             rules,
           },
