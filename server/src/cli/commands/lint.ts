@@ -3,6 +3,7 @@
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
  * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
  */
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFile } from '../../analysis/analyzeFile';
@@ -23,7 +24,8 @@ Checks every image reference in the application's YAML (*.yaml, *.yml) against t
 PATH defaults to the current folder; .gitignore is honoured, node_modules and .git are skipped.
 
 Flags:
-  --format text|json|sarif   output format (default text)
+  --format text|json|sarif|codequality
+                             output format (default text); codequality is GitLab's Code Quality report
   --offline                  no network checks (pull checks and public-image checks are skipped)
   --fail-on error|warning|never
                              exit 1 when a finding reaches this level (default error)
@@ -39,7 +41,8 @@ Exit codes: 0 nothing reaches the fail level, 1 something does, 2 usage or confi
 file or folder could not be read.
 `;
 
-type Format = 'text' | 'json' | 'sarif';
+const FORMATS = ['text', 'json', 'sarif', 'codequality'] as const;
+type Format = (typeof FORMATS)[number];
 type FailOn = 'error' | 'warning' | 'never';
 
 interface LintOptions {
@@ -120,6 +123,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (options.format === 'json') writePrettyJson(io.stdout, results);
   else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
+  else if (options.format === 'codequality') writePrettyJson(io.stdout, toCodeQuality(results));
   else io.stdout.write(toText(results, files.length));
 
   if (unreadable.length > 0) return ExitCode.usage;
@@ -189,8 +193,8 @@ function parseArguments(argv: string[]): LintOptions | undefined {
       case '--format': {
         const value = valueOf(flag, i, inline);
         if (inline === undefined) i++;
-        if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
-        options.format = value;
+        if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be text, json, sarif or codequality, not "${value}"`);
+        options.format = value as Format;
         break;
       }
       case '--fail-on': {
@@ -351,6 +355,31 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
       },
     ],
   };
+}
+
+const CODE_QUALITY_SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
+
+/**
+ * GitLab's Code Quality report (`artifacts:reports:codequality`): the required subset of the CodeClimate
+ * format GitLab documents — description, check_name, fingerprint, severity (info|minor|major|critical|
+ * blocker), location.path relative to the repository, location.lines.begin. The fingerprint leaves the line
+ * out, so a finding that only moves is the same finding to GitLab's merge-request comparison; the same
+ * reference twice in one file under the same rule is told apart by its order.
+ */
+export function toCodeQuality(results: LintResult[]): unknown[] {
+  const seen = new Map<string, number>();
+  return results.map((result) => {
+    const identity = [result.file, result.code, result.reference, result.message].join('\0');
+    const occurrence = (seen.get(identity) ?? 0) + 1;
+    seen.set(identity, occurrence);
+    return {
+      description: result.message,
+      check_name: result.code,
+      fingerprint: createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
+      severity: CODE_QUALITY_SEVERITY[result.severity],
+      location: { path: result.file, lines: { begin: result.line, end: result.endLine } },
+    };
+  });
 }
 
 /**
