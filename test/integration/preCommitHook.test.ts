@@ -1,16 +1,19 @@
 /**
  * The pre-commit hook, installed and run by pre-commit itself (Debian's `pre-commit` package, as .ci/run
- * installs it) on a fixture git repository: `pre-commit try-repo <this checkout>` clones this repository
- * (committed state plus uncommitted changes to tracked files), builds the `language: node` hook the way
- * pre-commit does for any user (npm install, npm pack → prepack, npm install -g of the tarball into the hook's
- * own environment) and runs `.pre-commit-hooks.yaml`'s entry on the repository's YAML files.
+ * installs it) on a fixture git repository whose `.pre-commit-config.yaml` is the README's, pointed at a
+ * local clone of this checkout (its commit plus uncommitted changes to tracked files, tagged as the README's
+ * `rev:`). pre-commit builds the `language: node` hook the way it does for any user (npm install, npm pack →
+ * prepack, npm install -g of the tarball into the hook's own environment), once, and runs
+ * `.pre-commit-hooks.yaml`'s entry on the repository's YAML files.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { repoRoot } from '../harness/npmPackage';
 import { makeTempDir, removeTempDir, runChecked, runCommand, type RunResult } from '../harness/processes';
+import { readmeExample } from '../harness/readmeExamples';
 
 void describe('pre-commit hook replicated-registries-lint, run by pre-commit', () => {
   let work: string;
@@ -35,6 +38,20 @@ void describe('pre-commit hook replicated-registries-lint, run by pre-commit', (
       GIT_COMMITTER_NAME: 'Test',
       GIT_COMMITTER_EMAIL: 'test@example.invalid',
     };
+
+    // The hook repository: this checkout as committed, plus its uncommitted changes, at the README's rev.
+    const hooks = path.join(work, 'hooks-repo');
+    const readmeConfig = readmeExample('.pre-commit-config.yaml');
+    const rev = (parse(readmeConfig) as { repos: Array<{ rev: string }> }).repos[0]?.rev ?? '';
+    await runChecked('git', ['clone', '--quiet', repoRoot, hooks], { env });
+    const changes = await runChecked('git', ['diff', '--binary', 'HEAD'], { cwd: repoRoot, env });
+    if (changes.stdout) {
+      await runChecked('git', ['apply', '--whitespace=nowarn'], { cwd: hooks, env, input: changes.stdout });
+      await runChecked('git', ['commit', '--quiet', '--all', '--message', 'uncommitted changes'], { cwd: hooks, env });
+    }
+    await runChecked('git', ['tag', rev], { cwd: hooks, env });
+    writeFileSync(path.join(fixture, '.pre-commit-config.yaml'), readmeConfig.replace(/repo: \S+/, `repo: ${hooks}`));
+
     await runChecked('git', ['init', '--quiet'], { cwd: fixture, env });
     await runChecked('git', ['add', '--all'], { cwd: fixture, env });
     await runChecked('git', ['commit', '--quiet', '--message', 'app'], { cwd: fixture, env });
@@ -44,22 +61,21 @@ void describe('pre-commit hook replicated-registries-lint, run by pre-commit', (
     if (work) removeTempDir(work);
   });
 
-  const tryRepo = (...args: string[]): Promise<RunResult> =>
-    runCommand('pre-commit', ['try-repo', repoRoot, 'replicated-registries-lint', '--verbose', ...args], { cwd: fixture, env, timeoutMs: 600_000 });
+  const preCommitRun = (...args: string[]): Promise<RunResult> => runCommand('pre-commit', ['run', '--verbose', ...args], { cwd: fixture, env, timeoutMs: 600_000 });
 
   void it('on all files: installs the hook and fails on the invalid reference, checking YAML files only, offline', async () => {
-    const ran = await tryRepo('--all-files');
+    const ran = await preCommitRun('--all-files');
     assert.equal(ran.code, 1, `${ran.stdout}\n${ran.stderr}`);
     assert.match(ran.stdout, /replicated-registries lint\.+Failed/);
     assert.match(ran.stdout, /^k8s\/pod\.yaml:5:\d+ error invalid-reference /m);
-    assert.match(ran.stdout, /1 problem \(1 error\); 2 YAML files checked/, 'the pod and the registries file, not notes.txt');
+    assert.match(ran.stdout, /1 problem \(1 error\); 3 YAML files checked/, 'the pod, the registries file and the pre-commit config, not notes.txt');
     assert.doesNotMatch(ran.stdout, /pull-check-failed|credentials-missing|notes\.txt/);
   });
 
   void it('on a commit: only the staged YAML files are checked, and a clean one passes', async () => {
     writeFileSync(path.join(fixture, 'k8s', 'job.yaml'), 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: 127.0.0.1:9/team/job:v2\n');
     await runChecked('git', ['add', 'k8s/job.yaml'], { cwd: fixture, env });
-    const ran = await tryRepo();
+    const ran = await preCommitRun();
     assert.equal(ran.code, 0, `${ran.stdout}\n${ran.stderr}`);
     assert.match(ran.stdout, /replicated-registries lint\.+Passed/);
     assert.match(ran.stdout, /no problems; 1 YAML file checked/);
