@@ -13,6 +13,7 @@ Usage:
   replicated-registries registry logs NAME            pull logs (vendor portal only)
   replicated-registries lint [PATH...]                check every image reference in the application
   replicated-registries lsp --stdio                   run the language server
+  replicated-registries --version                     print the version (the extension's is the same)
 
 Run a command with --help for its flags.
 `;
