@@ -1,7 +1,7 @@
 /**
  * `replicated-registries lint [PATH...]`: the language server's engine and rules, for CI. Walks the
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
- * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
+ * file, prints text, JSON, SARIF or GitLab Code Quality, and exits 1 when a finding reaches the `--fail-on` level.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
