@@ -121,20 +121,20 @@ export class LocalAnalysisCache {
     this.files.set(key, { generation, text, documents });
 
     const findings: Finding[] = [];
-    let templateImages: FoundImage[] | undefined;
-    const templateErrors: YamlSyntaxError[] = [];
+    let pendingImages: FoundImage[] | undefined;
+    const pendingErrors: YamlSyntaxError[] = [];
     for (const document of documents) {
       if (document.result.findings) {
         for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
       } else {
-        for (const image of document.result.images) (templateImages ??= []).push(shiftImage(image, filePath, document.start));
-        for (const error of document.result.syntaxErrors) templateErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
+        for (const image of document.result.images) (pendingImages ??= []).push(shiftImage(image, filePath, document.start));
+        for (const error of document.result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
       }
     }
-    let resolvedTemplates: FoundImage[] = [];
-    if (templateImages) {
-      resolvedTemplates = await resolveImagesSafe(templateImages, filePath, env);
-      findings.push(...localFindingsFor(fullTextOf(text), { images: resolvedTemplates, syntaxErrors: templateErrors }, filePath, env));
+    let resolvedImages: FoundImage[] = [];
+    if (pendingImages) {
+      resolvedImages = await resolveImagesSafe(pendingImages, filePath, env);
+      findings.push(...localFindingsFor(fullTextOf(text), { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
     let images: FoundImage[] | undefined;
@@ -147,7 +147,7 @@ export class LocalAnalysisCache {
             if (!document.result.findings) continue;
             for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
           }
-          if (resolvedTemplates.length > 0) images = [...images, ...resolvedTemplates].sort((a, b) => a.start - b.start);
+          if (resolvedImages.length > 0) images = [...images, ...resolvedImages].sort((a, b) => a.start - b.start);
         }
         return images;
       },
