@@ -1,13 +1,14 @@
 /**
  * A line-oriented YAML scanner for the subset ordinary manifests use: block mappings and sequences
  * (with compact `- key: value` entries), plain and quoted single-line scalars, single-line flow
- * collections, block scalars (skipped) and comments. It builds a YNode tree with exact offsets and
- * composes no `yaml` Document, which is what makes `lint` on a 5,000-document manifest fast.
+ * collections, block scalars (placed, and decoded only when a rule reads one) and comments. It builds a
+ * YNode tree with exact offsets and composes no `yaml` Document, which is what makes `lint` on a
+ * 5,000-document manifest fast.
  *
  * In strict mode anything it cannot decide the way the YAML spec would (anchors, aliases, tags,
- * multi-line plain or quoted scalars, explicit keys, multi-line flow collections, tabs in
+ * multi-line plain or quoted scalars, explicit keys, merge keys, multi-line flow collections, tabs in
  * indentation...) throws `Undecidable`, and the caller parses that one document with `yaml`.
- * In lenient mode (Helm chart templates, which are not YAML until rendered) it never throws: it skips
+ * In lenient mode (Helm chart templates and templated files, not YAML until rendered) it never throws: it skips
  * template-only lines and reads what it cannot decide as plain text to the end of the line.
  */
 import { parseDocument } from 'yaml';
