@@ -36,7 +36,7 @@ function random(seed: number): () => number {
   };
 }
 
-const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1'];
+const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1', '<<'];
 const SCALARS = [
   'nginx', 'nginx:1.27', 'ghcr.io/acme/app:1.0', 'Bad/Upper:tag', 'busybox@sha256:abc', 'localhost:5000/x', 'proxy.replicated.com/proxy/app/ghcr.io/a/b:1',
   'quay.io/a/b:latest', '1.10', 'true', 'null', '~', '', '-x', 'a#b', 'a # comment', 'a:b', 'http://x', '{{ .Values.image }}', 'repl{{ X }}', 'x y z', '@bad', 'héllo', '0o17', '.5',
@@ -141,7 +141,8 @@ class Generator {
       const dash = this.chance(0.5) ? '        - ' : '      - ';
       const body = ' '.repeat(dash.length);
       for (let i = 0; i < count; i++) {
-        lines.push(`${dash}name: c${i}`, `${body}image: ${this.scalar()}`);
+        if (this.chance(0.1)) lines.push(`${dash}name: c${i}`, `${body}image: ${this.pick(['|', '>', '|-', '>-', '|+'])}`, `${body}  ${this.pick(SCALARS).replace(/^[#\s]+/, '') || 'nginx'}`);
+        else lines.push(`${dash}name: c${i}`, `${body}image: ${this.scalar()}`);
         if (this.chance(0.3)) this.pair(body, body.length, 3, lines);
       }
     }
@@ -176,12 +177,12 @@ class Generator {
       // An anchor that contains an alias of itself: unbounded if followed.
       return { text: `kind: Pod\nloop: &loop\n  again: *loop\n  more: [*loop, *loop]\nspec:\n  containers:\n    - image: nginx:1.27\n`, expanded: undefined, images: undefined };
     }
-    // A container block reused through aliases (or merge keys, which issue 10 teaches the finders).
+    // A container block reused through aliases or merge keys: its image is found once, where it is written.
     const uses = 1 + Math.floor(this.next() * 5);
     const merge = this.chance(0.5);
     const lines = ['apiVersion: apps/v1', 'kind: Deployment', 'x-base: &base', '  name: app', '  image: ghcr.io/acme/app:1.0', 'spec:', '  template:', '    spec:', '      containers:'];
     for (let i = 0; i < uses; i++) lines.push(merge ? `        - <<: *base` : '        - *base');
-    return { text: lines.join('\n') + '\n', expanded: uses * 5, images: merge ? undefined : 1 };
+    return { text: lines.join('\n') + '\n', expanded: uses * 5, images: 1 };
   }
 
   mutate(text: string): string {
@@ -250,10 +251,10 @@ void describe('fuzz: random and mutated YAML', () => {
       const text = mutated ? generator.mutate(base) : base;
       const file = aliased ? 'deploy.yaml' : generator.pick(['deploy.yaml', 'values.yaml', 'docker-compose.yml', 'kustomization.yaml', 'chart/templates/x.yaml']);
       const label = `document ${n} (seed ${SEED}, ${file}):\n${text}`;
-      const images = findImages(text, file, { proxyDomains: ['images.acme.example'] });
-      rangesInside(images, 0, text.length, label);
-      if (images.length > 0) withImages++;
-      const findings = finalizeFindings(text, localFindings({ text, path: file }, images, env), env);
+      const scan = findImages(text, file, { proxyDomains: ['images.acme.example'] });
+      rangesInside(scan.images, 0, text.length, label);
+      if (scan.images.length > 0) withImages++;
+      const findings = finalizeFindings(text, localFindings(text, scan, env), env);
       for (const finding of findings) assert.ok(finding.start >= 0 && finding.start <= finding.end && finding.end <= text.length, `${label}: finding ${finding.code} outside the text`);
       if (aliased) {
         // Whatever the aliases would expand to, the tree built is bounded: the budget plus the document's own nodes.
@@ -268,7 +269,7 @@ void describe('fuzz: random and mutated YAML', () => {
           aliasCases.bombsOverBudget++;
         } else if (!mutated && aliased.expanded !== undefined && aliased.expanded < INPUT_LIMITS.aliasExpansionNodes / 2) {
           assert.equal(limits, 0, `${label}: no analysis-limit finding for ${aliased.expanded} expanded nodes`);
-          if (aliased.images !== undefined) assert.equal(new Set(images.map((image) => image.start)).size, aliased.images, `${label}: images reached through aliases`);
+          if (aliased.images !== undefined) assert.equal(new Set(scan.images.map((image) => image.start)).size, aliased.images, `${label}: images reached through aliases`);
           aliasCases.bombsUnderBudget++;
         }
         continue;

@@ -14,7 +14,7 @@ import { analyzeFile } from '../../server/src/analysis/analyzeFile';
 import { BoundedReadError, readRegularFile, readRegularFileSync } from '../../server/src/limits/boundedFiles';
 import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';
 import { nestingDeeperThan } from '../../server/src/limits/nestingDepth';
-import { findImages, yamlSyntaxErrors } from '../../server/src/manifests/findImages';
+import { findImages } from '../../server/src/manifests/findImages';
 import { parseDocumentFully } from '../../server/src/manifests/fullParse';
 import type { YNode } from '../../server/src/manifests/yamlTree';
 import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
@@ -25,8 +25,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const env: AnalysisEnvironment = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve({}) };
 
 function limitMessages(text: string, file = 'deploy.yaml'): string[] {
-  return yamlSyntaxErrors(text, file)
-    .filter((error) => error.parserCode === ANALYSIS_LIMIT_CODE)
+  return findImages(text, file)
+    .syntaxErrors.filter((error) => error.parserCode === ANALYSIS_LIMIT_CODE)
     .map((error) => error.message);
 }
 
@@ -101,12 +101,12 @@ void describe('alias expansion is budgeted', () => {
   void it('ordinary aliases are expanded, and resolve to the last anchor of that name before them', () => {
     const text = 'x: &a {image: "nginx:1.1"}\ny: &a {image: "nginx:2.2"}\nspec:\n  containers:\n    - *a\n';
     assert.deepEqual(limitMessages(text), []);
-    assert.deepEqual(findImages(text, 'pod.yaml').map((image) => image.text), ['nginx:2.2']);
+    assert.deepEqual(findImages(text, 'pod.yaml').images.map((image) => image.text), ['nginx:2.2']);
   });
 
   void it('an anchor that contains an alias of itself stops at the bounds', () => {
     const text = 'kind: Pod\nloop: &loop\n  again: *loop\n  more: [*loop, *loop]\nspec:\n  containers:\n    - image: nginx:1.27\n';
-    assert.deepEqual(findImages(text, 'pod.yaml').map((image) => image.text), ['nginx:1.27']);
+    assert.deepEqual(findImages(text, 'pod.yaml').images.map((image) => image.text), ['nginx:1.27']);
   });
 
   void it('many aliases are resolved in one pass (14,000 aliases once took 21 s)', () => {
@@ -139,8 +139,8 @@ void describe('whole files', () => {
     let clock = 0;
     Date.now = () => (clock += INPUT_LIMITS.analysisTimeMs / 2 + 1);
     try {
-      const images = findImages(text, 'values.yaml');
-      const limits = yamlSyntaxErrors(text, 'values.yaml').filter((error) => error.parserCode === ANALYSIS_LIMIT_CODE);
+      const { images, syntaxErrors } = findImages(text, 'values.yaml');
+      const limits = syntaxErrors.filter((error) => error.parserCode === ANALYSIS_LIMIT_CODE);
       assert.equal(limits.length, 1);
       assert.match(limits[0]?.message ?? '', /took longer than 5 s, so the documents from here on are not checked/);
       assert.ok(images.length < 4 && images.length > 0, `${images.length} images`);

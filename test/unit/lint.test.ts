@@ -19,13 +19,17 @@ interface Ran {
 }
 
 async function lint(cwd: string, ...argv: string[]): Promise<Ran> {
+  return lintWith({}, cwd, ...argv);
+}
+
+async function lintWith(env: NodeJS.ProcessEnv, cwd: string, ...argv: string[]): Promise<Ran> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const chunks = { stdout: '', stderr: '' };
   stdout.on('data', (chunk: Buffer) => (chunks.stdout += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (chunks.stderr += chunk.toString()));
   // An empty Docker config: the tests never see the developer's own credentials.
-  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: { DOCKER_CONFIG: path.join(cwd, '.no-docker'), PATH: process.env.PATH }, cwd };
+  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: { DOCKER_CONFIG: path.join(cwd, '.no-docker'), PATH: process.env.PATH, ...env }, cwd };
   const code = await main(['lint', ...argv], io);
   return { code, ...chunks };
 }
@@ -81,9 +85,48 @@ void describe('lint CLI', () => {
   void it('text: file:line:col severity code message, then a summary', async () => {
     const ran = await lint(workspace, '--offline');
     const lines = ran.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name must be lowercase');
+    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name (acme/Web) must be lowercase');
     assert.match(lines[1] ?? '', /^app\/deploy\.yaml:6:20 warning tag-latest /);
     assert.equal(lines[2], '2 problems (1 error, 1 warning); 3 YAML files checked');
+  });
+
+  void it('text groups credentials-missing per registry (count and places); JSON keeps one result per reference', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-creds-'));
+    try {
+      await writeFile(path.join(folder, '.replicated-registries.yaml'), REGISTRIES);
+      // Images on the connected registry only (and a public one): with no credentials nothing goes to the network.
+      const pod = (images: string[]): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image) => `    - image: ${image}\n`).join('')}`;
+      await writeFile(path.join(folder, 'a.yaml'), pod(['ghcr.io/acme/web:1.0', 'ghcr.io/acme/api:2.0', 'nginx:1.27']));
+      await writeFile(path.join(folder, 'b.yaml'), pod(['ghcr.io/acme/worker:3.0']));
+      const text = await lint(folder, '--fail-on', 'never');
+      const lines = text.stdout.trimEnd().split('\n');
+      assert.deepEqual(lines, [
+        'warning credentials-missing registry "acme-ghcr" (ghcr.io): no credentials on this machine, so 3 image references are not checked (a.yaml:5:14, a.yaml:6:14, b.yaml:5:14); run `docker login ghcr.io`, or set REPLICATED_REGISTRIES_ACME_GHCR_USERNAME, REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD and REPLICATED_REGISTRIES_ACME_GHCR_HOST=ghcr.io',
+        '3 problems (3 warnings); 3 YAML files checked',
+      ]);
+      const json = JSON.parse((await lint(folder, '--format', 'json', '--fail-on', 'never')).stdout) as LintResult[];
+      assert.deepEqual(json.map((result) => [result.file, result.line, result.code]), [['a.yaml', 5, 'credentials-missing'], ['a.yaml', 6, 'credentials-missing'], ['b.yaml', 5, 'credentials-missing']]);
+      // Each per-reference message names the registry once, briefly (the diagnostic already sits on the image).
+      assert.equal(json[0]?.message, 'no credentials for registry "acme-ghcr" on this machine, so this image is not checked (docker login ghcr.io, or REPLICATED_REGISTRIES_ACME_GHCR_USERNAME / REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD with REPLICATED_REGISTRIES_ACME_GHCR_HOST=ghcr.io)');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  void it('credentials bound to another host: the grouped line says why they were not used, nothing is checked', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-bound-'));
+    try {
+      await writeFile(path.join(folder, '.replicated-registries.yaml'), REGISTRIES);
+      await writeFile(path.join(folder, 'a.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ghcr.io/acme/web:1.0\n    - image: ghcr.io/acme/api:2.0\n');
+      const env = { REPLICATED_REGISTRIES_ACME_GHCR_HOST: 'registry.example.com', REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD: 'bound-elsewhere-1' };
+      const text = await lintWith(env, folder, '--fail-on', 'never');
+      assert.deepEqual(text.stdout.trimEnd().split('\n'), [
+        'warning credentials-missing registry "acme-ghcr" (ghcr.io): 2 image references are not checked (a.yaml:5:14, a.yaml:6:14): the credentials for "acme-ghcr" were given for registry.example.com (REPLICATED_REGISTRIES_ACME_GHCR_HOST), but the registries file now says ghcr.io; they were not sent. If the registry really moved, set REPLICATED_REGISTRIES_ACME_GHCR_HOST=ghcr.io',
+        '2 problems (2 warnings); 2 YAML files checked',
+      ]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   void it('--format sarif: SARIF 2.1.0 with rule metadata and located results', async () => {
@@ -107,6 +150,41 @@ void describe('lint CLI', () => {
     ]);
     const location = run.results[0]?.locations[0]?.physicalLocation;
     assert.deepEqual(location, { artifactLocation: { uri: 'app/broken.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 5, startColumn: 28, endLine: 5, endColumn: 31 } });
+  });
+
+  void it('--format codequality: GitLab Code Quality report with its required fields, fingerprints stable when lines move', async () => {
+    interface Issue { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number; end: number } } }
+    const ran = await lint(workspace, '--offline', '--format', 'codequality');
+    assert.equal(ran.code, 1, ran.stderr);
+    const report = JSON.parse(ran.stdout) as Issue[];
+    assert.deepEqual(report.map((issue) => [issue.check_name, issue.severity, issue.location.path, issue.location.lines.begin]), [
+      ['invalid-reference', 'major', 'app/broken.yml', 5],
+      ['tag-latest', 'minor', 'app/deploy.yaml', 6],
+    ]);
+    for (const issue of report) {
+      assert.match(issue.description, /\S/);
+      assert.match(issue.fingerprint, /^[0-9a-f]{32}$/);
+      assert.equal(Object.keys(issue).sort().join(), 'check_name,description,fingerprint,location,severity');
+    }
+
+    // The same finding two lines lower keeps its fingerprint; a second identical one in the file gets its own.
+    const moved = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-cq-'));
+    try {
+      const pod = (prefix: string): string => `${prefix}apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n`;
+      await writeFile(path.join(moved, '.replicated-registries.yaml'), REGISTRIES);
+      await mkdir(path.join(moved, 'app'));
+      await writeFile(path.join(moved, 'app', 'deploy.yaml'), pod('# moved\n# down\n'));
+      const again = JSON.parse((await lint(moved, '--offline', '--format', 'codequality')).stdout) as Issue[];
+      assert.equal(again.length, 1);
+      assert.equal(again[0]?.location.lines.begin, 8);
+      assert.equal(again[0]?.fingerprint, report[1]?.fingerprint);
+      await writeFile(path.join(moved, 'app', 'deploy.yaml'), `${pod('')}---\n${pod('')}`);
+      const twice = JSON.parse((await lint(moved, '--offline', '--format', 'codequality')).stdout) as Issue[];
+      assert.equal(twice.length, 2);
+      assert.notEqual(twice[0]?.fingerprint, twice[1]?.fingerprint);
+    } finally {
+      await rm(moved, { recursive: true, force: true });
+    }
   });
 
   void it('exit 2 on usage errors and on a broken registries file, with file:line:col', async () => {

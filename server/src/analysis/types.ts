@@ -28,6 +28,8 @@ export const RULE_CODES = [
   'pull-check-failed',
   /** A manifest, values, Compose or Kustomize file that is not valid YAML (never Helm chart templates). */
   'yaml-syntax',
+  /** A Compose `${VAR}` in an image with no value in `.env` and no default: the image cannot be checked. */
+  'variable-unresolved',
   /** The file (or a document in it) exceeds an input bound (size, nesting, alias expansion, time): it is not fully checked. */
   'analysis-limit',
 ] as const;
@@ -43,6 +45,8 @@ export interface RuleInfo {
 
 export type ImageKind =
   | 'container'
+  /** An `image` (or `imageName`, `*Image`) key elsewhere in a Kubernetes resource: custom resources. */
+  | 'resource'
   | 'additional-image'
   | 'excluded-image'
   | 'collector'
@@ -79,7 +83,7 @@ export interface FoundImage {
   start: number;
   end: number;
   kind: ImageKind;
-  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` and could not be resolved. */
+  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` (or Compose `${VAR}`) and could not be resolved. */
   templated: boolean;
   /** Parsed when valid and not templated. */
   reference?: ImageReference;
@@ -100,6 +104,19 @@ export interface FoundImage {
    * `resolveHelmTemplateImages` can fill the reference from the chart's values.yaml.
    */
   helmTemplate?: HelmTemplateExpression;
+  /** Compose interpolation that found no value (the image stays `templated`, unchecked): which variable, where. */
+  unresolvedVariables?: UnresolvedVariable[];
+}
+
+/** A variable of an image with no value where it was looked up. */
+export interface UnresolvedVariable {
+  /** The variable's name (empty when the interpolation syntax itself is broken). */
+  name: string;
+  /** Offsets in the file of the `${...}` (the whole scalar when it cannot be placed exactly). */
+  start: number;
+  end: number;
+  /** Why there is no value, and what to do. */
+  message: string;
 }
 
 /** A template value split into literal text and `.Values` look-ups, each with its offsets in the file. */
@@ -120,6 +137,10 @@ export interface FindingData {
   tag?: string | null;
   digest?: string | null;
   registrySlug?: string;
+  /** The connected registry's endpoint (`credentials-missing`: the CLI groups its findings per registry). */
+  registryEndpoint?: string;
+  /** `credentials-missing` when credentials exist but the credential gate refused them for this entry: why, and what to do. */
+  credentialsWithheld?: string;
   provider?: Provider;
   digestFound?: string;
   proxyReference?: string;
@@ -182,6 +203,13 @@ export interface YamlSyntaxError {
   message: string;
   /** The parser's error code (for example `MISSING_CHAR`, `BAD_INDENT`). */
   parserCode: string;
+}
+
+/** What reading a YAML text yields: its image references and its syntax errors (offsets in the text). */
+export interface ImageScan {
+  images: FoundImage[];
+  /** None for Helm chart templates and templated files, which are not YAML until rendered. */
+  syntaxErrors: YamlSyntaxError[];
 }
 
 /** A document's extent inside a multi-document YAML text: [start, end). */

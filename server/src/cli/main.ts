@@ -1,3 +1,4 @@
+import { VERSION } from '../version';
 import { processIO, redactingIO, UsageError, ExitCode, type CliIO } from './io';
 
 const HELP = `replicated-registries — check your Replicated application's images against your team's registries
@@ -12,6 +13,7 @@ Usage:
   replicated-registries registry logs NAME            pull logs (vendor portal only)
   replicated-registries lint [PATH...]                check every image reference in the application
   replicated-registries lsp --stdio                   run the language server
+  replicated-registries --version                     print the version (the extension's is the same)
 
 Run a command with --help for its flags.
 `;
@@ -52,6 +54,3 @@ export async function main(argv: string[], given: CliIO = processIO()): Promise<
     throw err;
   }
 }
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';

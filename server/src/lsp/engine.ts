@@ -3,12 +3,14 @@
  * odd input costs that file its findings (and one log line), never the server. No rule lives here.
  */
 import { finalizeFindings } from '../analysis/analyzeFile';
-import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTemplateImages } from '../analysis/index';
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
+import { localFindings, registriesFileFindings, remoteFindings, resolveImages } from '../analysis/index';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
 import { registriesFileLimitFinding } from '../rules/registriesFileRule';
 import { limitFinding } from '../rules/syntaxRule';
+
+export { needsResolution } from '../analysis/analyzeFile';
 
 let engineLogger: Logger = silentLogger;
 
@@ -30,12 +32,12 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
   }
 }
 
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): FoundImage[] {
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): ImageScan {
   try {
     return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy });
   } catch (err) {
     report('finding images', filePath, err);
-    return [];
+    return { images: [], syntaxErrors: [] };
   }
 }
 
@@ -49,20 +51,20 @@ export function timeBudgetFindingFor(text: string, filePath: string, env: Analys
   return finalizeFor(text, [limitFinding(text, timeBudgetError(text, 0))], filePath, env);
 }
 
-/** Resolves `{{ .Values.x }}` images of chart templates from the chart's values.yaml. */
-export async function resolveTemplatesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+/** Resolves chart templates' `{{ .Values.x }}` from values.yaml and Compose `${VAR}` from .env (resolveImages). */
+export async function resolveImagesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
   try {
-    return await resolveHelmTemplateImages(images, filePath, env);
+    return await resolveImages(images, filePath, env);
   } catch (err) {
-    report('resolving Helm templates', filePath, err);
+    report('resolving images from values.yaml or .env', filePath, err);
     return images;
   }
 }
 
 /** Local (synchronous, no network) findings with levels and disable comments applied. */
-export function localFindingsFor(text: string, images: FoundImage[], filePath: string, env: AnalysisEnvironment): Finding[] {
+export function localFindingsFor(text: string, scan: ImageScan, filePath: string, env: AnalysisEnvironment): Finding[] {
   try {
-    return finalizeFindings(text, localFindings({ text, path: filePath }, images, env), env);
+    return finalizeFindings(text, localFindings(text, scan, env), env);
   } catch (err) {
     report('local rules', filePath, err);
     return [];

@@ -5,10 +5,10 @@
  * the last run, from the incremental didChange events) not even the split is redone outside the edited
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { ChunkedTextDocument } from './chunkedTextDocument';
-import { findImagesInDocumentSafe, limitFindingFor, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';
+import { findImagesInDocumentSafe, limitFindingFor, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -48,7 +48,9 @@ export interface EditHint {
 interface DocumentResult {
   /** Offsets relative to the document's start. */
   images: FoundImage[];
-  /** Undefined when the document has Helm template images: those depend on values.yaml and are resolved on every run. */
+  /** Kept only while `findings` is undefined (the rules run on every pass then); offsets relative to the document's start. */
+  syntaxErrors: YamlSyntaxError[];
+  /** Undefined when the document has images that depend on values.yaml or .env: those are resolved on every run. */
   findings: Finding[] | undefined;
   /** Not read: the file's analysis time budget was spent before it (never cached). */
   skipped?: true;
@@ -108,6 +110,8 @@ function documentIndexAt(documents: CachedDocument[], offset: number): number {
   return low;
 }
 
+const NO_ERRORS: YamlSyntaxError[] = [];
+
 export class LocalAnalysisCache {
   private readonly files = new Map<string, FileCache>();
 
@@ -134,18 +138,20 @@ export class LocalAnalysisCache {
     else this.files.set(key, { generation, text, documents });
 
     const findings: Finding[] = [];
-    let templateImages: FoundImage[] | undefined;
+    let pendingImages: FoundImage[] | undefined;
+    const pendingErrors: YamlSyntaxError[] = [];
     for (const document of documents) {
       if (document.result.findings) {
         for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
       } else {
-        for (const image of document.result.images) (templateImages ??= []).push(shiftImage(image, filePath, document.start));
+        for (const image of document.result.images) (pendingImages ??= []).push(shiftImage(image, filePath, document.start));
+        for (const error of document.result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
       }
     }
-    let resolvedTemplates: FoundImage[] = [];
-    if (templateImages) {
-      resolvedTemplates = await resolveTemplatesSafe(templateImages, filePath, env);
-      findings.push(...localFindingsFor(fullTextOf(text), resolvedTemplates, filePath, env));
+    let resolvedImages: FoundImage[] = [];
+    if (pendingImages) {
+      resolvedImages = await resolveImagesSafe(pendingImages, filePath, env);
+      findings.push(...localFindingsFor(fullTextOf(text), { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
     let images: FoundImage[] | undefined;
@@ -158,7 +164,7 @@ export class LocalAnalysisCache {
             if (!document.result.findings) continue;
             for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
           }
-          if (resolvedTemplates.length > 0) images = [...images, ...resolvedTemplates].sort((a, b) => a.start - b.start);
+          if (resolvedImages.length > 0) images = [...images, ...resolvedImages].sort((a, b) => a.start - b.start);
         }
         return images;
       },
@@ -228,13 +234,13 @@ export class LocalAnalysisCache {
       // The first skipped document says so; the others stay silent.
       const findings = budget.spent ? [] : timeBudgetFindingFor(sliceOf(text, range.start, Math.min(range.end, range.start + 400)), filePath, env);
       budget.spent = true;
-      return { images: [], findings, skipped: true };
+      return { images: [], syntaxErrors: NO_ERRORS, findings, skipped: true };
     }
     // Analyze a private copy of the document: strings the results keep (image text, references) would
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
-    const images = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    if (images.some((image) => image.helmTemplate)) return { images, findings: undefined };
-    return { images, findings: localFindingsFor(copy, images, filePath, env) };
+    const scan = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
+    if (scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+    return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(copy, scan, filePath, env) };
   }
 }

@@ -41,6 +41,7 @@ import { parseInitializationOptions, SettingsCache, type InitializationOptions, 
 import { StatusReporter } from './status';
 import { WorkspaceHandler } from './workspace';
 import { isRegistriesFile, WorkspaceModel } from './workspaceModel';
+import { VERSION } from '../version';
 
 /**
  * What this server offers. Each entry is here on purpose:
@@ -277,7 +278,7 @@ export class RegistriesLanguageService implements ServerContext {
       localLookup: (entry) => local.get(entry),
       consent: serverInsecureConsent(this.connection, this.logger, { allowInsecure: this.init.allowInsecure, env: process.env, clientAsks: this.init.insecureConsentProvider }),
     });
-    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: '0.1.0' } };
+    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: VERSION } };
   }
 
   private async initialized(): Promise<void> {
@@ -286,7 +287,7 @@ export class RegistriesLanguageService implements ServerContext {
     }
     if (this.client.dynamicWatchedFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml}' }],
+        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.env' }],
       });
     }
     if (this.client.workspaceFolders) {

@@ -65,6 +65,10 @@ export class WorkspaceHandler {
         registriesChanged = true;
         continue;
       }
+      if (path.basename(filePath) === '.env' && this.ctx.workspace.folderOf(filePath)) {
+        await this.revalidateComposeFolder(path.dirname(filePath));
+        continue;
+      }
       if (!YAML_FILE.test(filePath) || !this.ctx.workspace.folderOf(filePath)) continue;
       if (change.type === FileChangeType.Deleted) {
         this.diagnostics.forgetUnopened(change.uri);
@@ -96,6 +100,18 @@ export class WorkspaceHandler {
     for (const document of this.ctx.documents.all()) {
       const filePath = uriToPath(document.uri);
       if (filePath?.startsWith(templates)) void this.diagnostics.validateOpen(document.uri).catch(() => undefined);
+    }
+  }
+
+  /** A `.env` changed: the Compose files beside it interpolate differently now. */
+  async revalidateComposeFolder(folder: string): Promise<void> {
+    const inFolder = (filePath: string | undefined): filePath is string => filePath !== undefined && path.dirname(filePath) === folder && YAML_FILE.test(filePath);
+    for (const document of this.ctx.documents.all()) {
+      if (inFolder(uriToPath(document.uri))) void this.diagnostics.validateOpen(document.uri).catch(() => undefined);
+    }
+    for (const uri of this.diagnostics.unopenedUris()) {
+      const filePath = uriToPath(uri);
+      if (inFolder(filePath)) await this.diagnostics.validateUnopened(filePath);
     }
   }
 

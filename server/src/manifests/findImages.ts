@@ -2,12 +2,12 @@
  * `findImages`: every image reference in a YAML file, with exact offsets. Each document goes through
  * the fast line scanner; only a document it cannot decide is parsed with `yaml`.
  */
-import { ANALYSIS_LIMIT_CODE, type DocumentRange, type FindImagesOptions, type FoundImage, type HelmTemplateExpression, type YamlSyntaxError } from '../analysis/types';
+import type { DocumentRange, FindImagesOptions, FoundImage, HelmTemplateExpression, ImageScan, YamlSyntaxError } from '../analysis/types';
+import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { parseImageReference } from '../reference/imageReference';
-import { splitDocuments } from './documents';
+import { splitDocuments, templateLineOffsets } from './documents';
 import { FastScanner, Undecidable } from './fastScanner';
 import { limitError, parseDocumentFully } from './fullParse';
-import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { controlCharacterError } from './syntaxErrors';
 import { fileRoleOf, imagesInDocument, type FileRole, type RawImage } from './shapes';
 import { parseProxyReference } from '../reference/proxy';
@@ -22,10 +22,11 @@ export type ParseStrategy = 'fast' | 'full' | 'auto';
 /**
  * The YNode tree of text[range]: fast scanner, `yaml`, or fast with `yaml` as the fallback. `errors`
  * holds the syntax errors `yaml` reported (offsets in `text`); a document the fast scanner decided is
- * well-formed by construction, and Helm chart templates (lenient, never fully parsed) report none.
+ * well-formed by construction, and templates — Helm chart templates, and any document with a line that
+ * starts with `{{` (`templated`, found from the text when not given) — are read leniently and report none.
  */
-export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto'): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
-  const lenient = role === 'helm-template';
+export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto', templated?: boolean): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
+  const lenient = role === 'helm-template' || (templated ?? templateLineOffsets(text, range.start, range.end).length > 0);
   if (strategy !== 'full' || lenient) {
     try {
       return { root: new FastScanner(text, range.start, range.end, lenient).scan(), via: 'fast', errors: NO_ERRORS };
@@ -40,27 +41,40 @@ export function documentTree(text: string, range: DocumentRange, role: FileRole,
 const NO_ERRORS: YamlSyntaxError[] = [];
 
 /**
- * The syntax errors found by the last findImages / findImagesInDocument call that read a whole text,
- * so that the `yaml-syntax` rule (run right after, on the same text) does not read the file twice.
- * One entry: the language server and `lint` both analyse a text and then run the rules on it.
+ * Every image reference in `text` (a whole file, or one document slice when `options.offset` is set),
+ * and the file's YAML syntax errors (none for Helm chart templates): one read serves the finder and
+ * the `yaml-syntax` rule, and the caller holds both, so nothing is left behind for a later call.
  */
-let lastSyntaxErrors: { text: string; filePath: string; errors: YamlSyntaxError[] } | undefined;
-
-/**
- * The YAML syntax errors of `text` (offsets in `text`): none for Helm chart templates. Reuses what the
- * preceding findImages call on the same text found; otherwise reads the text (fast scanner first).
- */
-export function yamlSyntaxErrors(text: string, filePath: string): YamlSyntaxError[] {
-  const cached = lastSyntaxErrors;
-  if (cached && cached.filePath === filePath && cached.text === text) return cached.errors;
+export function findImages(text: string, filePath: string, options: FindImagesOptions = {}): ImageScan {
+  const images: FoundImage[] = [];
+  const syntaxErrors: YamlSyntaxError[] = [];
+  const oversized = oversizedTextError(text);
+  if (oversized) return { images, syntaxErrors: oversized };
   const role = fileRoleOf(filePath);
-  if (role === 'helm-template') return oversizedTextError(text) ?? NO_ERRORS;
-  const errors: YamlSyntaxError[] = [];
-  readDocuments(text, role, (tree) => {
-    for (const error of tree.errors) errors.push(error);
-  }, errors);
-  remember(text, filePath, role, errors);
-  return errors;
+  // Found once for the whole text: searching `{{` per document would scan the rest of a big file each time.
+  const templateLines = templateLineOffsets(text);
+  let nextTemplateLine = 0;
+  const deadline = Date.now() + INPUT_LIMITS.analysisTimeMs;
+  // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
+  for (const range of splitDocuments(text)) {
+    if (Date.now() > deadline) {
+      // The per-file time budget is spent: the documents from here on are not read, and one error says so.
+      syntaxErrors.push(timeBudgetError(text, range.start));
+      break;
+    }
+    while (nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.start) nextTemplateLine++;
+    const templated = nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.end;
+    const tree = documentTree(text, range, role, 'auto', templated);
+    for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
+    for (const error of tree.errors) syntaxErrors.push(error);
+  }
+  if (role !== 'helm-template') {
+    const control = controlCharacterError(text, 0, text.length);
+    if (control) syntaxErrors.push(control);
+  }
+  const offset = options.offset ?? 0;
+  if (offset === 0) return { images, syntaxErrors };
+  return { images: images.map((image) => shiftImage(image, offset)), syntaxErrors: syntaxErrors.map((error) => ({ ...error, start: error.start + offset, end: error.end + offset })) };
 }
 
 /** What a file too large to analyse gets said (`size` in bytes or characters). */
@@ -68,34 +82,14 @@ export function oversizedFileMessage(size: number): string {
   return `this file is ${formatBytes(size)}, more than the ${formatBytes(INPUT_LIMITS.analyzedFileBytes)} analysed per file, so none of it is checked; split it into smaller files`;
 }
 
-/** The one limit error of a text too large to analyse at all. */
+/** The one limit error of a text too large to analyse at all (INPUT_LIMITS.analyzedFileBytes), or undefined. */
 export function oversizedTextError(text: string): YamlSyntaxError[] | undefined {
   if (text.length <= INPUT_LIMITS.analyzedFileBytes) return undefined;
   const newline = text.indexOf('\n');
   return [limitError(0, Math.max(1, Math.min(newline < 0 ? text.length : newline, 200)), oversizedFileMessage(text.length))];
 }
 
-/**
- * Reads each document of `text` under the file's bounds: nothing when the text is too large, and
- * no document after the analysis time budget is spent (one limit error each, into `errors`).
- */
-function readDocuments(text: string, role: FileRole, each: (tree: ReturnType<typeof documentTree>) => void, errors: YamlSyntaxError[]): void {
-  const oversized = oversizedTextError(text);
-  if (oversized) {
-    errors.push(...oversized);
-    return;
-  }
-  const deadline = Date.now() + INPUT_LIMITS.analysisTimeMs;
-  for (const range of splitDocuments(text)) {
-    if (Date.now() > deadline) {
-      errors.push(timeBudgetError(text, range.start));
-      return;
-    }
-    each(documentTree(text, range, role));
-  }
-}
-
-/** The limit error of a file whose analysis stopped at `at` because its time budget was spent. */
+/** The limit error of a file whose analysis stopped at `at` because its time budget (INPUT_LIMITS.analysisTimeMs) was spent. */
 export function timeBudgetError(text: string, at: number): YamlSyntaxError {
   const newline = text.indexOf('\n', at);
   return limitError(
@@ -105,36 +99,16 @@ export function timeBudgetError(text: string, at: number): YamlSyntaxError {
   );
 }
 
-function remember(text: string, filePath: string, role: FileRole, errors: YamlSyntaxError[]): void {
-  if (role !== 'helm-template') {
-    const control = controlCharacterError(text);
-    if (control) errors.push(control);
-  }
-  // Chart templates have no syntax errors, but their limits (size, time) are still said.
-  lastSyntaxErrors = { text, filePath, errors: role === 'helm-template' ? errors.filter((e) => e.parserCode === ANALYSIS_LIMIT_CODE) : errors };
-}
-
-/** Every image reference in `text` (a whole file, or one document slice when `options.offset` is set). */
-export function findImages(text: string, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
-  const images: FoundImage[] = [];
-  const errors: YamlSyntaxError[] = [];
-  const role = fileRoleOf(filePath);
-  // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
-  readDocuments(text, role, (tree) => {
-    for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
-    for (const error of tree.errors) errors.push(error);
-  }, errors);
-  remember(text, filePath, role, errors);
-  const offset = options.offset ?? 0;
-  return offset === 0 ? images : images.map((image) => shiftImage(image, offset));
-}
-
-/** The images of one document of `text` (ranges are offsets in `text`). */
-export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): FoundImage[] {
+/** The images and syntax errors of one document of `text` (ranges are offsets in `text`). */
+export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): ImageScan {
   const role = fileRoleOf(filePath);
   const { root, errors } = documentTree(text, range, role, strategy);
-  if (strategy === 'auto' && range.start === 0 && range.end === text.length) remember(text, filePath, role, errors === NO_ERRORS ? [] : errors);
-  return imagesFromTree(root, filePath, options);
+  const syntaxErrors = errors === NO_ERRORS ? [] : [...errors];
+  if (role !== 'helm-template') {
+    const control = controlCharacterError(text, range.start, range.end);
+    if (control) syntaxErrors.push(control);
+  }
+  return { images: imagesFromTree(root, filePath, options), syntaxErrors };
 }
 
 /** The images of an already parsed document tree (tests compare the trees of both parse paths this way). */
@@ -146,7 +120,9 @@ export function imagesFromTree(root: YNode | null, filePath: string, options: Fi
 const TEMPLATE = /\{\{/;
 
 export function toFoundImage(raw: RawImage, proxyDomains: string[]): FoundImage {
-  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated: TEMPLATE.test(raw.text), exact: raw.exact };
+  // A Compose image with `${VAR}` waits for its `.env` (composeInterpolation.ts) before any rule reads it.
+  const templated = TEMPLATE.test(raw.text) || (raw.kind === 'compose' && !raw.interpolated && raw.text.includes('$'));
+  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
   if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
   if (image.templated) {
     if (raw.kind === 'helm-template' && !raw.parts) {

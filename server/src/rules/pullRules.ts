@@ -64,7 +64,14 @@ class RemoteRun {
       const credentials = answer.credentials;
       if (answer.withheld !== undefined) {
         // Credentials exist (or are configured) but the gate refused them for this entry: say why; nothing is sent.
-        return [this.finding(image, reference, 'credentials-missing', 'warning', `"${reference.familiar}" is not checked: ${answer.withheld}`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
+        return [
+          this.finding(image, reference, 'credentials-missing', 'warning', `this image is not checked: ${answer.withheld}`, {
+            registrySlug: placement.entry.slug,
+            registryEndpoint: placement.entry.endpoint,
+            provider: placement.entry.provider,
+            credentialsWithheld: answer.withheld,
+          }),
+        ];
       }
       if (!credentials && placement.entry.source === 'portal') {
         // Replicated keeps a portal registry's credentials; nothing is missing on this machine. An
@@ -76,7 +83,15 @@ class RemoteRun {
           : [];
       }
       if (!credentials) {
-        return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\`, set ${environmentVariableNames(placement.entry.slug).password} (with _USERNAME, and _HOST=${credentialHost(placement.entry.endpoint)}), or add them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
+        // One per image, so the registry is named once and briefly: a file with 40 images on it lists 40 of these.
+        const names = environmentVariableNames(placement.entry.slug);
+        return [
+          this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for registry "${placement.entry.slug}" on this machine, so this image is not checked (docker login ${placement.entry.endpoint}, or ${names.username} / ${names.password} with ${names.host}=${credentialHost(placement.entry.endpoint)})`, {
+            registrySlug: placement.entry.slug,
+            registryEndpoint: placement.entry.endpoint,
+            provider: placement.entry.provider,
+          }),
+        ];
       }
       if (!client) return [];
       const result = await this.check(client, { connection: placement.entry, credentials, reference });

@@ -3,17 +3,17 @@
  * `analysis-limit`: an input bound the reader reached (they travel with the syntax errors).
  */
 import { ANALYSIS_LIMIT_CODE, type Finding, type RuleCode, type YamlSyntaxError } from '../analysis/types';
-import { yamlSyntaxErrors } from '../manifests/findImages';
+import { FLOW_SCALAR_INDENT } from '../manifests/flowScalarRepair';
 import { nominalSeverity } from './severity';
 
-/** One finding per syntax error of `file` (none for Helm chart templates), at the rule's nominal level; `enabled` filters by rule. */
-export function yamlSyntaxFindings(file: { text: string; path: string }, enabled: (code: RuleCode) => boolean = () => true): Finding[] {
+/** One finding per syntax error the finder reported for `text`, at the rule's nominal level; `enabled` filters by rule. */
+export function yamlSyntaxFindings(text: string, errors: readonly YamlSyntaxError[], enabled: (code: RuleCode) => boolean = () => true): Finding[] {
   const findings: Finding[] = [];
-  for (const error of yamlSyntaxErrors(file.text, file.path)) {
+  for (const error of errors) {
     if (error.parserCode === ANALYSIS_LIMIT_CODE) {
-      if (enabled('analysis-limit')) findings.push(limitFinding(file.text, error));
+      if (enabled('analysis-limit')) findings.push(limitFinding(text, error));
     } else if (enabled('yaml-syntax')) {
-      findings.push(syntaxFinding(file.text, error));
+      findings.push(syntaxFinding(text, error));
     }
   }
   return findings;
@@ -32,6 +32,10 @@ export function limitFinding(text: string, error: Pick<YamlSyntaxError, 'start' 
 }
 
 function syntaxFinding(text: string, error: YamlSyntaxError): Finding {
+  if (error.parserCode === FLOW_SCALAR_INDENT) {
+    // Not an error for the tools that install the application (libyaml reads it): a warning, worded in full where it is found.
+    return { code: 'yaml-syntax', severity: 'warning', message: error.message, start: error.start, end: error.end, reference: text.slice(error.start, Math.min(error.end, error.start + 80)) };
+  }
   const message = `YAML syntax error: ${error.message.replace(/[\s.]+$/, '')}. ${whatToDo(error)}`;
   return {
     code: 'yaml-syntax',

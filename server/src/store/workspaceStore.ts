@@ -2,8 +2,10 @@
  * The workspace backend: the team's registries in `.replicated-registries.yaml` (metadata only;
  * secrets stay with the caller's credential sources), tested with the registry client.
  */
-import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularFileSync } from '../limits/boundedFiles';
+import { INPUT_LIMITS } from '../limits/inputLimits';
 import { silentLogger, type Logger } from '../log/logger';
 import { credentialsForEntry, type InsecureConsent } from '../registry/credentials/credentialGate';
 import type { CredentialSource } from '../registry/credentials/types';
@@ -230,7 +232,7 @@ export class WorkspaceRegistryStore implements RegistryStore {
   /** The current text of the file, for callers that show it. */
   readText(): string | undefined {
     try {
-      return readFileSync(this.filePath, 'utf8');
+      return readRegularFileSync(this.filePath, INPUT_LIMITS.registriesFileBytes).toString('utf8');
     } catch {
       return undefined;
     }

@@ -1,8 +1,9 @@
 /**
  * `replicated-registries lint [PATH...]`: the language server's engine and rules, for CI. Walks the
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
- * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
+ * file, prints text, JSON, SARIF or GitLab Code Quality, and exits 1 when a finding reaches the `--fail-on` level.
  */
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
@@ -14,10 +15,13 @@ import { limitFinding } from '../../rules/syntaxRule';
 import { RULES } from '../../rules/catalog';
 import { effectiveSeverity } from '../../rules/severity';
 import type { CredentialAnswer } from '../../registry/credentials/credentialGate';
+import { environmentVariableNames } from '../../registry/credentials/environmentCredentialSource';
+import { credentialHost } from '../../registry/credentials/hostBinding';
 import type { RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
+import { VERSION } from '../../version';
 import { findYamlFiles } from '../../workspace/yamlFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
@@ -27,7 +31,8 @@ Checks every image reference in the application's YAML (*.yaml, *.yml) against t
 PATH defaults to the current folder; .gitignore is honoured, node_modules and .git are skipped.
 
 Flags:
-  --format text|json|sarif   output format (default text)
+  --format text|json|sarif|codequality
+                             output format (default text); codequality is GitLab's Code Quality report
   --offline                  no network checks (pull checks and public-image checks are skipped)
   --fail-on error|warning|never
                              exit 1 when a finding reaches this level (default error)
@@ -47,7 +52,8 @@ Exit codes: 0 nothing reaches the fail level, 1 something does, 2 usage or confi
 file or folder could not be read.
 `;
 
-type Format = 'text' | 'json' | 'sarif';
+const FORMATS = ['text', 'json', 'sarif', 'codequality'] as const;
+type Format = (typeof FORMATS)[number];
 type FailOn = 'error' | 'warning' | 'never';
 
 interface LintOptions {
@@ -105,6 +111,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   };
 
   const results: LintResult[] = [];
+  // credentials-missing results and their registry: the text output groups them per registry.
+  const registryOf = new Map<LintResult, MissingCredentialsRegistry>();
   try {
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -124,8 +132,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           continue;
         }
         const findings = await analyzeFile({ text, path: filePath }, env);
+        const fileResults = toResults(findings, text, relativePath(io.cwd, filePath));
+        findings.forEach((finding, index) => {
+          const { registrySlug: slug, registryEndpoint: endpoint, credentialsWithheld: withheld } = finding.data ?? {};
+          if (finding.code === 'credentials-missing' && slug && endpoint) registryOf.set(fileResults[index] as LintResult, { slug, endpoint, ...(withheld !== undefined ? { withheld } : {}) });
+        });
         // A loop, not push(...spread): a 50 MB manifest yields ~10^6 findings, more arguments than the stack holds.
-        for (const result of toResults(findings, text, relativePath(io.cwd, filePath))) results.push(result);
+        for (const result of fileResults) results.push(result);
       }
     };
     await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, () => worker()));
@@ -136,7 +149,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (options.format === 'json') writePrettyJson(io.stdout, results);
   else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
-  else io.stdout.write(toText(results, files.length));
+  else if (options.format === 'codequality') writePrettyJson(io.stdout, toCodeQuality(results));
+  else io.stdout.write(toText(results, files.length, registryOf));
 
   if (unreadable.length > 0) return ExitCode.usage;
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
@@ -215,8 +229,8 @@ function parseArguments(argv: string[]): LintOptions | undefined {
       case '--format': {
         const value = valueOf(flag, i, inline);
         if (inline === undefined) i++;
-        if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
-        options.format = value;
+        if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be text, json, sarif or codequality, not "${value}"`);
+        options.format = value as Format;
         break;
       }
       case '--fail-on': {
@@ -319,8 +333,34 @@ function reachesFailLevel(results: LintResult[], failOn: FailOn): boolean {
   return results.some((result) => result.severity === 'error' || (failOn === 'warning' && result.severity === 'warning'));
 }
 
-function toText(results: LintResult[], fileCount: number): string {
-  const lines = results.map((result) => `${result.file}:${result.line}:${result.column} ${result.severity} ${result.code} ${result.message}`);
+interface MissingCredentialsRegistry {
+  slug: string;
+  endpoint: string;
+  /** Credentials exist but the credential gate refused them: why (bound to another host, insecure options not allowed...). */
+  withheld?: string;
+}
+
+/** Places listed on a grouped line; JSON and SARIF list every one. */
+const GROUPED_PLACES = 10;
+
+/**
+ * One line per finding, except `credentials-missing`: one line per registry, with the count and the
+ * places (the cause is one missing login, not one per image); then the summary, counting every finding.
+ */
+function toText(results: LintResult[], fileCount: number, registryOf: ReadonlyMap<LintResult, MissingCredentialsRegistry>): string {
+  const lines: string[] = [];
+  const groups = new Map<string, { registry: MissingCredentialsRegistry; results: LintResult[] }>();
+  for (const result of results) {
+    const registry = registryOf.get(result);
+    if (!registry) {
+      lines.push(`${result.file}:${result.line}:${result.column} ${result.severity} ${result.code} ${result.message}`);
+      continue;
+    }
+    const group = groups.get(registry.slug) ?? { registry, results: [] };
+    group.results.push(result);
+    groups.set(registry.slug, group);
+  }
+  for (const { registry, results: grouped } of groups.values()) lines.push(missingCredentialsLine(registry, grouped));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const result of results) counts[result.severity]++;
   const checked = `${fileCount} YAML file${fileCount === 1 ? '' : 's'} checked`;
@@ -332,9 +372,21 @@ function toText(results: LintResult[], fileCount: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+function missingCredentialsLine(registry: MissingCredentialsRegistry, results: LintResult[]): string {
+  const count = results.length;
+  const listed = results.slice(0, GROUPED_PLACES).map((result) => `${result.file}:${result.line}:${result.column}`);
+  if (count > GROUPED_PLACES) listed.push(`and ${count - GROUPED_PLACES} more (--format json lists each)`);
+  const names = environmentVariableNames(registry.slug);
+  const severity = results[0]?.severity ?? 'warning';
+  const notChecked = `${count} image reference${count === 1 ? ' is' : 's are'} not checked (${listed.join(', ')})`;
+  if (registry.withheld !== undefined) return `${severity} credentials-missing registry "${registry.slug}" (${registry.endpoint}): ${notChecked}: ${registry.withheld}`;
+  return (
+    `${severity} credentials-missing registry "${registry.slug}" (${registry.endpoint}): no credentials on this machine, so ${notChecked}; ` +
+    `run \`docker login ${registry.endpoint}\`, or set ${names.username}, ${names.password} and ${names.host}=${credentialHost(registry.endpoint)}`
+  );
+}
 
-declare const __VERSION__: string | undefined;
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 /** SARIF 2.1.0: every rule with its help, every result with a physical location. */
 export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): unknown {
@@ -359,7 +411,7 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
         tool: {
           driver: {
             name: 'replicated-registries',
-            version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0',
+            version: VERSION,
             informationUri: 'https://docs.replicated.com/vendor/packaging-private-images',
             rules,
           },
@@ -383,6 +435,31 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
       },
     ],
   };
+}
+
+const CODE_QUALITY_SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
+
+/**
+ * GitLab's Code Quality report (`artifacts:reports:codequality`): the required subset of the CodeClimate
+ * format GitLab documents — description, check_name, fingerprint, severity (info|minor|major|critical|
+ * blocker), location.path relative to the repository, location.lines.begin. The fingerprint leaves the line
+ * out, so a finding that only moves is the same finding to GitLab's merge-request comparison; the same
+ * reference twice in one file under the same rule is told apart by its order.
+ */
+export function toCodeQuality(results: LintResult[]): unknown[] {
+  const seen = new Map<string, number>();
+  return results.map((result) => {
+    const identity = [result.file, result.code, result.reference, result.message].join('\0');
+    const occurrence = (seen.get(identity) ?? 0) + 1;
+    seen.set(identity, occurrence);
+    return {
+      description: result.message,
+      check_name: result.code,
+      fingerprint: createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
+      severity: CODE_QUALITY_SEVERITY[result.severity],
+      location: { path: result.file, lines: { begin: result.line, end: result.endLine } },
+    };
+  });
 }
 
 /**
