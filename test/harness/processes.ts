@@ -128,6 +128,8 @@ export function runCommand(command: string, args: string[], options: { input?: s
       liveChildren.delete(child);
       resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
     });
+    // A command that exits without reading its stdin (git add) makes the write fail with EPIPE: its exit code tells the story.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
