@@ -15,7 +15,7 @@ import { analyzeFile } from '../../server/src/analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding } from '../../server/src/analysis/types';
 import { RegistryClient } from '../../server/src/registry/registryClient';
 import type { Credentials, RegistryEntry } from '../../server/src/registry/types';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { findFreePort, pushImage, startTokenRegistry, type TokenRegistry } from '../harness';
 
 // Test-only throwaway passwords.

@@ -17,7 +17,7 @@ import { scanFile } from '../../server/src/analysis/analyzeFile';
 import type { CliIO } from '../../server/src/cli/io';
 import { main } from '../../server/src/cli/main';
 import type { LintResult } from '../../server/src/cli/commands/lint';
-import { loadRegistriesFile } from '../../server/src/store/registriesFile';
+import { loadRegistriesFile } from '../../server/src/store/registriesFile/parse';
 import { CORPUS_REGISTRIES, generateCorpus, type CorpusFile } from '../fixtures/corpus';
 import { marked } from '../fixtures/carets';
 

@@ -19,7 +19,7 @@ import { FastScanner, Undecidable } from '../../server/src/manifests/fastScanner
 import { parseDocumentFully } from '../../server/src/manifests/fullParse';
 import { localFindings } from '../../server/src/rules/localRules';
 import { finalizeFindings } from '../../server/src/rules/severity';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const DOCUMENTS = Number(process.env.FUZZ_DOCUMENTS ?? 10_000);

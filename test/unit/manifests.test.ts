@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages, findImagesInDocument, documentTree, splitDocuments } from '../../server/src/manifests/findImages';
 import { resolveHelmTemplateImages } from '../../server/src/manifests/helmTemplates';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { ANALYSIS_LIMIT_CODE, type FoundImage, type ImageKind } from '../../server/src/analysis/types';
 import { marked, yaml } from '../fixtures/carets';
 

@@ -13,7 +13,7 @@ import { analyzeFile, scanFile } from '../../server/src/analysis/analyzeFile';
 import type { AnalysisEnvironment, FoundImage, ImageKind } from '../../server/src/analysis/types';
 import { findImages } from '../../server/src/manifests/findImages';
 import { parseDotEnv } from '../../server/src/manifests/composeInterpolation';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { marked, yaml } from '../fixtures/carets';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/real-world');

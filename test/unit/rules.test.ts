@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { analyzeFile, RULES, suppressedCodesAt } from '../../server/src/analysis/index';
 import type { AnalysisEnvironment, Finding, PullChecker, RuleCode } from '../../server/src/analysis/types';
 import type { ConnectionSettings, Credentials, PullCheckResult, Verdict } from '../../server/src/registry/types';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import type { RegistriesConfig } from '../../server/src/store/types';
 import { marked, yaml } from '../fixtures/carets';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings, findImagesInDocument, localFindings, RULES } from '../../server/src/analysis/index';
 import { RULE_CODES, type AnalysisEnvironment, type Finding } from '../../server/src/analysis/types';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { marked } from '../fixtures/carets';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

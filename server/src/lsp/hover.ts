@@ -6,7 +6,7 @@
 import { redact } from '../log/logger';
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
 import type { FoundImage } from '../analysis/types';
-import { PROVIDER_LABELS } from '../store/providerRules';
+import { providerRecord } from '../registry/providers/catalog';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';
 import { guarded } from './handlerErrors';
@@ -56,7 +56,7 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
         ? 'none needed — the vendor portal keeps this registry\'s credentials and the Replicated proxy pulls with them; Test in the Registries view runs the portal\'s server-side check'
         : 'missing — add them in the Registries view or with `docker login`';
       lines.push(
-        `**Registry** ${code(entry.slug)} — ${PROVIDER_LABELS[entry.provider] ?? entry.provider}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
+        `**Registry** ${code(entry.slug)} — ${providerRecord(entry.provider).label}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
         `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : !ctx.init.trusted ? 'not used (untrusted workspace)' : answer.withheld !== undefined ? `not used — ${answer.withheld}` : missing}`,
       );
       break;

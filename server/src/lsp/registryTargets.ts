@@ -5,7 +5,7 @@
  */
 import type { FoundImage } from '../analysis/types';
 import type { ImageReference } from '../reference/imageReference';
-import { guessProvider } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import type { ConnectionSettings, Credentials, RegistryEntry } from '../registry/types';
 import { effectiveReference, placeReference, type RegistryPlacement } from '../rules/registryRules';
 import type { RegistriesConfig } from '../store/types';

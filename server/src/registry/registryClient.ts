@@ -30,7 +30,7 @@ import { providerProfile } from './providers';
 import { ecrApiUrl, fetchEcrAuthorization, type EcrAuthorization } from './providers/ecr';
 import { loginMayGoToRealm } from './tokenRealm';
 import { HttpTransport, TransportError, type HttpRequest, type HttpResponse, type RequestScope, type TlsSettings } from './transport';
-import type { ConnectionSettings, Credentials, PullCheckResult, RateLimitInfo, Verdict } from './types';
+import type { ConnectionSettings, Credentials, ImageTarget, PullCheckResult, RateLimitInfo, Verdict } from './types';
 
 export { RegistryRequestError, type VerdictDetails } from './errors';
 
@@ -52,12 +52,7 @@ export interface RegistryClientOptions {
   now?: () => number;
 }
 
-export interface ImageTarget {
-  /** Repository path on the registry, e.g. `library/nginx`, `acme/app`. */
-  repository: string;
-  /** Tag or digest. */
-  reference: string;
-}
+export type { ImageTarget } from './types';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',

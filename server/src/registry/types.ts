@@ -17,6 +17,14 @@ export interface ConnectionSettings {
   plainHttp?: boolean;
 }
 
+/** One image on a registry, as the pull check addresses it. */
+export interface ImageTarget {
+  /** Repository path on the registry, e.g. `library/nginx`, `acme/app`. */
+  repository: string;
+  /** Tag or digest. */
+  reference: string;
+}
+
 /** One of the team's registries (no secret, ever). */
 export interface RegistryEntry extends ConnectionSettings {
   /** The registry name (Vendor API `slug`). */

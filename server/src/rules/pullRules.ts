@@ -9,7 +9,7 @@ import type { ImageReference } from '../reference/imageReference';
 import type { CredentialAnswer } from '../registry/credentials/credentialGate';
 import { environmentVariableNames } from '../registry/credentials/environmentCredentialSource';
 import { credentialHost } from '../registry/credentials/hostBinding';
-import { guessProvider } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
 import { fileRangeOf, relatedOf } from './ranges';
 import { effectiveReference, notConnectedFinding, placeReference } from './registryRules';

@@ -5,7 +5,8 @@
 import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
 import type { ImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, isReplicatedRegistryDomain, normalizeHost } from '../reference/proxy';
-import { endpointMatchesDomain, guessProvider, registryHostForReference } from '../registry/endpoints';
+import { endpointMatchesDomain, registryHostForReference } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import type { RegistryEntry } from '../registry/types';
 import type { RegistriesConfig } from '../store/types';
 import { fileRangeOf, relatedOf } from './ranges';

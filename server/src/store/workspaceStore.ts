@@ -11,7 +11,9 @@ import { credentialsForEntry, type InsecureConsent } from '../registry/credentia
 import type { CredentialSource } from '../registry/credentials/types';
 import { resolveTestImage } from '../registry/endpoints';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
-import { loadRegistriesFile, parseRegistriesFile, RegistriesEditError, RegistriesFileError, RegistryNotFoundError, removeRegistry, upsertRegistry } from './registriesFile';
+import { removeRegistry, upsertRegistry } from './registriesFile/edit';
+import { RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from './registriesFile/errors';
+import { loadRegistriesFile, parseRegistriesFile } from './registriesFile/parse';
 import type { RegistryStore } from './types';
 
 /** What the store needs from the registry client (RegistryClient satisfies it). */

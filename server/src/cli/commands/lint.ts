@@ -19,7 +19,10 @@ import { environmentVariableNames } from '../../registry/credentials/environment
 import { credentialHost } from '../../registry/credentials/hostBinding';
 import type { RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
-import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
+import { RegistriesFileError } from '../../store/registriesFile/errors';
+import { findRegistriesFile } from '../../store/registriesFile/location';
+import { loadRegistriesFile } from '../../store/registriesFile/parse';
+import { emptyRegistriesConfig } from '../../store/types';
 import type { RegistriesConfig } from '../../store/types';
 import { VERSION } from '../../version';
 import { findYamlFiles } from '../../workspace/yamlFiles';

@@ -21,8 +21,13 @@ import { environmentVariableNames, EnvironmentCredentialSource } from '../../reg
 import { ALLOW_INSECURE_VARIABLE, cliInsecureConsent } from '../../registry/credentials/credentialGate';
 import { CredentialSourceError } from '../../registry/credentials/types';
 import { PROVIDERS, type AuthType, type Credentials, type PullCheckResult, type Provider, type RegistryEntry } from '../../registry/types';
-import { endpointFitsProvider, endpointShapeProblem, ENDPOINT_EXAMPLES, FIXED_ENDPOINTS, PROVIDER_LABELS, providerForHost } from '../../store/providerRules';
-import { findRegistriesFile, REGISTRIES_FILE_NAME, RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../store/registriesFile';
+import { endpointShapeProblem } from '../../registry/endpoints';
+import { endpointFitsProvider, providerForHost, providerRecord } from '../../registry/providers/catalog';
+const ENDPOINT_EXAMPLES = { ecr: providerRecord('ecr').endpointExample, gar: providerRecord('gar').endpointExample, other: providerRecord('other').endpointExample } as Record<string, string>;
+const FIXED_ENDPOINTS = { dockerhub: 'index.docker.io', ghcr: 'ghcr.io', quay: 'quay.io' } as Record<string, string>;
+const PROVIDER_LABELS = Object.fromEntries(['dockerhub','ecr','gar','gcr','ghcr','quay','other'].map((p) => [p, providerRecord(p as Provider).inSentence])) as Record<string, string>;
+import { RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../store/registriesFile/errors';
+import { findRegistriesFile, REGISTRIES_FILE_NAME } from '../../store/registriesFile/location';
 import { RegistryValidationError, TestImageError, WorkspaceRegistryStore, type AccessVerification, type PullChecker } from '../../store/workspaceStore';
 import { PortalRegistryStore } from '../../store/portal/portalStore';
 import { DEFAULT_API_ORIGIN, VendorApiError, type VendorRegistry } from '../../store/portal/vendorApiClient';
