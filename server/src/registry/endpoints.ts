@@ -117,7 +117,7 @@ export function endpointShapeProblem(given: string): string | undefined {
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(endpoint);
   if (schemeMatch) {
     const rest = endpoint.slice(schemeMatch[0].length).split('/')[0] ?? '';
-    const plain = schemeMatch[1]?.toLowerCase() === 'http' ? '; set \`plainHttp: true\` for a registry that only speaks HTTP' : '';
+    const plain = schemeMatch[1]?.toLowerCase() === 'http' ? '; set `plainHttp: true` for a registry that only speaks HTTP' : '';
     return `endpoint must be a host without a scheme: write \`${rest || 'registry.example.com'}\`, not \`${endpoint}\`${plain}`;
   }
   const slash = endpoint.indexOf('/');

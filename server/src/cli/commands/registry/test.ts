@@ -1,0 +1,59 @@
+/** `registry test NAME --image IMAGE`: the pull the proxy will do, with this machine's credentials (or Replicated's server-side test). */
+import { redact } from '../../../log/logger';
+import { ALLOW_INSECURE_VARIABLE } from '../../../registry/credentials/credentialGate';
+import { environmentVariableNames } from '../../../registry/credentials/environmentCredentialSource';
+import type { PullCheckResult } from '../../../registry/types';
+import { formatFlagHelp, type FlagSpecs, type ParsedFlags } from '../../flags';
+import { ExitCode, UsageError, type CliIO } from '../../io';
+import { printCheck, writeJson } from '../../output';
+import { GLOBAL_FLAGS, requireFile, type Backend } from './backend';
+
+export const TEST_FLAGS = {
+  image: { type: 'string', valueName: 'IMAGE', description: 'the image to check (required): relative to the registry (my-company/my-image:v1.2.34) or a full reference on it' },
+  'allow-insecure': {
+    type: 'list',
+    valueName: 'HOST',
+    description: `use the credentials even though the registries file sets plainHttp or insecureSkipTLSVerify for HOST (repeatable; or ${ALLOW_INSECURE_VARIABLE}=HOST,...)`,
+  },
+  ...GLOBAL_FLAGS,
+} as const satisfies FlagSpecs;
+
+export type TestFlags = ParsedFlags<typeof TEST_FLAGS>;
+
+export const TEST_HELP = `Usage: replicated-registries registry test NAME --image IMAGE [flags]
+
+Proves the saved credentials can pull IMAGE the way the Replicated proxy will (ping, token, HEAD of
+the manifest). IMAGE is relative to the registry (my-company/my-image:v1.2.34) or a full reference
+on its host. Credentials come from the Docker credential store, else REPLICATED_REGISTRIES_<SLUG>_*.
+With a Replicated API token the test runs on Replicated's servers with the credentials saved in
+the vendor portal (200: pullable; 404 MANIFEST_UNKNOWN: the credentials work but the image is
+missing or they cannot pull it; anything else: failed with that status).
+Exit 0 when the image can be pulled, 1 when not, 2 for usage or configuration errors.
+
+Flags:
+${formatFlagHelp(TEST_FLAGS)}
+`;
+
+export async function runTest(positionals: string[], flags: TestFlags, io: CliIO, backend: Backend): Promise<number> {
+  const name = positionals[0];
+  if (name === undefined || positionals.length > 1) throw new UsageError('registry test takes exactly one NAME (a slug or endpoint; `registry ls` lists them) and --image IMAGE');
+  if (!flags.image) throw new UsageError('registry test needs --image IMAGE, e.g. --image my-company/my-image:v1.2.34');
+  if (backend.kind === 'portal') return report(io, flags, await backend.store.test(name, flags.image));
+  requireFile(io, backend, flags);
+  const { entry, result, credentialOrigin, withheld } = await backend.store.testWithDetails(name, flags.image);
+  if (withheld !== undefined) {
+    io.stderr.write(`note: ${withheld}; the check ran anonymously\n`);
+  } else if (credentialOrigin === 'none') {
+    const names = environmentVariableNames(entry.slug);
+    io.stderr.write(`note: no credentials found for "${entry.slug}" (looked in ${backend.docker.configPath} and ${names.username} / ${names.password} with ${names.host}); the check ran anonymously\n`);
+  }
+  return report(io, flags, result);
+}
+
+function report(io: CliIO, flags: TestFlags, result: PullCheckResult): number {
+  if (flags.output === 'json') writeJson(io, result);
+  else printCheck(io.stdout, result);
+  if (result.verdict === 'ok') return ExitCode.ok;
+  io.stderr.write(`replicated-registries: ${redact(`${result.image}: ${result.verdict} — ${result.message}`)}\n`);
+  return ExitCode.failed;
+}
