@@ -173,6 +173,20 @@ export class WorkspaceModel {
     return [...bySlug.values()];
   }
 
+  /** Each workspace folder with the registries configuration in effect there. */
+  folderConfigs(): { folder: string; loaded: LoadedConfig }[] {
+    return this.folders.map((folder) => ({ folder, loaded: this.configs.get(folder) ?? EMPTY }));
+  }
+
+  /** The registries file a workspace entry comes from (the first folder that defines the slug). */
+  fileOfRegistry(slug: string): string | undefined {
+    for (const folder of this.folders) {
+      const loaded = this.configs.get(folder);
+      if (loaded?.file && loaded.config.registries.some((entry) => entry.slug === slug && entry.source !== 'portal')) return loaded.file;
+    }
+    return undefined;
+  }
+
   registryBySlug(slug: string): RegistryEntry | undefined {
     return this.allRegistries().find((r) => r.slug === slug);
   }

@@ -4,6 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Credentials, PullCheckResult, RegistryEntry } from '../registry/types';
+import type { RegistryTestResult } from './registryRequests';
 
 /** Server → client: the credentials for one registry, from SecretStorage. `null` when this user has none. */
 export interface CredentialsParams {
@@ -44,7 +45,8 @@ export interface TestRegistryParams {
   /** Relative to the registry (`acme/app:1.0`) or a full reference on that host. */
   image: string;
 }
-export const TestRegistryRequest = new RequestType<TestRegistryParams, PullCheckResult, void>('replicatedRegistries/testRegistry');
+/** The image's verdict, and what it says about the registry (`health`). */
+export const TestRegistryRequest = new RequestType<TestRegistryParams, RegistryTestResult, void>('replicatedRegistries/testRegistry');
 
 /** An image reference found in the workspace, for the Registries tree and completion. */
 export interface WorkspaceImage {

@@ -26,19 +26,19 @@ import { InFlightCache } from '../cache/inFlightCache';
 import { redact, redactingLogger, silentLogger, type Logger } from '../log/logger';
 import { Authorizer } from './client/authorizer';
 import { paged } from './client/listing';
-import { checkManifest } from './client/manifestCheck';
+import { checkManifest, imageDetails, type ImageDetails } from './client/manifestCheck';
 import { createScope, makeOperation, sha256Short } from './client/operation';
 import { detailsFromError } from './client/verdicts';
 import { apiBaseUrl, endpointMatchesDomain, formatImage, registryHostForReference } from './endpoints';
 import { RegistryRequestError, rateLimitFromHeaders, type VerdictDetails } from './errors';
 import { genericHint } from './hints';
 import { providerProfile } from './providers';
-import { HttpTransport } from './transport';
+import { HttpTransport, TransportError, type TlsSettings } from './transport';
 import type { ConnectionSettings, Credentials, ImageTarget, PullCheckResult, RateLimitInfo, Verdict } from './types';
 
 export { RegistryRequestError, type VerdictDetails } from './errors';
 export { nextLinkFrom } from './client/listing';
-export { MANIFEST_MEDIA_TYPES } from './client/manifestCheck';
+export { MANIFEST_MEDIA_TYPES, type ImageDetails } from './client/manifestCheck';
 export type { ImageTarget } from './types';
 
 export interface RegistryClientOptions {
@@ -65,6 +65,16 @@ const DEFAULT_RATE_LIMIT_BACKOFF_S = 30;
 const MAX_RATE_LIMIT_BACKOFF_S = 15 * 60;
 /** Verdicts that say something lasting about the registry; the others are worth retrying at once. */
 const CACHEABLE_VERDICTS = new Set<Verdict>(['ok', 'unauthorized', 'denied', 'repository-not-found', 'tag-not-found']);
+
+/** What `probe` found: the scheme that answered, whether its certificate is trusted here, or why nothing did. */
+export interface ProbeOutcome {
+  answeredOver?: 'https' | 'http';
+  tls?: 'verified' | 'untrusted';
+  /** The HTTP status of `/v2/` on the scheme that answered. */
+  status?: number;
+  /** Why HTTPS (with verification) failed, when it did. */
+  failure?: VerdictDetails;
+}
 
 /** A registry that answered 429: left alone until `until`. */
 interface RateLimitBackoff {
@@ -183,6 +193,56 @@ export class RegistryClient {
     const first = `${apiBaseUrl(conn)}/v2/_catalog${options.pageSize ? `?n=${options.pageSize}` : ''}`;
     const { items, cursor } = await paged(this.authorizer, this.listingContext(), conn, credentials, '', 'registry:catalog:*', first, 'repositories', options);
     return cursor !== undefined ? { repositories: items, cursor } : { repositories: items };
+  }
+
+  /**
+   * Which scheme a host answers `GET /v2/` on, as Docker tries a registry it may reach insecurely: HTTPS
+   * with the certificate verified, else HTTPS not verified (an untrusted certificate is still TLS), else
+   * plain HTTP. No credentials are sent; each try is one request.
+   */
+  async probe(conn: ConnectionSettings): Promise<ProbeOutcome> {
+    const host = new URL(apiBaseUrl({ ...conn, plainHttp: false })).host;
+    const tls = conn.caFile ? { caFile: conn.caFile } : {};
+    const attempt = async (url: string, settings: TlsSettings): Promise<{ status: number } | { failure: VerdictDetails; kind: TransportError['failure'] | 'other' }> => {
+      const counter = { count: 0 };
+      const { scope, dispose } = createScope(this.timeouts.overallMs, counter);
+      try {
+        const response = await this.transport.send({ method: 'GET', url, tls: settings, readBody: false }, scope);
+        return { status: response.status };
+      } catch (error) {
+        const kind = error instanceof TransportError ? error.failure : 'other';
+        const op = makeOperation(conn, undefined, scope, counter, '');
+        return { failure: detailsFromError(error, op, this.timeouts, this.logger), kind };
+      } finally {
+        dispose();
+      }
+    };
+    const https = await attempt(`https://${host}/v2/`, tls);
+    if ('status' in https) return { answeredOver: 'https', tls: 'verified', status: https.status };
+    if (https.kind === 'tls') {
+      const unverified = await attempt(`https://${host}/v2/`, { ...tls, insecureSkipTLSVerify: true });
+      if ('status' in unverified) return { answeredOver: 'https', tls: 'untrusted', status: unverified.status, failure: https.failure };
+    }
+    if (https.kind === 'not-tls' || https.kind === 'tls' || https.kind === 'unreachable') {
+      const plain = await attempt(`http://${host}/v2/`, {});
+      if ('status' in plain) return { answeredOver: 'http', status: plain.status, failure: https.failure };
+    }
+    return { failure: https.failure };
+  }
+
+  /** A tag's digest, platforms and build time, for browsing (a few GETs; never cached). Throws RegistryRequestError. */
+  async imageDetails(conn: ConnectionSettings, credentials: Credentials | undefined, target: ImageTarget, options: { signal?: AbortSignal } = {}): Promise<ImageDetails> {
+    const counter = { count: 0 };
+    const { scope, dispose } = createScope(this.timeouts.overallMs, counter, options.signal);
+    const op = makeOperation(conn, credentials, scope, counter, target.repository);
+    try {
+      return await imageDetails(this.authorizer, op, target, { now: this.now, logger: this.logger });
+    } catch (error) {
+      if (error instanceof RegistryRequestError) throw error;
+      throw new RegistryRequestError(detailsFromError(error, op, this.timeouts, this.logger));
+    } finally {
+      dispose();
+    }
   }
 
   /** Drops cached pings, tokens and results — all, or those of one registry endpoint. */

@@ -72,6 +72,8 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+export type ConnectionProblem = 'not-tls' | 'tls-untrusted' | 'https-only';
+
 export interface RateLimitInfo {
   retryAfterSeconds?: number;
   limit?: string;
@@ -98,5 +100,11 @@ export interface PullCheckResult {
   durationMs: number;
   /** Anonymous check (no credentials used). */
   anonymous?: boolean;
+  /**
+   * When the failure is the connection's settings rather than the login or the image: the registry
+   * speaks only plain HTTP (`not-tls`), its certificate is not trusted here (`tls-untrusted`), or it
+   * speaks HTTPS to a plain-HTTP request (`https-only`). The wizard offers its connection options then.
+   */
+  connectionProblem?: ConnectionProblem;
   checkedAt?: string;
 }

@@ -121,3 +121,63 @@ async function readPlatforms(auth: Authorizer, op: Operation, manifestUrl: strin
     return undefined;
   }
 }
+
+/** A tag's digest, platforms and build time (the image config's `created`), for browsing. */
+export interface ImageDetails {
+  digest?: string;
+  mediaType?: string;
+  platforms?: string[];
+  created?: string;
+}
+
+/**
+ * The manifest (GET), and for the age the image config it names: one more small GET for a
+ * single-platform image, two for an index (its linux/amd64 or first platform). Throws RegistryRequestError.
+ */
+export async function imageDetails(auth: Authorizer, op: Operation, target: ImageTarget, context: CheckContext): Promise<ImageDetails> {
+  const scopeText = `repository:${target.repository}:pull`;
+  const manifestUrl = (reference: string): string => `${op.base}/v2/${target.repository}/manifests/${reference}`;
+  const accept = MANIFEST_MEDIA_TYPES.join(', ');
+  const { response, auth: authorization } = await auth.authorizedRequest(op, scopeText, { method: 'GET', url: manifestUrl(target.reference), headers: { accept }, tls: op.tls, readBody: true });
+  if (response.status === 404) return explainNotFound(auth, op, target, authorization, `${target.repository}:${target.reference}`, context);
+  if (response.status !== 200) throw failureFor(op, response, authorization, `the manifest ${target.repository}:${target.reference}`, context.now());
+  const details: ImageDetails = {};
+  const digest = header(response, 'docker-content-digest');
+  const mediaType = mediaTypeOf(response);
+  if (digest) details.digest = digest;
+  if (mediaType) details.mediaType = mediaType;
+  let manifest = parseJson(response.body) as { manifests?: Array<{ digest?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } }>; config?: { digest?: unknown } } | undefined;
+  if (manifest?.manifests) {
+    const platforms: Array<{ name: string; digest: string }> = [];
+    for (const entry of manifest.manifests) {
+      const p = entry.platform;
+      if (!p || typeof p.os !== 'string' || typeof p.architecture !== 'string' || typeof entry.digest !== 'string') continue;
+      if (p.os === 'unknown' && p.architecture === 'unknown') continue; // attestation manifests
+      platforms.push({ name: `${p.os}/${p.architecture}${typeof p.variant === 'string' && p.variant ? `/${p.variant}` : ''}`, digest: entry.digest });
+    }
+    details.platforms = [...new Set(platforms.map((p) => p.name))];
+    const chosen = platforms.find((p) => p.name === 'linux/amd64') ?? platforms[0];
+    if (!chosen) return details;
+    const child = await auth.send(op, { method: 'GET', url: manifestUrl(chosen.digest), headers: { accept }, tls: op.tls, readBody: true }, authorization);
+    manifest = child.status === 200 ? (parseJson(child.body) as typeof manifest) : undefined;
+  }
+  const configDigest = manifest?.config?.digest;
+  if (typeof configDigest !== 'string') return details;
+  try {
+    const blob = await auth.send(op, { method: 'GET', url: `${op.base}/v2/${target.repository}/blobs/${configDigest}`, tls: op.tls, readBody: true }, authorization);
+    const created = blob.status === 200 ? (parseJson(blob.body) as { created?: unknown } | undefined)?.created : undefined;
+    if (typeof created === 'string' && Number.isFinite(Date.parse(created))) details.created = created;
+  } catch (error) {
+    // The age is a nicety: a registry that will not hand out the config still gave the digest.
+    context.logger.debug(`reading the image config of ${target.repository}:${target.reference} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return details;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
