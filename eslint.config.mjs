@@ -21,4 +21,29 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The extension is a pure client of the language server: of the server it imports only the protocol
+    // (messages, vocabulary types, redaction). Every engine question is an LSP request (docs/architecture.md).
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)server/src/(?!protocol/)',
+              message: 'The extension imports only server/src/protocol/: ask the language server with an LSP request instead (see docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The engine and the server never depend on the editor.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The server and the engine never import vscode (docs/architecture.md).' }] }],
+    },
+  },
 );

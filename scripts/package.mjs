@@ -29,6 +29,18 @@ function run(command, args, cwd = root) {
 
 run(process.execPath, ['scripts/build.mjs', '--production']);
 
+// The extension's two bundles: activation parses only client.js; languageClient.js (the language client
+// and the protocol, nothing of the engine) loads when the server starts, and must stay small.
+const LAZY_BUNDLE_LIMIT = 400 * 1024;
+for (const bundle of ['client.js', 'languageClient.js']) {
+  const bytes = statSync(path.join(root, 'dist', bundle)).size;
+  console.log(`client bundle dist/${bundle}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`);
+  if (bundle === 'languageClient.js' && bytes > LAZY_BUNDLE_LIMIT) {
+    console.error(`package: dist/${bundle} is over ${LAZY_BUNDLE_LIMIT / 1024} KiB: the extension must carry the language client only (see docs/architecture.md).`);
+    process.exit(1);
+  }
+}
+
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 const { files: _npmFiles, ...extensionManifest } = manifest;

@@ -196,7 +196,8 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
     tags.forEach((tag, index) => {
       const edit = image.upstream && image.reference ? undefined : tagEdit(ctx, document, image, reference, tag);
       if (!edit) return;
-      const verb = reference.tag === 'latest' ? `Replace \`latest\` with \`${tag}\`` : reference.tag ? `Change the tag to \`${tag}\`` : `Add the tag \`${tag}\``;
+      // Titles are plain text in every editor's menu: quotes, not markdown backticks.
+      const verb = reference.tag === 'latest' ? `Replace "latest" with "${tag}"` : reference.tag ? `Change the tag to "${tag}"` : `Add the tag "${tag}"`;
       actions.push({ title: verb, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred: index === 0 && code !== 'tag-not-found' });
     });
   }

@@ -39,6 +39,10 @@ export interface CheckRegistryDraftResult {
   problems: Partial<Record<DraftField, string>>;
   /** A free name for the draft's endpoint. */
   suggestedSlug: string;
+  /** The host credentials for the draft are bound to (hostBinding.ts): consent to insecure options is remembered by it. */
+  host: string;
+  /** Images the workspace references on the draft's host, relative to it (test suggestions), with where each is used. */
+  workspaceImages: { image: string; uri: string; line: number }[];
 }
 export const CheckRegistryDraftRequest = new RequestType<CheckRegistryDraftParams, CheckRegistryDraftResult, void>('replicatedRegistries/checkRegistryDraft');
 

@@ -100,9 +100,7 @@ class RemoteRun {
     if (placement.kind !== 'unknown' || !client || image.kind === 'excluded-image') return [];
     // Not a team registry: public (anonymous pull works) or a registry the team must connect.
     const connection: ConnectionSettings = { provider: guessProvider(reference.domain), endpoint: reference.domain };
-    // Like Docker, which treats loopback registries as insecure: plain HTTP is what they usually speak.
-    if (isLoopbackHost(reference.domain)) connection.plainHttp = true;
-    const result = await this.check(client, { connection, credentials: undefined, reference });
+    const result = isLoopbackHost(reference.domain) ? await this.checkLoopback(client, connection, reference) : await this.check(client, { connection, credentials: undefined, reference });
     if (result.verdict === 'ok') return [];
     if (result.verdict === 'tag-not-found') return this.verdictFindings(image, reference, result, undefined);
     if (INCONCLUSIVE.has(result.verdict)) {
@@ -156,10 +154,21 @@ class RemoteRun {
     return lookup;
   }
 
+  /**
+   * Docker treats a loopback registry as insecure: HTTPS first, with any certificate, then plain HTTP when
+   * it does not speak TLS. The anonymous check does the same, and says which one answered.
+   */
+  private async checkLoopback(client: PullChecker, connection: ConnectionSettings, reference: ImageReference): Promise<PullCheckResult> {
+    const overHttps = await this.check(client, { connection: { ...connection, insecureSkipTLSVerify: true }, credentials: undefined, reference });
+    if (overHttps.connectionProblem !== 'not-tls') return { ...overHttps, message: `${clause(overHttps.message)} (${reference.domain} answered over HTTPS).` };
+    const overHttp = await this.check(client, { connection: { ...connection, plainHttp: true }, credentials: undefined, reference });
+    return { ...overHttp, message: `${clause(overHttp.message)} (${reference.domain} answered over plain HTTP, not HTTPS).` };
+  }
+
   /** One check per registry, identity and canonical reference within a run. */
   private check(client: PullChecker, request: CheckRequest): Promise<PullCheckResult> {
     const { connection, credentials, reference } = request;
-    const key = `${connection.endpoint}\u0000${credentials ? credentials.username : ''}\u0000${reference.canonical}`;
+    const key = `${connection.endpoint}\u0000${connection.plainHttp ? 'http' : ''}\u0000${credentials ? credentials.username : ''}\u0000${reference.canonical}`;
     let pending = this.checks.get(key);
     if (!pending) {
       pending = this.bounded(() =>

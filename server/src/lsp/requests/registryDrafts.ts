@@ -18,7 +18,8 @@ import type {
   RegistryTestResult,
   TestRegistryDraftParams,
 } from '../../protocol/registryRequests';
-import { resolveTestImage } from '../../registry/endpoints';
+import { credentialHost } from '../../registry/credentials/hostBinding';
+import { endpointMatchesDomain, resolveTestImage } from '../../registry/endpoints';
 import { healthOf } from '../../registry/health';
 import { authOptionOf, endpointProblemFor, isAuthTypeAllowed, PROVIDER_ORDER, providerRecord } from '../../registry/providers/catalog';
 import { serviceAccountKeyProblem } from '../../registry/providers/google';
@@ -65,7 +66,21 @@ export async function checkRegistryDraft(ctx: ServerContext, params: CheckRegist
     const problem = serviceAccountKeyProblem(params.serviceAccountKey);
     if (problem) problems.secret = problem;
   }
-  return { problems, suggestedSlug: suggestSlug(provider ?? 'other', endpoint, taken) };
+  return { problems, suggestedSlug: suggestSlug(provider ?? 'other', endpoint, taken), host: endpoint ? credentialHost(endpoint) : '', workspaceImages: endpoint && !problems.endpoint ? imagesOnHost(ctx, endpoint) : [] };
+}
+
+/** The workspace's references on `endpoint`'s host, relative to it, once each (with the first place each is used). */
+function imagesOnHost(ctx: ServerContext, endpoint: string): CheckRegistryDraftResult['workspaceImages'] {
+  const seen = new Set<string>();
+  const out: CheckRegistryDraftResult['workspaceImages'] = [];
+  for (const image of ctx.workspace.allImages()) {
+    if (!image.domain || !image.path || !endpointMatchesDomain(endpoint, image.domain)) continue;
+    const relative = `${image.path}${image.digest ? `@${image.digest}` : `:${image.tag ?? 'latest'}`}`;
+    if (seen.has(relative)) continue;
+    seen.add(relative);
+    out.push({ image: relative, uri: image.uri, line: image.line });
+  }
+  return out;
 }
 
 /** The draft's connection, with a relative caFile resolved against the folder's registries file. */

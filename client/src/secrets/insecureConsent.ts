@@ -7,9 +7,8 @@
  * Choosing such an option in the add/edit flow is consent too: the user set it on this machine.
  */
 import * as vscode from 'vscode';
-import type { AllowInsecureConnectionParams } from '../../server/src/protocol/messages';
-import type { RegistryEntry } from '../../server/src/registry/types';
-import type { ClientLogger } from './log';
+import type { AllowInsecureConnectionParams } from '../../../server/src/protocol/messages';
+import type { ClientLogger } from '../log';
 
 const ALLOWED_HOSTS_KEY = 'replicated-registries.insecureConnectionHostsAllowed';
 const ALLOW = 'Allow on This Machine';
@@ -52,11 +51,5 @@ export class InsecureConsent {
         });
     }
     return false;
-  }
-
-  /** Whether the extension itself may send this entry's stored credentials (its fallback test, when the server cannot). */
-  mayUseCredentials(entry: RegistryEntry, host: string): boolean {
-    if (entry.problem !== undefined) return false;
-    return !(entry.plainHttp || entry.insecureSkipTLSVerify) || this.isAllowed(host);
   }
 }

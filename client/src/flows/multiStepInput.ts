@@ -203,7 +203,8 @@ export class MultiStepInput {
   }
 
   private configure(input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] }, position: StepPosition): void {
-    input.title = `${position.title} (${position.step}/${position.totalSteps})`;
+    // A one-page input (the edit form and the field it opens) has no step counter.
+    input.title = position.totalSteps > 1 ? `${position.title} (${position.step}/${position.totalSteps})` : position.title;
     input.step = undefined;
     input.totalSteps = undefined;
     input.buttons = this.steps.length > 1 ? [vscode.QuickInputButtons.Back] : [];

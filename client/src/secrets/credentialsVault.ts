@@ -4,7 +4,7 @@
  * The only place in the extension that reads or writes secrets.
  */
 import * as vscode from 'vscode';
-import { registerSecret } from '../../server/src/log/logger';
+import { registerSecret } from '../../../server/src/protocol/redaction';
 
 const KEY_PREFIX = 'replicated-registries.credentials:';
 
