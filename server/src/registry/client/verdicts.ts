@@ -104,6 +104,17 @@ export function failureFor(op: Operation, response: HttpResponse, auth: Authoriz
       hint: 'The registry had a server-side problem: try again later; if it persists, check the registry\'s status page or logs.',
     });
   }
+  if (status === 400 && op.base.startsWith('http:') && what === 'the registry API root /v2/') {
+    // No registry answers 400 to `GET /v2/`; a TLS server answers a plain-HTTP request so (Go's: "Client sent
+    // an HTTP request to an HTTPS server"), with a body the connection may close before it is read.
+    return new RegistryRequestError({
+      ...base,
+      verdict: 'protocol-error',
+      connectionProblem: 'https-only',
+      message: `${op.registryHost} answered plain HTTP with HTTP 400, as a server that speaks HTTPS does.`,
+      hint: 'Turn plain HTTP off for this registry (plainHttp; CLI: drop --plain-http).',
+    });
+  }
   return new RegistryRequestError({
     ...base,
     verdict: 'protocol-error',
