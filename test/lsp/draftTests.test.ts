@@ -107,7 +107,7 @@ void describe('draft tests over LSP', () => {
     assert.equal(realm.requests.filter((r) => r.headers.authorization !== undefined).length, 0);
   });
 
-  void it('never writes the transient credentials: not in the server’s arguments, output or log', async () => {
+  void it('never writes the transient credentials: not in the server’s arguments, output or log', () => {
     // Every byte the server wrote (responses, notifications, window/logMessage) and its stderr.
     const transcript = [...client.serverOutput, ...client.stderr, ...client.logs].join('');
     assert.ok(transcript.length > 0);
