@@ -16,7 +16,7 @@ import type { AnalysisEnvironment, Finding } from '../../server/src/analysis/typ
 import { RegistryClient } from '../../server/src/registry/registryClient';
 import type { Credentials, RegistryEntry } from '../../server/src/registry/types';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
-import { findFreePort, pushImage, startTokenRegistry, type TokenRegistry } from '../harness';
+import { findFreePort, pushImage, startHtpasswdRegistry, startTokenRegistry, type TokenRegistry } from '../harness';
 
 // Test-only throwaway passwords.
 const READER: Credentials = { username: 'reader', secret: 'reader-Pa55-not-real' };
@@ -132,5 +132,34 @@ void describe('remote rules against a real token-auth registry', () => {
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
+  });
+});
+
+void describe('an unconnected registry on a loopback address, as Docker reaches it', () => {
+  let tlsRegistry: Awaited<ReturnType<typeof startHtpasswdRegistry>>;
+  let plainRegistry: Awaited<ReturnType<typeof startHtpasswdRegistry>>;
+  const looseClient = new RegistryClient({ cacheTtlMs: 0, timeouts: TIMEOUTS });
+  const unconnected: AnalysisEnvironment = { config: emptyRegistriesConfig(), offline: false, registryClient: looseClient, credentialsFor: () => Promise.resolve({}) };
+
+  before(async () => {
+    tlsRegistry = await startHtpasswdRegistry({ tls: true, users: { u: 'loopback-Pa55-not-real' } });
+    plainRegistry = await startHtpasswdRegistry({ tls: false, users: { u: 'loopback-Pa55-not-real' } });
+  });
+  after(async () => {
+    await looseClient.close();
+    await tlsRegistry?.stop();
+    await plainRegistry?.stop();
+  });
+
+  test('HTTPS is tried first (a TLS registry is not "unexpected HTTP 400"), then plain HTTP, and the finding says which one answered', async () => {
+    const overTls = await analyzeFile({ text: pod([`${tlsRegistry.host}/acme/app:1`]), path: 'pod.yaml' }, unconnected);
+    const tlsFinding = overTls.find((finding) => finding.code === 'registry-not-connected');
+    assert.equal(tlsFinding?.severity, 'warning', JSON.stringify(overTls));
+    assert.match(tlsFinding?.message ?? '', /anonymous pull over HTTPS: unauthorized/);
+    assert.doesNotMatch(tlsFinding?.message ?? '', /HTTP 400/);
+    const overHttp = await analyzeFile({ text: pod([`${plainRegistry.host}/acme/app:1`]), path: 'pod.yaml' }, unconnected);
+    const httpFinding = overHttp.find((finding) => finding.code === 'registry-not-connected');
+    assert.equal(httpFinding?.severity, 'warning', JSON.stringify(overHttp));
+    assert.match(httpFinding?.message ?? '', /anonymous pull over plain HTTP, not HTTPS: unauthorized/);
   });
 });
