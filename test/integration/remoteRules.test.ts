@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { LintResult } from '../../server/src/cli/commands/lint';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
-import type { AnalysisEnvironment, Finding } from '../../server/src/analysis/types';
+import type { AnalysisEnvironment, Finding } from '../../server/src/findings/types';
 import { RegistryClient } from '../../server/src/registry/registryClient';
 import type { Credentials, RegistryEntry } from '../../server/src/registry/types';
 import { emptyRegistriesConfig } from '../../server/src/store/types';

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnalysisEnvironment, FoundImage } from '../../server/src/analysis/types';
+import type { AnalysisEnvironment, FoundImage } from '../../server/src/findings/types';
 import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';
 import { findImages, imagesFromTree, splitDocuments } from '../../server/src/manifests/findImages';
 import type { YNode } from '../../server/src/manifests/yamlTree';

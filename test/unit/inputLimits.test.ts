@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ANALYSIS_LIMIT_CODE, type AnalysisEnvironment } from '../../server/src/analysis/types';
+import { ANALYSIS_LIMIT_CODE, type AnalysisEnvironment } from '../../server/src/findings/types';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
 import { BoundedReadError, readRegularFile, readRegularFileSync } from '../../server/src/limits/boundedFiles';
 import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzeFile, scanFile } from '../../server/src/analysis/analyzeFile';
-import type { AnalysisEnvironment, FoundImage, ImageKind } from '../../server/src/analysis/types';
+import type { AnalysisEnvironment, FoundImage, ImageKind } from '../../server/src/findings/types';
 import { findImages } from '../../server/src/manifests/findImages';
 import { parseDotEnv } from '../../server/src/manifests/composeInterpolation';
 import { emptyRegistriesConfig } from '../../server/src/store/types';

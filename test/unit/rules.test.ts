@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile, RULES, suppressedCodesAt } from '../../server/src/analysis/index';
-import type { AnalysisEnvironment, Finding, PullChecker, RuleCode } from '../../server/src/analysis/types';
+import type { AnalysisEnvironment, Finding, PullChecker, RuleCode } from '../../server/src/findings/types';
 import type { ConnectionSettings, Credentials, PullCheckResult, Verdict } from '../../server/src/registry/types';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
 import type { RegistriesConfig } from '../../server/src/store/types';

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings, findImagesInDocument, localFindings, RULES } from '../../server/src/analysis/index';
-import { RULE_CODES, type AnalysisEnvironment, type Finding } from '../../server/src/analysis/types';
+import { RULE_CODES, type AnalysisEnvironment, type Finding } from '../../server/src/findings/types';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { marked } from '../fixtures/carets';
 

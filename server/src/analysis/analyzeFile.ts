@@ -6,7 +6,7 @@ import { localFindings } from '../rules/localRules';
 import { remoteFindings } from '../rules/pullRules';
 import { isRegistriesFile, registriesFileFindings } from '../rules/registriesFileRule';
 import { finalizeFindings } from '../rules/severity';
-import type { AnalysisEnvironment, Finding, FoundImage, ImageScan } from './types';
+import type { AnalysisEnvironment, Finding, FoundImage, ImageScan } from '../findings/types';
 
 export { effectiveSeverity, finalizeFindings } from '../rules/severity';
 

@@ -17,7 +17,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FoundImage } from '../analysis/types';
+import type { FoundImage } from '../findings/types';
 import { ClientCommands, type AddRegistryPrefill } from '../protocol/messages';
 import { DEFAULT_PROXY_DOMAIN, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';

@@ -5,7 +5,7 @@
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisEnvironment } from '../analysis/types';
+import type { AnalysisEnvironment } from '../findings/types';
 import type { Logger } from '../log/logger';
 import type { CredentialBroker } from './credentials';
 import type { FileAnalysis, LocalAnalysisCache } from './fileAnalysis';

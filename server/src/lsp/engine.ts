@@ -4,7 +4,7 @@
  */
 import { finalizeFindings } from '../analysis/analyzeFile';
 import { localFindings, registriesFileFindings, remoteFindings, resolveImages } from '../analysis/index';
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../findings/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
 import { registriesFileLimitFinding } from '../rules/registriesFileRule';

@@ -5,7 +5,7 @@
  * the last run, from the incremental didChange events) not even the split is redone outside the edited
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../findings/types';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import { findImagesInDocumentSafe, limitFindingFor, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';

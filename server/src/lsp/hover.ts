@@ -5,7 +5,7 @@
  */
 import { redact } from '../log/logger';
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import type { FoundImage } from '../analysis/types';
+import type { FoundImage } from '../findings/types';
 import { providerRecord } from '../registry/providers/catalog';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';

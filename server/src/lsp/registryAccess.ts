@@ -3,7 +3,7 @@
  * cache TTL — normally exactly one), and a record of the latest pull check per image and per
  * registry, observed as the rules run, for hovers and ListRegistriesRequest. No rule lives here.
  */
-import type { PullChecker } from '../analysis/types';
+import type { PullChecker } from '../findings/types';
 import type { Logger } from '../log/logger';
 import { registryHostForReference } from '../registry/endpoints';
 import { healthOf, type RegistryHealth } from '../registry/health';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver/node';
-import type { FoundImage } from '../analysis/types';
+import type { FoundImage } from '../findings/types';
 import type { WorkspaceImage } from '../protocol/messages';
 import { endpointMatchesDomain } from '../registry/endpoints';
 import type { RegistryEntry } from '../registry/types';

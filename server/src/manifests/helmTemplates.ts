@@ -4,7 +4,7 @@
  * values location attached as related information.
  */
 import path from 'node:path';
-import type { AnalysisEnvironment, FoundImage, ImagePart, ImagePartRole, RelatedLocation } from '../analysis/types';
+import type { AnalysisEnvironment, FoundImage, ImagePart, ImagePartRole, RelatedLocation } from '../findings/types';
 import { splitDocuments } from './documents';
 import { documentTree, toFoundImage } from './findImages';
 import { mapGet, isNullScalar, type YNode, type YScalar } from './yamlTree';

@@ -4,7 +4,7 @@
  * side of `registry-not-connected` (as KOTS does, an image is public when an anonymous check succeeds).
  * A failing network never becomes a false "not found": at most an `info` saying the check could not run.
  */
-import type { AnalysisEnvironment, Finding, FindingData, FoundImage, PullChecker, RuleCode } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FindingData, FoundImage, PullChecker, RuleCode } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
 import type { CredentialAnswer } from '../registry/credentials/credentialGate';
 import { environmentVariableNames } from '../registry/credentials/environmentCredentialSource';

@@ -1,5 +1,5 @@
 /** `registries-file`: the team's registries file checked against its schema, with findings in the file itself. */
-import type { Finding } from '../analysis/types';
+import type { Finding } from '../findings/types';
 import { readRegistriesFileText, REGISTRIES_FILE_NAME } from '../store/registriesFile/location';
 import { parseRegistriesFile } from '../store/registriesFile/parse';
 

@@ -2,7 +2,7 @@
  * Where an image is pulled from, seen from the team's registries file: the Replicated registry, a
  * connected external registry, a host or repository listed as public, or unknown (→ `registry-not-connected`).
  */
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, isReplicatedRegistryDomain, normalizeHost } from '../reference/proxy';
 import { endpointMatchesDomain, registryHostForReference } from '../registry/endpoints';

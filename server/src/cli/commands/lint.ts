@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
-import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
+import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../findings/types';
 import { BoundedReadError, readRegularFile } from '../../limits/boundedFiles';
 import { INPUT_LIMITS } from '../../limits/inputLimits';
 import { oversizedFileMessage } from '../../manifests/findImages';
