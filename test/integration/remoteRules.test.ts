@@ -151,7 +151,7 @@ void describe('an unconnected registry on a loopback address, as Docker reaches 
     await plainRegistry?.stop();
   });
 
-  test('HTTPS is tried first (a TLS registry is not "unexpected HTTP 400"), then plain HTTP, and the finding says which one answered', async () => {
+  void test('HTTPS is tried first (a TLS registry is not "unexpected HTTP 400"), then plain HTTP, and the finding says which one answered', async () => {
     const overTls = await analyzeFile({ text: pod([`${tlsRegistry.host}/acme/app:1`]), path: 'pod.yaml' }, unconnected);
     const tlsFinding = overTls.find((finding) => finding.code === 'registry-not-connected');
     assert.equal(tlsFinding?.severity, 'warning', JSON.stringify(overTls));
