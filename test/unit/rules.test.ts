@@ -6,6 +6,9 @@ import type { ConnectionSettings, Credentials, PullCheckResult, Verdict } from '
 import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
 import type { RegistriesConfig } from '../../server/src/store/types';
 import { marked, yaml } from '../fixtures/carets';
+import { memoryRelease, releaseOf } from '../fixtures/release';
+import { findImages } from '../../server/src/manifests/findImages';
+import { imagesInRelease } from '../../server/src/release/fileImages';
 
 function config(overrides: Partial<RegistriesConfig> = {}): RegistriesConfig {
   return {
@@ -25,6 +28,10 @@ function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvi
 
 function pod(images: string[]): string {
   return `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
+}
+
+async function imagesOf(text: string, path: string, env: AnalysisEnvironment): Promise<{ images: Awaited<ReturnType<typeof imagesInRelease>> }> {
+  return { images: await imagesInRelease({ text, path }, findImages(text, path), env) };
 }
 
 /** Runs analyzeFile on a caret-marked fixture and checks the findings of `code`: one per marked range, exactly there. */
@@ -63,8 +70,13 @@ void describe('rules: what the reference says', () => {
   });
 
   void it('invalid-reference is never reported on template expressions', async () => {
-    const text = pod(['"{{ .Values.image }}"', "'repl{{ LocalImageName `x` }}'", "'{{repl ConfigOption \"img\" }}'"]);
+    const text = pod(['"{{ .Values.image }}"', "'repl{{ LocalImageName `x:1` }}'", "'{{repl ConfigOption \"img\" }}'"]);
     assert.deepEqual(await analyzeFile({ text, path: 'pod.yaml' }, environment()), []);
+  });
+
+  void it('a KOTS template in a manifest is evaluated for the online install, and what it renders is checked', async () => {
+    const findings = await analyzeFile({ text: pod(["'repl{{ LocalImageName `nginx` }}'"]), path: 'pod.yaml' }, environment());
+    assert.deepEqual(findings.map((finding) => finding.code), ['tag-missing']);
   });
 
   void it('tag-latest on the tag, tag-missing on the whole reference', async () => {
@@ -238,18 +250,30 @@ void describe('rules: registries and credentials', () => {
     assert.deepEqual(findings.map((finding) => finding.code), ['registry-not-connected']);
   });
 
-  void it('a Helm template finding sits on the template, with the values.yaml location related', async () => {
+  void it('a Helm image resolved from values.yaml into a template is reported once, on the values line, with the template line related', async () => {
     const template = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n';
     const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: latest\n';
-    const files: Record<string, string> = { '/chart/Chart.yaml': 'name: c\n', '/chart/values.yaml': values };
-    const findings = await analyzeFile({ text: template, path: '/chart/templates/deployment.yaml' }, environment({ readFile: (path) => Promise.resolve(files[path]) }));
-    assert.deepEqual(findings.map((finding) => finding.code), ['tag-latest']);
-    const finding = findings[0] as Finding;
-    assert.equal(template.slice(finding.start, finding.end), '{{ .Values.image.repository }}:{{ .Values.image.tag }}');
-    assert.deepEqual(finding.related?.map((related) => [related.file, values.slice(related.start, related.end)]), [
-      ['/chart/values.yaml', 'ghcr.io/acme/api'],
-      ['/chart/values.yaml', 'latest'],
-    ]);
+    const files = memoryRelease('/chart', { 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n', 'values.yaml': values, 'templates/deployment.yaml': template });
+    const env = environment({ release: releaseOf(files) });
+    assert.deepEqual(await analyzeFile({ text: template, path: '/chart/templates/deployment.yaml' }, env), [], 'nothing on the template');
+    const findings = await analyzeFile({ text: values, path: '/chart/values.yaml' }, env);
+    assert.deepEqual(findings.map((finding) => [finding.code, values.slice(finding.start, finding.end)]), [['tag-latest', 'latest']]);
+    assert.deepEqual(findings[0]?.related?.map((related) => [related.file, template.slice(related.start, related.end)]), [['/chart/templates/deployment.yaml', '{{ .Values.image.repository }}:{{ .Values.image.tag }}']]);
+  });
+
+  void it('no tag-missing where the tag comes from .Chart.AppVersion; the tag the chart uses is known', async () => {
+    const template = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"\n';
+    const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: ""\n';
+    const chartYaml = 'apiVersion: v2\nname: c\nversion: 1.0.0\nappVersion: "2.4.1"\n';
+    const files = memoryRelease('/chart', { 'Chart.yaml': chartYaml, 'values.yaml': values, 'templates/deployment.yaml': template });
+    const env = environment({ release: releaseOf(files) });
+    const { images } = await imagesOf(values, '/chart/values.yaml', env);
+    assert.deepEqual(images.map((image) => image.text), ['ghcr.io/acme/api:2.4.1']);
+    assert.ok(images[0]?.evaluation?.pieces.some((piece) => piece.text === '2.4.1' && piece.label.startsWith('.Chart.AppVersion')));
+    assert.deepEqual((await analyzeFile({ text: values, path: '/chart/values.yaml' }, env)).map((finding) => finding.code), []);
+    // Without the chart's appVersion default, the empty tag is a template the installer fills: not guessed either.
+    const plain = memoryRelease('/chart', { 'Chart.yaml': chartYaml, 'values.yaml': values, 'templates/deployment.yaml': template.replace(' | default .Chart.AppVersion', '') });
+    assert.deepEqual((await analyzeFile({ text: values, path: '/chart/values.yaml' }, environment({ release: releaseOf(plain) }))).map((finding) => finding.code), ['tag-missing'], 'the values block alone still has no tag');
   });
 
   void it('registries-file: schema problems reported in the file itself', async () => {

@@ -2,8 +2,8 @@
  * The language server's only door into the analysis engine. Each call is fenced: an engine bug on some
  * odd input costs that file its findings (and one log line), never the server. No rule lives here.
  */
-import { finalizeFindings } from '../analysis/analyzeFile';
-import { localFindings, registriesFileFindings, remoteFindings, resolveHelmTemplateImages } from '../analysis/index';
+import { customerFindingsFor, finalizeFindings } from '../analysis/analyzeFile';
+import { imagesInRelease, localFindings, registriesFileFindings, registryNamesOf, remoteFindings } from '../analysis/index';
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, splitDocuments } from '../manifests/findImages';
@@ -30,27 +30,37 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
 
 export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): FoundImage[] {
   try {
-    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy });
+    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
   } catch (err) {
     report('finding images', filePath, err);
     return [];
   }
 }
 
-/** Resolves `{{ .Values.x }}` images of chart templates from the chart's values.yaml. */
-export async function resolveTemplatesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+/** Evaluates the images that depend on the release (chart templates and values, HelmCharts, KOTS templates). */
+export async function resolveReleaseImagesSafe(images: FoundImage[], filePath: string, text: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
   try {
-    return await resolveHelmTemplateImages(images, filePath, env);
+    return await imagesInRelease({ path: filePath, text }, images, env);
   } catch (err) {
-    report('resolving Helm templates', filePath, err);
+    report('evaluating chart and KOTS templates', filePath, err);
     return images;
   }
 }
 
-/** Local (synchronous, no network) findings with levels and disable comments applied. */
-export function localFindingsFor(text: string, images: FoundImage[], filePath: string, env: AnalysisEnvironment): Finding[] {
+/** The customer-pull findings anchored in this file, levels and disable comments applied. */
+export async function customerFindingsSafe(filePath: string, text: string, env: AnalysisEnvironment): Promise<Finding[]> {
   try {
-    return finalizeFindings(text, localFindings({ text, path: filePath }, images, env), env);
+    return finalizeFindings(text, await customerFindingsFor({ path: filePath, text }, env), env);
+  } catch (err) {
+    report("checking the customer's pull", filePath, err);
+    return [];
+  }
+}
+
+/** Local (synchronous, no network) findings with levels and disable comments applied. */
+export function localFindingsFor(text: string, images: FoundImage[], filePath: string, env: AnalysisEnvironment, options: { syntax?: boolean } = {}): Finding[] {
+  try {
+    return finalizeFindings(text, localFindings({ text, path: filePath }, images, env, options), env);
   } catch (err) {
     report('local rules', filePath, err);
     return [];

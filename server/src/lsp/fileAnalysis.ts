@@ -7,7 +7,8 @@
  */
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
 import { ChunkedTextDocument } from './chunkedTextDocument';
-import { findImagesInDocumentSafe, localFindingsFor, resolveTemplatesSafe, splitDocumentsSafe } from './engine';
+import { dependsOnRelease } from '../release/fileImages';
+import { customerFindingsSafe, findImagesInDocumentSafe, localFindingsFor, resolveReleaseImagesSafe, splitDocumentsSafe } from './engine';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -47,8 +48,10 @@ export interface EditHint {
 interface DocumentResult {
   /** Offsets relative to the document's start. */
   images: FoundImage[];
-  /** Undefined when the document has Helm template images: those depend on values.yaml and are resolved on every run. */
+  /** Undefined when the document's images depend on other files of the release (chart values, HelmCharts): evaluated on every run. */
   findings: Finding[] | undefined;
+  /** Such a document's own YAML syntax findings (they depend on nothing else). */
+  syntax?: Finding[];
 }
 
 interface CachedDocument {
@@ -123,12 +126,16 @@ export class LocalAnalysisCache {
         for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
       } else {
         for (const image of document.result.images) (templateImages ??= []).push(shiftImage(image, filePath, document.start));
+        for (const finding of document.result.syntax ?? []) findings.push(shiftFinding(finding, filePath, document.start));
       }
     }
     let resolvedTemplates: FoundImage[] = [];
-    if (templateImages) {
-      resolvedTemplates = await resolveTemplatesSafe(templateImages, filePath, env);
-      findings.push(...localFindingsFor(fullTextOf(text), resolvedTemplates, filePath, env));
+    if (documents.some((document) => !document.result.findings)) {
+      const fullText = fullTextOf(text);
+      // Even with no image of its own: a HelmChart reports what its chart renders.
+      resolvedTemplates = await resolveReleaseImagesSafe(templateImages ?? [], filePath, fullText, env);
+      findings.push(...localFindingsFor(fullText, resolvedTemplates, filePath, env, { syntax: false }));
+      findings.push(...(await customerFindingsSafe(filePath, fullText, env)));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
     let images: FoundImage[] | undefined;
@@ -211,7 +218,7 @@ export class LocalAnalysisCache {
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
     const images = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    if (images.some((image) => image.helmTemplate)) return { images, findings: undefined };
+    if (dependsOnRelease(filePath, copy)) return { images, findings: undefined, syntax: localFindingsFor(copy, [], filePath, env) };
     return { images, findings: localFindingsFor(copy, images, filePath, env) };
   }
 }

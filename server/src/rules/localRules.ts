@@ -1,5 +1,8 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
 import type { AnalysisEnvironment, Finding, FoundImage, RuleCode } from '../analysis/types';
+import { doubleProxyFindings } from './doubleProxyRule';
+import { kotsLiteralFindings } from './kotsLiteralRule';
+import { proxyPathFindings } from './proxyPathRules';
 import { effectiveSeverity } from './severity';
 import { referenceFindings } from './referenceRules';
 import { offlineRegistryFindings } from './registryRules';
@@ -10,7 +13,7 @@ import { tagFindings } from './tagRules';
  * Raw findings at each rule's nominal severity; `finalizeFindings` (or `analyzeFile`) applies the
  * configured levels and the disable comments.
  */
-export function localFindings(file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment): Finding[] {
+export function localFindings(file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment, options: { syntax?: boolean } = {}): Finding[] {
   const findings: Finding[] = [];
   const levels = new Map<RuleCode, boolean>();
   const enabled = (code: RuleCode): boolean => {
@@ -21,13 +24,33 @@ export function localFindings(file: { text: string; path: string }, images: Foun
     }
     return on;
   };
-  if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(file));
+  if (options.syntax !== false && enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(file));
   for (const image of images) {
+    // A KOTS function written as text is the cause; the reference it breaks is not reported again.
+    const literal = kotsLiteralFindings(image, file.path);
+    if (literal.length > 0) {
+      if (enabled('kots-function-literal')) findings.push(...literal);
+      continue;
+    }
     if (image.templated) continue;
-    findings.push(...referenceFindings(image, env));
-    if (!image.reference) continue;
-    findings.push(...tagFindings(image, enabled));
-    if (enabled('registry-not-connected')) findings.push(...offlineRegistryFindings(image, env));
+    const own: Finding[] = [...referenceFindings(image, env)];
+    if (image.reference) {
+      own.push(...tagFindings(image, enabled));
+      if (enabled('registry-not-connected')) own.push(...offlineRegistryFindings(image, env));
+      if (enabled('proxy-path-malformed')) own.push(...proxyPathFindings(image, env));
+      if (enabled('double-proxy-prefix')) own.push(...doubleProxyFindings(image, file.path, env));
+    }
+    for (const finding of annotateReadOnly(image, own)) findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * An image of a packaged chart is reported on the HelmChart that names the archive: its findings say
+ * where in the archive the image really is (nothing there can be edited in place).
+ */
+export function annotateReadOnly(image: FoundImage, findings: Finding[]): Finding[] {
+  const where = image.evaluation?.readOnlyFrom;
+  if (!where) return findings;
+  return findings.map((finding) => ({ ...finding, message: `in ${where}: ${finding.message}` }));
 }

@@ -9,8 +9,9 @@ import type { ImageReference } from '../reference/imageReference';
 import { environmentVariableNames } from '../registry/credentials/environmentCredentialSource';
 import { guessProvider } from '../registry/endpoints';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
+import { annotateReadOnly } from './localRules';
 import { fileRangeOf, relatedOf } from './ranges';
-import { effectiveReference, notConnectedFinding, placeReference } from './registryRules';
+import { effectiveReference, notConnectedFinding, placeReference, scopedElsewhereFinding } from './registryRules';
 import { nominalSeverity } from './severity';
 
 /** At most this many checks in flight per run (the registry client also bounds per registry). */
@@ -35,7 +36,7 @@ interface CheckRequest {
 /** Pull checks for every image; never throws (a failure inside becomes an `info` finding or nothing). */
 export async function remoteFindings(images: FoundImage[], env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {
   const run = new RemoteRun(env, signal);
-  const perImage = await Promise.all(images.map((image) => run.findingsFor(image).catch((error: unknown) => run.failure(image, error))));
+  const perImage = await Promise.all(images.map((image) => run.findingsFor(image).then((findings) => annotateReadOnly(image, findings)).catch((error: unknown) => run.failure(image, error))));
   return signal?.aborted ? [] : perImage.flat();
 }
 
@@ -75,6 +76,7 @@ class RemoteRun {
       const result = await this.check(client, { connection: placement.entry, credentials, reference });
       return this.verdictFindings(image, reference, result, placement.entry);
     }
+    if (placement.kind === 'scoped-elsewhere') return this.env.offline || image.kind === 'excluded-image' ? [] : [scopedElsewhereFinding(image, reference, placement.entries, this.env)];
     if (placement.kind !== 'unknown' || !client || image.kind === 'excluded-image') return [];
     // Not a team registry: public (anonymous pull works) or a registry the team must connect.
     const connection: ConnectionSettings = { provider: guessProvider(reference.domain), endpoint: reference.domain };

@@ -14,6 +14,7 @@ import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
 import { findYamlFiles } from '../../workspace/yamlFiles';
+import { fileSystemRelease, releaseLoader } from '../../release/releaseFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
 const HELP = `Usage: replicated-registries lint [PATH...] [flags]
@@ -74,7 +75,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const targets = options.paths.length > 0 ? options.paths : ['.'];
   const absoluteTargets = targets.map((target) => path.resolve(io.cwd, target));
 
-  const config = await loadConfig(options, absoluteTargets[0] as string, io);
+  const { config, file: configFile } = await loadConfig(options, absoluteTargets[0] as string, io);
   const unreadable: string[] = [];
   const reportUnreadable = (filePath: string, error: unknown): void => {
     unreadable.push(filePath);
@@ -90,6 +91,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     offline: options.offline,
     credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve(undefined),
     readFile: (filePath) => readFile(filePath, 'utf8').catch(() => undefined),
+    // The release (HelmCharts, their charts and packaged .tgz, Config items), read only if a file needs it.
+    release: releaseLoader(fileSystemRelease(await releaseRoot(configFile, absoluteTargets[0] as string)), config),
     ...(client ? { registryClient: client } : {}),
   };
 
@@ -210,7 +213,14 @@ function parseArguments(argv: string[]): LintOptions | undefined {
   return options;
 }
 
-async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO): Promise<RegistriesConfig> {
+/** The release's folder: the registries file's (the app's root), else the first folder given. */
+export async function releaseRoot(configFile: string | undefined, firstTarget: string): Promise<string> {
+  if (configFile) return path.dirname(configFile);
+  const info = await stat(firstTarget).catch(() => undefined);
+  return info?.isDirectory() ? firstTarget : path.dirname(firstTarget);
+}
+
+export async function loadConfig(options: { config?: string }, firstTarget: string, io: CliIO): Promise<{ config: RegistriesConfig; file?: string }> {
   let configPath: string | undefined;
   if (options.config !== undefined) {
     configPath = path.resolve(io.cwd, options.config);
@@ -221,9 +231,9 @@ async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO):
     const info = await stat(firstTarget).catch(() => undefined);
     configPath = findRegistriesFile(info?.isDirectory() ? firstTarget : path.dirname(firstTarget));
   }
-  if (!configPath) return emptyRegistriesConfig();
+  if (!configPath) return { config: emptyRegistriesConfig() };
   try {
-    return loadRegistriesFile(configPath).config;
+    return { config: loadRegistriesFile(configPath).config, file: configPath };
   } catch (error) {
     if (error instanceof RegistriesFileError) {
       const lines = error.problems
