@@ -6,21 +6,36 @@ import { localFindings } from '../rules/localRules';
 import { remoteFindings } from '../rules/pullRules';
 import { isRegistriesFile, registriesFileFindings } from '../rules/registriesFileRule';
 import { finalizeFindings } from '../rules/severity';
-import type { AnalysisEnvironment, Finding } from './types';
+import type { AnalysisEnvironment, Finding, FoundImage } from './types';
 
 export { effectiveSeverity, finalizeFindings } from '../rules/severity';
 
 /** The customer-pull findings of a file (only files the release's charts and HelmCharts touch have any). */
 export async function customerFindingsFor(file: { text: string; path: string }, env: AnalysisEnvironment): Promise<Finding[]> {
   if (!env.release || !dependsOnRelease(file.path, file.text)) return [];
-  const release = await env.release();
-  return release ? customerFindingsIn(file.path, release, env) : [];
+  try {
+    const release = await env.release();
+    return release ? customerFindingsIn(file.path, release, env) : [];
+  } catch (error) {
+    env.reportEngineError?.("checking the customer's pull", file.path, error);
+    return [];
+  }
+}
+
+/** The file's images with the release evaluated; on an evaluator failure, the images as found. */
+async function evaluatedImages(file: { text: string; path: string }, found: FoundImage[], env: AnalysisEnvironment): Promise<FoundImage[]> {
+  try {
+    return await imagesInRelease(file, found, env);
+  } catch (error) {
+    env.reportEngineError?.('evaluating chart and KOTS templates', file.path, error);
+    return found;
+  }
 }
 
 export async function analyzeFile(file: { text: string; path: string }, env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {
   if (isRegistriesFile(file.path)) return finalizeFindings(file.text, registriesFileFindings(file.text, file.path), env);
   const found = findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
-  const images = await imagesInRelease(file, found, env);
+  const images = await evaluatedImages(file, found, env);
   const local = localFindings(file, images, env);
   const customer = await customerFindingsFor(file, env);
   // Offline the remote rules find nothing by definition (no check, no credential warning): skip their

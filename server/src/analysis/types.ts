@@ -220,6 +220,11 @@ export interface AnalysisEnvironment {
    * loaded once per run and shared by every file. Without it, chart templates stay templates.
    */
   release?: () => Promise<Release | undefined>;
+  /**
+   * Told when the evaluation of the release (charts, KOTS templates) fails on some input: that file then
+   * gets its findings without it, and the run goes on. `lint` prints it; the language server logs it.
+   */
+  reportEngineError?(what: string, filePath: string, error: unknown): void;
 }
 
 /** A YAML syntax error reported by the `yaml` parser, located in the analyzed text. */

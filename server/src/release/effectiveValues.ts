@@ -92,7 +92,7 @@ export function effectiveValues(chart: LoadedChart, helmChart: ReleaseHelmChart 
   helmChart.optionalValues.forEach((optional, index) => {
     if (!optional.when) return;
     const whenOrigin = { file: helmChart.file, start: optional.when.start, end: optional.when.end, label: `HelmChart optionalValues[${index}].when` };
-    const rendered = optional.when.value.includes('repl{{') || optional.when.value.includes('{{repl') ? (functions ? renderKotsScalar({ ...optional.when, style: 'single' }, whenOrigin, functions, decisions) : unknown('when')) : str(optional.when.value);
+    const rendered = optional.when.value.includes('repl{{') || optional.when.value.includes('{{repl') ? (functions ? renderKotsScalar({ value: optional.when.value, style: 'single', exact: optional.when.exact }, whenOrigin, functions, decisions) : unknown('when')) : str(optional.when.value);
     let applies = rendered.kind === 'string' && isComplete(rendered.segments) ? parseGoBool(textOf(rendered).trim()) : rendered.kind === 'bool' ? rendered.value : undefined;
     if (applies === undefined) applies = decisions.choose(`optionalValues[${index}].when: ${optional.when.value}`);
     if (!applies) return;

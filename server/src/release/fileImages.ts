@@ -165,7 +165,7 @@ export async function imagesInRelease(file: { path: string; text: string }, foun
 
 /** A chart template: images it spells out itself (or from `.Chart`), resolved; values-made ones go to values.yaml. */
 function templateImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: AnalysisEnvironment): FoundImage[] {
-  const render = renderChart(chart, undefined, 'online', undefined);
+  const render = renderChart(chart, undefined, 'online', undefined, { everyBranch: true });
   const out: FoundImage[] = [];
   for (const image of found) {
     const rendered = render.images.filter((r) => r.template.key === filePath && r.start === image.start);
@@ -194,7 +194,7 @@ function templateImages(filePath: string, found: FoundImage[], chart: LoadedChar
 
 /** A chart's values.yaml: its image blocks, replaced by what the templates make of them. */
 function valuesImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: AnalysisEnvironment): FoundImage[] {
-  const render = renderChart(chart, undefined, 'online', undefined);
+  const render = renderChart(chart, undefined, 'online', undefined, { everyBranch: true });
   const resolved: FoundImage[] = [];
   for (const image of render.images) {
     if (!image.text) continue;
@@ -278,6 +278,12 @@ function kotsTemplateImages(images: FoundImage[], release: Release | undefined, 
       }
       const resolved = toFoundImage({ text, start: image.start, end: image.end, kind: image.kind, exact: false }, env.config.customDomains.proxy, registryNamesOf(env));
       resolved.evaluation = { context: 'KOTS template (online install)', pieces: piecesOf(segments), assumptions: outcome.assumptions };
+      // A values key named `image` is often one part of an image (`registry` + `image`): a rendering
+      // without a registry host is that part, not a Docker Hub image, and stays a template.
+      if ((image.kind === 'helmchart-values' || image.kind === 'helm-values') && !resolved.reference?.explicitDomain) {
+        out.push({ ...image, evaluation: { ...resolved.evaluation, unevaluated: [`renders "${text}", which names no registry: taken for a part of an image, not checked alone`] } });
+        continue;
+      }
       out.push(resolved);
     }
   }

@@ -37,6 +37,7 @@ export interface HelmChartResource {
   values: YNode | null;
   optionalValues: OptionalValues[];
   builder: YNode | null;
+  /** Non-empty `builder` values (a sign the app ships air gap bundles). */
   hasBuilder: boolean;
   exclude?: YScalar;
   /** The whole spec map (for edits). */
@@ -105,7 +106,11 @@ function helmChart(root: YNode | null, spec: YNode | null | undefined, apiVersio
     values: mapGet(spec, 'values') ?? null,
     optionalValues: [],
     builder: mapGet(spec, 'builder') ?? null,
-    hasBuilder: spec?.type === 'map' && spec.keys.includes('builder'),
+    // `builder: {}` says nothing: only builder values that set something are a sign of air gap support.
+    hasBuilder: (() => {
+      const builder = mapGet(spec, 'builder');
+      return builder !== undefined && builder !== null && (builder.type !== 'map' || builder.keys.length > 0);
+    })(),
   };
   if (chartNameNode && chartNameNode.type === 'scalar') resource.chartNameNode = chartNameNode;
   if (spec && spec.type === 'map') resource.spec = spec;

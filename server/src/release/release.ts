@@ -41,6 +41,8 @@ export interface Release {
   modes: InstallMode[];
   /** Whether the modes were inferred (the hover says why). */
   modesInferred: boolean;
+  /** Why each mode is checked (`installModes` in the registries file, or what in the release shows it). */
+  modeReasons: Partial<Record<InstallMode, string>>;
   /** Files that could not be read as charts, with the reason. */
   problems: Array<{ file: string; message: string }>;
 }
@@ -73,7 +75,7 @@ export async function loadRelease(files: ReleaseFiles, config: Pick<RegistriesCo
   const helmCharts: ReleaseHelmChart[] = [];
   const configItems = new Map<string, ConfigItem>();
   let proxyPublicImages = false;
-  let usesLocalRegistry = false;
+  let usesLocalRegistry: string | undefined;
   const problems: Release['problems'] = [];
 
   const chartDirs = all.filter((file) => path.basename(file) === 'Chart.yaml').map((file) => path.dirname(file));
@@ -89,7 +91,7 @@ export async function loadRelease(files: ReleaseFiles, config: Pick<RegistriesCo
     helmCharts.push(...documents.helmCharts);
     for (const item of documents.configItems) configItems.set(item.name, item);
     if (documents.applications.some((application) => application.proxyPublicImages)) proxyPublicImages = true;
-    usesLocalRegistry ||= documents.usesLocalRegistryFunctions;
+    if (documents.usesLocalRegistryFunctions) usesLocalRegistry ??= file;
   }
 
   const sorted = [...all].sort();
@@ -122,12 +124,25 @@ export async function loadRelease(files: ReleaseFiles, config: Pick<RegistriesCo
   }
 
   let modes: InstallMode[];
+  const modeReasons: Release['modeReasons'] = {};
   const inferred = !config.installModes || config.installModes.length === 0;
-  if (!inferred) modes = [...(config.installModes as InstallMode[])];
-  else {
+  const shown = (file: string): string => path.relative(files.root, file).split(path.sep).join('/') || file;
+  if (!inferred) {
+    modes = [...(config.installModes as InstallMode[])];
+    for (const mode of modes) modeReasons[mode] = 'installModes in .replicated-registries.yaml';
+  } else {
     modes = ['online'];
-    if (helmCharts.some((helmChart) => helmChart.hasBuilder) || usesLocalRegistry) modes.push('airgap');
-    if (charts.some(usesReplicatedSdk)) modes.push('helm');
+    modeReasons.online = 'every KOTS / Embedded Cluster install';
+    const builder = helmCharts.find((helmChart) => helmChart.hasBuilder);
+    if (builder || usesLocalRegistry) {
+      modes.push('airgap');
+      modeReasons.airgap = builder ? `the HelmChart ${builder.name || builder.chartName} has builder values (${shown(builder.file)})` : `${shown(usesLocalRegistry as string)} uses the local-registry template functions`;
+    }
+    const sdk = charts.find(usesReplicatedSdk);
+    if (sdk) {
+      modes.push('helm');
+      modeReasons.helm = `the chart ${sdk.name} depends on the Replicated SDK`;
+    }
   }
-  return { root: files.root, helmCharts, configItems, proxyPublicImages, charts, modes, modesInferred: inferred, problems };
+  return { root: files.root, helmCharts, configItems, proxyPublicImages, charts, modes, modesInferred: inferred, modeReasons, problems };
 }

@@ -12,7 +12,7 @@
 import { subchartValuesKey, type ChartFile, type LoadedChart } from '../charts/chart';
 import { findImages } from '../manifests/findImages';
 import { BudgetExceeded, explore, type Assumption, type Decisions, type TemplateFunction } from '../templates/evaluate';
-import { chartRoot, ChartTemplates, evaluateImageScalar, HELM_FUNCTIONS, type ImageScalar } from '../templates/helm';
+import { chartRoot, ChartTemplates, evaluateImageScalar, HELM_FUNCTIONS, type ImageScalar, type WalkOptions } from '../templates/helm';
 import { coalesce, isComplete, lookUp, mapOf, truthOf, unknownReasons, type Segment, type Value } from '../templates/values';
 import { chartDefaults, effectiveValues, type ValuesMode } from './effectiveValues';
 import type { ReleaseHelmChart } from './release';
@@ -145,7 +145,7 @@ function subchartValues(top: LoadedChart, topValues: Value, keys: string[], deci
  * Renders the images of `chart` (with its subcharts) for `mode`: the HelmChart's effective values when
  * given, else the chart's defaults. `kotsFunctions` are the KOTS functions of the mode (HelmChart values).
  */
-export function renderChart(chart: LoadedChart, helmChart: ReleaseHelmChart | undefined, mode: ValuesMode, kotsFunctions: ReadonlyMap<string, TemplateFunction> | undefined): ChartRender {
+export function renderChart(chart: LoadedChart, helmChart: ReleaseHelmChart | undefined, mode: ValuesMode, kotsFunctions: ReadonlyMap<string, TemplateFunction> | undefined, walk: WalkOptions = {}): ChartRender {
   const render: ChartRender = { images: [], notRendered: [] };
   // Values that needed no undecidable choice are computed once for every image of the chart.
   let fixedValues: Value | undefined;
@@ -165,7 +165,7 @@ export function renderChart(chart: LoadedChart, helmChart: ReleaseHelmChart | un
       const parsed = site.templates.parsedFile(site.template.key);
       if (!parsed) return { rendered: false as const, reason: 'the template could not be read' };
       try {
-        return evaluateImageScalar({ path: site.template.key, parsed }, site.scalar, root, { functions: HELM_FUNCTIONS, templates: site.templates }, decisions);
+        return evaluateImageScalar({ path: site.template.key, parsed }, site.scalar, root, { functions: HELM_FUNCTIONS, templates: site.templates }, decisions, walk);
       } catch (error) {
         if (error instanceof BudgetExceeded) return { rendered: false as const, reason: error.message, unsupported: true };
         throw error;

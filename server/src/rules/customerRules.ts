@@ -54,7 +54,7 @@ export function customerFindings(release: Release, env: AnalysisEnvironment): Ma
     const rulesFor = image.path === 'helmchart-v1beta2' || image.path === 'helm-cli';
     if (!rulesFor) continue;
     notProxied(image, release, env, add);
-    airgapMissing(image, env, add);
+    airgapMissing(image, release, add);
     pullSecrets(image, release, env, pods, add);
   }
   return byFile;
@@ -240,16 +240,17 @@ function notProxiedValuesFix(image: ReleaseImage, anchor: Anchor, env: AnalysisE
 
 // ---- airgap-missing ------------------------------------------------------------------------------
 
-function airgapMissing(image: ReleaseImage, env: AnalysisEnvironment, add: Add): void {
+function airgapMissing(image: ReleaseImage, release: Release, add: Add): void {
   if (image.mode !== 'airgap' || image.path !== 'helmchart-v1beta2') return;
   const anchor = helmChartAnchor(image);
   if (!anchor) return;
   const pulled = image.pulled as string;
   const base = { code: 'airgap-missing' as const, severity: nominalSeverity('airgap-missing'), reference: pulled, ...withRelated(image, anchor) };
+  const why = release.modesInferred ? ` (air gap is checked because ${release.modeReasons.airgap ?? 'the release supports it'}; set installModes in .replicated-registries.yaml to choose)` : '';
   if (image.via === 'proxy' || image.via === 'direct' || image.via === 'replicated-registry') {
     add(anchor, {
       ...base,
-      message: `in an air gap install this pod pulls "${pulled}" from ${image.via === 'direct' ? 'its registry' : image.via === 'proxy' ? 'the Replicated proxy' : 'the Replicated registry'}, which an air-gapped cluster cannot reach: KOTS pushes the bundle's images to the local registry but does not rewrite HelmChart v2 values; set the value to LocalRegistryHost / LocalRegistryNamespace when HasLocalRegistry (an optionalValues entry or a ternary)`,
+      message: `in an air gap install this pod pulls "${pulled}" from ${image.via === 'direct' ? 'its registry' : image.via === 'proxy' ? 'the Replicated proxy' : 'the Replicated registry'}, which an air-gapped cluster cannot reach: KOTS pushes the bundle's images to the local registry but does not rewrite HelmChart v2 values; set the value to LocalRegistryHost / LocalRegistryNamespace when HasLocalRegistry (an optionalValues entry or a ternary)${why}`,
       data: { mode: 'airgap' },
     });
     return;
@@ -257,11 +258,10 @@ function airgapMissing(image: ReleaseImage, env: AnalysisEnvironment, add: Add):
   if (image.via === 'local-registry' && image.inBundle === false) {
     add(anchor, {
       ...base,
-      message: `in an air gap install this pod pulls "${pulled.replace(/^local-registry\.invalid\//, '<local registry>/')}", but the air gap bundle will not have it: the chart rendered with this HelmChart's builder values does not use that image (KOTS pushes what the builder render uses); add the builder values that enable it`,
+      message: `in an air gap install this pod pulls "${pulled.replace(/^local-registry\.invalid\//, '<local registry>/')}", but the air gap bundle will not have it: the chart rendered with this HelmChart's builder values does not use that image (KOTS pushes what the builder render uses); add the builder values that enable it${why}`,
       data: { mode: 'airgap' },
     });
   }
-  void env;
 }
 
 // ---- pull-secret-missing and dockerhub-rate-limit ---------------------------------------------------

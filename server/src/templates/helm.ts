@@ -124,11 +124,12 @@ export function evaluateImageScalar(
   root: Value,
   options: EvaluatorOptions,
   decisions: Decisions,
+  walk: WalkOptions = {},
 ): ScalarResult {
   const evaluator = new Evaluator(options, decisions);
   let place: ReturnType<typeof walkTo>;
   try {
-    place = walkTo(file.parsed.nodes, scalar.start, { dot: root, root, variables: [new Map<string, Value>()] }, evaluator, decisions);
+    place = walkTo(file.parsed.nodes, scalar.start, { dot: root, root, variables: [new Map<string, Value>()] }, evaluator, decisions, walk);
   } catch (error) {
     return { rendered: false, reason: error instanceof Error ? error.message : String(error), unsupported: true };
   }
@@ -162,8 +163,17 @@ function asYamlScalar(segments: Segment[], style: ImageScalar['style']): Segment
 
 type Place = { scope: Scope } | { dead: string } | { unsupported: string };
 
+export interface WalkOptions {
+  /**
+   * Follow the image's own branch even where these values take the other one: the vendor's check of a
+   * chart covers every image any branch renders (a customer may enable the feature), each outcome
+   * saying which condition it assumes. The customer-pull checks evaluate what the values render.
+   */
+  everyBranch?: boolean;
+}
+
 /** Descends the file's blocks to the one holding `offset`, evaluating declarations and conditions on the way. */
-function walkTo(nodes: readonly TemplateNode[], offset: number, scope: Scope, evaluator: Evaluator, decisions: Decisions): Place {
+function walkTo(nodes: readonly TemplateNode[], offset: number, scope: Scope, evaluator: Evaluator, decisions: Decisions, walk: WalkOptions): Place {
   for (const node of nodes) {
     if (node.end <= offset) {
       // A variable declared before the image, at this level, is visible to it.
@@ -194,7 +204,7 @@ function walkTo(nodes: readonly TemplateNode[], offset: number, scope: Scope, ev
             if (empty === undefined) {
               if (!decisions.choose(`range ${node.pipe.text} is empty`)) return { dead: `rendered only when ${node.pipe.text} is empty` };
             } else if (empty > 0) return { dead: `rendered only when ${node.pipe.text} is empty` };
-            return walkTo(node.elseList ?? [], offset, inner, evaluator, decisions);
+            return walkTo(node.elseList ?? [], offset, inner, evaluator, decisions, walk);
           }
           const element = rangeElement(value, node.pipe.text, decisions);
           if ('dead' in element) return element;
@@ -206,17 +216,22 @@ function walkTo(nodes: readonly TemplateNode[], offset: number, scope: Scope, ev
             frame.set(names[0] as string, element.key);
             frame.set(names[1] as string, element.item);
           }
-          return walkTo(node.list, offset, inner, evaluator, decisions);
+          return walkTo(node.list, offset, inner, evaluator, decisions, walk);
         }
         let truth = truthOf(value);
         if (truth === undefined) truth = decisions.choose(node.pipe.text);
+        else if (walk.everyBranch && truth === inElse) {
+          // The values take the other branch: this image is still one a customer can get.
+          decisions.assumptions.push({ condition: `${node.type} ${node.pipe.text}`, taken: `${!truth} (it is ${truth} with these values)` });
+          truth = !truth;
+        }
         if (inElse) {
           if (truth) return { dead: `rendered only when {{ ${node.type} ${node.pipe.text} }} is false` };
-          return walkTo(node.elseList ?? [], offset, inner, evaluator, decisions);
+          return walkTo(node.elseList ?? [], offset, inner, evaluator, decisions, walk);
         }
         if (!truth) return { dead: `rendered only when {{ ${node.type} ${node.pipe.text} }} is true` };
         if (node.type === 'with') inner.dot = value;
-        return walkTo(node.list, offset, inner, evaluator, decisions);
+        return walkTo(node.list, offset, inner, evaluator, decisions, walk);
       }
     }
   }

@@ -93,6 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     readFile: (filePath) => readFile(filePath, 'utf8').catch(() => undefined),
     // The release (HelmCharts, their charts and packaged .tgz, Config items), read only if a file needs it.
     release: releaseLoader(fileSystemRelease(await releaseRoot(configFile, absoluteTargets[0] as string)), config),
+    reportEngineError: (what, filePath, error) => io.stderr.write(`replicated-registries lint: ${what} failed on ${relativePath(io.cwd, filePath)} (${error instanceof Error ? error.message : String(error)}); its other findings are reported\n`),
     ...(client ? { registryClient: client } : {}),
   };
 
