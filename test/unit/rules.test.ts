@@ -283,3 +283,73 @@ void describe('rules: registries and credentials', () => {
     assert.ok(findings.some((finding) => text.slice(finding.start, finding.end).includes('nope')), JSON.stringify(findings));
   });
 });
+
+void describe('rules: proxy shapes, KOTS rewrites, app scopes', () => {
+  void it('proxy-path-malformed: no /proxy/<app>/, nothing after the app, another app or a proxy path on the Replicated registry', async () => {
+    const findings = await expectFindings(
+      pod([
+        'proxy.replicated.com/^^ghcr.io/acme/api^^:1',
+        'proxy.replicated.com/^^proxy/acme-platform^^:1',
+        'registry.replicated.com/^^other-app/api^^:1',
+        'registry.replicated.com/^^proxy/acme-platform/ghcr.io/acme/api^^:1',
+        'proxy.replicated.com/library/replicated-sdk-image:1.0.0',
+        'registry.replicated.com/library/replicated-sdk-image:1.0.0',
+        'registry.replicated.com/acme-platform/api:1',
+        'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1',
+      ]),
+      'proxy-path-malformed',
+      environment(),
+    );
+    assert.match(findings[0]?.message ?? '', /write proxy\.replicated\.com\/proxy\/acme-platform\/ghcr\.io\/acme\/api:1$/);
+    assert.equal(findings[0]?.data?.fixes?.[0]?.edits[0]?.newText, 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1');
+    assert.match(findings[1]?.message ?? '', /nothing follows the app slug/);
+    assert.match(findings[2]?.message ?? '', /names app "other-app" but this application is "acme-platform"/);
+    assert.match(findings[3]?.message ?? '', /is the Replicated registry, not the proxy/);
+  });
+
+  void it('the registry-name proxy form resolves to that registry, not to Docker Hub', async () => {
+    const text = pod(['proxy.replicated.com/proxy/acme-platform/acme-ghcr/acme/api:1']);
+    const findings = await analyzeFile({ text, path: 'pod.yaml' }, environment());
+    assert.deepEqual(findings, []);
+    const [image] = findImages(text, 'pod.yaml', { registryNames: new Map([['acme-ghcr', 'ghcr.io']]) });
+    assert.equal(image?.upstream?.canonical, 'ghcr.io/acme/api:1');
+    assert.equal(text.slice((image?.start ?? 0) + (image?.upstream?.spans.domain?.start ?? 0), (image?.start ?? 0) + (image?.upstream?.spans.domain?.end ?? 0)), 'acme-ghcr');
+  });
+
+  void it('double-proxy-prefix: additionalImages must be upstream references; a manifest on another proxy domain is prefixed twice', async () => {
+    const app = yaml`
+      apiVersion: kots.io/v1beta1
+      kind: Application
+      spec:
+        additionalImages:
+          - ^^proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/migrations:1^^
+          - ghcr.io/acme/migrations:1
+    `;
+    const [additional] = await expectFindings(app, 'double-proxy-prefix', environment(), 'kots-app.yaml');
+    assert.equal(additional?.severity, 'warning');
+    assert.equal(additional?.data?.fixes?.[0]?.edits[0]?.newText, 'ghcr.io/acme/migrations:1');
+    const custom = environment({ config: config({ customDomains: { proxy: ['images.acme.example'], registry: [] } }) });
+    const [manifest] = await expectFindings(pod(['^^proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1^^', 'images.acme.example/proxy/acme-platform/ghcr.io/acme/api:1']), 'double-proxy-prefix', custom);
+    assert.equal(manifest?.severity, 'error');
+    assert.match(manifest?.message ?? '', /becomes images\.acme\.example\/proxy\/acme-platform\/proxy\.replicated\.com\/proxy\//);
+    await expectFindings(pod(['proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1']), 'double-proxy-prefix', environment());
+  });
+
+  void it("kots-function-literal: a KOTS function outside repl{{ }} gets its own message, not Docker's", async () => {
+    const findings = await expectFindings(pod(['^^LocalImageName^^', `'{{ ^^LocalImageName^^ "ghcr.io/acme/api:1" }}'`, "'repl{{ LocalImageName \"ghcr.io/acme/api:1\" }}'"]), 'kots-function-literal', environment());
+    assert.match(findings[0]?.message ?? '', /LocalImageName is a KOTS template function, but it is written outside repl\{\{ \}\}/);
+    const all = await analyzeFile({ text: pod(['LocalImageName']), path: 'pod.yaml' }, environment());
+    assert.deepEqual(all.map((finding) => finding.code), ['kots-function-literal'], 'no invalid-reference beside it');
+    const chartTemplate = await analyzeFile({ text: pod(['"{{ LocalRegistryHost }}/api:1"']), path: '/c/templates/pod.yaml' }, environment());
+    assert.match(chartTemplate[0]?.message ?? '', /Helm does not know it, and KOTS does not render HelmChart v2 chart templates/);
+  });
+
+  void it('a registry scoped to other apps does not connect its host for this app', async () => {
+    const scoped = config({ appId: 'app-id-1', registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2'] }] });
+    const [finding] = await expectFindings(pod(['^^ghcr.io^^/acme/api:1']), 'registry-not-connected', environment({ config: scoped }));
+    assert.equal(finding?.severity, 'warning');
+    assert.match(finding?.message ?? '', /connected as "acme-ghcr" \(app ids app-id-2\), scoped to other apps/);
+    const mine = config({ appId: 'app-id-1', registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2', 'app-id-1'] }] });
+    await expectFindings(pod(['ghcr.io/acme/api:1']), 'registry-not-connected', environment({ config: mine }));
+  });
+});

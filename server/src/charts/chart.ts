@@ -8,7 +8,7 @@ import path from 'node:path';
 import { documentTree } from '../manifests/findImages';
 import { splitDocuments } from '../manifests/documents';
 import { mapGet, scalarValue, type YNode } from '../manifests/yamlTree';
-import type { Origin } from '../templates/values';
+import { sourceOfKey, type Origin } from '../templates/values';
 import { ArchiveError, ARCHIVE_LIMITS, readChartArchive } from './archive';
 
 export interface ChartFile {
@@ -44,10 +44,7 @@ export interface LoadedChart {
 }
 
 /** The file and (inside an archive) entry a key names. */
-export function fileOfKey(key: string): { file: string; entry?: string } {
-  const hash = key.indexOf('.tgz#');
-  return hash < 0 ? { file: key } : { file: key.slice(0, hash + 4), entry: key.slice(hash + 5) };
-}
+export const fileOfKey = sourceOfKey;
 
 /** How a chart file is shown in messages: `charts/acme-api-0.3.0.tgz (acme-api/values.yaml)` or its path. */
 export function describeKey(key: string, relativeTo?: string): string {

@@ -18,7 +18,7 @@ import { parseImageReference } from '../reference/imageReference';
 import { isReplicatedRegistryDomain, normalizeHost, parseProxyReference, toProxyReference, DEFAULT_PROXY_DOMAIN } from '../reference/proxy';
 import { explore, type Assumption } from '../templates/evaluate';
 import { PLACEHOLDER_LOCAL_REGISTRY_HOST, localImageName, renderKotsScalar, type InstallMode } from '../templates/kots';
-import { isComplete, unknownReasons, type Segment } from '../templates/values';
+import { isComplete, sourceOfKey, unknownReasons, type Segment } from '../templates/values';
 import { isPrivateImage, kotsFunctionsFor, kotsProxyDomain } from './modes';
 import { installedWithHelmCli, type Release, type ReleaseHelmChart } from './release';
 import { renderChart, type RenderedImage } from './renderChart';
@@ -90,7 +90,7 @@ export function kotsRewrite(reference: string, mode: 'online' | 'airgap', releas
 }
 
 function chartImage(image: RenderedImage, mode: InstallMode, path: InstallPath, helmChart: ReleaseHelmChart | undefined, release: Release, env: Pick<AnalysisEnvironment, 'config'>): ReleaseImage {
-  const { file, entry } = splitKey(image.template.key);
+  const { file, entry } = sourceOfKey(image.template.key);
   const out: ReleaseImage = {
     mode,
     path,
@@ -113,11 +113,6 @@ function chartImage(image: RenderedImage, mode: InstallMode, path: InstallPath, 
   }
   out.via = viaOf(out.pulled, env);
   return out;
-}
-
-function splitKey(key: string): { file: string; entry?: string } {
-  const at = key.indexOf('.tgz#');
-  return at < 0 ? { file: key } : { file: key.slice(0, at + 4), entry: key.slice(at + 5) };
 }
 
 /** The local names the air gap bundle provides (what KOTS pushes to the local registry). */

@@ -9,7 +9,7 @@
  * `range`) can make the analysis slow; hitting a bound makes the output unknown, never wrong.
  */
 import type { DefineNode, Operand, ParsedTemplate, Pipeline, TemplateNode } from './parse';
-import { NIL, isComplete, lookUp, outputSegments, printSegments, str, truthOf, unknown, type Segment, type Value } from './values';
+import { NIL, isComplete, lookUp, outputSegments, printSegments, sourceOfKey, str, truthOf, unknown, type Segment, type Value } from './values';
 
 /** One condition an outcome was computed under. */
 export interface Assumption {
@@ -141,7 +141,7 @@ export class Evaluator {
     this.decisions.tick();
     switch (node.type) {
       case 'text':
-        out.push(file === undefined ? { text: node.text } : { text: node.text, origin: { file, start: node.start, end: node.end, label: 'template text' } });
+        out.push(file === undefined ? { text: node.text } : { text: node.text, origin: { ...sourceOfKey(file), start: node.start, end: node.end, label: 'template text' } });
         return;
       case 'action': {
         const value = this.pipeline(node.pipe, scope);

@@ -24,6 +24,15 @@ export interface Origin {
   path?: string[];
 }
 
+/**
+ * The file and (inside a packaged chart) entry a source key names: `charts/api-1.0.tgz#api/values.yaml`
+ * is the entry `api/values.yaml` of that archive; any other key is a file path.
+ */
+export function sourceOfKey(key: string): { file: string; entry?: string } {
+  const hash = key.indexOf('.tgz#');
+  return hash < 0 ? { file: key } : { file: key.slice(0, hash + 4), entry: key.slice(hash + 5) };
+}
+
 export interface Segment {
   text: string;
   origin?: Origin;
