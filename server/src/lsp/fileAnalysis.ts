@@ -159,6 +159,12 @@ export class LocalAnalysisCache {
     this.files.delete(key);
   }
 
+  /** Whether the last analysis of `key` had images that depend on the release (undefined: never analysed). */
+  dependsOnRelease(key: string): boolean | undefined {
+    const cached = this.files.get(key);
+    return cached ? cached.documents.some((document) => !document.result.findings) : undefined;
+  }
+
   clear(): void {
     this.files.clear();
   }
