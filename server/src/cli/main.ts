@@ -11,6 +11,7 @@ Usage:
                                                       prove the saved credentials can pull IMAGE
   replicated-registries registry logs NAME            pull logs (vendor portal only)
   replicated-registries lint [PATH...]                check every image reference in the application
+  replicated-registries images [PATH] [--mode MODE]   the images customers pull, per install mode
   replicated-registries lsp --stdio                   run the language server
 
 Run a command with --help for its flags.
@@ -27,6 +28,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         return await (await import('./commands/registry')).run(rest, io);
       case 'lint':
         return await (await import('./commands/lint')).run(rest, io);
+      case 'images':
+        return await (await import('./commands/images')).run(rest, io);
       case 'lsp':
         return await (await import('./commands/lsp')).run(rest, io);
       case undefined:

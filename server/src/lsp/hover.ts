@@ -73,7 +73,7 @@ async function customerPullLines(ctx: ServerContext, uri: string, image: FoundIm
   for (const item of matching) {
     const pulled = item.pulled ? code(item.pulled.replace(/^local-registry\.invalid\//, '<local registry>/')) : 'an image not known before install';
     const bundle = item.inBundle === undefined ? '' : item.inBundle ? ', in the air gap bundle' : ', **not in the air gap bundle**';
-    const kots = item.rewrittenByKots ? ' (KOTS rewrites it)' : '';
+    const kots = item.rewrittenByKots ? ` (KOTS rewrites it${item.note ? `: ${item.note}` : ''})` : '';
     const assumed = item.assumptions.length > 0 ? ` — assuming ${item.assumptions.map((a) => `${code(a.condition)} is ${a.taken}`).join('; ')}` : '';
     rows.add(`- ${MODE_LABEL[item.mode]}: ${pulled} ${VIA[item.via]}${kots}${bundle}${assumed}`);
   }

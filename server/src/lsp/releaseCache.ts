@@ -64,6 +64,11 @@ export class ReleaseCache {
     return entry;
   }
 
+  /** The files of a folder's release, as the server reads them (open documents first). */
+  files(folder: string): ReleaseFiles {
+    return this.filesOf(folder, this.entryOf(folder));
+  }
+
   private filesOf(folder: string, entry: FolderEntry): ReleaseFiles {
     const disk = fileSystemRelease(folder);
     return {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
-import { RegistriesChangedNotification } from '../protocol/messages';
+import { RegistriesChangedNotification, ReleaseImagesChangedNotification } from '../protocol/messages';
 import type { ServerContext } from './context';
 import { uriToPath } from './convert';
 import type { DiagnosticsController } from './diagnostics';
@@ -122,6 +122,7 @@ export class WorkspaceHandler {
       if (this.diagnostics.isOpen(uri)) await this.diagnostics.validateOpen(uri);
       else await this.diagnostics.validateUnopened(file);
     }
+    void this.ctx.connection.sendNotification(ReleaseImagesChangedNotification, { folder: pathToUri(folder) }).catch(() => undefined);
   }
 
   dispose(): void {

@@ -47,6 +47,8 @@ export interface ReleaseImage {
   unevaluated: string[];
   /** Air gap, chart images: whether the bundle (the builder render) has the image. */
   inBundle?: boolean;
+  /** What is uncertain about `pulled` (KOTS decides at install whether an image is private). */
+  note?: string;
 }
 
 /** A manifest image the caller found (plain manifests and Application `additionalImages`). */
@@ -183,14 +185,15 @@ function manifestImage(file: string, image: FoundImage, mode: 'online' | 'airgap
     const item: ReleaseImage = { ...base, via: 'unknown', assumptions: entry.assumptions, unevaluated: entry.unevaluated };
     if (!entry.text) return item;
     item.reference = entry.text;
-    // A reference KOTS made itself (LocalImageName) is not rewritten again.
+    // A reference KOTS made itself (LocalImageName) is not rewritten again; online, neither is one on
+    // its own proxy domain. With a local registry every other image is rewritten (and bundled).
     const already = viaOf(entry.text, env);
-    if (already === 'local-registry' || (already === 'proxy' && parseProxyOf(entry.text, env))) {
+    if (already === 'local-registry' || (mode === 'online' && already === 'proxy' && parseProxyOf(entry.text, env))) {
       item.pulled = entry.text;
     } else {
       const rewritten = kotsRewrite(entry.text, mode, release, env);
       if (rewritten.pulled) item.pulled = rewritten.pulled;
-      else if (rewritten.note) item.unevaluated = [...item.unevaluated, rewritten.note];
+      if (rewritten.note) item.note = rewritten.note;
       item.rewrittenByKots = rewritten.pulled !== undefined && rewritten.pulled !== entry.text;
     }
     item.via = viaOf(item.pulled, env);

@@ -151,7 +151,8 @@ export function renderKotsScalar(
   const parsed = parseTemplate(scalar.value, 'kots', scalar.exact ? origin.start : 0);
   if (parsed.problems.length > 0) return unknown(`${origin.label}: ${parsed.problems[0]?.message ?? 'a template outside the evaluated subset'}`, origin);
   const raw = evaluateNodes(parsed.nodes, { dot: NIL, root: NIL }, { functions }, decisions, scalar.exact ? origin.file : undefined);
-  const segments = raw.map((segment) => (segment.origin && segment.origin.label === 'template text' ? { ...segment, origin: { ...origin, start: segment.origin.start, end: segment.origin.end } } : segment));
+  // Every piece comes from this scalar: literal text maps to its own characters, the rest to the whole scalar.
+  const segments = raw.map((segment) => (segment.origin && segment.origin.label === 'template text' ? { ...segment, origin: { ...origin, start: segment.origin.start, end: segment.origin.end } } : segment.origin ? segment : { ...segment, origin }));
   if (!isComplete(segments)) return { kind: 'string', segments, origin };
   const text = segments.map((segment) => segment.text).join('');
   if (scalar.style === 'plain') {
