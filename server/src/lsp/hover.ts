@@ -71,14 +71,14 @@ async function customerPullLines(ctx: ServerContext, uri: string, image: FoundIm
   if (matching.length === 0) return [];
   const rows = new Set<string>();
   for (const item of matching) {
-    const pulled = item.pulled ? code(item.pulled.replace(/^local-registry\.invalid\//, '<local registry>/')) : 'an image not known before install';
+    const pulled = item.pulled ? code(item.pulled.replace(/^local-registry\.invalid\//, '<local registry>/')) : item.note ? `(${item.note})` : 'an image not known before install';
     const bundle = item.inBundle === undefined ? '' : item.inBundle ? ', in the air gap bundle' : ', **not in the air gap bundle**';
     const kots = item.rewrittenByKots ? ` (KOTS rewrites it${item.note ? `: ${item.note}` : ''})` : '';
     const assumed = item.assumptions.length > 0 ? ` — assuming ${item.assumptions.map((a) => `${code(a.condition)} is ${a.taken}`).join('; ')}` : '';
     rows.add(`- ${MODE_LABEL[item.mode]}: ${pulled} ${VIA[item.via]}${kots}${bundle}${assumed}`);
   }
   const why = release.modesInferred ? ` (modes inferred: ${Object.values(release.modeReasons).join('; ')}; set installModes in .replicated-registries.yaml to choose)` : '';
-  return [`**How customers pull it**${why}:`, [...rows].join('\n')];
+  return [`**How customers pull it, per install mode**${why}:`, [...rows].join('\n')];
 }
 
 export async function hoverMarkdown(ctx: ServerContext, uri: string, image: FoundImage): Promise<string> {
@@ -141,11 +141,10 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
     lines.push(env.offline ? '**Not checked**: registry checks are off (offline, untrusted workspace, or `remoteChecks` disabled).' : '**Not checked yet**: checks run when the file is opened and saved.');
   }
 
-  const customer = await customerPullLines(ctx, uri, image, env);
-  if (customer.length > 0) lines.push(...customer);
-  else if ((isPrivate && image.reference) || image.proxy) {
+  if ((isPrivate && image.reference) || image.proxy) {
     lines.push(...proxyLines(ctx, uri, image, config));
   }
+  lines.push(...(await customerPullLines(ctx, uri, image, env)));
   return lines.join('\n\n');
 }
 

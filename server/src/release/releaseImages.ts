@@ -15,7 +15,7 @@
 import type { AnalysisEnvironment, FoundImage } from '../analysis/types';
 import type { LoadedChart } from '../charts/chart';
 import { parseImageReference } from '../reference/imageReference';
-import { isReplicatedRegistryDomain, normalizeHost, parseProxyReference, toProxyReference, DEFAULT_PROXY_DOMAIN } from '../reference/proxy';
+import { isReplicatedRegistryDomain, normalizeHost, parseProxyReference, proxyRewriteProblem, toProxyReference, DEFAULT_PROXY_DOMAIN } from '../reference/proxy';
 import { explore, type Assumption } from '../templates/evaluate';
 import { PLACEHOLDER_LOCAL_REGISTRY_HOST, localImageName, renderKotsScalar, type InstallMode } from '../templates/kots';
 import { isComplete, sourceOfKey, unknownReasons, type Segment } from '../templates/values';
@@ -86,6 +86,8 @@ export function kotsRewrite(reference: string, mode: 'online' | 'airgap', releas
   const isPrivate = release?.proxyPublicImages || viaOf(reference, env) === 'proxy' ? true : isPrivateImage(reference, env);
   if (isPrivate === false) return { pulled: reference };
   if (!app) return { note: 'KOTS proxies it when it is private; set app: in .replicated-registries.yaml to see the proxy reference' };
+  const problem = proxyRewriteProblem(ref);
+  if (problem) return { note: `KOTS proxies it when it is private, but ${problem}` };
   const proxied = toProxyReference(ref, app, proxyDomain);
   if (isPrivate === undefined) return { pulled: proxied, note: 'proxied if an anonymous pull fails (KOTS checks at install)' };
   return { pulled: proxied };
