@@ -293,3 +293,29 @@ void describe('templates: differential test against the .Values resolver it repl
     assert.ok(resolved > CASES / 10, `only ${resolved} of ${CASES} cases were resolved by the oracle: the generator is too weak`);
   });
 });
+
+void describe('templates: never throws, never hangs', () => {
+  void it('parses and evaluates 3,000 random templates (both delimiter styles) within the bounds', () => {
+    let state = 7;
+    const next = (): number => {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      return state / 0x7fffffff;
+    };
+    const pieces = ['{{', '}}', '{{-', '-}}', 'repl{{', '{{repl', ' if ', ' else ', ' end ', ' range ', ' with ', ' define "x" ', ' template "x" . ', ' include "x" . ', '.Values.a', '.Values.a.b', '$v := ', '$v', '|', ' default "d" ', ' printf "%s/%s" ', ' quote ', ' ternary "a" "b" ', '(', ')', '"str"', "'s'", '`raw`', ' 12 ', ' true ', ' nil ', 'text', ':', '/', '\n', ' HasLocalRegistry ', ' LocalImageName ', ' ConfigOption "c" ', ' eq ', ' not ', ' and ', ' break ', '/* c */'];
+    const values = valuesOf('a:\n  b: ghcr.io/acme/api\nlist: [1, 2]\n');
+    const kots = kotsFunctions({ mode: 'airgap', appSlug: 'acme', configItems: new Map(), isPrivate: () => undefined });
+    const helpers = new ChartTemplates([{ path: '/c/templates/_h.tpl', text: '{{ define "x" }}{{ include "x" . }}{{ end }}' }]);
+    for (let i = 0; i < 3000; i++) {
+      let source = '';
+      const length = 1 + Math.floor(next() * 14);
+      for (let p = 0; p < length; p++) source += pieces[Math.floor(next() * pieces.length)];
+      const started = Date.now();
+      for (const delimiters of ['helm', 'kots'] as const) {
+        const parsed = parseTemplate(source, delimiters);
+        const { outcomes } = evaluateText(parsed, { dot: chartRoot(values, { name: 'c', version: '1' }, 'c/templates/t.yaml'), root: NIL }, { functions: delimiters === 'helm' ? HELM_FUNCTIONS : kots, templates: helpers });
+        assert.ok(outcomes.length >= 1 && outcomes.length <= 16, source);
+      }
+      assert.ok(Date.now() - started < 2000, `too slow: ${JSON.stringify(source)}`);
+    }
+  });
+});
