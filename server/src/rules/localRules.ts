@@ -33,14 +33,16 @@ export function localFindings(file: { text: string; path: string }, images: Foun
       continue;
     }
     if (image.templated) continue;
-    const own: Finding[] = [...referenceFindings(image, env)];
+    const readOnly = image.evaluation?.readOnlyFrom !== undefined;
+    const own = readOnly ? [] : findings;
+    own.push(...referenceFindings(image, env));
     if (image.reference) {
       own.push(...tagFindings(image, enabled));
       if (enabled('registry-not-connected')) own.push(...offlineRegistryFindings(image, env));
       if (enabled('proxy-path-malformed')) own.push(...proxyPathFindings(image, env));
-      if (enabled('double-proxy-prefix')) own.push(...doubleProxyFindings(image, file.path, env));
+      if (image.proxy && enabled('double-proxy-prefix')) own.push(...doubleProxyFindings(image, file.path, env));
     }
-    for (const finding of annotateReadOnly(image, own)) findings.push(finding);
+    if (readOnly) for (const finding of annotateReadOnly(image, own)) findings.push(finding);
   }
   return findings;
 }

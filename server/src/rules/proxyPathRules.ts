@@ -9,7 +9,8 @@
  *    `library/` images (the SDK) exempt.
  */
 import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
-import { DEFAULT_PROXY_DOMAIN, isReplicatedRegistryDomain, normalizeHost } from '../reference/proxy';
+import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
+import { placeReference } from './registryRules';
 import { parseImageReference } from '../reference/imageReference';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';
@@ -17,7 +18,9 @@ import { nominalSeverity } from './severity';
 export function proxyPathFindings(image: FoundImage, env: Pick<AnalysisEnvironment, 'config'>): Finding[] {
   const reference = image.reference;
   if (image.templated || !reference || !reference.explicitDomain) return [];
-  const domain = normalizeHost(reference.domain);
+  // Most images are on neither host: the placement (cached per configuration) says so without string work.
+  const placement = placeReference(reference, env.config).kind;
+  if (placement !== 'proxy-host' && placement !== 'replicated-registry') return [];
   const written = reference.input.slice(reference.spans.path.start, reference.spans.path.end);
   const app = env.config.app;
   const finding = (message: string, fix?: { title: string; text: string }): Finding[] => {
@@ -29,8 +32,7 @@ export function proxyPathFindings(image: FoundImage, env: Pick<AnalysisEnvironme
     }
     return [out];
   };
-  const proxyHosts = [DEFAULT_PROXY_DOMAIN, ...env.config.customDomains.proxy].map(normalizeHost);
-  if (proxyHosts.includes(domain)) {
+  if (placement === 'proxy-host') {
     if (written === 'library/replicated-sdk-image' || written.startsWith('anon/')) return [];
     if (!written.startsWith('proxy/')) {
       const after = image.text.slice(reference.spans.path.start);
@@ -45,7 +47,7 @@ export function proxyPathFindings(image: FoundImage, env: Pick<AnalysisEnvironme
     }
     return [];
   }
-  if (isReplicatedRegistryDomain(domain, env.config.customDomains.registry)) {
+  {
     const slash = written.indexOf('/');
     const first = slash < 0 ? written : written.slice(0, slash);
     if (first === 'library') return [];
