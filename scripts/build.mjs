@@ -1,12 +1,15 @@
 // Builds one bundle per side with esbuild: the extension client, the language server, the CLI.
 // `vscode` stays external (the host provides it); everything else is bundled, so no node_modules ship.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { registriesSchemaValidatorPlugin } from './registriesSchemaValidatorPlugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
+// One version for every artefact: the CLI's --version and SARIF, the server's serverInfo (server/src/version.ts).
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 const common = {
   bundle: true,
@@ -18,6 +21,7 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   legalComments: 'none',
+  define: { __VERSION__: JSON.stringify(version) },
   // The registries-file schema validator is generated at build time (ajv standalone), not compiled per start.
   plugins: [registriesSchemaValidatorPlugin(root)],
 };

@@ -1,12 +1,14 @@
 // Runs the test layers with node's own test runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs all|unit|lsp|integration|e2e [more layers...]
+// Usage: node scripts/test.mjs all|unit|lsp|integration|packaging|e2e [more layers...]
+// packaging: how users install and run it — the npm package packed and installed, the GitHub Action's steps,
+// the README's CI examples, the pre-commit hook installed by pre-commit (slow: npm installs, one at a time).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const order = ['unit', 'lsp', 'integration', 'e2e'];
+const order = ['unit', 'lsp', 'integration', 'packaging', 'e2e'];
 let layers = process.argv.slice(2);
 if (layers.length === 0 || layers.includes('all')) layers = order;
 

@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): ReplicatedRegistries
     return undefined;
   }
   const activationTimeMs = Math.round((performance.now() - started) * 10) / 10;
-  extension.logger.info(`Activated in ${activationTimeMs} ms.`);
+  extension.logger.info(`Replicated Registries ${(context.extension.packageJSON as { version: string }).version}. Activated in ${activationTimeMs} ms.`);
   return { activationTimeMs };
 }
 

@@ -21,11 +21,16 @@ export interface CliRunOptions {
   input?: string;
 }
 
-/** A runner that appends each run's stdout and stderr (in that order) to `transcript`. */
-export function cliRunner(transcript: string[]): (args: string[], options: CliRunOptions) => Promise<CliRun> {
+/**
+ * A runner that appends each run's stdout and stderr (in that order) to `transcript`. `command`: an
+ * installed `replicated-registries` to run as is (found through its shebang and PATH), instead of the
+ * checkout's bin through this Node.js.
+ */
+export function cliRunner(transcript: string[], command?: string): (args: string[], options: CliRunOptions) => Promise<CliRun> {
   return (args, options) =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const [file, argv] = command ? [command, args] : [process.execPath, [BIN, ...args]];
+      const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -113,6 +113,41 @@ void describe('lint CLI', () => {
     assert.deepEqual(location, { artifactLocation: { uri: 'app/broken.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 5, startColumn: 28, endLine: 5, endColumn: 31 } });
   });
 
+  void it('--format codequality: GitLab Code Quality report with its required fields, fingerprints stable when lines move', async () => {
+    interface Issue { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number; end: number } } }
+    const ran = await lint(workspace, '--offline', '--format', 'codequality');
+    assert.equal(ran.code, 1, ran.stderr);
+    const report = JSON.parse(ran.stdout) as Issue[];
+    assert.deepEqual(report.map((issue) => [issue.check_name, issue.severity, issue.location.path, issue.location.lines.begin]), [
+      ['invalid-reference', 'major', 'app/broken.yml', 5],
+      ['tag-latest', 'minor', 'app/deploy.yaml', 6],
+    ]);
+    for (const issue of report) {
+      assert.match(issue.description, /\S/);
+      assert.match(issue.fingerprint, /^[0-9a-f]{32}$/);
+      assert.equal(Object.keys(issue).sort().join(), 'check_name,description,fingerprint,location,severity');
+    }
+
+    // The same finding two lines lower keeps its fingerprint; a second identical one in the file gets its own.
+    const moved = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-cq-'));
+    try {
+      const pod = (prefix: string): string => `${prefix}apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n`;
+      await writeFile(path.join(moved, '.replicated-registries.yaml'), REGISTRIES);
+      await mkdir(path.join(moved, 'app'));
+      await writeFile(path.join(moved, 'app', 'deploy.yaml'), pod('# moved\n# down\n'));
+      const again = JSON.parse((await lint(moved, '--offline', '--format', 'codequality')).stdout) as Issue[];
+      assert.equal(again.length, 1);
+      assert.equal(again[0]?.location.lines.begin, 8);
+      assert.equal(again[0]?.fingerprint, report[1]?.fingerprint);
+      await writeFile(path.join(moved, 'app', 'deploy.yaml'), `${pod('')}---\n${pod('')}`);
+      const twice = JSON.parse((await lint(moved, '--offline', '--format', 'codequality')).stdout) as Issue[];
+      assert.equal(twice.length, 2);
+      assert.notEqual(twice[0]?.fingerprint, twice[1]?.fingerprint);
+    } finally {
+      await rm(moved, { recursive: true, force: true });
+    }
+  });
+
   void it('exit 2 on usage errors and on a broken registries file, with file:line:col', async () => {
     const unknown = await lint(workspace, '--bogus');
     assert.equal(unknown.code, 2);

@@ -1,3 +1,4 @@
+import { VERSION } from '../version';
 import { processIO, UsageError, ExitCode, type CliIO } from './io';
 
 const HELP = `replicated-registries — check your Replicated application's images against your team's registries
@@ -13,6 +14,7 @@ Usage:
   replicated-registries lint [PATH...]                check every image reference in the application
   replicated-registries images [PATH] [--mode MODE]   the images customers pull, per install mode
   replicated-registries lsp --stdio                   run the language server
+  replicated-registries --version                     print the version (the extension's is the same)
 
 Run a command with --help for its flags.
 `;
@@ -53,6 +55,3 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     throw err;
   }
 }
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';

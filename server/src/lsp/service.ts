@@ -42,6 +42,7 @@ import { parseInitializationOptions, SettingsCache, type InitializationOptions, 
 import { StatusReporter } from './status';
 import { WorkspaceHandler } from './workspace';
 import { isRegistriesFile, WorkspaceModel } from './workspaceModel';
+import { VERSION } from '../version';
 
 /** Files we read from disk for analysis; bigger ones are skipped (a generated blob is not a manifest). */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -301,7 +302,7 @@ export class RegistriesLanguageService implements ServerContext {
       clientProvidesCredentials: this.init.credentialsProvider,
       localLookup: (entry) => local.get(entry),
     });
-    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: '0.1.0' } };
+    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: VERSION } };
   }
 
   private async initialized(): Promise<void> {

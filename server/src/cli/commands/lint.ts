@@ -1,8 +1,9 @@
 /**
  * `replicated-registries lint [PATH...]`: the language server's engine and rules, for CI. Walks the
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
- * file, prints text, JSON or SARIF, and exits 1 when a finding reaches the `--fail-on` level.
+ * file, prints text, JSON, SARIF or GitLab Code Quality, and exits 1 when a finding reaches the `--fail-on` level.
  */
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFile } from '../../analysis/analyzeFile';
@@ -13,6 +14,7 @@ import type { Credentials, RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
 import type { RegistriesConfig } from '../../store/types';
+import { VERSION } from '../../version';
 import { findYamlFiles } from '../../workspace/yamlFiles';
 import { fileSystemRelease, releaseLoader } from '../../release/releaseFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
@@ -23,7 +25,8 @@ Checks every image reference in the application's YAML (*.yaml, *.yml) against t
 PATH defaults to the current folder; .gitignore is honoured, node_modules and .git are skipped.
 
 Flags:
-  --format text|json|sarif   output format (default text)
+  --format text|json|sarif|codequality
+                             output format (default text); codequality is GitLab's Code Quality report
   --offline                  no network checks (pull checks and public-image checks are skipped)
   --fail-on error|warning|never
                              exit 1 when a finding reaches this level (default error)
@@ -39,7 +42,8 @@ Exit codes: 0 nothing reaches the fail level, 1 something does, 2 usage or confi
 file or folder could not be read.
 `;
 
-type Format = 'text' | 'json' | 'sarif';
+const FORMATS = ['text', 'json', 'sarif', 'codequality'] as const;
+type Format = (typeof FORMATS)[number];
 type FailOn = 'error' | 'warning' | 'never';
 
 interface LintOptions {
@@ -123,6 +127,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (options.format === 'json') writePrettyJson(io.stdout, results);
   else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
+  else if (options.format === 'codequality') writePrettyJson(io.stdout, toCodeQuality(results));
   else io.stdout.write(toText(results, files.length));
 
   if (unreadable.length > 0) return ExitCode.usage;
@@ -192,8 +197,8 @@ function parseArguments(argv: string[]): LintOptions | undefined {
       case '--format': {
         const value = valueOf(flag, i, inline);
         if (inline === undefined) i++;
-        if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
-        options.format = value;
+        if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be text, json, sarif or codequality, not "${value}"`);
+        options.format = value as Format;
         break;
       }
       case '--fail-on': {
@@ -314,8 +319,6 @@ function toText(results: LintResult[], fileCount: number): string {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-declare const __VERSION__: string | undefined;
-
 /** SARIF 2.1.0: every rule with its help, every result with a physical location. */
 export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): unknown {
   const codes = Object.keys(RULES) as RuleCode[];
@@ -339,7 +342,7 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
         tool: {
           driver: {
             name: 'replicated-registries',
-            version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0',
+            version: VERSION,
             informationUri: 'https://docs.replicated.com/vendor/packaging-private-images',
             rules,
           },
@@ -363,6 +366,31 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
       },
     ],
   };
+}
+
+const CODE_QUALITY_SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
+
+/**
+ * GitLab's Code Quality report (`artifacts:reports:codequality`): the required subset of the CodeClimate
+ * format GitLab documents — description, check_name, fingerprint, severity (info|minor|major|critical|
+ * blocker), location.path relative to the repository, location.lines.begin. The fingerprint leaves the line
+ * out, so a finding that only moves is the same finding to GitLab's merge-request comparison; the same
+ * reference twice in one file under the same rule is told apart by its order.
+ */
+export function toCodeQuality(results: LintResult[]): unknown[] {
+  const seen = new Map<string, number>();
+  return results.map((result) => {
+    const identity = [result.file, result.code, result.reference, result.message].join('\0');
+    const occurrence = (seen.get(identity) ?? 0) + 1;
+    seen.set(identity, occurrence);
+    return {
+      description: result.message,
+      check_name: result.code,
+      fingerprint: createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
+      severity: CODE_QUALITY_SEVERITY[result.severity],
+      location: { path: result.file, lines: { begin: result.line, end: result.endLine } },
+    };
+  });
 }
 
 /**
