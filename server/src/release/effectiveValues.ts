@@ -123,4 +123,3 @@ function injectedByReplicatedRegistry(): Value {
   });
 }
 
-export { NIL };

@@ -130,17 +130,29 @@ function bundleNames(images: RenderedImage[], env: Pick<AnalysisEnvironment, 'co
   return names;
 }
 
-/** Every image of the release in each of `modes` (default: the modes the release supports). */
-export function releaseImages(release: Release, env: Pick<AnalysisEnvironment, 'config'>, manifests: ManifestImage[], modes: readonly InstallMode[] = release.modes): ReleaseImage[] {
-  const out: ReleaseImage[] = [];
-  const helmCliCharts = new Set<LoadedChart>();
-  for (const chart of release.charts) if (installedWithHelmCli(release, chart)) helmCliCharts.add(chart);
+/** Chart images per release, configuration and mode: computed once (the hover, the rules and `images` share them). */
+const chartImagesMemo = new WeakMap<Release, WeakMap<object, Map<InstallMode, ReleaseImage[]>>>();
 
-  for (const mode of modes) {
-    if (mode === 'helm') {
-      for (const chart of helmCliCharts) for (const image of renderChart(chart, undefined, 'helm', undefined).images) out.push(chartImage(image, 'helm', 'helm-cli', undefined, release, env));
-      continue;
+function chartImagesIn(release: Release, env: Pick<AnalysisEnvironment, 'config'>, mode: InstallMode): ReleaseImage[] {
+  let byConfig = chartImagesMemo.get(release);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    chartImagesMemo.set(release, byConfig);
+  }
+  let byMode = byConfig.get(env.config);
+  if (!byMode) {
+    byMode = new Map();
+    byConfig.set(env.config, byMode);
+  }
+  let images = byMode.get(mode);
+  if (images) return images;
+  images = [];
+  if (mode === 'helm') {
+    for (const chart of release.charts) {
+      if (!installedWithHelmCli(release, chart)) continue;
+      for (const image of renderChart(chart, undefined, 'helm', undefined).images) images.push(chartImage(image, 'helm', 'helm-cli', undefined, release, env));
     }
+  } else {
     const functions = kotsFunctionsFor(release, env, mode);
     for (const helmChart of release.helmCharts) {
       if (!helmChart.chart || excludedStatically(helmChart)) continue;
@@ -151,10 +163,20 @@ export function releaseImages(release: Release, env: Pick<AnalysisEnvironment, '
       for (const image of rendered) {
         const item = chartImage(image, mode, path, helmChart, release, env);
         if (bundle && item.pulled && item.via === 'local-registry') item.inBundle = bundle.has(item.pulled);
-        out.push(item);
+        images.push(item);
       }
     }
-    for (const { file, image } of manifests) out.push(...manifestImage(file, image, mode, release, env));
+  }
+  byMode.set(mode, images);
+  return images;
+}
+
+/** Every image of the release in each of `modes` (default: the modes the release supports). */
+export function releaseImages(release: Release, env: Pick<AnalysisEnvironment, 'config'>, manifests: ManifestImage[], modes: readonly InstallMode[] = release.modes): ReleaseImage[] {
+  const out: ReleaseImage[] = [];
+  for (const mode of modes) {
+    out.push(...chartImagesIn(release, env, mode));
+    if (mode !== 'helm') for (const { file, image } of manifests) out.push(...manifestImage(file, image, mode, release, env));
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * `printf` is Go's fmt with the verbs charts use (%s %v %d %q %%).
  */
 import type { FunctionCall, TemplateFunction } from './evaluate';
-import { NIL, formatGoFloat, isComplete, isEmpty, outputSegments, printSegments, sliceSegments, str, textOf, truthOf, unknown, valuesEqual, type Segment, type Value } from './values';
+import { NIL, formatGoFloat, isComplete, isEmpty, outputSegments, printSegments, sliceSegments, str, truthOf, unknown, valuesEqual, type Segment, type Value } from './values';
 
 /** A string value from pieces (keeps origins). */
 function fromSegments(segments: Segment[]): Value {
@@ -315,4 +315,3 @@ function trimAll(text: string, cutset: string): string {
   return text.slice(start, end);
 }
 
-export { textOf };

@@ -9,7 +9,7 @@
  * branch whose condition is false does not render the image (the hover says so); an undecidable one
  * is taken both ways by the driver (`explore`).
  */
-import { Evaluator, evaluateNodes, mergeText, type Decisions, type EvaluatorOptions, type NamedTemplates, type Scope, type TemplateFunction } from './evaluate';
+import { Evaluator, evaluateNodes, type Decisions, type EvaluatorOptions, type NamedTemplates, type Scope, type TemplateFunction } from './evaluate';
 import { STANDARD_FUNCTIONS } from './functions';
 import { parseTemplate, type DefineNode, type ParsedTemplate, type TemplateNode } from './parse';
 import { isComplete, printSegments, sliceSegments, str, truthOf, unknown, type Origin, type Segment, type Value } from './values';
@@ -264,12 +264,3 @@ function rangeElement(value: Value, text: string, decisions: Decisions): { key: 
   const [key, item] = shown[choice] as [Value, Value];
   return { key, item };
 }
-
-/** A named template's output for the data given (used by tests and by the pull-secret rule). */
-export function includeTemplate(templates: NamedTemplates, name: string, data: Value, decisions: Decisions, functions: ReadonlyMap<string, TemplateFunction> = HELM_FUNCTIONS): Segment[] {
-  const options: EvaluatorOptions = { functions, templates };
-  return mergeText(printSegments(new Evaluator(options, decisions).include(name, data)));
-}
-
-export { evaluateNodes };
-export type { EvaluatorOptions };
