@@ -351,5 +351,8 @@ void describe('rules: proxy shapes, KOTS rewrites, app scopes', () => {
     assert.match(finding?.message ?? '', /connected as "acme-ghcr" \(app ids app-id-2\), scoped to other apps/);
     const mine = config({ appId: 'app-id-1', registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2', 'app-id-1'] }] });
     await expectFindings(pod(['ghcr.io/acme/api:1']), 'registry-not-connected', environment({ config: mine }));
+    // Without the app's id (no vendor portal to resolve the slug), an id in the list may be this app's: no finding.
+    const unresolved = config({ registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2'] }] });
+    await expectFindings(pod(['ghcr.io/acme/api:1']), 'registry-not-connected', environment({ config: unresolved }));
   });
 });

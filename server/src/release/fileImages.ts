@@ -21,7 +21,7 @@ import { isComplete, unknownReasons, type Segment } from '../templates/values';
 import { mayHoldKotsKinds } from './kotsKinds';
 import { kotsFunctionsFor } from './modes';
 import { chartAt, type Release, type ReleaseHelmChart } from './release';
-import { renderChart, type RenderedImage } from './renderChart';
+import { renderChart, renderChartDefaults, type RenderedImage } from './renderChart';
 
 /** The chart folder of a file under `<chart>/templates/`, or undefined. */
 export function chartDirOf(filePath: string): string | undefined {
@@ -165,7 +165,7 @@ export async function imagesInRelease(file: { path: string; text: string }, foun
 
 /** A chart template: images it spells out itself (or from `.Chart`), resolved; values-made ones go to values.yaml. */
 function templateImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: AnalysisEnvironment): FoundImage[] {
-  const render = renderChart(chart, undefined, 'online', undefined, { everyBranch: true });
+  const render = renderChartDefaults(chart, { everyBranch: true });
   const out: FoundImage[] = [];
   for (const image of found) {
     const rendered = render.images.filter((r) => r.template.key === filePath && r.start === image.start);
@@ -194,7 +194,7 @@ function templateImages(filePath: string, found: FoundImage[], chart: LoadedChar
 
 /** A chart's values.yaml: its image blocks, replaced by what the templates make of them. */
 function valuesImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: AnalysisEnvironment): FoundImage[] {
-  const render = renderChart(chart, undefined, 'online', undefined, { everyBranch: true });
+  const render = renderChartDefaults(chart, { everyBranch: true });
   const resolved: FoundImage[] = [];
   for (const image of render.images) {
     if (!image.text) continue;

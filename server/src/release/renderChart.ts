@@ -141,6 +141,24 @@ function subchartValues(top: LoadedChart, topValues: Value, keys: string[], deci
   return { values };
 }
 
+/** Renders with the chart's own defaults, once per chart object and walk (every file of the chart asks). */
+const defaultsRenders = new WeakMap<LoadedChart, Map<string, ChartRender>>();
+
+export function renderChartDefaults(chart: LoadedChart, walk: WalkOptions = {}): ChartRender {
+  let byWalk = defaultsRenders.get(chart);
+  if (!byWalk) {
+    byWalk = new Map();
+    defaultsRenders.set(chart, byWalk);
+  }
+  const key = walk.everyBranch ? 'every-branch' : 'values';
+  let render = byWalk.get(key);
+  if (!render) {
+    render = renderChart(chart, undefined, 'online', undefined, walk);
+    byWalk.set(key, render);
+  }
+  return render;
+}
+
 /**
  * Renders the images of `chart` (with its subcharts) for `mode`: the HelmChart's effective values when
  * given, else the chart's defaults. `kotsFunctions` are the KOTS functions of the mode (HelmChart values).

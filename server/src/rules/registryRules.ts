@@ -88,12 +88,13 @@ function computePlacement(reference: ImageReference, config: RegistriesConfig, i
  * Whether a registry serves this app. A registry's App Access is "All Apps" or "Specific apps": scoped,
  * "only customers with a valid license for the specified applications have pull-through access"
  * (docs/vendor/packaging-private-images.md, "Scope a registry to specific applications"). `appIds` hold
- * the portal's app ids; a slug written there in the workspace file counts too. Unknown app: it serves.
+ * the portal's app ids; a slug written there in the workspace file counts too. Unknown app id: it serves.
  */
 export function servesApp(entry: RegistryEntry, config: Pick<RegistriesConfig, 'app' | 'appId'>): boolean {
   if (!entry.appIds || entry.appIds.length === 0) return true;
-  if (config.appId === undefined && config.app === undefined) return true;
-  return entry.appIds.some((id) => id === config.appId || id === config.app);
+  if (entry.appIds.some((id) => id === config.appId || id === config.app)) return true;
+  // Without the app's id (the portal resolves it) an id in the list may still be this app's: no guess.
+  return config.appId === undefined;
 }
 
 /** `docker.io` matches every Docker Hub image; `docker.io/library` matches `nginx` and `docker.io/library/x/y`. */
