@@ -79,6 +79,20 @@ void describe("the customer's pull over LSP, on examples/", () => {
     assert.match(value, /- Air gap: `ghcr\.io\/acme\/migrations:2\.4\.1` directly from its registry/);
   });
 
+  void it("hovers a chart's values.yaml image: resolved through the template, the tag from .Chart.AppVersion", async () => {
+    const valuesFile = path.join(root, 'charts', 'acme-api', 'values.yaml');
+    const { readFileSync } = await import('node:fs');
+    const values = readFileSync(valuesFile, 'utf8');
+    const valuesUri = fileUri(valuesFile);
+    await client.open(valuesUri, values);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: valuesUri }, position: positionOf(values, values.indexOf('acme/api') + 2) });
+    const value = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(value, /\*\*Image\*\* `ghcr\.io\/acme\/api:2\.4\.1`/);
+    assert.match(value, /The chart uses the tag `2\.4\.1` \(its appVersion\)/);
+    assert.ok(!(client.diagnostics.get(valuesUri) ?? []).some((d) => d.code === 'tag-missing'), 'no tag-missing: the tag comes from .Chart.AppVersion');
+    await client.close(valuesUri);
+  });
+
   void it('lists the release images per mode, each with where to jump (ReleaseImagesRequest)', async () => {
     const result = await client.connection.sendRequest(ReleaseImagesRequest, { uri: fileUri(root) });
     assert.deepEqual(result.modes, ['online', 'airgap']);
