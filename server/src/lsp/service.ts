@@ -174,7 +174,7 @@ export class RegistriesLanguageService implements ServerContext {
         if (justOpened.delete(e.document.uri)) return;
         const filePath = documentPath(e.document.uri);
         // A file the release is made of: the release is read again before this document is analysed.
-        if (isReleaseFile(filePath) && (fileRoleOf(filePath) !== 'manifest' || path.basename(filePath) === 'Chart.yaml' || this.analyses.dependsOnRelease(e.document.uri) !== false)) {
+        if (this.partOfRelease(e.document.uri)) {
           this.releases.contentChanged(filePath);
           this.workspaceHandler.releaseChanged(filePath, e.document.uri);
         }
@@ -187,9 +187,9 @@ export class RegistriesLanguageService implements ServerContext {
         if (isRegistriesFile(documentPath(e.document.uri)) && !this.client.dynamicWatchedFiles) {
           await this.workspaceHandler.registriesFileChanged();
         }
-        // A save may add a KOTS kind to a file that had none: read the release again.
+        // A save may add a KOTS kind to a file that had none (its analysis says so by now): read the release again.
         const savedPath = documentPath(e.document.uri);
-        if (isReleaseFile(savedPath)) {
+        if (this.partOfRelease(e.document.uri)) {
           this.releases.contentChanged(savedPath);
           this.workspaceHandler.releaseChanged(savedPath, e.document.uri);
         }
@@ -251,6 +251,16 @@ export class RegistriesLanguageService implements ServerContext {
         reportEngineError: (what, filePath, error) => this.logger.error(`${what} failed on ${filePath}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       },
     };
+  }
+
+  /**
+   * Whether a document may change the release: a chart file, or a manifest whose last analysis found
+   * KOTS kinds or templates (a plain manifest never makes the release be read again).
+   */
+  private partOfRelease(uri: string): boolean {
+    const filePath = documentPath(uri);
+    if (!isReleaseFile(filePath)) return false;
+    return fileRoleOf(filePath) !== 'manifest' || path.basename(filePath) === 'Chart.yaml' || this.analyses.dependsOnRelease(uri) !== false;
   }
 
   /** The folder whose release a file belongs to: its workspace folder, else its own directory. */
