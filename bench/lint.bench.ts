@@ -220,9 +220,9 @@ async function main(): Promise<void> {
     const env = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve(undefined) };
     let imageCount = 0;
     const engine = timeInProcess(() => {
-      const images = findImages(big, 'manifest.yaml');
-      imageCount = images.length;
-      localFindings({ text: big, path: 'manifest.yaml' }, images, env);
+      const scan = findImages(big, 'manifest.yaml');
+      imageCount = scan.images.length;
+      localFindings(big, scan, env);
     });
 
     // The same libraries as whole processes (start-up, require, read, parse), for a like-for-like comparison.

@@ -73,6 +73,23 @@ void describe('diagnostics over LSP (offline)', () => {
     await closed;
   });
 
+  void it('a Compose image with ${VAR} follows the .env beside it: unresolved info, then checked once .env sets it', async () => {
+    const compose = 'services:\n  web:\n    image: ghcr.io/acme/web:${TAG}\n';
+    const uri = fileUri(workspace.file('compose-app/compose.yaml'));
+    const unresolved = client.waitForDiagnostics({ uri, until: has('variable-unresolved') });
+    await client.open(uri, compose);
+    const first = await unresolved;
+    assert.deepEqual(codes(first), ['variable-unresolved']);
+    assert.deepEqual(first[0]?.range, rangeOf(compose, '${TAG}'));
+    assert.equal(first[0]?.severity, 3);
+
+    const checked = client.waitForDiagnostics({ uri, until: has('tag-latest') });
+    workspace.write('compose-app/.env', 'TAG=latest\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri(workspace.file('compose-app/.env')), type: FileChangeType.Created }] });
+    assert.deepEqual(codes(await checked), ['tag-latest']);
+    await client.close(uri);
+  });
+
   void it('re-analyzes only what changed in a multi-document file and keeps the other ranges right', async () => {
     const uri = fileUri(workspace.file('scratch/multi.yaml'));
     const documents = Array.from({ length: 50 }, (_, i) => `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: ghcr.io/acme/app${i}:latest\n`);

@@ -30,7 +30,7 @@ function random(seed: number): () => number {
   };
 }
 
-const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1'];
+const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1', '<<'];
 const SCALARS = [
   'nginx', 'nginx:1.27', 'ghcr.io/acme/app:1.0', 'Bad/Upper:tag', 'busybox@sha256:abc', 'localhost:5000/x', 'proxy.replicated.com/proxy/app/ghcr.io/a/b:1',
   'quay.io/a/b:latest', '1.10', 'true', 'null', '~', '', '-x', 'a#b', 'a # comment', 'a:b', 'http://x', '{{ .Values.image }}', 'repl{{ X }}', 'x y z', '@bad', 'héllo', '0o17', '.5',
@@ -135,7 +135,8 @@ class Generator {
       const dash = this.chance(0.5) ? '        - ' : '      - ';
       const body = ' '.repeat(dash.length);
       for (let i = 0; i < count; i++) {
-        lines.push(`${dash}name: c${i}`, `${body}image: ${this.scalar()}`);
+        if (this.chance(0.1)) lines.push(`${dash}name: c${i}`, `${body}image: ${this.pick(['|', '>', '|-', '>-', '|+'])}`, `${body}  ${this.pick(SCALARS).replace(/^[#\s]+/, '') || 'nginx'}`);
+        else lines.push(`${dash}name: c${i}`, `${body}image: ${this.scalar()}`);
         if (this.chance(0.3)) this.pair(body, body.length, 3, lines);
       }
     }
@@ -200,10 +201,10 @@ void describe('fuzz: random and mutated YAML', () => {
       const text = n % 2 === 0 ? base : generator.mutate(base);
       const file = generator.pick(['deploy.yaml', 'values.yaml', 'docker-compose.yml', 'kustomization.yaml', 'chart/templates/x.yaml']);
       const label = `document ${n} (seed ${SEED}, ${file}):\n${text}`;
-      const images = findImages(text, file, { proxyDomains: ['images.acme.example'] });
-      rangesInside(images, 0, text.length, label);
-      if (images.length > 0) withImages++;
-      const findings = finalizeFindings(text, localFindings({ text, path: file }, images, env), env);
+      const scan = findImages(text, file, { proxyDomains: ['images.acme.example'] });
+      rangesInside(scan.images, 0, text.length, label);
+      if (scan.images.length > 0) withImages++;
+      const findings = finalizeFindings(text, localFindings(text, scan, env), env);
       for (const finding of findings) assert.ok(finding.start >= 0 && finding.start <= finding.end && finding.end <= text.length, `${label}: finding ${finding.code} outside the text`);
       if (file.includes('templates/')) assert.ok(!findings.some((finding) => finding.code === 'yaml-syntax'), `${label}: yaml-syntax in a Helm template`);
       else if (findings.some((finding) => finding.code === 'yaml-syntax')) withSyntaxErrors++;

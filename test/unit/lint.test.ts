@@ -85,9 +85,32 @@ void describe('lint CLI', () => {
   void it('text: file:line:col severity code message, then a summary', async () => {
     const ran = await lint(workspace, '--offline');
     const lines = ran.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name must be lowercase');
+    assert.equal(lines[0], 'app/broken.yml:5:28 error invalid-reference invalid reference format: repository name (acme/Web) must be lowercase');
     assert.match(lines[1] ?? '', /^app\/deploy\.yaml:6:20 warning tag-latest /);
     assert.equal(lines[2], '2 problems (1 error, 1 warning); 3 YAML files checked');
+  });
+
+  void it('text groups credentials-missing per registry (count and places); JSON keeps one result per reference', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-creds-'));
+    try {
+      await writeFile(path.join(folder, '.replicated-registries.yaml'), REGISTRIES);
+      // Images on the connected registry only (and a public one): with no credentials nothing goes to the network.
+      const pod = (images: string[]): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image) => `    - image: ${image}\n`).join('')}`;
+      await writeFile(path.join(folder, 'a.yaml'), pod(['ghcr.io/acme/web:1.0', 'ghcr.io/acme/api:2.0', 'nginx:1.27']));
+      await writeFile(path.join(folder, 'b.yaml'), pod(['ghcr.io/acme/worker:3.0']));
+      const text = await lint(folder, '--fail-on', 'never');
+      const lines = text.stdout.trimEnd().split('\n');
+      assert.deepEqual(lines, [
+        'warning credentials-missing registry "acme-ghcr" (ghcr.io): no credentials on this machine, so 3 image references are not checked (a.yaml:5:14, a.yaml:6:14, b.yaml:5:14); run `docker login ghcr.io`, or set REPLICATED_REGISTRIES_ACME_GHCR_USERNAME and REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD',
+        '3 problems (3 warnings); 3 YAML files checked',
+      ]);
+      const json = JSON.parse((await lint(folder, '--format', 'json', '--fail-on', 'never')).stdout) as LintResult[];
+      assert.deepEqual(json.map((result) => [result.file, result.line, result.code]), [['a.yaml', 5, 'credentials-missing'], ['a.yaml', 6, 'credentials-missing'], ['b.yaml', 5, 'credentials-missing']]);
+      // Each per-reference message names the registry once, briefly (the diagnostic already sits on the image).
+      assert.equal(json[0]?.message, 'no credentials for registry "acme-ghcr" on this machine, so this image is not checked (docker login ghcr.io, or REPLICATED_REGISTRIES_ACME_GHCR_USERNAME / REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD)');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   void it('--format sarif: SARIF 2.1.0 with rule metadata and located results', async () => {

@@ -7,7 +7,7 @@ import { marked, yaml } from '../fixtures/carets';
 /** The marked ranges must be exactly the images found, in order, each with `kind`. */
 function expectImages(source: string, filePath: string, kind: ImageKind | ImageKind[]): FoundImage[] {
   const { text, ranges } = marked(source);
-  const images = findImages(text, filePath);
+  const images = findImages(text, filePath).images;
   assert.deepEqual(
     images.map((image) => ({ start: image.start, end: image.end, text: text.slice(image.start, image.end) })),
     ranges.map((range) => ({ start: range.start, end: range.end, text: range.text })),
@@ -207,7 +207,7 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
       plain:
         image: "nginx:1.27"
     `);
-    const images = findImages(text, 'charts/api/values.yaml');
+    const images = findImages(text, 'charts/api/values.yaml').images;
     assert.deepEqual(images.map((image) => image.text), [
       'ghcr.io/acme/api:1.2.3',
       'quay.io/acme/sidecar@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
@@ -243,7 +243,7 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
           digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
         - name: untouched
     `);
-    const images = findImages(text, 'overlays/prod/kustomization.yaml');
+    const images = findImages(text, 'overlays/prod/kustomization.yaml').images;
     assert.deepEqual(images.map((image) => [image.kind, image.text]), [
       ['kustomize', 'ghcr.io/acme/nginx:1.27'],
       ['kustomize', 'postgres@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'],
@@ -266,7 +266,7 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
                 resources: {{- toYaml . | nindent 12 }}
                 {{- end }}
     `;
-    const found = findImages(template, '/c/templates/deployment.yaml');
+    const found = findImages(template, '/c/templates/deployment.yaml').images;
     assert.equal(found.length, 1);
     assert.equal(found[0]?.kind, 'helm-template');
     assert.ok(found[0]?.templated);
@@ -294,7 +294,7 @@ void describe('document splitting and the two parse paths', () => {
     `);
     const role = 'manifest';
     assert.equal(documentTree(text, { start: 0, end: text.length }, role).via, 'full');
-    const images = findImages(text, 'pod.yaml');
+    const images = findImages(text, 'pod.yaml').images;
     // The alias resolves to the anchored scalar: same range once (deduplicated by position).
     assert.deepEqual(images.map((image) => [image.start, image.end]), [[ranges[0]?.start, ranges[0]?.end]]);
   });
@@ -304,8 +304,8 @@ void describe('document splitting and the two parse paths', () => {
     const [, second] = splitDocuments(text);
     assert.ok(second);
     const slice = text.slice(second.start, second.end);
-    const viaSlice = findImages(slice, 'p.yaml', { offset: second.start });
-    const viaRange = findImagesInDocument(text, second, 'p.yaml');
+    const viaSlice = findImages(slice, 'p.yaml', { offset: second.start }).images;
+    const viaRange = findImagesInDocument(text, second, 'p.yaml').images;
     assert.deepEqual(viaSlice.map((image) => [image.start, image.end, image.text]), viaRange.map((image) => [image.start, image.end, image.text]));
     assert.equal(text.slice(viaSlice[0]?.start, viaSlice[0]?.end), 'b:2');
   });
@@ -319,8 +319,8 @@ void describe('document splitting and the two parse paths', () => {
     for (const name of files) {
       const text = await readFile(path.join(root, name), 'utf8');
       for (const range of splitDocuments(text)) {
-        const fast = findImagesInDocument(text, range, name, {}, 'fast');
-        const full = findImagesInDocument(text, range, name, {}, 'full');
+        const fast = findImagesInDocument(text, range, name, {}, 'fast').images;
+        const full = findImagesInDocument(text, range, name, {}, 'full').images;
         assert.deepEqual(fast, full, name);
       }
     }
@@ -336,7 +336,7 @@ void describe('findImages: hostile flow nesting', () => {
   void it('does not overflow the stack on 5,000 nested [ and still finds the images around them', () => {
     for (const value of [balanced, unbalanced]) {
       const text = podWith(value);
-      const images = findImages(text, 'pod.yaml');
+      const images = findImages(text, 'pod.yaml').images;
       assert.deepEqual(images.map((image) => text.slice(image.start, image.end)), ['nginx:1.27']);
     }
   });

@@ -5,11 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findImages, splitDocuments, yamlSyntaxErrors } from '../../server/src/manifests/findImages';
+import { findImages, splitDocuments } from '../../server/src/manifests/findImages';
 import { FastScanner, Undecidable } from '../../server/src/manifests/fastScanner';
 import { fileRoleOf } from '../../server/src/manifests/shapes';
 import type { YamlSyntaxError } from '../../server/src/analysis/types';
 import { marked, yaml } from '../fixtures/carets';
+
+/** The syntax errors the finder reports for `text`. */
+function yamlSyntaxErrors(text: string, filePath: string): YamlSyntaxError[] {
+  return findImages(text, filePath).syntaxErrors;
+}
 
 /** The marked ranges must be exactly the syntax errors found, in order. */
 function expectErrors(source: string, filePath = 'deploy.yaml'): YamlSyntaxError[] {
@@ -117,11 +122,11 @@ void describe('yaml-syntax: malformed YAML, error on the offending spot', () => 
     }
   });
 
-  void it('findImages still returns the images of a malformed document, and records its errors for the rule', () => {
+  void it('findImages still returns the images of a malformed document, and its errors beside them', () => {
     const text = `${POD}    - image: nginx:1.27\n      name: "unclosed\n`;
-    const images = findImages(text, 'deploy.yaml');
+    const { images, syntaxErrors } = findImages(text, 'deploy.yaml');
     assert.deepEqual(images.map((image) => image.text), ['nginx:1.27']);
-    assert.equal(yamlSyntaxErrors(text, 'deploy.yaml').length, 1);
+    assert.equal(syntaxErrors.length, 1);
   });
 });
 

@@ -60,12 +60,12 @@ const CASES: Case[] = [
   { input: 'Docker/docker', domain: 'Docker', path: 'docker', tag: null, digest: null, familiar: 'Docker/docker', canonical: 'Docker/docker:latest' },
   { input: 'DOCKER/docker', domain: 'DOCKER', path: 'docker', tag: null, digest: null, familiar: 'DOCKER/docker', canonical: 'DOCKER/docker:latest' },
   { input: 'https://github.com/docker/docker', error: 'invalid reference format', at: '     ^' },
-  { input: 'docker/Docker', error: 'invalid reference format: repository name must be lowercase', at: '       ^^^^^^' },
+  { input: 'docker/Docker', error: 'invalid reference format: repository name (docker/Docker) must be lowercase', at: '       ^^^^^^' },
   { input: '-docker', error: 'invalid reference format', at: '^' },
   { input: '-docker/docker', error: 'invalid reference format', at: '^' },
   { input: '-docker.io/docker/docker', error: 'invalid reference format', at: '^' },
   { input: 'docker///docker', error: 'invalid reference format', at: '       ^^' },
-  { input: 'docker.io/docker/Docker', error: 'invalid reference format: repository name must be lowercase', at: `${' '.repeat(17)}^^^^^^` },
+  { input: 'docker.io/docker/Docker', error: 'invalid reference format: repository name (docker/Docker) must be lowercase', at: `${' '.repeat(17)}^^^^^^` },
   { input: 'docker.io/docker///docker', error: 'invalid reference format', at: `${' '.repeat(17)}^^` },
   { input: '[fc00::1]', error: 'invalid reference format', at: '^' },
   { input: '[fc00::1]:5000', error: 'invalid reference format', at: '^' },
@@ -137,9 +137,9 @@ const CASES: Case[] = [
   { input: `@sha256:${'f'.repeat(64)}`, error: 'invalid reference format', at: [0, 1] },
   { input: `repo@sha256:${'f'.repeat(34)}`, error: 'invalid checksum digest length', at: `            ${'^'.repeat(34)}` },
   { input: `validname@invaliddigest:${'f'.repeat(64)}`, error: 'unsupported digest algorithm', at: [10, 23] },
-  { input: 'Uppercase:tag', error: 'invalid reference format: repository name must be lowercase', at: '^^^^^^^^^' },
+  { input: 'Uppercase:tag', error: 'invalid reference format: repository name (library/Uppercase) must be lowercase', at: '^^^^^^^^^' },
   { input: 'Uppercase/lowercase:tag', domain: 'Uppercase', path: 'lowercase', tag: 'tag', digest: null, familiar: 'Uppercase/lowercase', canonical: 'Uppercase/lowercase:tag' },
-  { input: 'test:5000/Uppercase/lowercase:tag', error: 'invalid reference format: repository name must be lowercase', at: '          ^^^^^^^^^' },
+  { input: 'test:5000/Uppercase/lowercase:tag', error: 'invalid reference format: repository name (Uppercase/lowercase) must be lowercase', at: '          ^^^^^^^^^' },
   { input: 'lowercase:Uppercase', domain: 'docker.io', path: 'library/lowercase', tag: 'Uppercase', digest: null, familiar: 'lowercase', canonical: 'docker.io/library/lowercase:Uppercase' },
   { input: `${'a/'.repeat(128)}a:tag`, error: 'repository name must not be more than 255 characters', at: [0, 257] },
   { input: `${'a/'.repeat(127)}a:tag-puts-this-over-max`, domain: 'docker.io', path: `${'a/'.repeat(127)}a`, tag: 'tag-puts-this-over-max', digest: null, familiar: `${'a/'.repeat(127)}a`, canonical: `docker.io${'/a'.repeat(128)}:tag-puts-this-over-max` },
@@ -173,7 +173,7 @@ const CASES: Case[] = [
   { input: `nginx@sha256:${'a'.repeat(32)}`, error: 'invalid checksum digest length', at: `             ${'^'.repeat(32)}` },
   { input: `nginx@sha256:${'a'.repeat(31)}`, error: 'invalid reference format', at: `             ${'^'.repeat(31)}` },
   { input: `nginx@sha256:${'a'.repeat(65)}`, error: 'invalid checksum digest length', at: [13, 78] },
-  { input: `nginx@SHA256:${'a'.repeat(64)}`, error: 'invalid reference format: repository name must be lowercase', at: [6, 12] },
+  { input: `nginx@SHA256:${'a'.repeat(64)}`, error: 'invalid reference format: repository name (library/nginx@SHA256) must be lowercase', at: [6, 12] },
   { input: `nginx@md5:${'a'.repeat(32)}`, error: 'unsupported digest algorithm', at: '      ^^^' },
   { input: `nginx@sha256+b64:${'a'.repeat(64)}`, error: 'unsupported digest algorithm', at: [6, 16] },
   { input: `nginx@sha3-256:${'a'.repeat(64)}`, error: 'invalid reference format', at: [11, 12] },
@@ -184,8 +184,8 @@ const CASES: Case[] = [
   { input: `nginx:1.25@sha256:${'0'.repeat(64)}`, domain: 'docker.io', path: 'library/nginx', tag: '1.25', digest: `sha256:${'0'.repeat(64)}`, familiar: 'nginx', canonical: `docker.io/library/nginx@sha256:${'0'.repeat(64)}` },
   { input: `ghcr.io/acme/app:v1@sha256:${'0'.repeat(64)}`, domain: 'ghcr.io', path: 'acme/app', tag: 'v1', digest: `sha256:${'0'.repeat(64)}`, familiar: 'ghcr.io/acme/app', canonical: `ghcr.io/acme/app@sha256:${'0'.repeat(64)}` },
   { input: `nginx@sha256:${'0'.repeat(64)}@sha256:${'0'.repeat(64)}`, error: 'invalid reference format', at: [77, 149] },
-  { input: `ghcr.io/Acme/app@sha256:${'0'.repeat(64)}`, error: 'invalid reference format: repository name must be lowercase', at: [8, 12] },
-  { input: `ghcr.io/acme/app@SHA256:${'0'.repeat(64)}`, error: 'invalid reference format: repository name must be lowercase', at: [17, 23] },
+  { input: `ghcr.io/Acme/app@sha256:${'0'.repeat(64)}`, error: 'invalid reference format: repository name (Acme/app@sha256) must be lowercase', at: [8, 12] },
+  { input: `ghcr.io/acme/app@SHA256:${'0'.repeat(64)}`, error: 'invalid reference format: repository name (acme/app@SHA256) must be lowercase', at: [17, 23] },
   { input: 'nginx:', error: 'invalid reference format', at: '     ^' },
   { input: 'nginx:-1', error: 'invalid reference format', at: '      ^' },
   { input: 'nginx:.1', error: 'invalid reference format', at: '      ^' },
@@ -227,7 +227,7 @@ const CASES: Case[] = [
   { input: '[::1]x/app', error: 'invalid reference format', at: '     ^' },
   { input: 'a@b.com/app', error: 'invalid reference format', at: ' ^' },
   { input: 'HOST.COM/app', domain: 'HOST.COM', path: 'app', tag: null, digest: null, familiar: 'HOST.COM/app', canonical: 'HOST.COM/app:latest' },
-  { input: 'Host.com:5000/App', error: 'invalid reference format: repository name must be lowercase', at: '              ^^^' },
+  { input: 'Host.com:5000/App', error: 'invalid reference format: repository name (App) must be lowercase', at: '              ^^^' },
   { input: ' nginx', error: 'invalid reference format', at: '^' },
   { input: 'nginx ', error: 'invalid reference format', at: '     ^' },
   { input: 'ngi nx', error: 'invalid reference format', at: '   ^' },
@@ -246,8 +246,8 @@ const CASES: Case[] = [
   { input: 'a', domain: 'docker.io', path: 'library/a', tag: null, digest: null, familiar: 'a', canonical: 'docker.io/library/a:latest' },
   { input: 'a:b', domain: 'docker.io', path: 'library/a', tag: 'b', digest: null, familiar: 'a', canonical: 'docker.io/library/a:b' },
   { input: `a:b@sha256:${'1'.repeat(64)}`, domain: 'docker.io', path: 'library/a', tag: 'b', digest: `sha256:${'1'.repeat(64)}`, familiar: 'a', canonical: `docker.io/library/a@sha256:${'1'.repeat(64)}` },
-  { input: '{{ .Values.image }}', error: 'invalid reference format: repository name must be lowercase', at: `${'^'.repeat(19)}` },
-  { input: 'repl{{ ConfigOption "image" }}', error: 'invalid reference format: repository name must be lowercase', at: `${'^'.repeat(30)}` },
+  { input: '{{ .Values.image }}', error: 'invalid reference format: repository name (library/{{ .Values.image }}) must be lowercase', at: `${'^'.repeat(19)}` },
+  { input: 'repl{{ ConfigOption "image" }}', error: 'invalid reference format: repository name (library/repl{{ ConfigOption "image" }}) must be lowercase', at: `${'^'.repeat(30)}` },
   { input: `${'x'.repeat(247)}`, domain: 'docker.io', path: `library/${'x'.repeat(247)}`, tag: null, digest: null, familiar: `${'x'.repeat(247)}`, canonical: `docker.io/library/${'x'.repeat(247)}:latest` },
   { input: `${'x'.repeat(248)}`, error: 'repository name must not be more than 255 characters', at: [0, 248] },
   { input: `ghcr.io/${'x'.repeat(255)}`, domain: 'ghcr.io', path: `${'x'.repeat(255)}`, tag: null, digest: null, familiar: `ghcr.io/${'x'.repeat(255)}`, canonical: `ghcr.io/${'x'.repeat(255)}:latest` },
@@ -398,7 +398,8 @@ void describe('parseImageReference: rules, one by one', () => {
     const result = parseImageReference('registry.example.com/App:v1');
     assert.equal(result.ok, false);
     if (!result.ok) {
-      assert.equal(result.error.message, ReferenceErrorMessage.pathMustBeLowercase);
+      assert.equal(result.error.message, ReferenceErrorMessage.pathMustBeLowercase('App'));
+      assert.equal(result.error.message, 'invalid reference format: repository name (App) must be lowercase');
       assert.equal(result.error.kind, 'uppercase-path');
     }
   });
@@ -613,7 +614,7 @@ void describe('the ref command', () => {
     const [bad, good] = JSON.parse(stdout()) as RefJsonEntry[];
     assert.ok(bad && good);
     assert.equal(bad.valid, false);
-    assert.equal(bad.error, 'invalid reference format: repository name must be lowercase');
+    assert.equal(bad.error, 'invalid reference format: repository name (docker/Docker) must be lowercase');
     assert.deepEqual(bad.errorSpan, { start: 7, end: 13 });
     assert.ok(bad.hint);
     assert.deepEqual([bad.domain, bad.path, bad.tag, bad.digest, bad.familiar, bad.canonical], [null, null, null, null, null, null]);
@@ -628,7 +629,7 @@ void describe('the ref command', () => {
     assert.match(text, /^ghcr\.io\/acme\/app:1\.0: valid\n/);
     assert.match(text, /\n {2}domain: +ghcr\.io\n/);
     assert.match(text, /\n {2}canonical: +ghcr\.io\/acme\/app:1\.0\n/);
-    assert.match(text, /\ndocker\/Docker: invalid\n {2}invalid reference format: repository name must be lowercase\n {4}docker\/Docker\n {11}\^{6}\n {2}hint: /);
+    assert.match(text, /\ndocker\/Docker: invalid\n {2}invalid reference format: repository name \(docker\/Docker\) must be lowercase\n {4}docker\/Docker\n {11}\^{6}\n {2}hint: /);
   });
 
   void test('usage errors exit 2 with one line on stderr and nothing on stdout', async () => {

@@ -31,7 +31,7 @@ function pod(images: string[]): string {
 }
 
 async function imagesOf(text: string, path: string, env: AnalysisEnvironment): Promise<{ images: Awaited<ReturnType<typeof imagesInRelease>> }> {
-  return { images: await imagesInRelease({ text, path }, findImages(text, path), env) };
+  return { images: await imagesInRelease({ text, path }, findImages(text, path).images, env) };
 }
 
 /** Runs analyzeFile on a caret-marked fixture and checks the findings of `code`: one per marked range, exactly there. */
@@ -64,7 +64,7 @@ class FakeRegistry implements PullChecker {
 void describe('rules: what the reference says', () => {
   void it('invalid-reference: Docker message, range on the offending part', async () => {
     const findings = await expectFindings(pod(['ghcr.io/acme/^^Web^^:1', '"nginx:bad^^ ^^tag"']), 'invalid-reference', environment());
-    assert.match(findings[0]?.message ?? '', /repository name must be lowercase/);
+    assert.equal(findings[0]?.message, 'invalid reference format: repository name (acme/Web) must be lowercase');
     assert.match(findings[1]?.message ?? '', /invalid reference format/);
     assert.equal(findings[0]?.severity, 'error');
   });
@@ -311,7 +311,7 @@ void describe('rules: proxy shapes, KOTS rewrites, app scopes', () => {
     const text = pod(['proxy.replicated.com/proxy/acme-platform/acme-ghcr/acme/api:1']);
     const findings = await analyzeFile({ text, path: 'pod.yaml' }, environment());
     assert.deepEqual(findings, []);
-    const [image] = findImages(text, 'pod.yaml', { registryNames: new Map([['acme-ghcr', 'ghcr.io']]) });
+    const [image] = findImages(text, 'pod.yaml', { registryNames: new Map([['acme-ghcr', 'ghcr.io']]) }).images;
     assert.equal(image?.upstream?.canonical, 'ghcr.io/acme/api:1');
     assert.equal(text.slice((image?.start ?? 0) + (image?.upstream?.spans.domain?.start ?? 0), (image?.start ?? 0) + (image?.upstream?.spans.domain?.end ?? 0)), 'acme-ghcr');
   });

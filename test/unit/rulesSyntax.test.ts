@@ -66,8 +66,8 @@ void describe('rule yaml-syntax', () => {
   void it('the language server path (one document, then the local rules on the same text) reports it too', () => {
     const { text, ranges } = marked(BROKEN);
     const env = environment();
-    const images = findImagesInDocument(text, { start: 0, end: text.length }, 'deploy.yaml', { proxyDomains: [] });
-    const findings = finalizeFindings(text, localFindings({ text, path: 'deploy.yaml' }, images, env), env).filter((finding) => finding.code === 'yaml-syntax');
+    const scan = findImagesInDocument(text, { start: 0, end: text.length }, 'deploy.yaml', { proxyDomains: [] });
+    const findings = finalizeFindings(text, localFindings(text, scan, env), env).filter((finding) => finding.code === 'yaml-syntax');
     assert.deepEqual(findings.map((finding) => [finding.start, finding.end]), ranges.map((range) => [range.start, range.end]));
   });
 

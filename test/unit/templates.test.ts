@@ -31,7 +31,7 @@ function renderImages(template: string, values: string, helpers = '', appVersion
   const parsed = templates.parsedFile('/chart/templates/deployment.yaml');
   assert.ok(parsed);
   const root = chartRoot(valuesOf(values), { name: 'acme-api', version: '0.3.0', appVersion }, 'acme-api/templates/deployment.yaml');
-  return findImages(template, '/chart/templates/deployment.yaml').map((image) => {
+  return findImages(template, '/chart/templates/deployment.yaml').images.map((image) => {
     const before = template[image.start - 1];
     const scalar = { value: image.text, start: image.start, end: image.end, style: before === '"' ? ('double' as const) : before === "'" ? ('single' as const) : ('plain' as const), exact: image.exact === true };
     const { outcomes } = explore((decisions) => evaluateImageScalar({ path: '/chart/templates/deployment.yaml', parsed }, scalar, root, { functions: HELM_FUNCTIONS, templates }, decisions));

@@ -10,6 +10,6 @@ export { localFindings } from '../rules/localRules';
 export { remoteFindings } from '../rules/pullRules';
 export { registriesFileFindings } from '../rules/registriesFileRule';
 export { suppressedCodesAt } from '../rules/suppression';
-export { analyzeFile, customerFindingsFor, effectiveSeverity, finalizeFindings } from './analyzeFile';
+export { analyzeFile, customerFindingsFor, scanFile, resolveImages, needsResolution, effectiveSeverity, finalizeFindings } from './analyzeFile';
 export { isRegistriesFile } from '../rules/registriesFileRule';
 export { findImagesInDocument, documentTree } from '../manifests/findImages';

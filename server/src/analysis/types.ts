@@ -28,6 +28,8 @@ export const RULE_CODES = [
   'pull-check-failed',
   /** A manifest, values, Compose or Kustomize file that is not valid YAML (never Helm chart templates). */
   'yaml-syntax',
+  /** A Compose `${VAR}` in an image with no value in `.env` and no default: the image cannot be checked. */
+  'variable-unresolved',
   /** The customer's pull: a private image an install pulls directly, not through the proxy or the local registry. */
   'not-proxied',
   /** A proxy or Replicated registry host whose path does not have the proxy shape. */
@@ -55,6 +57,8 @@ export interface RuleInfo {
 
 export type ImageKind =
   | 'container'
+  /** An `image` (or `imageName`, `*Image`) key elsewhere in a Kubernetes resource: custom resources. */
+  | 'resource'
   | 'additional-image'
   | 'excluded-image'
   | 'collector'
@@ -91,7 +95,7 @@ export interface FoundImage {
   start: number;
   end: number;
   kind: ImageKind;
-  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` and could not be resolved. */
+  /** Contains `{{ }}`, `repl{{ }}`, `{{repl }}` (or Compose `${VAR}`) and could not be resolved. */
   templated: boolean;
   /** Parsed when valid and not templated. */
   reference?: ImageReference;
@@ -112,6 +116,24 @@ export interface FoundImage {
    * hover: which value each piece came from, the conditions assumed, what was left unevaluated.
    */
   evaluation?: ImageEvaluation;
+  /**
+   * Set on a chart template's image made from values.yaml: it is reported once, on the values line
+   * (that file's analysis reports it, with this template line related), so not here.
+   */
+  reportedElsewhere?: string;
+  /** Compose interpolation that found no value (the image stays `templated`, unchecked): which variable, where. */
+  unresolvedVariables?: UnresolvedVariable[];
+}
+
+/** A variable of an image with no value where it was looked up. */
+export interface UnresolvedVariable {
+  /** The variable's name (empty when the interpolation syntax itself is broken). */
+  name: string;
+  /** Offsets in the file of the `${...}` (the whole scalar when it cannot be placed exactly). */
+  start: number;
+  end: number;
+  /** Why there is no value, and what to do. */
+  message: string;
 }
 
 /** One piece of an evaluated image and the value it came from. */
@@ -154,6 +176,8 @@ export interface FindingData {
   tag?: string | null;
   digest?: string | null;
   registrySlug?: string;
+  /** The connected registry's endpoint (`credentials-missing`: the CLI groups its findings per registry). */
+  registryEndpoint?: string;
   provider?: Provider;
   digestFound?: string;
   proxyReference?: string;
@@ -236,6 +260,13 @@ export interface YamlSyntaxError {
   message: string;
   /** The parser's error code (for example `MISSING_CHAR`, `BAD_INDENT`). */
   parserCode: string;
+}
+
+/** What reading a YAML text yields: its image references and its syntax errors (offsets in the text). */
+export interface ImageScan {
+  images: FoundImage[];
+  /** None for Helm chart templates and templated files, which are not YAML until rendered. */
+  syntaxErrors: YamlSyntaxError[];
 }
 
 /** A document's extent inside a multi-document YAML text: [start, end). */

@@ -3,10 +3,12 @@
  * odd input costs that file its findings (and one log line), never the server. No rule lives here.
  */
 import { customerFindingsFor, finalizeFindings } from '../analysis/analyzeFile';
-import { imagesInRelease, localFindings, registriesFileFindings, registryNamesOf, remoteFindings } from '../analysis/index';
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage } from '../analysis/types';
+import { localFindings, registriesFileFindings, registryNamesOf, remoteFindings, resolveImages } from '../analysis/index';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, splitDocuments } from '../manifests/findImages';
+
+export { needsResolution } from '../analysis/analyzeFile';
 
 let engineLogger: Logger = silentLogger;
 
@@ -28,21 +30,24 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
   }
 }
 
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): FoundImage[] {
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): ImageScan {
   try {
     return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
   } catch (err) {
     report('finding images', filePath, err);
-    return [];
+    return { images: [], syntaxErrors: [] };
   }
 }
 
-/** Evaluates the images that depend on the release (chart templates and values, HelmCharts, KOTS templates). */
-export async function resolveReleaseImagesSafe(images: FoundImage[], filePath: string, text: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+/**
+ * Resolves what the file's surroundings decide (resolveImages): chart templates and values through the
+ * release, HelmCharts and KOTS templates, Compose `${VAR}` from .env. `text` is the whole file.
+ */
+export async function resolveImagesSafe(images: FoundImage[], filePath: string, text: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
   try {
-    return await imagesInRelease({ path: filePath, text }, images, env);
+    return await resolveImages(images, { path: filePath, text }, env);
   } catch (err) {
-    report('evaluating chart and KOTS templates', filePath, err);
+    report('resolving images from the release, values.yaml or .env', filePath, err);
     return images;
   }
 }
@@ -58,9 +63,9 @@ export async function customerFindingsSafe(filePath: string, text: string, env: 
 }
 
 /** Local (synchronous, no network) findings with levels and disable comments applied. */
-export function localFindingsFor(text: string, images: FoundImage[], filePath: string, env: AnalysisEnvironment, options: { syntax?: boolean } = {}): Finding[] {
+export function localFindingsFor(text: string, scan: ImageScan, filePath: string, env: AnalysisEnvironment): Finding[] {
   try {
-    return finalizeFindings(text, localFindings({ text, path: filePath }, images, env, options), env);
+    return finalizeFindings(text, localFindings(text, scan, env), env);
   } catch (err) {
     report('local rules', filePath, err);
     return [];

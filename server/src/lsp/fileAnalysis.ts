@@ -5,10 +5,10 @@
  * the last run, from the incremental didChange events) not even the split is redone outside the edited
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import { dependsOnRelease } from '../release/fileImages';
-import { customerFindingsSafe, findImagesInDocumentSafe, localFindingsFor, resolveReleaseImagesSafe, splitDocumentsSafe } from './engine';
+import { customerFindingsSafe, findImagesInDocumentSafe, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe } from './engine';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -48,10 +48,10 @@ export interface EditHint {
 interface DocumentResult {
   /** Offsets relative to the document's start. */
   images: FoundImage[];
-  /** Undefined when the document's images depend on other files of the release (chart values, HelmCharts): evaluated on every run. */
+  /** Kept only while `findings` is undefined (the rules run on every pass then); offsets relative to the document's start. */
+  syntaxErrors: YamlSyntaxError[];
+  /** Undefined when the document's images depend on other files (the release, .env): they are resolved on every run. */
   findings: Finding[] | undefined;
-  /** Such a document's own YAML syntax findings (they depend on nothing else). */
-  syntax?: Finding[];
 }
 
 interface CachedDocument {
@@ -102,6 +102,8 @@ function documentIndexAt(documents: CachedDocument[], offset: number): number {
   return low;
 }
 
+const NO_ERRORS: YamlSyntaxError[] = [];
+
 export class LocalAnalysisCache {
   private readonly files = new Map<string, FileCache>();
 
@@ -120,21 +122,22 @@ export class LocalAnalysisCache {
     this.files.set(key, { generation, text, documents });
 
     const findings: Finding[] = [];
-    let templateImages: FoundImage[] | undefined;
+    let pendingImages: FoundImage[] | undefined;
+    const pendingErrors: YamlSyntaxError[] = [];
     for (const document of documents) {
       if (document.result.findings) {
         for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
       } else {
-        for (const image of document.result.images) (templateImages ??= []).push(shiftImage(image, filePath, document.start));
-        for (const finding of document.result.syntax ?? []) findings.push(shiftFinding(finding, filePath, document.start));
+        for (const image of document.result.images) (pendingImages ??= []).push(shiftImage(image, filePath, document.start));
+        for (const error of document.result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
       }
     }
-    let resolvedTemplates: FoundImage[] = [];
+    let resolvedImages: FoundImage[] = [];
     if (documents.some((document) => !document.result.findings)) {
       const fullText = fullTextOf(text);
       // Even with no image of its own: a HelmChart reports what its chart renders.
-      resolvedTemplates = await resolveReleaseImagesSafe(templateImages ?? [], filePath, fullText, env);
-      findings.push(...localFindingsFor(fullText, resolvedTemplates, filePath, env, { syntax: false }));
+      resolvedImages = await resolveImagesSafe(pendingImages ?? [], filePath, fullText, env);
+      findings.push(...localFindingsFor(fullText, { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env));
       findings.push(...(await customerFindingsSafe(filePath, fullText, env)));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
@@ -148,7 +151,7 @@ export class LocalAnalysisCache {
             if (!document.result.findings) continue;
             for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
           }
-          if (resolvedTemplates.length > 0) images = [...images, ...resolvedTemplates].sort((a, b) => a.start - b.start);
+          if (resolvedImages.length > 0) images = [...images, ...resolvedImages].sort((a, b) => a.start - b.start);
         }
         return images;
       },
@@ -223,8 +226,9 @@ export class LocalAnalysisCache {
     // Analyze a private copy of the document: strings the results keep (image text, references) would
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
-    const images = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    if (dependsOnRelease(filePath, copy)) return { images, findings: undefined, syntax: localFindingsFor(copy, [], filePath, env) };
-    return { images, findings: localFindingsFor(copy, images, filePath, env) };
+    const scan = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
+    // Chart templates and values, HelmCharts, KOTS templates (the release) and Compose `${VAR}` (.env) depend on other files.
+    if (dependsOnRelease(filePath, copy) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+    return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(copy, scan, filePath, env) };
   }
 }

@@ -321,8 +321,9 @@ export class RegistriesLanguageService implements ServerContext {
     }
     if (this.client.dynamicWatchedFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        // Chart templates (.tpl) and packaged charts (.tgz) change what a HelmChart's customers pull.
-        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml,tpl,tgz}' }],
+        // Chart templates (.tpl) and packaged charts (.tgz) change what a HelmChart's customers pull; a
+        // Compose `.env` what its images are.
+        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml,tpl,tgz}' }, { globPattern: '**/.env' }],
       });
     }
     if (this.client.workspaceFolders) {

@@ -72,6 +72,10 @@ export class WorkspaceHandler {
         registriesChanged = true;
         continue;
       }
+      if (path.basename(filePath) === '.env' && this.ctx.workspace.folderOf(filePath)) {
+        await this.revalidateComposeFolder(path.dirname(filePath));
+        continue;
+      }
       if (isReleaseFile(filePath) && !this.diagnostics.isOpen(change.uri)) {
         if (change.type === FileChangeType.Changed) this.ctx.releases.contentChanged(filePath);
         else this.ctx.releases.filesChanged(filePath);
@@ -123,6 +127,18 @@ export class WorkspaceHandler {
       else await this.diagnostics.validateUnopened(file);
     }
     void this.ctx.connection.sendNotification(ReleaseImagesChangedNotification, { folder: pathToUri(folder) }).catch(() => undefined);
+  }
+
+  /** A `.env` changed: the Compose files beside it interpolate differently now. */
+  async revalidateComposeFolder(folder: string): Promise<void> {
+    const inFolder = (filePath: string | undefined): filePath is string => filePath !== undefined && path.dirname(filePath) === folder && YAML_FILE.test(filePath);
+    for (const document of this.ctx.documents.all()) {
+      if (inFolder(uriToPath(document.uri))) void this.diagnostics.validateOpen(document.uri).catch(() => undefined);
+    }
+    for (const uri of this.diagnostics.unopenedUris()) {
+      const filePath = uriToPath(uri);
+      if (inFolder(filePath)) await this.diagnostics.validateUnopened(filePath);
+    }
   }
 
   dispose(): void {

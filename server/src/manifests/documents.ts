@@ -55,3 +55,20 @@ function isBlankOrComment(text: string, from: number, to: number): boolean {
   }
   return true;
 }
+
+/**
+ * Offsets in text[start, end) of every line whose content starts with `{{` (`{{- if .Values.x }}`,
+ * `{{ include "x" . | nindent 4 }}`): template actions that are not YAML until rendered. A document with
+ * one is a template (a troubleshoot v1beta3 spec, a Helm-style file outside `templates/`), read leniently.
+ * Inline expressions (`image: repl{{ ... }}`, `name: "{{ .Values.x }}"`) do not make a template: they sit
+ * in values, which stay YAML.
+ */
+export function templateLineOffsets(text: string, start = 0, end = text.length): number[] {
+  const offsets: number[] = [];
+  for (let at = text.indexOf('{{', start); at >= 0 && at < end; at = text.indexOf('{{', at + 2)) {
+    let lineStart = at;
+    while (lineStart > start && (text.charCodeAt(lineStart - 1) === 32 || text.charCodeAt(lineStart - 1) === 9)) lineStart--;
+    if (lineStart === start || text.charCodeAt(lineStart - 1) === 10) offsets.push(at);
+  }
+  return offsets;
+}

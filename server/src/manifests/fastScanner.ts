@@ -1,16 +1,18 @@
 /**
  * A line-oriented YAML scanner for the subset ordinary manifests use: block mappings and sequences
  * (with compact `- key: value` entries), plain and quoted single-line scalars, single-line flow
- * collections, block scalars (skipped) and comments. It builds a YNode tree with exact offsets and
- * composes no `yaml` Document, which is what makes `lint` on a 5,000-document manifest fast.
+ * collections, block scalars (placed, and decoded only when a rule reads one) and comments. It builds a
+ * YNode tree with exact offsets and composes no `yaml` Document, which is what makes `lint` on a
+ * 5,000-document manifest fast.
  *
  * In strict mode anything it cannot decide the way the YAML spec would (anchors, aliases, tags,
- * multi-line plain or quoted scalars, explicit keys, multi-line flow collections, tabs in
+ * multi-line plain or quoted scalars, explicit keys, merge keys, multi-line flow collections, tabs in
  * indentation...) throws `Undecidable`, and the caller parses that one document with `yaml`.
- * In lenient mode (Helm chart templates, which are not YAML until rendered) it never throws: it skips
+ * In lenient mode (Helm chart templates and templated files, not YAML until rendered) it never throws: it skips
  * template-only lines and reads what it cannot decide as plain text to the end of the line.
  */
-import type { YMap, YNode, YScalar, YSeq } from './yamlTree';
+import { parseDocument } from 'yaml';
+import { blockContentExtent, type YMap, type YNode, type YScalar, type YSeq } from './yamlTree';
 
 export class Undecidable extends Error {
   constructor(reason: string) {
@@ -50,6 +52,55 @@ class SourceScalar implements YScalar {
 
   toJSON(): YScalar {
     return { type: 'scalar', value: this.value, start: this.start, end: this.end, style: this.style, exact: true };
+  }
+}
+
+/**
+ * A block scalar (`|`, `>-`, ...). Its value is decoded only when read, and then by `yaml` itself on
+ * the header and content lines alone: a manifest's block scalars are mostly scripts and config files no
+ * rule reads, and decoding them all would cost more than scanning; the few read (an `image: >-`) get
+ * exactly `yaml`'s folding and chomping.
+ */
+class BlockScalar implements YScalar {
+  readonly type = 'scalar';
+  readonly style = 'block';
+  readonly start: number;
+  readonly end: number;
+  private decoded: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly header: string,
+    private readonly regionStart: number,
+    private readonly regionEnd: number,
+    contentEnd: number,
+  ) {
+    const extent = blockContentExtent(text, regionStart, contentEnd);
+    this.start = extent.start;
+    this.end = extent.end;
+  }
+
+  get value(): string {
+    if (this.decoded === undefined) {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        const contents = parseDocument(`${this.header}\n${this.text.slice(this.regionStart, this.regionEnd)}`, { strict: false }).contents;
+        const value: unknown = contents && 'value' in contents ? contents.value : undefined;
+        this.decoded = typeof value === 'string' ? value : '';
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    }
+    return this.decoded;
+  }
+
+  get exact(): boolean {
+    return this.value === this.text.slice(this.start, this.end);
+  }
+
+  toJSON(): YScalar {
+    return { type: 'scalar', value: this.value, start: this.start, end: this.end, style: 'block', exact: this.exact };
   }
 }
 
@@ -198,7 +249,10 @@ export class FastScanner {
         this.skipDeeperThan(indent);
         continue;
       }
-      map.keys.push(this.keyText(at, colon));
+      const key = this.keyText(at, colon);
+      // A merge key (`<<: *base`, `<<: {...}`) changes the map's keys: the full parser applies it.
+      if (key === '<<' && this.text.charCodeAt(at) === 60 && !this.lenient) this.fail('merge key');
+      map.keys.push(key);
       const valueStart = this.skipBlanks(colon + 1);
       if (valueStart >= this.lineEnd || this.text.charCodeAt(valueStart) === HASH) {
         this.advance();
@@ -384,7 +438,9 @@ export class FastScanner {
       position = newline + 1;
     }
     this.loadLine(position);
-    return { type: 'scalar', value: '', start: contentStart, end: Math.max(contentStart, contentEnd), style: 'block', exact: false };
+    let headerEnd = i;
+    while (headerEnd > at && isBlank(text.charCodeAt(headerEnd - 1))) headerEnd--;
+    return new BlockScalar(text, text.slice(at, headerEnd), contentStart, Math.max(contentStart, Math.min(position, this.end)), Math.max(contentStart, contentEnd));
   }
 
   // ---- keys --------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
  * `findImages`: every image reference in a YAML file, with exact offsets. Each document goes through
  * the fast line scanner; only a document it cannot decide is parsed with `yaml`.
  */
-import type { DocumentRange, FindImagesOptions, FoundImage, YamlSyntaxError } from '../analysis/types';
+import type { DocumentRange, FindImagesOptions, FoundImage, ImageScan, YamlSyntaxError } from '../analysis/types';
 import { parseImageReference } from '../reference/imageReference';
-import { splitDocuments } from './documents';
+import { splitDocuments, templateLineOffsets } from './documents';
 import { FastScanner, Undecidable } from './fastScanner';
 import { parseDocumentFully } from './fullParse';
 import { controlCharacterError } from './syntaxErrors';
@@ -21,10 +21,11 @@ export type ParseStrategy = 'fast' | 'full' | 'auto';
 /**
  * The YNode tree of text[range]: fast scanner, `yaml`, or fast with `yaml` as the fallback. `errors`
  * holds the syntax errors `yaml` reported (offsets in `text`); a document the fast scanner decided is
- * well-formed by construction, and Helm chart templates (lenient, never fully parsed) report none.
+ * well-formed by construction, and templates — Helm chart templates, and any document with a line that
+ * starts with `{{` (`templated`, found from the text when not given) — are read leniently and report none.
  */
-export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto'): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
-  const lenient = role === 'helm-template';
+export function documentTree(text: string, range: DocumentRange, role: FileRole, strategy: ParseStrategy = 'auto', templated?: boolean): { root: YNode | null; via: 'fast' | 'full'; errors: YamlSyntaxError[] } {
+  const lenient = role === 'helm-template' || (templated ?? templateLineOffsets(text, range.start, range.end).length > 0);
   if (strategy !== 'full' || lenient) {
     try {
       return { root: new FastScanner(text, range.start, range.end, lenient).scan(), via: 'fast', errors: NO_ERRORS };
@@ -39,57 +40,44 @@ export function documentTree(text: string, range: DocumentRange, role: FileRole,
 const NO_ERRORS: YamlSyntaxError[] = [];
 
 /**
- * The syntax errors found by the last findImages / findImagesInDocument call that read a whole text,
- * so that the `yaml-syntax` rule (run right after, on the same text) does not read the file twice.
- * One entry: the language server and `lint` both analyse a text and then run the rules on it.
+ * Every image reference in `text` (a whole file, or one document slice when `options.offset` is set),
+ * and the file's YAML syntax errors (none for Helm chart templates): one read serves the finder and
+ * the `yaml-syntax` rule, and the caller holds both, so nothing is left behind for a later call.
  */
-let lastSyntaxErrors: { text: string; filePath: string; errors: YamlSyntaxError[] } | undefined;
-
-/**
- * The YAML syntax errors of `text` (offsets in `text`): none for Helm chart templates. Reuses what the
- * preceding findImages call on the same text found; otherwise reads the text (fast scanner first).
- */
-export function yamlSyntaxErrors(text: string, filePath: string): YamlSyntaxError[] {
-  const cached = lastSyntaxErrors;
-  if (cached && cached.filePath === filePath && cached.text === text) return cached.errors;
-  const role = fileRoleOf(filePath);
-  if (role === 'helm-template') return NO_ERRORS;
-  const errors: YamlSyntaxError[] = [];
-  for (const range of splitDocuments(text)) for (const error of documentTree(text, range, role).errors) errors.push(error);
-  remember(text, filePath, role, errors);
-  return errors;
-}
-
-function remember(text: string, filePath: string, role: FileRole, errors: YamlSyntaxError[]): void {
-  if (role !== 'helm-template') {
-    const control = controlCharacterError(text);
-    if (control) errors.push(control);
-  }
-  lastSyntaxErrors = { text, filePath, errors: role === 'helm-template' ? NO_ERRORS : errors };
-}
-
-/** Every image reference in `text` (a whole file, or one document slice when `options.offset` is set). */
-export function findImages(text: string, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
+export function findImages(text: string, filePath: string, options: FindImagesOptions = {}): ImageScan {
   const images: FoundImage[] = [];
-  const errors: YamlSyntaxError[] = [];
+  const syntaxErrors: YamlSyntaxError[] = [];
   const role = fileRoleOf(filePath);
+  // Found once for the whole text: searching `{{` per document would scan the rest of a big file each time.
+  const templateLines = templateLineOffsets(text);
+  let nextTemplateLine = 0;
   // A loop, not push(...spread): one document can hold more images than V8 accepts as call arguments (~120,000).
   for (const range of splitDocuments(text)) {
-    const tree = documentTree(text, range, role);
+    while (nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.start) nextTemplateLine++;
+    const templated = nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.end;
+    const tree = documentTree(text, range, role, 'auto', templated);
     for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
-    for (const error of tree.errors) errors.push(error);
+    for (const error of tree.errors) syntaxErrors.push(error);
   }
-  remember(text, filePath, role, errors);
+  if (role !== 'helm-template') {
+    const control = controlCharacterError(text, 0, text.length);
+    if (control) syntaxErrors.push(control);
+  }
   const offset = options.offset ?? 0;
-  return offset === 0 ? images : images.map((image) => shiftImage(image, offset));
+  if (offset === 0) return { images, syntaxErrors };
+  return { images: images.map((image) => shiftImage(image, offset)), syntaxErrors: syntaxErrors.map((error) => ({ ...error, start: error.start + offset, end: error.end + offset })) };
 }
 
-/** The images of one document of `text` (ranges are offsets in `text`). */
-export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): FoundImage[] {
+/** The images and syntax errors of one document of `text` (ranges are offsets in `text`). */
+export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): ImageScan {
   const role = fileRoleOf(filePath);
   const { root, errors } = documentTree(text, range, role, strategy);
-  if (strategy === 'auto' && range.start === 0 && range.end === text.length) remember(text, filePath, role, errors === NO_ERRORS ? [] : errors);
-  return imagesFromTree(root, filePath, options);
+  const syntaxErrors = errors === NO_ERRORS ? [] : [...errors];
+  if (role !== 'helm-template') {
+    const control = controlCharacterError(text, range.start, range.end);
+    if (control) syntaxErrors.push(control);
+  }
+  return { images: imagesFromTree(root, filePath, options), syntaxErrors };
 }
 
 /** The images of an already parsed document tree (tests compare the trees of both parse paths this way). */
@@ -101,7 +89,9 @@ export function imagesFromTree(root: YNode | null, filePath: string, options: Fi
 const TEMPLATE = /\{\{/;
 
 export function toFoundImage(raw: RawImage, proxyDomains: string[], registryNames?: ReadonlyMap<string, string>): FoundImage {
-  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated: TEMPLATE.test(raw.text), exact: raw.exact };
+  // A Compose image with `${VAR}` waits for its `.env` (composeInterpolation.ts) before any rule reads it.
+  const templated = TEMPLATE.test(raw.text) || (raw.kind === 'compose' && !raw.interpolated && raw.text.includes('$'));
+  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
   if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
   if (image.templated) return image;
   const parsed = parseImageReference(raw.text);

@@ -139,16 +139,19 @@ export function unclosedOpener(source: string, until: number): number | undefine
 const CONTROL_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /**
- * The first forbidden control character of `text`, as an error (one per file: a binary file would
- * otherwise get hundreds). `yaml` accepts these silently, so the check is ours; one regex pass.
+ * The first forbidden control character of text[start, end), as an error (one per file or document: a
+ * binary file would otherwise get hundreds). `yaml` accepts these silently, so the check is ours; one
+ * regex pass.
  */
-export function controlCharacterError(text: string): YamlSyntaxError | undefined {
-  const match = CONTROL_CHARACTER.exec(text);
+export function controlCharacterError(text: string, start: number, end: number): YamlSyntaxError | undefined {
+  const whole = start === 0 && end === text.length;
+  const match = CONTROL_CHARACTER.exec(whole ? text : text.slice(start, end));
   if (!match) return undefined;
-  const code = text.charCodeAt(match.index).toString(16).toUpperCase().padStart(4, '0');
+  const at = start + match.index;
+  const code = text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0');
   return {
-    start: match.index,
-    end: match.index + 1,
+    start: at,
+    end: at + 1,
     message: `Control character U+${code} is not allowed in YAML (is this a binary file?)`,
     parserCode: 'CONTROL_CHARACTER',
   };

@@ -6,9 +6,9 @@
 
 export interface YScalar {
   type: 'scalar';
-  /** Decoded value; for plain scalars the source text (so `1.10` stays `1.10`). Empty for block scalars. */
+  /** Decoded value; for plain scalars the source text (so `1.10` stays `1.10`); block scalars folded and chomped. */
   value: string;
-  /** Offsets of the scalar's content in the file (inside quotes). */
+  /** Offsets of the scalar's content in the file (inside quotes; a block scalar's content lines, blanks trimmed). */
   start: number;
   end: number;
   style: 'plain' | 'single' | 'double' | 'block';
@@ -33,6 +33,22 @@ export function mapGet(map: YNode | null | undefined, key: string): YNode | null
   if (!map || map.type !== 'map') return undefined;
   const index = map.keys.indexOf(key);
   return index < 0 ? undefined : map.values[index];
+}
+
+/**
+ * The extent of a block scalar's content inside text[from, to) (its content lines): from the first to
+ * the last non-blank character. Both parse paths place block scalars with this, so they agree.
+ */
+export function blockContentExtent(text: string, from: number, to: number): { start: number; end: number } {
+  let start = from;
+  while (start < to && isWhitespace(text.charCodeAt(start))) start++;
+  let end = to;
+  while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return { start, end };
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 export function scalarValue(node: YNode | null | undefined): string | undefined {

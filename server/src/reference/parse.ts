@@ -48,8 +48,11 @@ const DIGEST_HEX_LENGTH: ReadonlyMap<string, number> = new Map([
 /** Docker's own error strings (distribution/reference and go-digest), kept verbatim. */
 export const ReferenceErrorMessage = {
   invalidFormat: 'invalid reference format',
-  /** From the normalization step (path checked before the grammar). */
-  pathMustBeLowercase: 'invalid reference format: repository name must be lowercase',
+  /**
+   * From the normalization step (path checked before the grammar): `remote` is the repository path as
+   * Docker names it (`library/` added to one-component Docker Hub names, up to the first `:`).
+   */
+  pathMustBeLowercase: (remote: string): string => `invalid reference format: repository name (${remote}) must be lowercase`,
   /** From the grammar step: the text only parses once lowercased (e.g. an uppercase host with `_`). */
   nameContainsUppercase: 'repository name must be lowercase',
   nameTooLong: `repository name must not be more than ${REPOSITORY_NAME_MAX_LENGTH} characters`,
@@ -524,7 +527,10 @@ export function parseImageReference(input: string): ReferenceParseResult {
   const colonAfterHost = input.indexOf(':', restStart);
   const remoteEnd = colonAfterHost >= 0 ? colonAfterHost : input.length;
   if (hasUppercase(input, restStart, remoteEnd)) {
-    return failure(ReferenceErrorMessage.pathMustBeLowercase, 'uppercase-path', uppercaseSegment(input, restStart, remoteEnd), Hint.pathUppercase);
+    // Go's splitDockerDomain: one-component Docker Hub names get `library/` (Go tests the remainder with its tag and digest).
+    const official = domain === DEFAULT_DOMAIN && input.indexOf('/', restStart) < 0;
+    const remote = (official ? OFFICIAL_REPO_PREFIX : '') + input.slice(restStart, remoteEnd);
+    return failure(ReferenceErrorMessage.pathMustBeLowercase(remote), 'uppercase-path', uppercaseSegment(input, restStart, remoteEnd), Hint.pathUppercase);
   }
 
   const layout = layoutOf(input, explicit, slash);

@@ -20,7 +20,7 @@ import { renderKotsScalar } from '../templates/kots';
 import { isComplete, unknownReasons, type Segment } from '../templates/values';
 import { mayHoldKotsKinds } from './kotsKinds';
 import { kotsFunctionsFor } from './modes';
-import { chartAt, type Release, type ReleaseHelmChart } from './release';
+import { chartAt, loadRelease, type Release, type ReleaseFiles, type ReleaseHelmChart } from './release';
 import { renderChart, renderChartDefaults, type RenderedImage } from './renderChart';
 
 /** The chart folder of a file under `<chart>/templates/`, or undefined. */
@@ -83,7 +83,7 @@ interface Placement {
 }
 
 /** A rendered image as a FoundImage anchored at `placement`. */
-function foundFromRendered(image: RenderedImage, placement: Placement, env: AnalysisEnvironment): FoundImage {
+function foundFromRendered(image: RenderedImage, placement: Placement, env: Pick<AnalysisEnvironment, 'config'>): FoundImage {
   const text = image.text as string;
   const found = toFoundImage({ text, start: placement.start, end: placement.end, kind: placement.kind, exact: false }, env.config.customDomains.proxy, registryNamesOf(env));
   const parts: ImagePart[] = [];
@@ -140,6 +140,28 @@ export function registryNamesOf(env: Pick<AnalysisEnvironment, 'config'>): Reado
   return new Map(env.config.registries.map((entry) => [entry.slug.toLowerCase(), entry.endpoint]));
 }
 
+/**
+ * Without a release (an environment that can only read files, such as a test's): the chart the file
+ * sits in, read through `readFile` — its Chart.yaml, values.yaml and this one template (no listing, so
+ * no helpers) — and nothing else.
+ */
+async function chartOnlyRelease(file: { path: string; text: string }, env: Pick<AnalysisEnvironment, 'readFile' | 'readFileSync'>): Promise<Release | undefined> {
+  const role = fileRoleOf(file.path);
+  const dir = role === 'helm-template' ? chartDirOf(file.path) : role === 'helm-values' ? path.dirname(file.path) : undefined;
+  const read = env.readFile?.bind(env) ?? (env.readFileSync ? (target: string) => Promise.resolve(env.readFileSync?.(target)) : undefined);
+  if (dir === undefined || !read) return undefined;
+  const known = new Map<string, string>([[file.path, file.text]]);
+  const text = async (target: string): Promise<string | undefined> => known.get(target) ?? (await read(target));
+  const files: ReleaseFiles = {
+    root: dir,
+    list: () => Promise.resolve([path.join(dir, 'Chart.yaml'), path.join(dir, 'values.yaml'), ...(role === 'helm-template' ? [file.path] : [])]),
+    readText: text,
+    readBytes: () => Promise.resolve(undefined),
+  };
+  if ((await text(path.join(dir, 'Chart.yaml'))) === undefined) return undefined;
+  return loadRelease(files, {});
+}
+
 /** The top folder chart holding a file (a subchart's file belongs to its parent's render). */
 function topChartOf(release: Release, dir: string): LoadedChart | undefined {
   const holding = release.charts.filter((chart) => chart.location.kind === 'folder' && (dir === chart.location.dir || dir.startsWith(chart.location.dir + path.sep)));
@@ -147,9 +169,9 @@ function topChartOf(release: Release, dir: string): LoadedChart | undefined {
 }
 
 /** The images `file` reports, with chart templates and KOTS templates evaluated. */
-export async function imagesInRelease(file: { path: string; text: string }, found: FoundImage[], env: AnalysisEnvironment): Promise<FoundImage[]> {
+export async function imagesInRelease(file: { path: string; text: string }, found: FoundImage[], env: Pick<AnalysisEnvironment, 'config' | 'release' | 'readFile' | 'readFileSync'>): Promise<FoundImage[]> {
   if (!dependsOnRelease(file.path, file.text)) return found;
-  const release = env.release ? await env.release() : undefined;
+  const release = env.release ? await env.release() : await chartOnlyRelease(file, env);
   let images = found;
   if (release) {
     const role = fileRoleOf(file.path);
@@ -164,7 +186,7 @@ export async function imagesInRelease(file: { path: string; text: string }, foun
 }
 
 /** A chart template: images it spells out itself (or from `.Chart`), resolved; values-made ones go to values.yaml. */
-function templateImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: AnalysisEnvironment): FoundImage[] {
+function templateImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: Pick<AnalysisEnvironment, 'config'>): FoundImage[] {
   const render = renderChartDefaults(chart, { everyBranch: true });
   const out: FoundImage[] = [];
   for (const image of found) {
@@ -180,20 +202,22 @@ function templateImages(filePath: string, found: FoundImage[], chart: LoadedChar
         out.push({ ...image, evaluation: { context: `chart ${chart.name} with its default values`, pieces: piecesOf(result.segments), assumptions: result.assumptions, unevaluated: result.unevaluated } });
         continue;
       }
-      // Reported where the values are, once (issue 10 §4): not here.
-      if (result.segments.some((segment) => segment.origin && segment.origin.entry === undefined && segment.origin.label.startsWith('.Values'))) continue;
       if (!image.templated && result.text === image.text && result.assumptions.length === 0) {
         out.push(image);
         continue;
       }
-      out.push(foundFromRendered(result, { file: filePath, start: image.start, end: image.end, kind: 'helm-template', context: `chart ${chart.name} with its default values` }, env));
+      const resolved = foundFromRendered(result, { file: filePath, start: image.start, end: image.end, kind: 'helm-template', context: `chart ${chart.name} with its default values` }, env);
+      // Made from values.yaml: reported once, where the values are (issue 10 §4); listed here all the same.
+      const values = result.segments.find((segment) => segment.origin && segment.origin.entry === undefined && segment.origin.label.startsWith('.Values'))?.origin;
+      if (values) resolved.reportedElsewhere = values.file;
+      out.push(resolved);
     }
   }
   return out;
 }
 
 /** A chart's values.yaml: its image blocks, replaced by what the templates make of them. */
-function valuesImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: AnalysisEnvironment): FoundImage[] {
+function valuesImages(filePath: string, found: FoundImage[], chart: LoadedChart, env: Pick<AnalysisEnvironment, 'config'>): FoundImage[] {
   const render = renderChartDefaults(chart, { everyBranch: true });
   const resolved: FoundImage[] = [];
   for (const image of render.images) {
@@ -208,7 +232,7 @@ function valuesImages(filePath: string, found: FoundImage[], chart: LoadedChart,
 }
 
 /** A HelmChart: what its values make the chart render (online, and the builder's bundle), plus a packaged chart's own images. */
-function helmChartImages(filePath: string, found: FoundImage[], helmCharts: ReleaseHelmChart[], release: Release, env: AnalysisEnvironment): FoundImage[] {
+function helmChartImages(filePath: string, found: FoundImage[], helmCharts: ReleaseHelmChart[], release: Release, env: Pick<AnalysisEnvironment, 'config'>): FoundImage[] {
   const resolved: FoundImage[] = [];
   for (const helmChart of helmCharts) {
     const chart = helmChart.chart;
@@ -251,7 +275,7 @@ function dedupeByAnchorText(images: FoundImage[]): FoundImage[] {
 }
 
 /** `repl{{ }}` images evaluated for the online install (what the proxy pulls is then checked). */
-function kotsTemplateImages(images: FoundImage[], release: Release | undefined, env: AnalysisEnvironment): FoundImage[] {
+function kotsTemplateImages(images: FoundImage[], release: Release | undefined, env: Pick<AnalysisEnvironment, 'config'>): FoundImage[] {
   if (!images.some((image) => image.templated && KOTS_TEMPLATE.test(image.text))) return images;
   const functions = kotsFunctionsFor(release, env, 'online');
   const out: FoundImage[] = [];

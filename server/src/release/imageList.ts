@@ -49,7 +49,7 @@ export async function manifestImagesOf(files: ReleaseFiles, release: Release, en
     if (!/\.ya?ml$/i.test(file) || chartDirs.some((dir) => file.startsWith(dir + path.sep)) || path.basename(file) === '.replicated-registries.yaml') continue;
     const text = await files.readText(file);
     if (text === undefined) continue;
-    for (const image of findImages(text, file, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) })) {
+    for (const image of findImages(text, file, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) }).images) {
       if (MANIFEST_KINDS.has(image.kind)) out.push({ file, image });
     }
   }

@@ -85,7 +85,7 @@ function sitesOf(chart: LoadedChart): ScalarSite[] {
       for (const template of current.templates) {
         if (!isManifestTemplate(template)) continue;
         // Chart templates are read leniently: never a YAML error, images still found line by line.
-        for (const image of findImages(template.text, '/chart/templates/file.yaml')) {
+        for (const image of findImages(template.text, '/chart/templates/file.yaml').images) {
           (sites).push({ chart: current, template, scalar: scalarOf(template.text, image), valuesKeys, templates });
         }
       }

@@ -120,6 +120,16 @@ export const RULES: Record<RuleCode, RuleInfo> = {
       'or quote a value that starts with a reserved character (`@`, `` ` ``, `%`). Helm chart templates (`templates/`) are ' +
       'not checked, since they are not YAML until rendered.',
   },
+  'variable-unresolved': {
+    code: 'variable-unresolved',
+    defaultSeverity: 'info',
+    title: 'Variable without a value',
+    help:
+      'The image uses a Compose variable (`${TAG}`) that has no value in the `.env` file next to the Compose file and no ' +
+      'default, so the image cannot be checked (`docker compose` would substitute an empty string, or stop for `${TAG:?}`).\n\n' +
+      'Set the variable in `.env`, or write a default: `${TAG:-1.4.2}`. Variables of the shell environment are not read, ' +
+      'so that the editor and CI check the same thing.',
+  },
   'not-proxied': {
     code: 'not-proxied',
     defaultSeverity: 'error',

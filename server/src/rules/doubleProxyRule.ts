@@ -10,15 +10,15 @@
  */
 import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
 import { normalizeHost } from '../reference/proxy';
-import { fileRoleOf } from '../manifests/shapes';
 import { kotsProxyDomain } from '../release/modes';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';
 
-export function doubleProxyFindings(image: FoundImage, filePath: string, env: Pick<AnalysisEnvironment, 'config'>): Finding[] {
+export function doubleProxyFindings(image: FoundImage, env: Pick<AnalysisEnvironment, 'config'>): Finding[] {
   if (!image.proxy || !image.reference || image.templated) return [];
   const additional = image.kind === 'additional-image';
-  const manifest = (image.kind === 'container' || image.kind === 'collector') && fileRoleOf(filePath) === 'manifest';
+  // `container` and `collector` images are those of manifests (a chart template's are `helm-template`).
+  const manifest = image.kind === 'container' || image.kind === 'collector';
   if (!additional && !manifest) return [];
   const kotsDomain = kotsProxyDomain(env);
   const other = normalizeHost(image.proxy.domain) !== kotsDomain;

@@ -6,7 +6,6 @@
  * not know these functions either: in a chart template they fail the render.
  */
 import type { Finding, FoundImage } from '../analysis/types';
-import { fileRoleOf } from '../manifests/shapes';
 import { KOTS_FUNCTION_NAMES } from '../templates/kots';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';
@@ -27,12 +26,12 @@ export function literalKotsFunction(text: string): { name: string; at: number } 
   return undefined;
 }
 
-export function kotsLiteralFindings(image: FoundImage, filePath: string): Finding[] {
+export function kotsLiteralFindings(image: FoundImage): Finding[] {
   if (image.evaluation) return [];
   const literal = literalKotsFunction(image.text);
   if (!literal) return [];
-  const role = fileRoleOf(filePath);
-  const inChart = role === 'helm-template';
+  // Images of chart templates keep the template kind (shapes.ts), whatever their place in the pod.
+  const inChart = image.kind === 'helm-template';
   const message = inChart
     ? `${literal.name} is a KOTS template function: Helm does not know it, and KOTS does not render HelmChart v2 chart templates; set the value in the HelmChart's values with 'repl{{ ${literal.name} ... }}' and read it here from .Values`
     : `${literal.name} is a KOTS template function, but it is written outside repl{{ }}, so KOTS leaves it as text and the pod gets the invalid image "${image.text}"; wrap the call: 'repl{{ ${literal.name} ... }}'`;

@@ -1,9 +1,9 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
-import type { AnalysisEnvironment, Finding, FoundImage, RuleCode } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage, ImageScan, RuleCode } from '../analysis/types';
 import { doubleProxyFindings } from './doubleProxyRule';
 import { kotsLiteralFindings } from './kotsLiteralRule';
 import { proxyPathFindings } from './proxyPathRules';
-import { effectiveSeverity } from './severity';
+import { effectiveSeverity, nominalSeverity } from './severity';
 import { referenceFindings } from './referenceRules';
 import { offlineRegistryFindings } from './registryRules';
 import { yamlSyntaxFindings } from './syntaxRule';
@@ -13,7 +13,7 @@ import { tagFindings } from './tagRules';
  * Raw findings at each rule's nominal severity; `finalizeFindings` (or `analyzeFile`) applies the
  * configured levels and the disable comments.
  */
-export function localFindings(file: { text: string; path: string }, images: FoundImage[], env: AnalysisEnvironment, options: { syntax?: boolean } = {}): Finding[] {
+export function localFindings(text: string, scan: ImageScan, env: AnalysisEnvironment): Finding[] {
   const findings: Finding[] = [];
   const levels = new Map<RuleCode, boolean>();
   const enabled = (code: RuleCode): boolean => {
@@ -24,15 +24,16 @@ export function localFindings(file: { text: string; path: string }, images: Foun
     }
     return on;
   };
-  if (options.syntax !== false && enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(file));
-  for (const image of images) {
+  if (enabled('yaml-syntax')) findings.push(...yamlSyntaxFindings(text, scan.syntaxErrors));
+  for (const image of scan.images) {
+    if (image.unresolvedVariables && enabled('variable-unresolved')) findings.push(...unresolvedVariableFindings(image));
     // A KOTS function written as text is the cause; the reference it breaks is not reported again.
-    const literal = kotsLiteralFindings(image, file.path);
+    const literal = kotsLiteralFindings(image);
     if (literal.length > 0) {
       if (enabled('kots-function-literal')) findings.push(...literal);
       continue;
     }
-    if (image.templated) continue;
+    if (image.templated || image.reportedElsewhere) continue;
     const readOnly = image.evaluation?.readOnlyFrom !== undefined;
     const own = readOnly ? [] : findings;
     own.push(...referenceFindings(image, env));
@@ -40,7 +41,7 @@ export function localFindings(file: { text: string; path: string }, images: Foun
       own.push(...tagFindings(image, enabled));
       if (enabled('registry-not-connected')) own.push(...offlineRegistryFindings(image, env));
       if (enabled('proxy-path-malformed')) own.push(...proxyPathFindings(image, env));
-      if (image.proxy && enabled('double-proxy-prefix')) own.push(...doubleProxyFindings(image, file.path, env));
+      if (image.proxy && enabled('double-proxy-prefix')) own.push(...doubleProxyFindings(image, env));
     }
     if (readOnly) for (const finding of annotateReadOnly(image, own)) findings.push(finding);
   }
@@ -55,4 +56,16 @@ export function annotateReadOnly(image: FoundImage, findings: Finding[]): Findin
   const where = image.evaluation?.readOnlyFrom;
   if (!where) return findings;
   return findings.map((finding) => ({ ...finding, message: `in ${where}: ${finding.message}` }));
+}
+
+/** `variable-unresolved`: one finding per variable an image still lacks, on the `${...}` itself. */
+function unresolvedVariableFindings(image: FoundImage): Finding[] {
+  return (image.unresolvedVariables ?? []).map((variable) => ({
+    code: 'variable-unresolved',
+    severity: nominalSeverity('variable-unresolved'),
+    message: `the image cannot be checked: ${variable.message}`,
+    start: variable.start,
+    end: variable.end,
+    reference: image.text,
+  }));
 }

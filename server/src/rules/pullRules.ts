@@ -53,7 +53,8 @@ class RemoteRun {
 
   async findingsFor(image: FoundImage): Promise<Finding[]> {
     const reference = effectiveReference(image);
-    if (!reference || this.signal?.aborted) return [];
+    // A template image made from values.yaml is checked (and reported) on the values line.
+    if (!reference || image.reportedElsewhere || this.signal?.aborted) return [];
     const placement = placeReference(reference, this.env.config);
     const client = this.env.offline ? undefined : this.env.registryClient;
     if (placement.kind === 'connected') {
@@ -70,7 +71,15 @@ class RemoteRun {
           : [];
       }
       if (!credentials) {
-        return [this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for the connected registry "${placement.entry.slug}" (${placement.entry.endpoint}) on this machine, so "${reference.familiar}" cannot be checked; run \`docker login ${placement.entry.endpoint}\`, set ${environmentVariableNames(placement.entry.slug).password} (and _USERNAME), or add them in the Registries view`, { registrySlug: placement.entry.slug, provider: placement.entry.provider })];
+        // One per image, so the registry is named once and briefly: a file with 40 images on it lists 40 of these.
+        const names = environmentVariableNames(placement.entry.slug);
+        return [
+          this.finding(image, reference, 'credentials-missing', 'warning', `no credentials for registry "${placement.entry.slug}" on this machine, so this image is not checked (docker login ${placement.entry.endpoint}, or ${names.username} / ${names.password})`, {
+            registrySlug: placement.entry.slug,
+            registryEndpoint: placement.entry.endpoint,
+            provider: placement.entry.provider,
+          }),
+        ];
       }
       if (!client) return [];
       const result = await this.check(client, { connection: placement.entry, credentials, reference });

@@ -13,7 +13,7 @@ export function referenceFindings(image: FoundImage, env: AnalysisEnvironment): 
     const parsed = parseImageReference(image.text);
     if (parsed.ok) return [];
     const range = fileRangeOf(image, parsed.error.span);
-    return [base({ code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: parsed.error.message, ...range })];
+    return [base({ code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: whitespaceProblem(image.text) ?? parsed.error.message, ...range })];
   }
   const findings: Finding[] = [];
   const upstreamError = image.upstream ? undefined : proxyUpstreamError(image.reference, env.config.customDomains.proxy);
@@ -35,4 +35,17 @@ export function referenceFindings(image: FoundImage, env: AnalysisEnvironment): 
     );
   }
   return findings;
+}
+
+/**
+ * Docker says only "invalid reference format" for a reference with a line break or spaces around it;
+ * the usual cause is a block scalar whose chomping keeps the final line break (`image: |`).
+ */
+function whitespaceProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === text || trimmed === '' || !parseImageReference(trimmed).ok) return undefined;
+  if (/\n$/.test(text) && text.trimStart() === text) {
+    return 'invalid reference format: the image ends with a line break, which a `|` or `>` block scalar keeps; write `|-` or `>-` (or put the image on the key\'s line)';
+  }
+  return 'invalid reference format: the image has spaces or line breaks around it; remove them';
 }

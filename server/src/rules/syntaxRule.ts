@@ -1,14 +1,18 @@
 /** `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML. */
 import type { Finding, YamlSyntaxError } from '../analysis/types';
-import { yamlSyntaxErrors } from '../manifests/findImages';
+import { FLOW_SCALAR_INDENT } from '../manifests/flowScalarRepair';
 import { nominalSeverity } from './severity';
 
-/** One finding per syntax error of `file` (none for Helm chart templates), at the rule's nominal level. */
-export function yamlSyntaxFindings(file: { text: string; path: string }): Finding[] {
-  return yamlSyntaxErrors(file.text, file.path).map((error) => syntaxFinding(file.text, error));
+/** One finding per syntax error the finder reported for `text`, at the rule's nominal level. */
+export function yamlSyntaxFindings(text: string, errors: readonly YamlSyntaxError[]): Finding[] {
+  return errors.map((error) => syntaxFinding(text, error));
 }
 
 function syntaxFinding(text: string, error: YamlSyntaxError): Finding {
+  if (error.parserCode === FLOW_SCALAR_INDENT) {
+    // Not an error for the tools that install the application (libyaml reads it): a warning, worded in full where it is found.
+    return { code: 'yaml-syntax', severity: 'warning', message: error.message, start: error.start, end: error.end, reference: text.slice(error.start, Math.min(error.end, error.start + 80)) };
+  }
   const message = `YAML syntax error: ${error.message.replace(/[\s.]+$/, '')}. ${whatToDo(error)}`;
   return {
     code: 'yaml-syntax',

@@ -10,6 +10,7 @@ import { analyzeFile } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
 import { RULES } from '../../rules/catalog';
 import { effectiveSeverity } from '../../rules/severity';
+import { environmentVariableNames } from '../../registry/credentials/environmentCredentialSource';
 import type { Credentials, RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
 import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
@@ -102,6 +103,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   };
 
   const results: LintResult[] = [];
+  // credentials-missing results and their registry: the text output groups them per registry.
+  const registryOf = new Map<LintResult, MissingCredentialsRegistry>();
   try {
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -115,8 +118,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           continue;
         }
         const findings = await analyzeFile({ text, path: filePath }, env);
+        const fileResults = toResults(findings, text, relativePath(io.cwd, filePath));
+        findings.forEach((finding, index) => {
+          const { registrySlug: slug, registryEndpoint: endpoint } = finding.data ?? {};
+          if (finding.code === 'credentials-missing' && slug && endpoint) registryOf.set(fileResults[index] as LintResult, { slug, endpoint });
+        });
         // A loop, not push(...spread): a 50 MB manifest yields ~10^6 findings, more arguments than the stack holds.
-        for (const result of toResults(findings, text, relativePath(io.cwd, filePath))) results.push(result);
+        for (const result of fileResults) results.push(result);
       }
     };
     await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, () => worker()));
@@ -128,7 +136,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (options.format === 'json') writePrettyJson(io.stdout, results);
   else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
   else if (options.format === 'codequality') writePrettyJson(io.stdout, toCodeQuality(results));
-  else io.stdout.write(toText(results, files.length));
+  else io.stdout.write(toText(results, files.length, registryOf));
 
   if (unreadable.length > 0) return ExitCode.usage;
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
@@ -304,8 +312,32 @@ function reachesFailLevel(results: LintResult[], failOn: FailOn): boolean {
   return results.some((result) => result.severity === 'error' || (failOn === 'warning' && result.severity === 'warning'));
 }
 
-function toText(results: LintResult[], fileCount: number): string {
-  const lines = results.map((result) => `${result.file}:${result.line}:${result.column} ${result.severity} ${result.code} ${result.message}`);
+interface MissingCredentialsRegistry {
+  slug: string;
+  endpoint: string;
+}
+
+/** Places listed on a grouped line; JSON and SARIF list every one. */
+const GROUPED_PLACES = 10;
+
+/**
+ * One line per finding, except `credentials-missing`: one line per registry, with the count and the
+ * places (the cause is one missing login, not one per image); then the summary, counting every finding.
+ */
+function toText(results: LintResult[], fileCount: number, registryOf: ReadonlyMap<LintResult, MissingCredentialsRegistry>): string {
+  const lines: string[] = [];
+  const groups = new Map<string, { registry: MissingCredentialsRegistry; results: LintResult[] }>();
+  for (const result of results) {
+    const registry = registryOf.get(result);
+    if (!registry) {
+      lines.push(`${result.file}:${result.line}:${result.column} ${result.severity} ${result.code} ${result.message}`);
+      continue;
+    }
+    const group = groups.get(registry.slug) ?? { registry, results: [] };
+    group.results.push(result);
+    groups.set(registry.slug, group);
+  }
+  for (const { registry, results: grouped } of groups.values()) lines.push(missingCredentialsLine(registry, grouped));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const result of results) counts[result.severity]++;
   const checked = `${fileCount} YAML file${fileCount === 1 ? '' : 's'} checked`;
@@ -315,6 +347,18 @@ function toText(results: LintResult[], fileCount: number): string {
     lines.push(`${results.length} problem${results.length === 1 ? '' : 's'} (${parts.join(', ')}); ${checked}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function missingCredentialsLine(registry: MissingCredentialsRegistry, results: LintResult[]): string {
+  const count = results.length;
+  const listed = results.slice(0, GROUPED_PLACES).map((result) => `${result.file}:${result.line}:${result.column}`);
+  if (count > GROUPED_PLACES) listed.push(`and ${count - GROUPED_PLACES} more (--format json lists each)`);
+  const names = environmentVariableNames(registry.slug);
+  const severity = results[0]?.severity ?? 'warning';
+  return (
+    `${severity} credentials-missing registry "${registry.slug}" (${registry.endpoint}): no credentials on this machine, so ${count} image reference${count === 1 ? ' is' : 's are'} not checked ` +
+    `(${listed.join(', ')}); run \`docker login ${registry.endpoint}\`, or set ${names.username} and ${names.password}`
+  );
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
