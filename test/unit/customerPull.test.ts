@@ -195,11 +195,37 @@ void describe("customer's pull: the sample apps' HasLocalRegistry values, in bot
     assert.deepEqual(codes(await findingsOf(files, 'kots/mlflow.yaml')), []);
   });
 
-  void it('the mistake the examples make — a proxy path after LocalRegistryHost — is an air gap image the bundle does not have', async () => {
+  void it('the mistake the examples made — a proxy path after LocalRegistryHost — pulls a name KOTS does not push', async () => {
     const wrong = MLFLOW.replace(/ {6}registry:.*\n {6}repository:.*\n/, '      registry: repl{{ HasLocalRegistry | ternary LocalRegistryHost "proxy.replicated.com" }}\n      repository: proxy/acme/ghcr.io/acme/api\n');
     const findings = await findingsOf({ ...CHART, 'kots/mlflow.yaml': wrong }, 'kots/mlflow.yaml');
     assert.deepEqual(codes(findings), ['airgap-missing'], JSON.stringify(findings, null, 1));
-    assert.match(findings[0]?.message ?? '', /<local registry>\/proxy\/acme\/ghcr\.io\/acme\/api:1\.4\.0", but the air gap bundle will not have it/);
+    assert.match(findings[0]?.message ?? '', /pulls "<local registry>\/proxy\/acme\/ghcr\.io\/acme\/api:1\.4\.0", but KOTS pushes that image to "<local registry>\/acme\/api:1\.4\.0"/);
+  });
+
+  void it("a local-registry value without LocalRegistryNamespace (platform-examples' storagebox) pulls a name KOTS does not push", async () => {
+    const wrong = MLFLOW.replace(/ {6}registry:.*\n {6}repository:.*\n/, '      registry: repl{{ HasLocalRegistry | ternary LocalRegistryHost "proxy.replicated.com/proxy/acme/ghcr.io" }}\n      repository: \'repl{{ HasLocalRegistry | ternary "cloudnative-pg/api" "acme/api" }}\'\n');
+    const findings = await findingsOf({ ...CHART, 'kots/mlflow.yaml': wrong }, 'kots/mlflow.yaml');
+    assert.deepEqual(codes(findings), ['airgap-missing']);
+    assert.match(findings[0]?.message ?? '', /pulls "<local registry>\/cloudnative-pg\/api:1\.4\.0", but KOTS pushes that image to "<local registry>\/acme\/api:1\.4\.0"/);
+  });
+
+  void it('an image the install enables but the builder values leave out of the bundle is airgap-missing; enabling it in builder clears it', async () => {
+    const chart: Files = {
+      'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.4.0\n',
+      'charts/api/values.yaml': 'image: ghcr.io/acme/api:1.4.0\nexporter:\n  enabled: false\n  image: ghcr.io/acme/exporter:0.26\nimagePullSecrets: []\n',
+      'charts/api/templates/deployment.yaml': [
+        'apiVersion: apps/v1', 'kind: Deployment', 'spec:', '  template:', '    spec:',
+        '      {{- with .Values.imagePullSecrets }}', '      imagePullSecrets:', '        {{- toYaml . | nindent 8 }}', '      {{- end }}',
+        '      containers:', '        - name: api', '          image: {{ .Values.image }}',
+        '        {{- if .Values.exporter.enabled }}', '        - name: exporter', '          image: {{ .Values.exporter.image }}', '        {{- end }}', '',
+      ].join('\n'),
+    };
+    const helmChart = (builder: string): string =>
+      `${HELMCHART}    image: 'repl{{ HasLocalRegistry | ternary (print LocalRegistryAddress "/api:1.4.0") "proxy.replicated.com/proxy/acme/ghcr.io/acme/api:1.4.0" }}'\n    imagePullSecrets: [{name: '{{repl ImagePullSecretName }}'}]\n    exporter:\n      enabled: true\n      image: 'repl{{ HasLocalRegistry | ternary (print LocalRegistryAddress "/exporter:0.26") "proxy.replicated.com/proxy/acme/ghcr.io/acme/exporter:0.26" }}'\n  builder:\n${builder}`;
+    const left = await findingsOf({ ...chart, 'kots/api.yaml': helmChart('    image: ghcr.io/acme/api:1.4.0\n') }, 'kots/api.yaml');
+    assert.deepEqual(codes(left), ['airgap-missing'], JSON.stringify(left, null, 1));
+    assert.match(left[0]?.message ?? '', /pulls "<local registry>\/acme\/exporter:0\.26", but the air gap bundle will not have it: the chart rendered with this HelmChart's builder values does not use that image/);
+    assert.deepEqual(codes(await findingsOf({ ...chart, 'kots/api.yaml': helmChart('    exporter:\n      enabled: true\n') }, 'kots/api.yaml')), []);
   });
 
   void it('optionalValues: a when decided from Config defaults applies or not; an undecidable when is taken both ways', async () => {

@@ -49,6 +49,8 @@ export interface ReleaseImage {
   inBundle?: boolean;
   /** What is uncertain about `pulled` (KOTS decides at install whether an image is private). */
   note?: string;
+  /** Air gap: not in the bundle under this name, but bundled (pushed) under that one. */
+  bundledAs?: string;
 }
 
 /** A manifest image the caller found (plain manifests and Application `additionalImages`). */
@@ -162,7 +164,15 @@ function chartImagesIn(release: Release, env: Pick<AnalysisEnvironment, 'config'
       const bundle = mode === 'airgap' && path === 'helmchart-v1beta2' ? bundleNames(renderChart(helmChart.chart, helmChart, 'builder', undefined).images, env) : undefined;
       for (const image of rendered) {
         const item = chartImage(image, mode, path, helmChart, release, env);
-        if (bundle && item.pulled && item.via === 'local-registry') item.inBundle = bundle.has(item.pulled);
+        if (bundle && item.pulled && item.via === 'local-registry') {
+          item.inBundle = bundle.has(item.pulled);
+          // The same image under another path: pushed where LocalRegistryNamespace says, pulled elsewhere.
+          const name = item.pulled.slice(item.pulled.lastIndexOf('/') + 1);
+          if (!item.inBundle) {
+            const pushed = [...bundle].find((local) => local.endsWith(`/${name}`));
+            if (pushed) item.bundledAs = pushed;
+          }
+        }
         images.push(item);
       }
     }

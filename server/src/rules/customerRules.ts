@@ -256,9 +256,12 @@ function airgapMissing(image: ReleaseImage, release: Release, add: Add): void {
     return;
   }
   if (image.via === 'local-registry' && image.inBundle === false) {
+    const local = (reference: string): string => reference.replace(/^local-registry\.invalid\//, '<local registry>/');
     add(anchor, {
       ...base,
-      message: `in an air gap install this pod pulls "${pulled.replace(/^local-registry\.invalid\//, '<local registry>/')}", but the air gap bundle will not have it: the chart rendered with this HelmChart's builder values does not use that image (KOTS pushes what the builder render uses); add the builder values that enable it${why}`,
+      message: image.bundledAs
+        ? `in an air gap install this pod pulls "${local(pulled)}", but KOTS pushes that image to "${local(image.bundledAs)}" (<LocalRegistryHost>/<LocalRegistryNamespace>/<name>); build the value from LocalRegistryNamespace (or LocalRegistryAddress)${why}`
+        : `in an air gap install this pod pulls "${local(pulled)}", but the air gap bundle will not have it: the chart rendered with this HelmChart's builder values does not use that image (KOTS pushes what the builder render uses); add the builder values that enable it${why}`,
       data: { mode: 'airgap' },
     });
   }
