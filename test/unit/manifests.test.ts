@@ -220,6 +220,33 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
     assert.equal(registryPart && text.slice(registryPart.start, registryPart.end), 'ghcr.io');
   });
 
+  void it('assembles an image name written beside its registry and tag ({registry, image, tag}); a lone or tagged image stays a scalar', () => {
+    const { text } = marked(yaml`
+      worker:
+        registry: ghcr.io
+        image: acme/worker
+        tag: 2.0.1
+      migrations:
+        image: acme/migrate
+        digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+      tagged:
+        image: quay.io/acme/tools:1.0
+        tag: ignored-by-the-chart
+      alone:
+        image: busybox
+    `);
+    const images = findImages(text, 'charts/api/values.yaml').images;
+    assert.deepEqual(images.map((image) => image.text), [
+      'ghcr.io/acme/worker:2.0.1',
+      'acme/migrate@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      'quay.io/acme/tools:1.0',
+      'busybox',
+    ]);
+    const worker = images[0] as FoundImage;
+    assert.equal(text.slice(worker.start, worker.end), 'acme/worker');
+    assert.deepEqual(worker.parts?.map((part) => [part.role, text.slice(part.start, part.end)]), [['registry', 'ghcr.io'], ['repository', 'acme/worker'], ['tag', '2.0.1']]);
+  });
+
   void it('finds Compose services images and Kustomize images entries', () => {
     expectImages(
       yaml`
