@@ -12,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { LintResult } from '../../server/src/cli/commands/lint';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
-import type { AnalysisEnvironment, Finding } from '../../server/src/findings/types';
+import type { Finding } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { RegistryClient } from '../../server/src/registry/registryClient';
 import type { Credentials, RegistryEntry } from '../../server/src/registry/types';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
@@ -32,7 +33,7 @@ function pod(images: string[]): string {
   return `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
 }
 
-function environment(credentials: Credentials | undefined, connected = true): AnalysisEnvironment {
+function environment(credentials: Credentials | undefined, connected = true): ReleaseEnvironment {
   return {
     config: { ...emptyRegistriesConfig(), app: 'acme', registries: connected ? [entry] : [] },
     offline: false,
@@ -41,7 +42,7 @@ function environment(credentials: Credentials | undefined, connected = true): An
   };
 }
 
-async function findingsFor(images: string[], env: AnalysisEnvironment): Promise<Array<[string, string, string]>> {
+async function findingsFor(images: string[], env: ReleaseEnvironment): Promise<Array<[string, string, string]>> {
   const text = pod(images);
   const findings: Finding[] = await analyzeFile({ text, path: 'pod.yaml' }, env);
   for (const finding of findings) {
@@ -139,7 +140,7 @@ void describe('an unconnected registry on a loopback address, as Docker reaches 
   let tlsRegistry: Awaited<ReturnType<typeof startHtpasswdRegistry>>;
   let plainRegistry: Awaited<ReturnType<typeof startHtpasswdRegistry>>;
   const looseClient = new RegistryClient({ cacheTtlMs: 0, timeouts: TIMEOUTS });
-  const unconnected: AnalysisEnvironment = { config: emptyRegistriesConfig(), offline: false, registryClient: looseClient, credentialsFor: () => Promise.resolve({}) };
+  const unconnected: ReleaseEnvironment = { config: emptyRegistriesConfig(), offline: false, registryClient: looseClient, credentialsFor: () => Promise.resolve({}) };
 
   before(async () => {
     tlsRegistry = await startHtpasswdRegistry({ tls: true, users: { u: 'loopback-Pa55-not-real' } });

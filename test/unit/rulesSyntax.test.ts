@@ -8,13 +8,14 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings, findImagesInDocument, localFindings, RULES } from '../../server/src/analysis/index';
-import { RULE_CODES, type AnalysisEnvironment, type Finding } from '../../server/src/findings/types';
+import { RULE_CODES, type Finding } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { marked } from '../fixtures/carets';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvironment {
+function environment(overrides: Partial<ReleaseEnvironment> = {}): ReleaseEnvironment {
   return { config: { ...emptyRegistriesConfig(), app: 'acme' }, offline: true, credentialsFor: () => Promise.resolve({}), ...overrides };
 }
 
@@ -74,5 +75,22 @@ void describe('rule yaml-syntax', () => {
   void it('valid files get none, and their other findings are unchanged', async () => {
     const findings = await analyzeFile({ text: 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: nginx:latest\n', path: 'pod.yaml' }, environment({ config: { ...emptyRegistriesConfig(), public: ['docker.io/library'] } }));
     assert.deepEqual(findings.map((finding) => finding.code), ['tag-latest']);
+  });
+});
+
+void describe('the rule catalog, everywhere a user meets it', () => {
+  void it('every rule code has a catalog entry with help, a registries-schema entry, a settings entry and a README mention', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas/registries.schema.json'), 'utf8')) as { properties: { rules: { properties: Record<string, unknown> } } };
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: Array<{ properties: Record<string, { properties?: Record<string, unknown> }> }> | { properties: Record<string, { properties?: Record<string, unknown> }> } } };
+    const sections = Array.isArray(manifest.contributes.configuration) ? manifest.contributes.configuration : [manifest.contributes.configuration];
+    const settings = sections.map((section) => section.properties['replicated-registries.rules']).find((value) => value !== undefined)?.properties ?? {};
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const code of RULE_CODES) {
+      assert.equal(RULES[code].code, code);
+      assert.ok(RULES[code].help.length > 80, `${code}: help`);
+      assert.ok(schema.properties.rules.properties[code], `${code} in schemas/registries.schema.json`);
+      assert.ok(settings[code], `${code} in package.json's replicated-registries.rules`);
+      assert.ok(readme.includes(`\`${code}\``), `${code} in the README's rule list`);
+    }
   });
 });

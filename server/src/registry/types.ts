@@ -108,3 +108,13 @@ export interface PullCheckResult {
   connectionProblem?: ConnectionProblem;
   checkedAt?: string;
 }
+
+/** What the rules, the stores and the customer test need of the registry client (RegistryClient satisfies it). */
+export interface PullChecker {
+  checkPull(
+    connection: ConnectionSettings,
+    credentials: Credentials | undefined,
+    target: ImageTarget,
+    options?: { signal?: AbortSignal; noCache?: boolean },
+  ): Promise<PullCheckResult>;
+}

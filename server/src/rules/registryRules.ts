@@ -4,97 +4,26 @@
  */
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
-import { DEFAULT_PROXY_DOMAIN, isReplicatedRegistryDomain, normalizeHost } from '../reference/proxy';
-import { endpointMatchesDomain, registryHostForReference } from '../registry/endpoints';
 import { guessProvider } from '../registry/providers/catalog';
 import type { RegistryEntry } from '../registry/types';
-import type { RegistriesConfig } from '../store/types';
+import { placeReference } from '../store/placement';
 import { fileRangeOf, relatedOf } from './ranges';
-
-export type RegistryPlacement =
-  | { kind: 'replicated-registry' }
-  | { kind: 'proxy-host' }
-  | { kind: 'connected'; entry: RegistryEntry }
-  | { kind: 'public-listed'; pattern: string }
-  | { kind: 'unknown' };
 
 /** The reference whose registry matters: the upstream of a proxy reference, else the reference itself. */
 export function effectiveReference(image: FoundImage): ImageReference | undefined {
   return image.templated ? undefined : (image.upstream ?? image.reference);
 }
 
-/** Normalized host sets of one configuration, computed once per config object. */
-interface RegistryIndex {
-  registries: RegistriesConfig['registries'];
-  registriesLength: number;
-  publicList: RegistriesConfig['public'];
-  publicLength: number;
-  customDomains: RegistriesConfig['customDomains'];
-  registryDomains: readonly string[];
-  proxyHosts: ReadonlySet<string>;
-  placements: Map<string, RegistryPlacement>;
-}
-
-const indexes = new WeakMap<RegistriesConfig, RegistryIndex>();
-
-function indexOf(config: RegistriesConfig): RegistryIndex {
-  let index = indexes.get(config);
-  // A caller that edits the config in place (rather than replacing it) gets a fresh index.
-  if (!index || index.registries !== config.registries || index.registriesLength !== config.registries.length || index.publicList !== config.public || index.publicLength !== config.public.length || index.customDomains !== config.customDomains) {
-    index = {
-      registries: config.registries,
-      registriesLength: config.registries.length,
-      publicList: config.public,
-      publicLength: config.public.length,
-      customDomains: config.customDomains,
-      registryDomains: config.customDomains.registry,
-      proxyHosts: new Set([DEFAULT_PROXY_DOMAIN, ...config.customDomains.proxy].map(normalizeHost)),
-      placements: new Map(),
-    };
-    indexes.set(config, index);
-  }
-  return index;
-}
-
-export function placeReference(reference: ImageReference, config: RegistriesConfig): RegistryPlacement {
-  const index = indexOf(config);
-  const key = `${reference.domain}/${reference.path}`;
-  let placement = index.placements.get(key);
-  if (!placement) {
-    placement = computePlacement(reference, config, index);
-    index.placements.set(key, placement);
-  }
-  return placement;
-}
-
-function computePlacement(reference: ImageReference, config: RegistriesConfig, index: RegistryIndex): RegistryPlacement {
-  if (isReplicatedRegistryDomain(reference.domain, index.registryDomains)) return { kind: 'replicated-registry' };
-  if (index.proxyHosts.has(normalizeHost(reference.domain))) return { kind: 'proxy-host' };
-  const entry = config.registries.find((candidate) => endpointMatchesDomain(candidate.endpoint, reference.domain));
-  if (entry) return { kind: 'connected', entry };
-  const pattern = config.public.find((candidate) => matchesPublicPattern(reference, candidate));
-  if (pattern !== undefined) return { kind: 'public-listed', pattern };
-  return { kind: 'unknown' };
-}
-
-/** `docker.io` matches every Docker Hub image; `docker.io/library` matches `nginx` and `docker.io/library/x/y`. */
-export function matchesPublicPattern(reference: ImageReference, pattern: string): boolean {
-  const trimmed = pattern.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
-  if (trimmed === '') return false;
-  const slash = trimmed.indexOf('/');
-  const host = registryHostForReference(slash < 0 ? trimmed : trimmed.slice(0, slash));
-  if (host !== registryHostForReference(reference.domain)) return false;
-  if (slash < 0) return true;
-  const prefix = trimmed.slice(slash + 1).toLowerCase();
-  return reference.path === prefix || reference.path.startsWith(`${prefix}/`);
-}
+export { matchesPublicPattern, placeReference, servesApp, type RegistryPlacement } from '../store/placement';
 
 /** Offline (or without a registry client): an unknown registry is an `info` saying we could not tell. */
 export function offlineRegistryFindings(image: FoundImage, env: AnalysisEnvironment): Finding[] {
   if (!env.offline && env.registryClient) return [];
   const reference = effectiveReference(image);
   if (!reference || image.kind === 'excluded-image') return [];
-  if (placeReference(reference, env.config).kind !== 'unknown') return [];
+  const placement = placeReference(reference, env.config);
+  if (placement.kind === 'scoped-elsewhere') return [scopedElsewhereFinding(image, reference, placement.entries, env)];
+  if (placement.kind !== 'unknown') return [];
   return [notConnectedFinding(image, reference, 'info', `${reference.domain} is not one of the team's registries, and offline it cannot be told whether "${reference.familiar}" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`)];
 }
 
@@ -109,4 +38,16 @@ export function notConnectedFinding(image: FoundImage, reference: ImageReference
     data: { domain: reference.domain, path: reference.path, tag: reference.tag, digest: reference.digest, provider: guessProvider(reference.domain), canonical: reference.canonical },
     ...(related ? { related } : {}),
   };
+}
+
+/** A connected registry whose App Access leaves this app out: not connected, for this app. */
+export function scopedElsewhereFinding(image: FoundImage, reference: ImageReference, entries: RegistryEntry[], env: Pick<AnalysisEnvironment, 'config'>): Finding {
+  const names = entries.map((entry) => `"${entry.slug}" (app ids ${(entry.appIds ?? []).join(', ')})`).join(', ');
+  const app = env.config.app ?? env.config.appId ?? 'this app';
+  return notConnectedFinding(
+    image,
+    reference,
+    'warning',
+    `${reference.domain} is connected as ${names}, scoped to other apps, so the Replicated proxy does not pull "${reference.familiar}" for customers of ${app}; add ${app} to the registry's App Access in the vendor portal (or connect the registry for all apps)`,
+  );
 }

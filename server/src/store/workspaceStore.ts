@@ -10,21 +10,14 @@ import { silentLogger, type Logger } from '../log/logger';
 import { credentialsForEntry, type InsecureConsent } from '../registry/credentials/credentialGate';
 import type { CredentialSource } from '../registry/credentials/types';
 import { resolveTestImage } from '../registry/endpoints';
-import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
+import type { Credentials, PullChecker, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
 import { removeRegistry, upsertRegistry } from './registriesFile/edit';
 import { RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from './registriesFile/errors';
 import { loadRegistriesFile, parseRegistriesFile } from './registriesFile/parse';
 import type { RegistryStore } from './types';
 
 /** What the store needs from the registry client (RegistryClient satisfies it). */
-export interface PullChecker {
-  checkPull(
-    conn: ConnectionSettings,
-    credentials: Credentials | undefined,
-    target: { repository: string; reference: string },
-    options?: { signal?: AbortSignal; noCache?: boolean },
-  ): Promise<PullCheckResult>;
-}
+export type { PullChecker } from '../registry/types';
 
 export interface WorkspaceRegistryStoreOptions {
   /** The registries file (need not exist yet: `add` creates it). */
@@ -106,7 +99,7 @@ export class WorkspaceRegistryStore implements RegistryStore {
   }
 
   /** The registry client: loaded on first need, so listing and removing never pay for the HTTP stack. */
-  private pullChecker(): Promise<PullChecker> {
+  pullChecker(): Promise<PullChecker> {
     this.client ??= import('../registry/registryClient').then(({ RegistryClient }) => new RegistryClient({ cacheTtlMs: 0, logger: this.logger }));
     return this.client;
   }

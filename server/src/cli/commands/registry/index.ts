@@ -24,6 +24,7 @@ const USAGE = `Usage:
   replicated-registries registry ls [NAME] [-o table|json]
   replicated-registries registry rm NAME
   replicated-registries registry test NAME --image IMAGE [-o table|json]
+  replicated-registries registry test NAME --image IMAGE --as-customer --license-id-stdin
   replicated-registries registry logs NAME [-o table|json]      (vendor portal only)
 
 Workspace (default): registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to
@@ -82,7 +83,10 @@ export async function runRegistryCommand(argv: string[], io: CliIO, deps: Backen
         io.stdout.write(command.help);
         return ExitCode.ok;
       }
-      const backend = await openBackend(io, flags, deps, Array.isArray(flags['allow-insecure']) ? flags['allow-insecure'] : []);
+      // The customer's pull reads the registries file and the license on stdin: never the portal, never an API token.
+      const customer = name === 'test' && flags['as-customer'] === true;
+      if (customer && flags['api-token-stdin'] === true) throw new UsageError('--api-token-stdin and --license-id-stdin both read stdin; the customer test needs no API token');
+      const backend = await openBackend(io, customer ? { ...flags, workspace: true, 'api-token': undefined } : flags, deps, Array.isArray(flags['allow-insecure']) ? flags['allow-insecure'] : []);
       try {
         return await command.run(positionals, flags, io, backend);
       } finally {
