@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.cache/**', 'test-output/**', '**/*.mjs', '**/*.js', 'examples/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.cache/**', 'test-output/**', '**/*.mjs', '**/*.js', 'examples/**', 'demo/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -14,8 +14,8 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 const vsix = path.join(root, 'out', `${manifest.name}-${manifest.version}.vsix`);
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 const stage = path.join(root, 'out', 'vsix-stage');
-// Never linked: git's and npm's folders, build output, caches and test output (none of it ships).
-const NOT_STAGED = new Set(['.git', 'node_modules', 'out', '.cache', 'test-output', 'package.json']);
+// Never linked: git's and npm's folders, build output, caches, test output and the npm start demo (none of it ships).
+const NOT_STAGED = new Set(['.git', 'node_modules', 'out', '.cache', 'test-output', 'demo', 'package.json']);
 
 function run(command, args, cwd = root) {
   console.log(`$ ${[command === process.execPath ? 'node' : command, ...args].join(' ')}`);
