@@ -55,7 +55,7 @@ export function entryFromDraft(draft: RegistryDraft, record: ProviderRecord, sou
   const username = option.fixedUsername ?? draft.username;
   if (username && !option.fixedUsername) entry.username = username;
   if (draft.appIds && draft.appIds.length > 0) entry.appIds = draft.appIds;
-  if (record.connectionOptions) {
+  if (record.connectionOptions && source !== 'portal') {
     if (draft.caFile) entry.caFile = draft.caFile;
     if (draft.plainHttp) entry.plainHttp = true;
     if (draft.insecureSkipTLSVerify) entry.insecureSkipTLSVerify = true;
@@ -89,8 +89,11 @@ export function draftLogin(draft: RegistryDraft, record: ProviderRecord, saved: 
 
 export type StepId = 'provider' | 'endpoint' | 'name' | 'auth' | 'username' | 'secret' | 'connection' | 'test';
 
-/** The add wizard's visible steps for the answers so far (fixed endpoints and usernames are skipped). */
-export function addSteps(record: ProviderRecord | undefined, authType: AuthType | undefined, prefilled: ReadonlySet<'provider' | 'endpoint'>): StepId[] {
+/**
+ * The add wizard's visible steps for the answers so far (fixed endpoints and usernames are skipped).
+ * A registry for the vendor portal has no connection options: Replicated's servers do its pulls.
+ */
+export function addSteps(record: ProviderRecord | undefined, authType: AuthType | undefined, prefilled: ReadonlySet<'provider' | 'endpoint'>, destination: 'workspace' | 'portal' = 'workspace'): StepId[] {
   const steps: StepId[] = [];
   if (!prefilled.has('provider')) steps.push('provider');
   if (!record || (!record.fixedEndpoint && !prefilled.has('endpoint'))) steps.push('endpoint');
@@ -98,7 +101,7 @@ export function addSteps(record: ProviderRecord | undefined, authType: AuthType 
   if (!record || record.authOptions.length > 1) steps.push('auth');
   if (!record || !authOptionOf(record, authType).fixedUsername) steps.push('username');
   steps.push('secret');
-  if (!record || record.connectionOptions) steps.push('connection');
+  if (destination === 'workspace' && (!record || record.connectionOptions)) steps.push('connection');
   steps.push('test');
   return steps;
 }

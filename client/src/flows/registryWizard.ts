@@ -129,7 +129,7 @@ export async function runRegistryWizard(services: WizardServices, options: Wizar
   let result: WizardResult | undefined;
   let probe: ProbeRegistryResult | undefined = prefill?.probeMessage ? { message: prefill.probeMessage, suggested: prefill.plainHttp ? { plainHttp: true } : {} } : undefined;
 
-  const stepsFor = (): StepId[] => (mode === 'credentials' ? credentialSteps(record(), draft.authType) : addSteps(recordOf(draft.provider), draft.authType, prefilled));
+  const stepsFor = (): StepId[] => (mode === 'credentials' ? credentialSteps(record(), draft.authType) : addSteps(recordOf(draft.provider), draft.authType, prefilled, options.destination));
   const position = (id: StepId | 'testFailed' | 'form'): { title: string; step: number; totalSteps: number } => {
     if (mode === 'edit') return { title, step: 1, totalSteps: 1 };
     const steps = stepsFor();
@@ -347,7 +347,7 @@ export async function runRegistryWizard(services: WizardServices, options: Wizar
       void vscode.window.showErrorMessage(`Test of ${testResult?.image ?? 'the image'} failed: ${whole}`);
       const change = testResult?.advice?.change;
       const items: PickItem[] = [
-        ...(record().connectionOptions ? [{ id: 'connection', label: '$(settings-gear) Change connection options', detail: connectionText(draft) }] : []),
+        ...(record().connectionOptions && options.destination === 'workspace' ? [{ id: 'connection', label: '$(settings-gear) Change connection options', detail: connectionText(draft) }] : []),
         { id: 'credentials', label: '$(key) Change the credentials', detail: 'Go back to the login' },
         ...(!record().fixedEndpoint && mode !== 'credentials' ? [{ id: 'endpoint', label: '$(globe) Change the endpoint', detail: draft.endpoint ?? '' }] : []),
         { id: 'retry', label: '$(debug-restart) Test another image' },
