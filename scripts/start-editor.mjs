@@ -34,7 +34,9 @@ process.on('SIGTERM', () => void shutdown(143));
 
 try {
   const { launchDemoEditor } = await tsImport(path.join(root, 'test/e2e/harness/demoEditor.ts'), import.meta.url);
-  editor = await launchDemoEditor({ port, fresh: process.argv.includes('--fresh') });
+  // REPLICATED_REGISTRIES_DEMO_DIR: another place for the demo (the e2e test of `npm start` uses one of its own).
+  const demoDir = process.env.REPLICATED_REGISTRIES_DEMO_DIR ? path.resolve(process.env.REPLICATED_REGISTRIES_DEMO_DIR) : undefined;
+  editor = await launchDemoEditor({ port, fresh: process.argv.includes('--fresh'), ...(demoDir ? { demoDir } : {}) });
   if (stopping) await editor.stop();
 } catch (error) {
   console.error(`start-editor: ${error instanceof Error ? error.message : String(error)}`);

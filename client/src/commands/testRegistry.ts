@@ -10,7 +10,8 @@ import type { PullCheckResult } from '../../../server/src/protocol/vocabulary';
 import { errorMessage } from '../log';
 import type { RegistryView } from '../model/registriesModel';
 import { portalTestSentence } from '../portal/portalFormat';
-import { isImageVerdict, pullSentence, verdictText } from '../text/verdictText';
+import { failureSentence } from '../text/failureText';
+import { isImageVerdict, pullSentence } from '../text/verdictText';
 import { COMMAND_IDS, type CommandContext } from './commandContext';
 import { registryFrom } from './registryPicker';
 
@@ -56,13 +57,13 @@ async function showTestResult(ctx: CommandContext, view: RegistryView, result: R
   }
   if (isImageVerdict(result)) {
     // The registry is fine; the image is the problem.
-    const choice = await vscode.window.showWarningMessage(`"${slug}" answered and accepted the login, but the image failed: ${verdictText(result)}`, 'Test Another Image');
+    const choice = await vscode.window.showWarningMessage(`"${slug}" answered and accepted the login, but the image failed: ${failureSentence(result.message, result.hint)}`, 'Test Another Image');
     if (choice) await vscode.commands.executeCommand(COMMAND_IDS.testRegistry, { kind: 'registry', view });
     return;
   }
   const change = result.advice?.change;
   const actions = change === 'connection' && view.state.provider === 'other' ? ['Change Connection Options', 'Show Log'] : change === 'credentials' ? ['Re-enter Credentials', 'Show Log'] : ['Edit Registry', 'Show Log'];
-  const choice = await vscode.window.showErrorMessage(`Test failed for "${slug}": ${verdictText(result)}`, ...actions);
+  const choice = await vscode.window.showErrorMessage(`Test failed for "${slug}": ${failureSentence(result.message, result.hint)}`, ...actions);
   if (choice === 'Re-enter Credentials') await vscode.commands.executeCommand(COMMAND_IDS.reenterCredentials, { kind: 'registry', view });
   else if (choice === 'Change Connection Options') await vscode.commands.executeCommand(COMMAND_IDS.changeConnectionOptions, { kind: 'registry', view });
   else if (choice === 'Edit Registry') await vscode.commands.executeCommand(COMMAND_IDS.editRegistry, { kind: 'registry', view });

@@ -28,7 +28,6 @@ import {
   authOptionOf,
   canKeepSaved,
   capitalize,
-  connectionText,
   credentialSteps,
   draftFromEntry,
   draftLogin,
@@ -343,20 +342,21 @@ export async function runRegistryWizard(services: WizardServices, options: Wizar
     testFailed: async (input) => {
       const testResult = draft.testResult;
       const whole = testResult ? verdictText(testResult) : 'The test failed.';
-      // The whole verdict, readable: a placeholder would cut it to one line.
-      void vscode.window.showErrorMessage(`Test of ${testResult?.image ?? 'the image'} failed: ${whole}`);
       const change = testResult?.advice?.change;
-      const items: PickItem[] = [
-        ...(record().connectionOptions && options.destination === 'workspace' ? [{ id: 'connection', label: '$(settings-gear) Change connection options', detail: connectionText(draft) }] : []),
-        { id: 'credentials', label: '$(key) Change the credentials', detail: 'Go back to the login' },
-        ...(!record().fixedEndpoint && mode !== 'credentials' ? [{ id: 'endpoint', label: '$(globe) Change the endpoint', detail: draft.endpoint ?? '' }] : []),
-        { id: 'retry', label: '$(debug-restart) Test another image' },
-        { id: 'save', label: '$(save) Save anyway', detail: 'Keep the registry and fix it later' },
+      const choices: { id: 'connection' | 'credentials' | 'endpoint' | 'retry' | 'save'; label: string }[] = [
+        ...(record().connectionOptions && options.destination === 'workspace' ? [{ id: 'connection' as const, label: 'Change Connection Options' }] : []),
+        { id: 'credentials', label: 'Change the Credentials' },
+        ...(!record().fixedEndpoint && mode !== 'credentials' ? [{ id: 'endpoint' as const, label: 'Change the Endpoint' }] : []),
+        { id: 'retry', label: 'Test Another Image' },
+        { id: 'save', label: 'Save Anyway' },
       ];
-      const suggested = items.find((item) => item.id === (change === 'image' ? 'retry' : change)) ?? items.find((item) => item.id === 'retry');
-      if (suggested) suggested.detail = `Suggested: ${testResult?.advice?.text ?? whole}`;
-      const picked = await input.showQuickPick({ ...position('testFailed'), items, ...(suggested ? { activeItem: suggested } : {}), placeholder: `Test failed (${testResult?.verdict ?? 'error'}) — the whole verdict is in the notification` });
-      switch (picked.id) {
+      // The suggested step first: it is the dialog's default button.
+      const suggestedId = change === 'image' ? 'retry' : change === 'none' || change === undefined ? 'retry' : change;
+      const ordered = [...choices.filter((choice) => choice.id === suggestedId), ...choices.filter((choice) => choice.id !== suggestedId)];
+      // The whole verdict, readable: a modal message wraps it, where a QuickPick line would cut it short.
+      input.hide();
+      const picked = await vscode.window.showErrorMessage(`Test of ${testResult?.image ?? 'the image'} failed (${testResult?.verdict ?? 'error'})`, { modal: true, detail: whole }, ...ordered.map((choice) => choice.label));
+      switch (ordered.find((choice) => choice.label === picked)?.id) {
         case 'connection':
           return steps.connection;
         case 'endpoint':
@@ -365,11 +365,12 @@ export async function runRegistryWizard(services: WizardServices, options: Wizar
           const list = stepsFor();
           return steps[!authOptionOf(record(), draft.authType).fixedUsername && (mode !== 'edit' || list.includes('username')) ? 'username' : 'secret'];
         }
-        case 'retry':
-          return steps.test;
-        default:
+        case 'save':
           await finish(testResult);
           return undefined;
+        default:
+          // Test another image, or the dialog closed: back to the image.
+          return steps.test;
       }
     },
     form: async (input) => {

@@ -214,7 +214,10 @@ export class Workbench {
     const rows = this.quickInput.locator('.monaco-list-row');
     await rows.first().waitFor({ state: 'visible' });
     const texts: string[] = [];
-    for (const row of await rows.all()) texts.push(((await row.innerText()) ?? '').replace(/\s+/g, ' ').trim());
+    for (const row of await rows.all()) {
+      const parts = await row.locator('.label-name, .label-description, .quick-input-list-detail').allInnerTexts();
+      texts.push(parts.map((part) => part.trim()).filter(Boolean).join(' ').replace(/\s+/g, ' '));
+    }
     return texts;
   }
 
@@ -263,6 +266,23 @@ export class Workbench {
   }
 
   // ---- modal dialogs --------------------------------------------------------------------------
+
+  /**
+   * The modal dialog's message and detail, its buttons (in the platform's order), and the default one —
+   * the button the dialog focuses, which Enter presses — once it shows.
+   */
+  async dialog(): Promise<{ text: string; buttons: string[]; primary: string }> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    const text = ((await dialog.locator('.dialog-message-row').innerText().catch(() => dialog.innerText())) ?? '').replace(/\s+/g, ' ').trim();
+    const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((label) => label.trim());
+    let primary = '';
+    await waitUntil('the dialog to focus its default button', async () => {
+      primary = ((await this.page.evaluate<string>('document.activeElement && document.activeElement.closest(".dialog-buttons") ? document.activeElement.textContent : ""')) ?? '').trim();
+      return primary !== '';
+    }, 10_000, 100);
+    return { text, buttons, primary };
+  }
 
   /** Clicks a button in a modal dialog (e.g. the "Remove" confirmation). */
   async answerDialog(buttonLabel: string): Promise<string> {

@@ -84,15 +84,14 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       await page.quickInput.locator('.quick-input-box input').fill(image);
       await page.screenshot('add-registry-test-step');
       await page.pick(image, ADD_TITLE(8));
-      // ...with the whole verdict readable, and "Change connection options" offered and preselected.
-      const verdict = await page.waitForNotification(/Test of .* failed/, 60_000);
-      const verdictText = await page.notificationText(verdict);
-      assert.match(verdictText, /did not answer with TLS/);
-      assert.match(verdictText, /Change connection options.*Use plain HTTP/);
-      assert.doesNotMatch(verdictText, /plainHttp|--plain-http/, 'the advice speaks the wizard, not file keys or CLI flags');
-      assert.equal(await page.activeQuickPickItem(), 'Change connection options');
+      // ...with the whole verdict readable, and "Change Connection Options" offered first (the default button).
+      const failed = await page.dialog();
+      assert.match(failed.text, /did not answer with TLS/);
+      assert.match(failed.text, /Change connection options.*Use plain HTTP/);
+      assert.doesNotMatch(failed.text, /plainHttp|--plain-http/, 'the advice speaks the wizard, not file keys or CLI flags');
+      assert.equal(failed.primary, 'Change Connection Options', JSON.stringify(failed));
       await page.screenshot('add-registry-test-failed-not-tls');
-      await page.pick('Change connection options');
+      await page.answerDialog('Change Connection Options');
       await page.setCheckedAndAccept(['Use plain HTTP'], ADD_TITLE(7));
       await page.waitForQuickInputTitle(ADD_TITLE(8));
       await page.pick(image, ADD_TITLE(8));
@@ -118,8 +117,10 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       const label = (await row.getAttribute('aria-label')) ?? '';
       assert.match(label, new RegExp(`${palette.registry.host.replace(/[.]/g, '\\.')}`));
       const icon = (await row.locator('.custom-view-tree-node-item-icon').first().getAttribute('style')) ?? '';
-      assert.match(icon, /providers\/other\.svg/, `a provider icon per registry: ${icon}`);
-      assert.ok((await page.page.content()).includes('registries-activity.svg'), 'the activity bar shows the extension\'s own icon');
+      assert.match(icon, /providers(\/|%2F)other\.svg/, `a provider icon per registry: ${icon}`);
+      // View-container icons are CSS rules the workbench adds (a mask with the SVG's URL).
+      const css = await page.page.evaluate<string>('[...document.styleSheets].flatMap((sheet) => { try { return [...sheet.cssRules].map((rule) => rule.cssText); } catch { return []; } }).join("\\n")');
+      assert.match(css, /registries-activity\.svg/, "the activity bar shows the extension's own icon");
       await page.welcomeView(VIEW).waitFor({ state: 'hidden' });
       // registry → the images this workspace references on it → their references; a reference opens its file.
       await row.click();
@@ -284,11 +285,11 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       const image = `${palette.repository}:${palette.tag}`;
       await page.quickInput.locator('.quick-input-box input').fill(image);
       await page.pick(image);
-      const verdict = await page.waitForNotification(/Test of .* failed/, 60_000);
-      const text = await page.notificationText(verdict);
-      assert.match(text, /rejected the (username and password|login)/, text);
-      assert.equal(await page.activeQuickPickItem(), 'Change the credentials');
+      const failed = await page.dialog();
+      assert.match(failed.text, /rejected the (username and password|login)/, failed.text);
+      assert.equal(failed.primary, 'Change the Credentials', JSON.stringify(failed));
       await page.screenshot('edit-username-test-failed');
+      await page.answerDialog('Cancel');
       await page.dismissQuickInput();
       const file = readFileSync(path.join(ctx.world.workspaceDir, REGISTRIES_FILE), 'utf8');
       assert.match(file, new RegExp(`username: ${username}\\b`), 'a cancelled edit saves nothing');
@@ -386,7 +387,8 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       const file = path.join(ctx.world.workspaceDir, REGISTRIES_FILE);
       const original = readFileSync(file, 'utf8');
       try {
-        writeFileSync(file, `${original.trimEnd()}\n  - slug: broken\n    provider: dockerhub\n    endpoint: evil.example\n`);
+        assert.match(original, /^registries:\n/m);
+        writeFileSync(file, original.replace(/^registries:\n/m, 'registries:\n  - slug: broken\n    provider: dockerhub\n    endpoint: evil.example\n'));
         await page.openViewContainer(CONTAINER);
         const problems = page.treeItem(VIEW, /\.replicated-registries\.yaml has \d+ problems?/);
         await problems.waitFor({ state: 'visible', timeout: 30_000 });
