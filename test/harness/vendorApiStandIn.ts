@@ -2,7 +2,7 @@
  * A LOCAL STAND-IN for the hosted Replicated Vendor API v3 (https://api.replicated.com/vendor),
  * which cannot run here. It is not Replicated's service: it implements only the documented contract
  * the `replicated` CLI is held to — the pact file replicatedhq/replicated pacts/replicated-cli-vendor-api.json
- * (replayed against it by test/integration/vendorApiPact.test.ts), the CLI's own requests
+ * (replayed against it by test/unit/vendorApiPact.test.ts), the CLI's own requests
  * (pkg/kotsclient/registry_*.go, custom_hostname.go, `GET /v3/apps`) and the Vendor API reference's
  * create fields — and rejects everything the hosted API would not match: a `Bearer` prefix, a wrong
  * token, a request without `Content-Type: application/json` (the pact records it on every request),

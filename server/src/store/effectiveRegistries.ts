@@ -91,7 +91,7 @@ async function portalCustomDomains(portal: PortalRegistryStore, app: string): Pr
   const appId = await portal.api.resolveAppId(app);
   if (appId === undefined) return 'unknown-app';
   // Both at once; the default hostnames are a complement: when they cannot be read, the custom ones still apply.
-  const [hostnames, defaults] = await Promise.all([portal.api.customHostnames(appId), portal.api.defaultHostnames(appId).catch(() => ({}) as VendorDefaultHostnames)]);
+  const [hostnames, defaults] = await Promise.all([portal.api.customHostnames(appId), portal.api.defaultHostnames(appId).catch((): VendorDefaultHostnames => ({}))]);
   const proxy = [...hostnames.proxy.map((h) => h.hostname), ...(defaults.proxy ? [defaults.proxy] : [])];
   const registry = [...hostnames.registry.map((h) => h.hostname), ...(defaults.registry ? [defaults.registry] : [])];
   return { proxy, registry, appId };

@@ -125,7 +125,7 @@ function readConfig(file: string): RawConfig | undefined {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ReplicatedLoginError(`${file} is not the JSON object the replicated CLI writes; run \`replicated login\` again`);
   }
-  return parsed as RawConfig;
+  return parsed;
 }
 
 function text(value: unknown): string | undefined {
@@ -176,10 +176,20 @@ export function resolveApiToken(options: ResolveTokenOptions): ApiTokenChoice | 
   const fromEnv = env.REPLICATED_API_TOKEN?.trim();
   if (fromEnv) return remember({ token: fromEnv, origin: originFromEnv, source: 'environment', ...(wanted ? { overrodeProfile: wanted } : {}) });
 
-  const file = replicatedConfigPath(env, options.platform);
+  return tokenFromReplicatedLogin(wanted, env, options.platform);
+}
+
+/**
+ * The token of the `replicated` CLI's file alone (no flag, no environment): profile `wanted`, else the
+ * default profile, else the token `replicated login` wrote. The editor's "Connect Vendor Portal" uses
+ * this for the profile the user picked, so the token stays in that file and the editor never holds it.
+ */
+export function tokenFromReplicatedLogin(wanted: string | undefined, env: Environment, platform?: NodeJS.Platform): ApiTokenChoice | undefined {
+  const originFromEnv = env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_API_ORIGIN;
+  const file = replicatedConfigPath(env, platform);
   const raw = readConfig(file);
   if (!raw) {
-    if (wanted) throw new ReplicatedLoginError(`--profile ${wanted}: there is no replicated CLI login on this machine (${file}); run \`replicated profile add ${wanted}\`, or set REPLICATED_API_TOKEN`);
+    if (wanted) throw new ReplicatedLoginError(`profile "${wanted}": there is no replicated CLI login on this machine (${file}); run \`replicated profile add ${wanted}\`, or set REPLICATED_API_TOKEN`);
     return undefined;
   }
   const profileName = wanted ?? text(raw.defaultProfile);

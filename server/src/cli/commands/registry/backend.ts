@@ -157,10 +157,10 @@ async function portalConnection(io: CliIO, flags: GlobalFlags): Promise<PortalBa
   try {
     parsedOrigin = new URL(origin);
   } catch {
-    throw new UsageError(`${originSetting} "${origin}" is not a URL; fix it to use ${DEFAULT_API_ORIGIN} or another Vendor API`);
+    throw new UsageError(`${originSetting} "${origin}" is not a URL; ${choice.source === 'profile' ? 'fix the profile' : 'unset it'} to use ${DEFAULT_API_ORIGIN}`);
   }
   if (parsedOrigin.protocol !== 'https:' && parsedOrigin.protocol !== 'http:') {
-    throw new UsageError(`${originSetting} must be an https:// URL (got ${parsedOrigin.protocol}); the default is ${DEFAULT_API_ORIGIN}`);
+    throw new UsageError(`${originSetting} must be an https:// URL (got ${parsedOrigin.protocol}); ${choice.source === 'profile' ? 'fix the profile' : 'unset it'} to use ${DEFAULT_API_ORIGIN}`);
   }
   const app = resolveApp(flags.app, io.env, io.cwd);
   return {
