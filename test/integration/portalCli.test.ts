@@ -272,7 +272,7 @@ void describe('registry CLI against the vendor portal (stand-in) with a real reg
   void it('--api-token-stdin reads the token from stdin, with no warning', async () => {
     const run = await runCli(['registry', 'ls', '--api-token-stdin', '-o', 'json'], { cwd: app, env: envWithoutToken, input: `${API_TOKEN}\n` });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stderr, '');
+    assert.equal(run.stderr, `note: vendor portal at ${api.origin}, with the API token piped to --api-token-stdin\n`, 'no warning, only which backend');
     assert.deepEqual((JSON.parse(run.stdout) as Array<{ slug: string }>).map((r) => r.slug), ['harness', 'quay.io']);
     assert.equal(api.requests.at(-1)?.authorization, API_TOKEN);
   });
@@ -307,7 +307,7 @@ void describe('registry CLI against the vendor portal (stand-in) with a real reg
     const run = await runCli(['registry', 'ls'], { cwd: app, env: { ...envWithoutToken, REPLICATED_API_TOKEN: WRONG_TOKEN } });
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
-    assert.match(run.stderr, /^replicated-registries: The Replicated API token was rejected \(401\): invalid token\. Create a new API token in the vendor portal and set REPLICATED_API_TOKEN .*\n$/);
+    assert.match(run.stderr, /^note: vendor portal at .*\nreplicated-registries: The Replicated API token was rejected \(401\): invalid token\. Create a new API token in the vendor portal and set REPLICATED_API_TOKEN .*\n$/);
     assert.doesNotMatch(run.stderr, new RegExp(WRONG_TOKEN));
   });
 
@@ -323,7 +323,7 @@ void describe('registry CLI against the vendor portal (stand-in) with a real reg
     const run = await runCli(['registry', 'ls'], { cwd: app, env });
     assert.equal(run.code, 1);
     assert.equal(api.requests.length - before, 3, 'three attempts of an idempotent call');
-    assert.match(run.stderr, /^replicated-registries: The Vendor API failed to list external registries \(HTTP 502\): bad gateway\. This is on Replicated's side; try again later\.\n$/);
+    assert.match(run.stderr, /^note: vendor portal at .*\nreplicated-registries: The Vendor API failed to list external registries \(HTTP 502\): bad gateway\. This is on Replicated's side; try again later\.\n$/);
 
     const unknown = await runCli(['registry', 'rm', 'no-such'], { cwd: app, env });
     assert.equal(unknown.code, 2);

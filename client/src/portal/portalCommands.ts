@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { PortalConnection } from '../../../server/src/protocol/messages';
+import { isLoginConnection } from '../../../server/src/protocol/portalConnection';
 import type { FoundReplicatedLogin } from '../../../server/src/protocol/portalRequests';
 import { registerSecret } from '../../../server/src/protocol/redaction';
 import type { CommandContext } from '../commands/commandContext';
@@ -145,10 +146,16 @@ export async function disconnectVendorPortal(ctx: CommandContext): Promise<void>
     void vscode.window.showInformationMessage('The vendor portal is not connected.');
     return;
   }
+  const previous = await ctx.portal.connection();
   await ctx.portal.disconnect();
-  ctx.logger.info('Disconnected the vendor portal; its API token was deleted from SecretStorage.');
+  const fromLogin = previous !== undefined && isLoginConnection(previous);
+  ctx.logger.info(fromLogin ? "Disconnected the vendor portal; the replicated CLI's file was left as it is." : 'Disconnected the vendor portal; its API token was deleted from SecretStorage.');
   ctx.tree.refreshNow();
-  void vscode.window.showInformationMessage("Disconnected from the Replicated vendor portal; the API token was deleted from your OS keychain. The team's registries stay in the portal.");
+  void vscode.window.showInformationMessage(
+    fromLogin
+      ? "Disconnected from the Replicated vendor portal; the replicated CLI's login is left as it is. The team's registries stay in the portal."
+      : "Disconnected from the Replicated vendor portal; the API token was deleted from your OS keychain. The team's registries stay in the portal.",
+  );
 }
 
 /** A registry's pull logs from the portal: a table in the log, and a QuickPick to read them (times in the user's locale). */

@@ -64,7 +64,7 @@ export interface ReplicatedConfigSummary {
 }
 
 /** Where the API token came from, for messages (`ls` says it) — never the token. */
-export type ApiTokenSource = 'flag' | 'environment' | 'profile' | 'login';
+export type ApiTokenSource = 'flag' | 'stdin' | 'environment' | 'profile' | 'login';
 
 export interface ApiTokenChoice {
   token: string;
@@ -159,8 +159,9 @@ export function profileOrigin(profile: Pick<ReplicatedProfile, 'apiOrigin' | 'na
 }
 
 export interface ResolveTokenOptions {
-  /** `--token` / `--api-token` (already read from stdin when `--api-token-stdin`). */
+  /** `--token` / `--api-token` (already read from stdin when `--api-token-stdin`: then `fromStdin`). */
   flagToken?: string;
+  fromStdin?: boolean;
   /** `--profile NAME`. */
   profile?: string;
   env: Environment;
@@ -172,7 +173,7 @@ export function resolveApiToken(options: ResolveTokenOptions): ApiTokenChoice | 
   const { env } = options;
   const originFromEnv = env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_API_ORIGIN;
   const wanted = options.profile?.trim() || undefined;
-  if (options.flagToken !== undefined) return remember({ token: options.flagToken, origin: originFromEnv, source: 'flag' });
+  if (options.flagToken !== undefined) return remember({ token: options.flagToken, origin: originFromEnv, source: options.fromStdin === true ? 'stdin' : 'flag' });
   const fromEnv = env.REPLICATED_API_TOKEN?.trim();
   if (fromEnv) return remember({ token: fromEnv, origin: originFromEnv, source: 'environment', ...(wanted ? { overrodeProfile: wanted } : {}) });
 
@@ -221,6 +222,8 @@ export function describeTokenSource(choice: Pick<ApiTokenChoice, 'source' | 'pro
   switch (choice.source) {
     case 'flag':
       return 'the API token given on the command line';
+    case 'stdin':
+      return 'the API token piped to --api-token-stdin';
     case 'environment':
       return 'REPLICATED_API_TOKEN';
     case 'profile':

@@ -141,7 +141,7 @@ async function portalConnection(io: CliIO, flags: GlobalFlags): Promise<PortalBa
   }
   let choice: ApiTokenChoice | undefined;
   try {
-    choice = resolveApiToken({ ...(flagToken !== undefined ? { flagToken } : {}), ...(flags.profile !== undefined ? { profile: flags.profile } : {}), env: io.env });
+    choice = resolveApiToken({ ...(flagToken !== undefined ? { flagToken, fromStdin: tokenFromStdin } : {}), ...(flags.profile !== undefined ? { profile: flags.profile } : {}), env: io.env });
   } catch (err) {
     if (err instanceof ReplicatedLoginError) throw new UsageError(err.message);
     throw err;
