@@ -546,6 +546,19 @@ void describe('choosing the vendor portal backend (flags refused before any netw
     }
   });
 
+  void it('a broken replicated CLI file nobody asked for falls back to the workspace, and says so; with --profile it is an error', async () => {
+    const ws = workspace();
+    const file = path.join(ws.env.HOME ?? '', '.config', 'replicated', 'config.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'not json');
+    const io = fakeIO(ws.cwd, ws.env);
+    assert.equal(await cli(['ls'], io), 0, io.err());
+    assert.match(io.err(), /note: .*config\.yaml is not the JSON the replicated CLI writes; run `replicated login` again, or pass the token in REPLICATED_API_TOKEN; using \.replicated-registries\.yaml/);
+    const named = fakeIO(ws.cwd, ws.env);
+    assert.equal(await cli(['ls', '--profile', 'prod'], named), 2);
+    assert.match(named.err(), /is not the JSON the replicated CLI writes/);
+  });
+
   void it('--token-stdin outside `registry add` points at --api-token-stdin', async () => {
     for (const argv of [['test', 'acme', '--image', 'a/b:1', '--token-stdin'], ['add', 'quay', '--username', 'u', '--token-stdin']]) {
       const ws = workspace();

@@ -143,8 +143,11 @@ async function portalConnection(io: CliIO, flags: GlobalFlags): Promise<PortalBa
   try {
     choice = resolveApiToken({ ...(flagToken !== undefined ? { flagToken, fromStdin: tokenFromStdin } : {}), ...(flags.profile !== undefined ? { profile: flags.profile } : {}), env: io.env });
   } catch (err) {
-    if (err instanceof ReplicatedLoginError) throw new UsageError(err.message);
-    throw err;
+    if (!(err instanceof ReplicatedLoginError)) throw err;
+    // A profile asked for by name must be there; a broken login file nobody asked for only loses the portal.
+    if (flags.profile !== undefined) throw new UsageError(err.message);
+    io.stderr.write(`note: ${err.message}; using ${REGISTRIES_FILE_NAME}\n`);
+    return undefined;
   }
   if (choice === undefined) return undefined;
   if (choice.overrodeProfile !== undefined) {
