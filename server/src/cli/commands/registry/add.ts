@@ -93,8 +93,9 @@ Docker credential store, the rest to ${REGISTRIES_FILE_NAME}.
 Connects ${record.inSentence}${record.fixedEndpoint ? ` (endpoint ${record.fixedEndpoint})` : ''}.
 The secret is read from stdin with the *-stdin flags (a masked prompt on a terminal) and stored
 in the Docker credential store; ${REGISTRIES_FILE_NAME} gets everything else. With a Replicated
-API token (REPLICATED_API_TOKEN) the registry and its secret go to the vendor portal instead, which
-checks the login itself (unless --skip-validation), and nothing is written on this machine.
+API token (REPLICATED_API_TOKEN, --token, --profile or \`replicated login\`) the registry and its
+secret go to the vendor portal instead, which checks the login itself (unless --skip-validation),
+and nothing is written on this machine.
 
 Flags:
 ${formatFlagHelp(addFlags(provider))}

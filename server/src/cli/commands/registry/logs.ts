@@ -25,7 +25,7 @@ export async function runLogs(positionals: string[], flags: GlobalFlags, io: Cli
   if (backend.kind !== 'portal') {
     throw new UsageError(
       `pull logs exist only in the Replicated vendor portal (the proxy records them there); ${REGISTRIES_FILE_NAME} keeps none. ` +
-        'To see them here, create an API token in the vendor portal and set REPLICATED_API_TOKEN, or pipe it to --api-token-stdin' +
+        'To see them here, run `replicated login`, or create an API token in the vendor portal and set REPLICATED_API_TOKEN, or pipe it to --api-token-stdin' +
         (flags.workspace === true || flags.config !== undefined ? ', and drop --workspace / --config' : ''),
     );
   }
