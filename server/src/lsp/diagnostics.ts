@@ -8,7 +8,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import type { ServerContext } from './context';
 import { documentPath, findingToDiagnostic, pathToUri } from './convert';
 import { PerKeyDebouncer } from './debounce';

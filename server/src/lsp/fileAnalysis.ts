@@ -5,7 +5,8 @@
  * the last run, from the incremental didChange events) not even the split is redone outside the edited
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
  */
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../findings/types';
+import type { ReleaseEnvironment } from '../release/release';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import { dependsOnRelease } from '../release/fileImages';
@@ -121,7 +122,7 @@ export class LocalAnalysisCache {
    * effect (a different one discards the cache for this file); `hint` says what changed since the
    * previous call for this key, when known.
    */
-  async analyze(key: string, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
+  async analyze(key: string, text: AnalyzedText, filePath: string, env: ReleaseEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
     if (lengthOf(text) > INPUT_LIMITS.analyzedFileBytes) {
       // Too large to read at all: one finding, and nothing kept.
       this.files.delete(key);

@@ -3,9 +3,9 @@
  * that talk to a registry themselves: tags for quick fixes and completion, pin to digest, hover.
  * Placement is the engine's (`placeReference`); this only picks the connection to use.
  */
-import type { FoundImage } from '../analysis/types';
+import type { FoundImage } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
-import { guessProvider } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import type { ConnectionSettings, Credentials, RegistryEntry } from '../registry/types';
 import { effectiveReference, placeReference, type RegistryPlacement } from '../rules/registryRules';
 import type { RegistriesConfig } from '../store/types';
