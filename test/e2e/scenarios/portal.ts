@@ -296,6 +296,7 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       await page.answerInput('', 'Connect Vendor Portal: app slug (optional)');
       const toast = await page.waitForNotification(`Connected to the Replicated vendor portal with the replicated CLI's profile "prod"`, 60_000);
       assert.match(await page.notificationText(toast), /1 team registry\. The token stays in the replicated CLI's file; nothing was copied\./);
+      await page.page.locator('.notification-toast-container', { hasText: 'Connecting to the vendor portal with' }).waitFor({ state: 'hidden' });
       await page.openViewContainer(CONTAINER);
       const row = page.treeItem(VIEW, 'team-nexus');
       await row.waitFor({ state: 'visible' });
@@ -305,10 +306,11 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       assert.ok(lists.length > 0 && lists.every((request) => request.authorization === ctx.apiToken), "the profile's token, read by the language server, sent to the profile's origin");
       // SecretStorage got the profile's name only: the token is in no file but the one the user chose.
       assert.equal(readFileSync(file, 'utf8'), content, 'the replicated CLI file is read, never written');
-      for (const place of [ctx.codeServer.userDataDir, ctx.codeServer.extensionsDir, ctx.world.workspaceDir, path.dirname(ctx.codeServer.logFile)]) {
-        assert.deepEqual(filesContaining(place, ctx.apiToken), [], `the API token was written under ${place}`);
+      // (The run folder holds the editor's home, so the profile file is under it: that one, and no other.)
+      for (const place of [ctx.codeServer.userDataDir, ctx.codeServer.extensionsDir, ctx.world.workspaceDir, path.dirname(ctx.codeServer.logFile), ctx.runDir]) {
+        assert.deepEqual(filesContaining(place, ctx.apiToken).filter((found) => found !== file), [], `the API token was written under ${place}`);
       }
-      assert.deepEqual(filesContaining(ctx.runDir, ctx.apiToken), [file]);
+      assert.deepEqual(filesContaining(ctx.runDir, ctx.apiToken), [file], 'the scan finds the token where it is');
       await page.runCommand('Replicated: Disconnect Vendor Portal');
       await page.waitForNotification('Disconnected from the Replicated vendor portal');
     },
