@@ -5,6 +5,7 @@
  * lives in ServerConnection.
  */
 import * as vscode from 'vscode';
+import { describeConnection } from './portal/portalFormat';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { createClientLogger, errorMessage, type ClientLogger } from './log';
@@ -54,7 +55,7 @@ export class RegistriesExtension implements vscode.Disposable {
           return null;
         }
         const connection = await portal.connection();
-        this.logger.debug(`Vendor portal connection requested by the server: ${connection ? `connected to ${connection.origin}` : 'not connected'}.`);
+        this.logger.debug(`Vendor portal connection requested by the server: ${connection ? describeConnection(connection) : 'not connected'}.`);
         return connection ?? null;
       },
     });

@@ -1,9 +1,15 @@
 /**
  * A LOCAL STAND-IN for the hosted Replicated Vendor API v3 (https://api.replicated.com/vendor),
- * which cannot run here. It implements only the documented external-registry contract
- * (shared/reference/replicated-external-registries.md, plus `GET /v3/apps` as the replicated CLI
- * calls it) and rejects everything else: a `Bearer` prefix, a wrong token, unknown fields,
- * wrong methods or paths. Tests use it to prove our client speaks exactly that contract.
+ * which cannot run here. It is not Replicated's service: it implements only the documented contract
+ * the `replicated` CLI is held to — the pact file replicatedhq/replicated pacts/replicated-cli-vendor-api.json
+ * (replayed against it by test/unit/vendorApiPact.test.ts), the CLI's own requests
+ * (pkg/kotsclient/registry_*.go, custom_hostname.go, `GET /v3/apps`) and the Vendor API reference's
+ * create fields — and rejects everything the hosted API would not match: a `Bearer` prefix, a wrong
+ * token, a request without `Content-Type: application/json` (the pact records it on every request),
+ * unknown fields, wrong methods or paths, and a test or logs call that names a registry by anything
+ * but its endpoint (the field is `endpoint`; see vendorApiClient.ts for why), so the suite catches a
+ * client that sends the slug. DELETE takes the slug. Tests use it to prove our client speaks exactly
+ * that contract.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +46,8 @@ export interface StandInOptions {
   token: string;
   apps?: Array<{ id: string; slug: string; name: string }>;
   customHostnames?: Record<string, { registry: string[]; proxy: string[] }>;
+  /** `GET /v3/app/{id}/default-hostnames` per app id (strings, as the API answers them). */
+  defaultHostnames?: Record<string, { registry?: string; proxy?: string; downloadPortal?: string; replicatedApp?: string }>;
   /** How the "server-side" test pulls: given the saved registry and the image, the upstream HTTP status. */
   testPull?: (registry: StandInRegistry, image: string) => Promise<number>;
   /** Token whose role may only read (403 on writes, in the API's `{"error":{...}}` form). */
@@ -65,8 +73,8 @@ export function upstreamStatusForVerdict(verdict: Verdict): number {
   }
 }
 
-const ADD_FIELDS = new Set(['provider', 'endpoint', 'slug', 'authType', 'username', 'password', 'appIds', 'skipValidation']);
-const REQUIRED_ADD_FIELDS = ['provider', 'endpoint', 'authType', 'username', 'password'];
+const ADD_FIELDS = new Set(['provider', 'endpoint', 'slug', 'authType', 'username', 'password', 'appIds', 'skipValidation', 'copyPassword', 'originalSlug']);
+const REQUIRED_ADD_FIELDS = ['provider', 'endpoint', 'authType', 'username'];
 const PROVIDERS = new Set(['dockerhub', 'ecr', 'gar', 'gcr', 'ghcr', 'quay', 'other']);
 
 export async function startVendorApiStandIn(options: StandInOptions): Promise<VendorApiStandIn> {
@@ -104,6 +112,8 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
     if (/^bearer\s/i.test(auth)) return { status: 401, json: { message: 'the Vendor API takes the raw token, not "Bearer <token>"' } };
     const readOnly = options.readOnlyToken !== undefined && auth === options.readOnlyToken;
     if (auth !== options.token && !readOnly) return { status: 401, json: { message: 'invalid token', error_code: 'UNAUTHORIZED' } };
+    // The pact records `Content-Type: application/json` on every request the CLI makes, GET and DELETE too.
+    if (!/^application\/json/.test(headers['content-type'] ?? '')) return { status: 415, json: { message: 'Content-Type must be application/json' } };
     const failure = failures.shift();
     if (failure) return { status: failure.status, json: failure.body };
 
@@ -119,7 +129,6 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
     if (path === '/v3/external_registry') {
       if (method !== 'POST') return { status: 405, json: { message: 'method not allowed' } };
       if (readOnly) return forbidden;
-      if (!/^application\/json/.test(headers['content-type'] ?? '')) return { status: 415, json: { message: 'Content-Type must be application/json' } };
       let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(body) as Record<string, unknown>;
@@ -135,13 +144,24 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
         return { status: 400, json: { message: 'appIds must be an array of strings' } };
       }
       if (typeof parsed.skipValidation !== 'boolean') return { status: 400, json: { message: 'skipValidation must be a boolean' } };
+      // Duplicating: the password of `originalSlug` is copied on the server; otherwise a password is required.
+      let password = typeof parsed.password === 'string' ? parsed.password : '';
+      if (parsed.copyPassword !== undefined && typeof parsed.copyPassword !== 'boolean') return { status: 400, json: { message: 'copyPassword must be a boolean' } };
+      if (parsed.copyPassword === true) {
+        const original = registries.find((r) => r.slug === parsed.originalSlug);
+        if (!original) return { status: 400, json: { message: `copyPassword needs originalSlug naming an existing registry (got ${String(parsed.originalSlug)})` } };
+        password = original.password;
+      } else if (parsed.originalSlug !== undefined) {
+        return { status: 400, json: { message: 'originalSlug goes with copyPassword: true' } };
+      }
+      if (password === '') return { status: 400, json: { message: 'missing field(s): password' } };
       const registry: StandInRegistry = {
         provider: parsed.provider as string,
         endpoint: parsed.endpoint as string,
         slug: (parsed.slug as string | undefined) || (parsed.endpoint as string),
         authType: parsed.authType as string,
         username: parsed.username as string,
-        password: parsed.password as string,
+        password,
         ...(parsed.appIds ? { appIds: parsed.appIds } : {}),
         lastUsedAt: null,
       };
@@ -166,8 +186,9 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
       if (keys !== 'endpoint,image' || typeof parsed.endpoint !== 'string' || typeof parsed.image !== 'string') {
         return { status: 400, json: { message: 'body must be {"endpoint": string, "image": string}' } };
       }
-      const registry = registries.find((r) => r.slug === parsed.endpoint || r.endpoint === parsed.endpoint);
-      if (!registry) return { status: 404, json: { message: 'external registry not found' } };
+      // Matched on the endpoint only: a slug here is what the hosted API is not documented to match.
+      const registry = registries.find((r) => r.endpoint === parsed.endpoint);
+      if (!registry) return { status: 404, json: { message: `no external registry with endpoint ${String(parsed.endpoint)}` } };
       const status = options.testPull ? await options.testPull(registry, parsed.image) : 200;
       const entry = { createdAt: new Date().toISOString(), action: 'test', statusCode: status, isSuccess: status === 200, image: parsed.image };
       logs.set(registry.slug, [...(logs.get(registry.slug) ?? []), entry]);
@@ -176,9 +197,10 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
     }
     if (path === '/v3/external_registry/logs') {
       if (method !== 'GET') return { status: 405, json: { message: 'method not allowed' } };
-      const name = url.searchParams.get('endpoint');
-      const registry = registries.find((r) => r.slug === name || r.endpoint === name);
-      if (!registry) return { status: 404, json: { message: 'external registry not found' } };
+      const endpoint = url.searchParams.get('endpoint');
+      if ([...url.searchParams.keys()].some((k) => k !== 'endpoint') || endpoint === null) return { status: 400, json: { message: 'logs take ?endpoint=HOSTNAME only' } };
+      const registry = registries.find((r) => r.endpoint === endpoint);
+      if (!registry) return { status: 404, json: { message: `no external registry with endpoint ${endpoint}` } };
       return { status: 200, json: { logs: logs.get(registry.slug) ?? [] } };
     }
     const removeMatch = /^\/v3\/external_registry\/([^/]+)$/.exec(path);
@@ -186,7 +208,7 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
       if (method !== 'DELETE') return { status: 405, json: { message: 'method not allowed' } };
       if (readOnly) return forbidden;
       const name = decodeURIComponent(removeMatch[1] ?? '');
-      const index = registries.findIndex((r) => r.slug === name || r.endpoint === name);
+      const index = registries.findIndex((r) => r.slug === name);
       if (index < 0) return { status: 404, json: { message: 'external registry not found' } };
       registries.splice(index, 1);
       return { status: 204 };
@@ -202,6 +224,13 @@ export async function startVendorApiStandIn(options: StandInOptions): Promise<Ve
       if (!hosts) return { status: 404, json: { message: 'app not found' } };
       const list = (names: string[]) => names.map((hostname, i) => ({ hostname, is_default: i === 0 }));
       return { status: 200, json: { registry: list(hosts.registry), proxy: list(hosts.proxy), downloadPortal: [], replicatedApp: [] } };
+    }
+    const defaultsMatch = /^\/v3\/app\/([^/]+)\/default-hostnames$/.exec(path);
+    if (defaultsMatch) {
+      if (method !== 'GET') return { status: 405, json: { message: 'method not allowed' } };
+      const hosts = options.defaultHostnames?.[decodeURIComponent(defaultsMatch[1] ?? '')];
+      if (!hosts) return { status: 404, json: { message: 'app not found' } };
+      return { status: 200, json: hosts };
     }
     return { status: 404, json: { message: `no such endpoint: ${method} ${path}` } };
   }

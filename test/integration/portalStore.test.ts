@@ -50,16 +50,19 @@ void test('list, add, test, logs and remove go to the documented calls', async (
     assert.equal(ok.verdict, 'ok');
     assert.equal(ok.httpStatus, 200);
     const missing = await store.test('quay.io', 'acme/app:missing');
-    assert.equal(missing.verdict, 'tag-not-found');
+    // Not "tag not found": the portal's 404 also means "these credentials cannot pull it".
+    assert.equal(missing.verdict, 'manifest-unknown');
     assert.equal(missing.registryErrorCode, 'MANIFEST_UNKNOWN');
-    assert.match(missing.message, /credentials work/);
+    assert.match(missing.message, /does not exist or the saved credentials cannot pull it/);
+    // Both tests addressed the registry by its endpoint (named by slug, then by endpoint).
+    assert.deepEqual(api.requests.filter((r) => r.method === 'PUT').map((r) => (JSON.parse(r.body) as { endpoint: string }).endpoint), ['quay.io', 'quay.io']);
 
     const pullLogs = await store.logs('acme-quay');
     assert.deepEqual(pullLogs.map((l) => [l.action, l.statusCode, l.isSuccess, l.image]), [
       ['test', 200, true, 'acme/app:1.0'],
       ['test', 404, false, 'acme/app:missing'],
     ]);
-    assert.ok(api.requests.some((r) => r.method === 'GET' && r.path === '/v3/external_registry/logs?endpoint=acme-quay'));
+    assert.ok(api.requests.some((r) => r.method === 'GET' && r.path === '/v3/external_registry/logs?endpoint=quay.io'));
 
     const removed = await store.remove('acme-quay');
     assert.equal(removed.slug, 'acme-quay');
@@ -73,7 +76,7 @@ void test('list, add, test, logs and remove go to the documented calls', async (
   }
 });
 
-void test('the stand-in rejects what the hosted API would: Bearer prefix, unknown fields, wrong method', async () => {
+void test('the stand-in rejects what the hosted API would: Bearer prefix, unknown fields, wrong method, no Content-Type, a slug where the endpoint goes', async () => {
   const api = await startVendorApiStandIn({ token: TOKEN });
   try {
     const bearer = await fetch(`${api.origin}/v3/external_registries`, { headers: { Authorization: `Bearer ${TOKEN}` } });
@@ -85,8 +88,17 @@ void test('the stand-in rejects what the hosted API would: Bearer prefix, unknow
     });
     assert.equal(extra.status, 400);
     assert.match(((await extra.json()) as { message: string }).message, /unknown field/);
-    const wrongMethod = await fetch(`${api.origin}/v3/external_registries`, { method: 'POST', headers: { Authorization: TOKEN } });
+    const wrongMethod = await fetch(`${api.origin}/v3/external_registries`, { method: 'POST', headers: { Authorization: TOKEN, 'Content-Type': 'application/json' } });
     assert.equal(wrongMethod.status, 405);
+    // The pact records Content-Type: application/json on every request, GET included.
+    const untyped = await fetch(`${api.origin}/v3/external_registries`, { headers: { Authorization: TOKEN } });
+    assert.equal(untyped.status, 415);
+    // test and logs match the endpoint, never a slug that is not one.
+    api.registries.push({ provider: 'quay', endpoint: 'quay.io', slug: 'acme-quay', authType: 'password', username: 'u', password: 'p', lastUsedAt: null });
+    const bySlug = await fetch(`${api.origin}/v3/external_registry/test`, { method: 'PUT', headers: { Authorization: TOKEN, 'Content-Type': 'application/json' }, body: JSON.stringify({ endpoint: 'acme-quay', image: 'a/b:1' }) });
+    assert.equal(bySlug.status, 404);
+    const logsBySlug = await fetch(`${api.origin}/v3/external_registry/logs?endpoint=acme-quay`, { headers: { Authorization: TOKEN, 'Content-Type': 'application/json' } });
+    assert.equal(logsBySlug.status, 404);
   } finally {
     await api.stop();
   }

@@ -3,11 +3,12 @@
  * hosted Vendor API (test/harness/vendorApiStandIn.ts): the registries listed are the union of the
  * workspace file and the portal, hovers say where each registry came from, the app's custom domains
  * from the portal count as the defaults do, the proxy-domain quick fix, a portal that is down (a
- * warning, validation against the workspace file alone), the connection from REPLICATED_API_TOKEN,
- * and the API token never appearing in anything the server sends.
+ * warning, validation against the workspace file alone), the connection from REPLICATED_API_TOKEN or
+ * from the `replicated` CLI's login (found for the editor without its token; used directly by other
+ * editors), and the API token never appearing in anything the server sends.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
   type RegistryStatus,
   type ServerStatusParams,
 } from '../../server/src/protocol/messages';
+import { PortalFindLoginRequest, PortalVerifyRequest, type FoundReplicatedLogin } from '../../server/src/protocol/portalRequests';
 import { startVendorApiStandIn, type VendorApiStandIn } from '../harness/vendorApiStandIn';
 import { fileUri, LspTestClient } from './lspTestClient';
 import { positionOf, rangeOf, tempWorkspace, type TempWorkspace } from './workspaceFixture';
@@ -289,6 +291,75 @@ void describe('portal mode from the environment, and connecting later', () => {
     } finally {
       await client.stop();
       local.dispose();
+    }
+  });
+
+  void it("finds the replicated CLI's profiles for Connect (never their token) and connects through the one the editor picked", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rr-lsp-replicated-home-'));
+    try {
+      const file = path.join(home, '.config', 'replicated', 'config.yaml');
+      mkdirSync(path.dirname(file), { recursive: true });
+      // As `replicated profile add` writes it; the token is good at the stand-in only through profile "prod"'s origin.
+      const content = JSON.stringify({ profiles: { prod: { apiToken: TOKEN, apiOrigin: api.origin }, other: { apiToken: 'rr-other-profile-token' } }, defaultProfile: 'prod' });
+      writeFileSync(file, content, { mode: 0o600 });
+      workspace.write('.replicated', 'appSlug: my-app\n');
+      let connection: PortalConnection | null = null;
+      const client = await LspTestClient.start({ rootPath: workspace.root, settings: NO_REMOTE_CHECKS, portal: () => connection, env: { HOME: home, XDG_CONFIG_HOME: '', DOCKER_CONFIG: dockerConfig, REPLICATED_API_TOKEN: '', REPLICATED_API_ORIGIN: 'http://127.0.0.1:9' } });
+      try {
+        const found: FoundReplicatedLogin | null = await client.connection.sendRequest(PortalFindLoginRequest, {});
+        assert.deepEqual(found, {
+          file,
+          profiles: [
+            { name: 'prod', origin: api.origin, isDefault: true, hasToken: true },
+            { name: 'other', origin: 'https://api.replicated.com/vendor', isDefault: false, hasToken: true },
+          ],
+          hasLoginToken: false,
+          loginOrigin: 'http://127.0.0.1:9',
+          app: 'my-app',
+        });
+        assert.equal(JSON.stringify(found).includes(TOKEN), false, 'no token comes back');
+        // In VS Code nothing is used until the user connects (a login file alone does not connect the editor).
+        const before: RegistryStatus[] = await client.connection.sendRequest(ListRegistriesRequest, {});
+        assert.deepEqual(before.map((r) => r.source), ['workspace']);
+        const verified = await client.connection.sendRequest(PortalVerifyRequest, { connection: { replicatedProfile: 'prod' } });
+        assert.ok(verified.registryCount >= 1);
+        await assert.rejects(client.connection.sendRequest(PortalVerifyRequest, { connection: { replicatedProfile: 'nope' } }), /no profile "nope" in .*\(profiles: prod, other\)/);
+        connection = { replicatedProfile: 'prod', app: 'my-app' };
+        const index = client.customNotifications.length;
+        await client.connection.sendNotification(PortalConnectionChangedNotification, {});
+        await client.waitForNotification('replicatedRegistries/registriesChanged', index, 10_000);
+        const after: RegistryStatus[] = await client.connection.sendRequest(ListRegistriesRequest, {});
+        assert.ok(after.some((r) => r.slug === 'portal-quay' && r.source === 'portal'), JSON.stringify(after));
+        assert.equal(api.requests.at(-1)?.authorization, TOKEN, 'the profile\'s token, sent to the profile\'s origin');
+        assert.match(client.logs.join('\n'), /vendor portal: connected \(with profile "prod" of the replicated CLI/);
+        assert.equal(everythingSent(client).includes(TOKEN), false);
+        assert.equal(readFileSync(file, 'utf8'), content, 'read, never written');
+      } finally {
+        await client.stop();
+      }
+    } finally {
+      rmSync(path.join(workspace.root, '.replicated'), { force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  void it("other editors find the portal as `replicated` does: the token `replicated login` wrote, with no variable set", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rr-lsp-replicated-login-'));
+    try {
+      const file = path.join(home, '.replicated', 'config.yaml');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify({ token: TOKEN }), { mode: 0o600 });
+      const client = await LspTestClient.start({ rootPath: workspace.root, settings: NO_REMOTE_CHECKS, env: { HOME: home, DOCKER_CONFIG: dockerConfig, REPLICATED_API_TOKEN: '', REPLICATED_API_ORIGIN: api.origin } });
+      try {
+        const listed: RegistryStatus[] = await client.connection.sendRequest(ListRegistriesRequest, {});
+        assert.ok(listed.some((r) => r.slug === 'portal-quay' && r.source === 'portal'), JSON.stringify(listed));
+        assert.match(client.logs.join('\n'), /vendor portal: connected \(with the replicated CLI's login/);
+        assert.equal(everythingSent(client).includes(TOKEN), false);
+      } finally {
+        await client.stop();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

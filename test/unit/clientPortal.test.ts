@@ -62,6 +62,12 @@ void describe('the stored connection', () => {
     assert.deepEqual(parsePortalConnection(raw), { token: 'tok-1', origin: 'http://127.0.0.1:9/vendor', app: 'my-app' });
     assert.deepEqual(parsePortalConnection(serializePortalConnection({ token: 'tok-2', origin: DEFAULT_VENDOR_API_ORIGIN })), { token: 'tok-2', origin: DEFAULT_VENDOR_API_ORIGIN });
   });
+  void it("round-trips a replicated CLI login connection, which holds no token", () => {
+    const raw = serializePortalConnection({ replicatedProfile: 'prod', app: 'my-app' });
+    assert.doesNotMatch(raw, /token/);
+    assert.deepEqual(parsePortalConnection(raw), { replicatedProfile: 'prod', app: 'my-app' });
+    assert.deepEqual(parsePortalConnection(serializePortalConnection({ replicatedProfile: '' })), { replicatedProfile: '' });
+  });
   void it('reads anything malformed as "not connected"', () => {
     for (const raw of [undefined, '', 'not json', 'null', '[]', '{"token":"","origin":"https://x.example"}', '{"token":"t"}', '{"token":"t","origin":"file:///etc"}', '{"token":1,"origin":"https://x.example"}']) {
       assert.equal(parsePortalConnection(raw), undefined, String(raw));
@@ -75,23 +81,24 @@ void describe('pull logs', () => {
     { createdAt: '2026-11-29T07:01:00Z', action: 'test', statusCode: 404, isSuccess: false, image: 'acme/app:missing' },
     { createdAt: '2026-11-29T07:02:00Z', action: 'validate', statusCode: null, isSuccess: false, image: null },
   ];
-  void it('prints the CREATED AT / ACTION / STATUS / SUCCESS / IMAGE table with aligned columns', () => {
+  void it('prints the `replicated registry logs` table (DATE IMAGE ACTION STATUS SUCCESS) with aligned columns', () => {
     const lines = formatPullLogTable(logs);
     assert.equal(lines.length, 4);
-    assert.match(lines[0] ?? '', /^CREATED AT\s+ACTION\s+STATUS\s+SUCCESS\s+IMAGE$/);
-    assert.match(lines[2] ?? '', /^2026-11-29T07:01:00Z\s+test\s+404\s+false\s+acme\/app:missing$/);
-    assert.match(lines[3] ?? '', /validate\s+-\s+false\s+-$/);
-    const imageColumn = (lines[0] ?? '').indexOf('IMAGE');
-    assert.equal((lines[1] ?? '').indexOf('acme/app:1.0'), imageColumn);
+    assert.match(lines[0] ?? '', /^DATE\s+IMAGE\s+ACTION\s+STATUS\s+SUCCESS$/);
+    assert.match(lines[2] ?? '', /^2026-11-29T07:01:00Z\s+acme\/app:missing\s+test\s+404\s+false$/);
+    // As `replicated` prints them: an absent image or status is an empty cell.
+    assert.match(lines[3] ?? '', /^2026-11-29T07:02:00Z\s+validate\s+false$/);
+    const actionColumn = (lines[0] ?? '').indexOf('ACTION');
+    assert.equal((lines[3] ?? '').indexOf('validate'), actionColumn);
   });
   void it('shows only the header when there are none', () => {
-    assert.deepEqual(formatPullLogTable([]), ['CREATED AT  ACTION  STATUS  SUCCESS  IMAGE']);
+    assert.deepEqual(formatPullLogTable([]), ['DATE  IMAGE  ACTION  STATUS  SUCCESS']);
   });
   void it('makes a QuickPick row with every column', () => {
     const item = pullLogPickItem(logs[1]!);
     assert.match(item.label, /error.*acme\/app:missing/);
     assert.equal(item.description, 'test · HTTP 404');
-    assert.match(item.detail, /CREATED AT 2026-11-29T07:01:00Z · ACTION test · STATUS 404 · SUCCESS false/);
+    assert.match(item.detail, /DATE 2026-11-29T07:01:00Z · IMAGE acme\/app:missing · ACTION test · STATUS 404 · SUCCESS false/);
   });
 });
 
@@ -100,7 +107,9 @@ void describe('portalTestSentence', () => {
     const ok = portalTestSentence('acme', verdictFromPortalStatus(200, 'r.example/acme/app:1', 5));
     assert.match(ok, /^Vendor portal test passed for "acme" \(HTTP 200\)/);
     const missing = portalTestSentence('acme', verdictFromPortalStatus(404, 'r.example/acme/app:nope', 5));
-    assert.match(missing, /404 MANIFEST_UNKNOWN — the credentials are fine, but r\.example\/acme\/app:nope is missing or not pullable with them/);
+    assert.match(missing, /404 MANIFEST_UNKNOWN — r\.example\/acme\/app:nope does not exist or the saved credentials cannot pull it/);
+    // Not "tag not found": the portal's 404 also means "no access".
+    assert.equal(verdictFromPortalStatus(404, 'r.example/acme/app:nope', 5).verdict, 'manifest-unknown');
     const rejected = portalTestSentence('acme', verdictFromPortalStatus(401, 'r.example/acme/app:1', 5));
     assert.match(rejected, /^Vendor portal test failed for "acme" \(HTTP 401\): The registry rejected the credentials/);
     assert.doesNotMatch(rejected, /MANIFEST_UNKNOWN/);

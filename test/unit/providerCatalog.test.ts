@@ -42,7 +42,8 @@ void describe('one record per provider', () => {
       gcr: 'endpoint,serviceaccountkey,serviceaccountkey-stdin',
       ghcr: 'username,token,token-stdin',
       quay: 'username,password,password-stdin',
-      other: 'endpoint,authtype,username,password,password-stdin,token,token-stdin,ca-file,insecure-skip-tls-verify,plain-http',
+      // No registry --token on `other`: there, as in `replicated registry add other`, --token is the API token.
+      other: 'endpoint,authtype,username,password,password-stdin,ca-file,insecure-skip-tls-verify,plain-http',
     });
   });
 });

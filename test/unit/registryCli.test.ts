@@ -361,7 +361,7 @@ void describe('registry ls', () => {
     assert.equal(await cli(['ls'], io), 0);
     assert.equal(
       io.out(),
-      'NAME     PROVIDER   ENDPOINT                    APP_IDS   AUTHTYPE\n' + 'acme     other      registry.example.com:5000             password\n' + 'mirror   other      mirror.example.com                    password\n',
+      'NAME     PROVIDER   ENDPOINT                    APP_IDS   AUTHTYPE\n' + 'acme     other      registry.example.com:5000   -         password\n' + 'mirror   other      mirror.example.com          -         password\n',
     );
     const filtered = fakeIO(ws.cwd, ws.env);
     assert.equal(await cli(['ls', 'mirror.example.com'], filtered), 0);
@@ -534,12 +534,37 @@ void describe('choosing the vendor portal backend (flags refused before any netw
   // Port 9 (discard) is never served here: a refusal test that reached the network would fail with "Could not reach".
   const portalEnv = (ws: { env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv => ({ ...ws.env, REPLICATED_API_TOKEN: 'rr-unit-api-token', REPLICATED_API_ORIGIN: 'http://127.0.0.1:9' });
 
-  void it('refuses the ambiguous --token outside the providers whose registry token it is', async () => {
-    for (const argv of [['ls', '--token', 'x'], ['rm', 'acme', '--token=x'], ['test', 'acme', '--image', 'a/b:1', '--token-stdin'], ['logs', 'acme', '--token', 'x'], ['add', 'quay', '--username', 'u', '--token', 'x']]) {
+  void it('--token is the API token on ls/rm/test/logs and on add where the registry has none, as in `replicated` (it warns)', async () => {
+    for (const argv of [['ls', '--token', 'rr-unit-flag-token'], ['rm', 'acme', '--token=rr-unit-flag-token'], ['logs', 'acme', '--token', 'rr-unit-flag-token'], ['add', 'quay', '--username', 'u', '--password', 'p', '--token', 'rr-unit-flag-token']]) {
+      const ws = workspace();
+      // Port 9 serves nothing: reaching for it proves the portal backend was chosen with that token.
+      const io = fakeIO(ws.cwd, { ...ws.env, REPLICATED_API_ORIGIN: 'http://127.0.0.1:9' });
+      assert.equal(await cli(argv, io), 2, argv.join(' '));
+      assert.match(io.err(), /warning: --token on the command line can leak into shell history and process lists; prefer REPLICATED_API_TOKEN, the profile `replicated login` writes, or --api-token-stdin/);
+      assert.match(io.err(), /Could not reach the Replicated Vendor API at http:\/\/127\.0\.0\.1:9/, argv.join(' '));
+      assert.doesNotMatch(io.err() + io.out(), /rr-unit-flag-token/);
+    }
+  });
+
+  void it('a broken replicated CLI file nobody asked for falls back to the workspace, and says so; with --profile it is an error', async () => {
+    const ws = workspace();
+    const file = path.join(ws.env.HOME ?? '', '.config', 'replicated', 'config.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'not json');
+    const io = fakeIO(ws.cwd, ws.env);
+    assert.equal(await cli(['ls'], io), 0, io.err());
+    assert.match(io.err(), /note: .*config\.yaml is not the JSON the replicated CLI writes; run `replicated login` again, or pass the token in REPLICATED_API_TOKEN; using \.replicated-registries\.yaml/);
+    const named = fakeIO(ws.cwd, ws.env);
+    assert.equal(await cli(['ls', '--profile', 'prod'], named), 2);
+    assert.match(named.err(), /is not the JSON the replicated CLI writes/);
+  });
+
+  void it('--token-stdin outside `registry add` points at --api-token-stdin', async () => {
+    for (const argv of [['test', 'acme', '--image', 'a/b:1', '--token-stdin'], ['add', 'quay', '--username', 'u', '--token-stdin']]) {
       const ws = workspace();
       const io = fakeIO(ws.cwd, ws.env);
       assert.equal(await cli(argv, io), 2, argv.join(' '));
-      assert.match(io.err(), /--token(-stdin)? is not a flag of registry \w+( quay)?: --token is the registry's own token in `registry add`; for the Replicated vendor API token set REPLICATED_API_TOKEN or use --api-token-stdin/);
+      assert.match(io.err(), /--token-stdin is not a flag of registry (test|add quay): it reads a registry's token in `registry add`; to pipe the Replicated API token use --api-token-stdin/);
     }
   });
 
@@ -575,7 +600,7 @@ void describe('choosing the vendor portal backend (flags refused before any netw
     const ws = workspace();
     const io = fakeIO(ws.cwd, { ...portalEnv(ws), REPLICATED_API_ORIGIN: `http://127.0.0.1:${port}` });
     assert.equal(await runRegistryCommand(['ls'], io), 2);
-    assert.match(io.err(), new RegExp(`^replicated-registries: Could not reach the Replicated Vendor API at http://127\\.0\\.0\\.1:${port} .*REPLICATED_API_ORIGIN\\.\n$`));
+    assert.match(io.err(), new RegExp(`^note: vendor portal at http://127\\.0\\.0\\.1:${port}, with REPLICATED_API_TOKEN\nreplicated-registries: Could not reach the Replicated Vendor API at http://127\\.0\\.0\\.1:${port} .*REPLICATED_API_ORIGIN\\.\n$`));
     assert.doesNotMatch(io.err() + io.out(), /rr-unit-api-token/);
   });
 

@@ -3,7 +3,7 @@
  * what is kept in SecretStorage (and how it is read back), and how pull logs and server-side test
  * verdicts are put into words. Unit-tested in test/unit/clientPortal.test.ts.
  */
-import type { PortalConnection } from '../../../server/src/protocol/messages';
+import { isLoginConnection, type PortalConnection } from '../../../server/src/protocol/portalConnection';
 import type { PullCheckResult, PullLogEntry } from '../../../server/src/protocol/vocabulary';
 import { failureSentence } from '../text/failureText';
 
@@ -72,11 +72,19 @@ export function validateAppSlug(value: string): string | undefined {
   return /^[a-z0-9][a-z0-9-]*$/.test(slug) ? undefined : 'An app slug has lowercase letters, digits and dashes only (e.g. my-app); leave it empty to skip.';
 }
 
-/** What SecretStorage holds under one key: the token and where it is valid, as one JSON value. */
+/** What SecretStorage holds under one key: the token and where it is valid (or which `replicated` profile), as one JSON value. */
 export function serializePortalConnection(connection: PortalConnection): string {
-  const stored: PortalConnection = { token: connection.token, origin: normalizeApiOrigin(connection.origin) };
+  const stored: PortalConnection = isLoginConnection(connection)
+    ? { replicatedProfile: connection.replicatedProfile }
+    : { token: connection.token, origin: normalizeApiOrigin(connection.origin) };
   if (connection.app) stored.app = connection.app;
   return JSON.stringify(stored);
+}
+
+/** The connection in words for the log (never the token). */
+export function describeConnection(connection: PortalConnection): string {
+  if (isLoginConnection(connection)) return connection.replicatedProfile ? `the replicated CLI's profile "${connection.replicatedProfile}"` : "the replicated CLI's login";
+  return `connected to ${connection.origin}`;
 }
 
 /** Reads back what serializePortalConnection wrote; anything else (older, hand-edited) is treated as not connected. */
@@ -89,18 +97,24 @@ export function parsePortalConnection(raw: string | undefined): PortalConnection
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { token, origin, app } = parsed as Record<string, unknown>;
+  const { token, origin, app, replicatedProfile } = parsed as Record<string, unknown>;
+  if (typeof replicatedProfile === 'string') {
+    const login: PortalConnection = { replicatedProfile };
+    if (typeof app === 'string' && app.trim() !== '') login.app = app.trim();
+    return login;
+  }
   if (typeof token !== 'string' || token.trim() === '' || typeof origin !== 'string' || validateApiOrigin(origin) !== undefined) return undefined;
   const connection: PortalConnection = { token, origin: normalizeApiOrigin(origin) };
   if (typeof app === 'string' && app.trim() !== '') connection.app = app.trim();
   return connection;
 }
 
-export const PULL_LOG_COLUMNS = ['CREATED AT', 'ACTION', 'STATUS', 'SUCCESS', 'IMAGE'] as const;
+/** The `replicated registry logs` columns. */
+export const PULL_LOG_COLUMNS = ['DATE', 'IMAGE', 'ACTION', 'STATUS', 'SUCCESS'] as const;
 
 /** One pull-log row as the `replicated registry logs` table shows it. */
 export function pullLogRow(log: PullLogEntry): string[] {
-  return [log.createdAt, log.action, log.statusCode === null ? '-' : String(log.statusCode), log.isSuccess ? 'true' : 'false', log.image ?? '-'];
+  return [log.createdAt, log.image ?? '', log.action, log.statusCode === null ? '' : String(log.statusCode), log.isSuccess ? 'true' : 'false'];
 }
 
 /** A fixed-width table (header first), for the log channel. */
@@ -112,11 +126,11 @@ export function formatPullLogTable(logs: readonly PullLogEntry[]): string[] {
 
 /** A QuickPick row per log: the image and status first, the rest as description. */
 export function pullLogPickItem(log: PullLogEntry): { label: string; description: string; detail: string } {
-  const [createdAt, action, status, success, image] = pullLogRow(log);
+  const [date, image, action, status, success] = pullLogRow(log);
   return {
-    label: `${log.isSuccess ? '$(pass)' : '$(error)'} ${image}`,
-    description: `${action} · HTTP ${status}`,
-    detail: `CREATED AT ${createdAt} · ACTION ${action} · STATUS ${status} · SUCCESS ${success}`,
+    label: `${log.isSuccess ? '$(pass)' : '$(error)'} ${image || '(no image)'}`,
+    description: `${action} · HTTP ${status || '-'}`,
+    detail: `DATE ${date} · IMAGE ${image || '-'} · ACTION ${action} · STATUS ${status || '-'} · SUCCESS ${success}`,
   };
 }
 
@@ -128,7 +142,7 @@ export function portalTestSentence(slug: string, result: PullCheckResult): strin
   const status = result.httpStatus !== undefined ? ` (HTTP ${result.httpStatus})` : '';
   if (result.verdict === 'ok') return `Vendor portal test passed for "${slug}"${status}: ${result.message}`;
   if (result.httpStatus === 404) {
-    return `Vendor portal test for "${slug}": 404 MANIFEST_UNKNOWN — the credentials are fine, but ${result.image} is missing or not pullable with them. ${result.hint ?? ''}`.trim();
+    return `Vendor portal test for "${slug}": 404 MANIFEST_UNKNOWN — ${result.image} does not exist or the saved credentials cannot pull it. ${result.hint ?? ''}`.trim();
   }
   return `Vendor portal test failed for "${slug}"${status}: ${failureSentence(result.message, result.hint)}`;
 }

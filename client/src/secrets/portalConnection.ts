@@ -1,11 +1,12 @@
 /**
  * The vendor-portal connection of this VS Code user: the Replicated API token (with its origin and
- * optional app slug) kept ONLY in SecretStorage, and the `replicated-registries.portalConnected` context
+ * optional app slug) kept ONLY in SecretStorage — or, when the user picked the `replicated` CLI's login,
+ * only which profile (the language server reads the token from that file; no copy of it is kept here) — and the `replicated-registries.portalConnected` context
  * key. The language server asks for it (GetPortalConnectionRequest) and does all the talking to the
  * Vendor API; nothing here calls it.
  */
 import * as vscode from 'vscode';
-import type { PortalConnection } from '../../../server/src/protocol/messages';
+import { isLoginConnection, type PortalConnection } from '../../../server/src/protocol/portalConnection';
 import { registerSecret } from '../../../server/src/protocol/redaction';
 import { parsePortalConnection, serializePortalConnection } from '../portal/portalFormat';
 
@@ -32,7 +33,7 @@ export class PortalConnectionStore implements vscode.Disposable {
     this.cached ??= Promise.resolve(this.secrets.get(SECRET_KEY)).then(
       (raw) => {
         const connection = parsePortalConnection(raw);
-        if (connection) registerSecret(connection.token);
+        if (connection && !isLoginConnection(connection)) registerSecret(connection.token);
         return connection;
       },
       (error: unknown) => {
@@ -54,7 +55,7 @@ export class PortalConnectionStore implements vscode.Disposable {
 
   /** Saves a verified connection: SecretStorage only. */
   async connect(connection: PortalConnection): Promise<void> {
-    registerSecret(connection.token);
+    if (!isLoginConnection(connection)) registerSecret(connection.token);
     await this.secrets.store(SECRET_KEY, serializePortalConnection(connection));
     this.cached = Promise.resolve(connection);
     await this.announce(true);

@@ -320,9 +320,16 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<TreeNode>
     item.contextValue = ['registry', credentials, fromPortal ? 'portal' : 'workspace', entry.provider === 'other' ? 'options' : 'fixed'].join(';');
     item.accessibilityInformation = { label: `${entry.slug}, ${entry.endpoint}, ${fromPortal ? 'vendor portal, ' : ''}${STATUS_LABEL[view.status]}` };
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escapeMarkdown(entry.slug)}** — ${PROVIDER_LABEL[entry.provider] ?? entry.provider}\n\n`);
+    // A provider or auth type the portal has and this extension does not (Nexus, an ECR IAM role) is shown as the portal names it.
+    const portalTypes = entry.portalTypes;
+    tooltip.appendMarkdown(`**${escapeMarkdown(entry.slug)}** — ${portalTypes?.provider ? code(portalTypes.provider) : (PROVIDER_LABEL[entry.provider] ?? entry.provider)}\n\n`);
     tooltip.appendMarkdown(`Endpoint: ${code(entry.endpoint)}\n\n`);
-    tooltip.appendMarkdown(`Auth: ${entry.authType}${entry.username ? ` · user ${code(entry.username)}` : ''}\n\n`);
+    tooltip.appendMarkdown(`Auth: ${portalTypes?.authType ? code(portalTypes.authType) : entry.authType}${entry.username ? ` · user ${code(entry.username)}` : ''}\n\n`);
+    if (portalTypes) {
+      tooltip.appendMarkdown(
+        "$(info) The vendor portal keeps this registry with a kind this extension cannot log in as: the pull check here proves only that images exist (with your own login for its host, or anonymously); whether the portal's login can pull them, only *Test* (Replicated's own check) tells.\n\n",
+      );
+    }
     const options = [entry.plainHttp ? 'plain HTTP' : '', entry.insecureSkipTLSVerify ? 'TLS not verified' : '', entry.caFile ? `CA ${entry.caFile}` : ''].filter(Boolean);
     if (options.length > 0) tooltip.appendMarkdown(`Connection: ${escapeMarkdown(options.join(', '))}\n\n`);
     tooltip.appendMarkdown(fromPortal ? '$(cloud) From the Replicated vendor portal: the credentials are kept by Replicated; tests run from its servers.\n\n' : `From ${code('.replicated-registries.yaml')} · credentials: ${escapeMarkdown(credentialsText(entry.credentials))}\n\n`);

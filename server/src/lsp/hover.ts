@@ -9,6 +9,7 @@ import type { FoundImage, ImageEvaluation } from '../findings/types';
 import type { ReleaseEnvironment } from '../release/release';
 import { releaseImages, type PullVia } from '../release/releaseImages';
 import type { InstallMode } from '../templates/kots';
+import { portalTypesLimit, shownTypes } from '../store/portal/portalStore';
 import { providerRecord } from '../registry/providers/catalog';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';
@@ -111,8 +112,10 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
       const missing = fromPortal
         ? 'none needed — the vendor portal keeps this registry\'s credentials and the Replicated proxy pulls with them; Test in the Registries view runs the portal\'s server-side check'
         : 'missing — add them in the Registries view or with `docker login`';
+      const limit = portalTypesLimit(entry);
       lines.push(
-        `**Registry** ${code(entry.slug)} — ${providerRecord(entry.provider).label}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
+        `**Registry** ${code(entry.slug)} — ${entry.portalTypes ? `${code(shownTypes(entry).provider)} / ${code(shownTypes(entry).authType)} (as the vendor portal names them)` : providerRecord(entry.provider).label}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
+        ...(limit ? [`**Pull check**: ${limit}.`] : []),
         `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : !ctx.init.trusted ? 'not used (untrusted workspace)' : answer.withheld !== undefined ? `not used — ${answer.withheld}` : missing}`,
       );
       break;

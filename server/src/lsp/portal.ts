@@ -1,13 +1,16 @@
 /**
  * Portal mode of the language server: where the Replicated API token comes from (the editor's
- * "Connect Vendor Portal", answered through GetPortalConnectionRequest, else REPLICATED_API_TOKEN in
- * the server's environment for the CLI and other editors), and the merge of the vendor portal's
+ * "Connect Vendor Portal", answered through GetPortalConnectionRequest — a pasted token, or the
+ * `replicated` CLI's login the user picked, read here from its file; in VS Code, when not connected,
+ * REPLICATED_API_TOKEN in the server's environment; in other editors, the `replicated` CLI's order:
+ * REPLICATED_API_TOKEN, its default profile, the token `replicated login` wrote), and the merge of the vendor portal's
  * registries and custom domains into each folder's registries-file configuration. The merge itself
  * is the engine's (loadEffectiveRegistries); this module only decides when to ask and caches.
  */
 import type { Connection } from 'vscode-languageserver/node';
 import { registerSecret, type Logger } from '../log/logger';
-import { GetPortalConnectionRequest, type PortalConnection } from '../protocol/messages';
+import { GetPortalConnectionRequest, isLoginConnection, type PortalConnection } from '../protocol/messages';
+import { describeTokenSource, resolveApiToken, tokenFromReplicatedLogin } from '../store/portal/replicatedLogin';
 import { normalizeHost } from '../reference/proxy';
 import { loadEffectiveRegistries } from '../store/effectiveRegistries';
 import { PortalRegistryStore } from '../store/portal/portalStore';
@@ -41,12 +44,31 @@ export interface PortalOptions {
   environment: NodeJS.ProcessEnv;
 }
 
-/** Where the connection came from, for log lines (never the token). */
-type ConnectionOrigin = 'editor' | 'environment';
+/** A connection with its token in hand, and where it came from in words for log lines (never the token). */
+interface ResolvedConnection {
+  token: string;
+  origin: string;
+  app?: string;
+  from: string;
+}
 
 function isPortalConnection(value: unknown): value is PortalConnection {
-  const v = value as Partial<PortalConnection> | null | undefined;
-  return typeof v === 'object' && v !== null && typeof v.token === 'string' && v.token.trim() !== '' && typeof v.origin === 'string';
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { token?: unknown; origin?: unknown; replicatedProfile?: unknown };
+  if (typeof v.replicatedProfile === 'string') return true;
+  return typeof v.token === 'string' && v.token.trim() !== '' && typeof v.origin === 'string';
+}
+
+/**
+ * The token and origin of a connection the editor keeps: a pasted token as it is; a `replicated` login
+ * read from its file now (throws ReplicatedLoginError when the profile is gone or the file broken).
+ */
+export function resolvePortalConnection(connection: PortalConnection, environment: NodeJS.ProcessEnv): ResolvedConnection | undefined {
+  const app = connection.app?.trim() || undefined;
+  if (!isLoginConnection(connection)) return { token: connection.token, origin: connection.origin, ...(app ? { app } : {}), from: 'a token pasted in the editor' };
+  const choice = tokenFromReplicatedLogin(connection.replicatedProfile || undefined, environment);
+  if (!choice) return undefined;
+  return { token: choice.token, origin: choice.origin, ...(app ? { app } : {}), from: describeTokenSource(choice) };
 }
 
 export class PortalConnector {
@@ -83,14 +105,14 @@ export class PortalConnector {
       this.app = undefined;
       return undefined;
     }
-    const { connection, origin } = found;
+    const connection = found;
     registerSecret(connection.token);
     const key = `${connection.origin}\u0000${connection.token}`;
     if (!this.store || this.storeKey !== key) {
       try {
         this.store = new PortalRegistryStore({ token: connection.token, origin: connection.origin, logger: this.logger, maxAttempts: 2, timeoutMs: PORTAL_CALL_TIMEOUT_MS });
         this.storeKey = key;
-        this.logger.info(`vendor portal: connected (${origin === 'editor' ? 'from the editor' : 'from REPLICATED_API_TOKEN'}, ${connection.origin})`);
+        this.logger.info(`vendor portal: connected (with ${connection.from}, ${connection.origin})`);
       } catch (err) {
         this.logger.warn(`vendor portal: not used: ${err instanceof Error ? err.message : String(err)}`);
         this.store = undefined;
@@ -104,19 +126,37 @@ export class PortalConnector {
     return (workspaceConfig) => mergeWithPortal(store, workspaceConfig, app);
   }
 
-  private async findConnection(): Promise<{ connection: PortalConnection; origin: ConnectionOrigin } | undefined> {
+  private async findConnection(): Promise<ResolvedConnection | undefined> {
+    const env = this.options.environment;
     if (this.options.clientProvidesPortal) {
       const answer = await this.askClient();
-      if (answer) return { connection: answer, origin: 'editor' };
+      if (answer) {
+        try {
+          const resolved = resolvePortalConnection(answer, env);
+          if (resolved) return resolved;
+          this.logger.warn('vendor portal: the replicated CLI login picked in the editor is gone (no token in its file); run `replicated login` again or reconnect');
+        } catch (err) {
+          this.logger.warn(`vendor portal: not used: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return undefined;
+      }
     }
-    const env = this.options.environment;
-    const token = env.REPLICATED_API_TOKEN?.trim();
-    if (!token) return undefined;
     const app = env.REPLICATED_APP?.trim();
-    return {
-      connection: { token, origin: env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_VENDOR_API_ORIGIN, ...(app ? { app } : {}) },
-      origin: 'environment',
-    };
+    const fromEnv = env.REPLICATED_API_TOKEN?.trim();
+    if (this.options.clientProvidesPortal) {
+      // In VS Code, Connect / Disconnect decide; only the environment's token applies besides (as before).
+      if (!fromEnv) return undefined;
+      return { token: fromEnv, origin: env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_VENDOR_API_ORIGIN, ...(app ? { app } : {}), from: 'REPLICATED_API_TOKEN' };
+    }
+    // Other editors: the portal the `replicated` CLI would use.
+    try {
+      const choice = resolveApiToken({ env });
+      if (!choice) return undefined;
+      return { token: choice.token, origin: choice.origin, ...(app ? { app } : {}), from: describeTokenSource(choice) };
+    } catch (err) {
+      this.logger.warn(`vendor portal: not used: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
   }
 
   private async askClient(): Promise<PortalConnection | undefined> {

@@ -4,6 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Credentials, PullCheckResult, RegistryEntry } from '../registry/types';
+import type { PortalConnection } from './portalConnection';
 import type { RegistryTestResult } from './registryRequests';
 // Types only (erased): the client bundle gets none of the engine.
 import type { InstallPath, PullVia } from '../release/releaseImages';
@@ -127,14 +128,8 @@ export interface AddRegistryPrefill {
  * Vendor Portal"), read from SecretStorage. `null` when not connected or the workspace is not
  * trusted. The server builds a PortalRegistryStore from it and validates against workspace ∪ portal.
  */
-export interface PortalConnection {
-  /** The Replicated API token (sent raw in `Authorization`, no "Bearer"). Never log it. */
-  token: string;
-  /** Vendor API origin, e.g. https://api.replicated.com/vendor. */
-  origin: string;
-  /** The app slug whose custom domains apply, when the user gave one. */
-  app?: string;
-}
+export type { PortalConnection, PortalLoginConnection, PortalTokenConnection } from './portalConnection';
+export { isLoginConnection } from './portalConnection';
 export const GetPortalConnectionRequest = new RequestType<Record<string, never>, PortalConnection | null, void>(
   'replicatedRegistries/getPortalConnection',
 );

@@ -8,7 +8,34 @@ import { RequestType } from 'vscode-languageserver-protocol';
 import type { PortalConnection } from './messages';
 import type { Credentials, PullCheckResult, PullLogEntry, RegistryEntry } from './vocabulary';
 
-/** Checks a connection before the editor keeps it (the token travels in the params, once). */
+/** A profile of the `replicated` CLI's file (never its token). */
+export interface FoundReplicatedProfile {
+  name: string;
+  /** The Vendor API origin its token is sent to. */
+  origin: string;
+  isDefault: boolean;
+  hasToken: boolean;
+}
+
+/** What the language server found of the `replicated` CLI's login on this machine (never a token). */
+export interface FoundReplicatedLogin {
+  /** The file read (`~/.replicated/config.yaml` or `$XDG_CONFIG_HOME/replicated/config.yaml`). */
+  file: string;
+  profiles: FoundReplicatedProfile[];
+  /** The file holds the token `replicated login` writes (used when no profile is the default). */
+  hasLoginToken: boolean;
+  /** The origin that token is sent to (REPLICATED_API_ORIGIN in the server's environment, else the default). */
+  loginOrigin: string;
+  /** The app of the nearest `.replicated` file of the first workspace folder, to prefill. */
+  app?: string;
+  /** Set instead when the file exists but cannot be used: what is wrong with it. */
+  problem?: string;
+}
+
+/** "Connect Vendor Portal" asks what `replicated login` / `replicated profile add` left on this machine; null when nothing. */
+export const PortalFindLoginRequest = new RequestType<Record<string, never>, FoundReplicatedLogin | null, void>('replicatedRegistries/portalFindLogin');
+
+/** Checks a connection before the editor keeps it (a pasted token travels in the params, once; a login connection carries none). */
 export const PortalVerifyRequest = new RequestType<{ connection: PortalConnection }, { registryCount: number }, void>('replicatedRegistries/portalVerify');
 
 export interface PortalAddRegistryParams {

@@ -24,6 +24,8 @@ const STATE: Record<Verdict, RegistryHealth['state']> = {
   ok: 'ok',
   'tag-not-found': 'ok',
   'repository-not-found': 'ok',
+  // The portal's login worked or the image is missing: the registry answered either way.
+  'manifest-unknown': 'ok',
   denied: 'ok',
   unauthorized: 'login-failed',
   'rate-limited': 'rate-limited',

@@ -24,6 +24,8 @@ export function genericHint(verdict: Verdict, ctx: GenericHintContext): string |
     case 'tag-not-found':
       // "has no 2" reads as a count: name what the reference is.
       return `The repository exists but has no ${ctx.reference.includes(':') ? 'digest' : 'tag'} ${ctx.reference}: check the tag or digest (tags are case-sensitive), or push it.`;
+    case 'manifest-unknown':
+      return `Check that ${ctx.repository} and ${ctx.reference} exist on ${ctx.host}; if they do, the saved credentials cannot pull them: give that account read access, or update the registry's credentials.`;
     case 'rate-limited':
       return ctx.retryAfterSeconds !== undefined ? `Wait ${ctx.retryAfterSeconds} s (the registry's Retry-After) and try again.` : 'Wait a few minutes and try again.';
     case 'tls-untrusted':

@@ -35,6 +35,12 @@ export interface RegistryEntry extends ConnectionSettings {
   /** Where this entry came from. */
   source?: 'workspace' | 'portal';
   /**
+   * The vendor portal's own provider / auth type when this tool does not know it (a Sonatype Nexus
+   * registry, an ECR registry reached with an IAM role ARN): shown and kept as the portal names them,
+   * never relabelled. `provider` / `authType` then hold the nearest kind the local pull check speaks.
+   */
+  portalTypes?: { provider?: string; authType?: string };
+  /**
    * Set when the registries file has an error in this entry (or is broken as a whole): the entry is
    * still shown, but no tool uses it for anything that sends credentials until it is fixed.
    */
@@ -64,6 +70,11 @@ export const VERDICTS = [
   'denied',
   'repository-not-found',
   'tag-not-found',
+  /**
+   * The vendor portal's server-side test answered 404 MANIFEST_UNKNOWN: the image does not exist OR the
+   * saved credentials cannot pull it — the portal cannot tell which, so neither "tag not found" nor "denied".
+   */
+  'manifest-unknown',
   'rate-limited',
   'tls-untrusted',
   'unreachable',

@@ -8,13 +8,16 @@
  *   file's entry is dropped, with a warning naming it.
  * - Same endpoint, different slugs: both are kept. A team may connect one host twice (other
  *   credentials, other appIds); the rules match a reference against every entry on its host.
- * - Custom domains: the file's, then the portal app's custom hostnames, without duplicates.
+ * - Custom domains: the file's, then the portal app's custom hostnames, then its default hostnames
+ *   (`/default-hostnames`: the Replicated hostnames its customers use when no custom one is the
+ *   default), without duplicates.
  *
  * Never throws: when the portal cannot be asked (down, token rejected), the workspace file alone is used and a warning
  * says so.
  */
 import type { RegistryEntry } from '../registry/types';
 import type { PortalRegistryStore } from './portal/portalStore';
+import type { VendorDefaultHostnames } from './portal/vendorApiClient';
 import type { RegistriesConfig } from './types';
 
 export interface EffectiveRegistriesOptions {
@@ -87,8 +90,11 @@ export async function loadEffectiveRegistries(options: EffectiveRegistriesOption
 async function portalCustomDomains(portal: PortalRegistryStore, app: string): Promise<{ proxy: string[]; registry: string[]; appId: string } | 'unknown-app'> {
   const appId = await portal.api.resolveAppId(app);
   if (appId === undefined) return 'unknown-app';
-  const hostnames = await portal.api.customHostnames(appId);
-  return { proxy: hostnames.proxy.map((h) => h.hostname), registry: hostnames.registry.map((h) => h.hostname), appId };
+  // Both at once; the default hostnames are a complement: when they cannot be read, the custom ones still apply.
+  const [hostnames, defaults] = await Promise.all([portal.api.customHostnames(appId), portal.api.defaultHostnames(appId).catch((): VendorDefaultHostnames => ({}))]);
+  const proxy = [...hostnames.proxy.map((h) => h.hostname), ...(defaults.proxy ? [defaults.proxy] : [])];
+  const registry = [...hostnames.registry.map((h) => h.hostname), ...(defaults.registry ? [defaults.registry] : [])];
+  return { proxy, registry, appId };
 }
 
 function unionOfHosts(first: readonly string[], second: readonly string[]): string[] {

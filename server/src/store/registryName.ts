@@ -33,3 +33,12 @@ export function suggestSlug(provider: Provider, endpoint: string, taken: readonl
     if (!taken.includes(candidate)) return candidate;
   }
 }
+
+/**
+ * `registry ls NAME`: the registries whose slug or endpoint contains NAME, as `replicated registry ls`
+ * filters (strings.Contains on both: `ls ghcr` lists `ghcr.io` and `acme-ghcr`). The same in the
+ * workspace and the vendor portal.
+ */
+export function registriesMatching<T extends { slug: string; endpoint: string }>(entries: readonly T[], search: string): T[] {
+  return entries.filter((entry) => entry.endpoint.includes(search) || entry.slug.includes(search));
+}

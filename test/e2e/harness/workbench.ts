@@ -185,6 +185,9 @@ export class Workbench {
   async setCheckedAndAccept(wanted: string[], expectedTitle?: string | RegExp): Promise<string[]> {
     if (expectedTitle) await this.waitForQuickInputTitle(expectedTitle);
     const rows = this.quickInput.locator('.monaco-list-row');
+    // A step that keeps the previous one's title (the edit form's options) still lists that step's rows for a
+    // moment: wait until the rows are the multi-select's, which have checkboxes, before reading them.
+    await rows.locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]').first().waitFor({ state: 'attached' });
     await rows.first().waitFor({ state: 'visible' });
     const preselected: string[] = [];
     for (const row of await rows.all()) {

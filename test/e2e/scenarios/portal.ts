@@ -3,12 +3,14 @@
  * would: connect it from the palette with an API token, add a registry to it through the add flow,
  * see it in the Registries view marked "vendor portal", run Replicated's server-side test on an
  * image that exists and on one that does not (the 404 MANIFEST_UNKNOWN explanation), read the pull
- * logs, remove it (modal confirm), disconnect. Against the local stand-in for the hosted Vendor API
+ * logs, remove it (modal confirm), disconnect; then connect again from the `replicated` CLI's profile
+ * the extension finds on the machine (a file written as `replicated profile add` writes it), where the
+ * token stays. Against the local stand-in for the hosted Vendor API
  * (test/harness/vendorApiStandIn.ts), whose "server-side" pulls go to a real htpasswd registry.
  * Screenshots: test-output/e2e/screenshots/portal-*.png. Every wait has a deadline.
  */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RegistryClient } from '../../../server/src/registry/registryClient';
 import { resolveTestImage } from '../../../server/src/registry/endpoints';
@@ -187,11 +189,12 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       assert.match(text, /HTTP 200/);
       const testCalls = ctx.api.requests.filter((request) => request.method === 'PUT' && request.path === '/v3/external_registry/test');
       assert.equal(testCalls.length, 1, 'the test ran on the portal, once');
-      assert.deepEqual(JSON.parse(testCalls[0]?.body ?? '{}'), { endpoint: PORTAL_SLUG, image });
+      // Named by its slug in the tree, addressed by its endpoint, as `replicated registry test HOSTNAME` does.
+      assert.deepEqual(JSON.parse(testCalls[0]?.body ?? '{}'), { endpoint: palette.registry.host, image });
     },
   },
   {
-    name: 'tests a missing image: the 404 MANIFEST_UNKNOWN explanation (credentials fine, image missing or not pullable)',
+    name: 'tests a missing image: the 404 MANIFEST_UNKNOWN explanation (the image does not exist or the credentials cannot pull it)',
     async run(ctx) {
       const page = ctx.workbench;
       const { palette, missingTag } = ctx.world;
@@ -205,7 +208,7 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       await page.page.locator('.notification-toast-container', { hasText: `Testing ${image}` }).waitFor({ state: 'hidden' });
       const text = await page.notificationText(toast);
       await shot(ctx, 'test-image-404');
-      assert.match(text, /the credentials are fine, but .* is missing or not pullable with them/);
+      assert.match(text, /404 MANIFEST_UNKNOWN — .* does not exist or the saved credentials cannot pull it/);
       await toast.locator('.monaco-button', { hasText: 'Show Pull Logs' }).waitFor({ state: 'visible' });
     },
   },
@@ -266,6 +269,50 @@ export const PORTAL_SCENARIOS: readonly PortalScenario[] = [
       // The scan can find things: the installed manifest names the Connect command.
       assert.ok(filesContaining(ctx.codeServer.extensionsDir, 'replicated-registries.connectVendorPortal').length > 0, 'the scan finds strings that are there');
       return Promise.resolve();
+    },
+  },
+  {
+    name: "connects from the replicated CLI's profile it finds on the machine: the token stays in that file",
+    async run(ctx) {
+      const page = ctx.workbench;
+      // What `replicated profile add prod --token ... --api-origin ...` writes, in the editor's home
+      // (code-server's XDG_CONFIG_HOME): JSON in config.yaml, mode 0600. The token is good at the stand-in.
+      const file = path.join(ctx.runDir, 'home', '.config', 'replicated', 'config.yaml');
+      mkdirSync(path.dirname(file), { recursive: true });
+      const content = JSON.stringify({ profiles: { prod: { apiToken: ctx.apiToken, apiOrigin: ctx.api.origin } }, defaultProfile: 'prod' }, null, 2);
+      writeFileSync(file, content, { mode: 0o600 });
+      // A kind the portal has and this extension cannot add: shown as the portal names it.
+      ctx.api.registries.push({ provider: 'nexus', endpoint: 'nexus.acme.example', slug: 'team-nexus', authType: 'password', username: 'ci', password: 'nexus-secret', lastUsedAt: null });
+      const listsBefore = ctx.api.requests.filter((request) => request.method === 'GET' && request.path === '/v3/external_registries').length;
+      await page.clearNotifications();
+      await page.runCommand('Replicated: Connect Vendor Portal');
+      await page.waitForQuickInputTitle('Connect Vendor Portal: which API token');
+      const rows = (await page.quickInput.locator('.monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
+      assert.ok(rows.some((row) => row.includes('Profile "prod"') && row.includes('default profile') && row.includes(file) && row.includes(ctx.api.origin)), JSON.stringify(rows));
+      assert.ok(rows.some((row) => row.includes('Paste an API token')), JSON.stringify(rows));
+      assert.ok(!rows.join(' ').includes(ctx.apiToken), 'the token is not shown');
+      await shot(ctx, 'connect-found-profile');
+      await page.pick('Profile "prod"', 'Connect Vendor Portal: which API token');
+      await page.answerInput('', 'Connect Vendor Portal: app slug (optional)');
+      const toast = await page.waitForNotification(`Connected to the Replicated vendor portal with the replicated CLI's profile "prod"`, 60_000);
+      assert.match(await page.notificationText(toast), /1 team registry\. The token stays in the replicated CLI's file; nothing was copied\./);
+      await page.page.locator('.notification-toast-container', { hasText: 'Connecting to the vendor portal with' }).waitFor({ state: 'hidden' });
+      await page.openViewContainer(CONTAINER);
+      const row = page.treeItem(VIEW, 'team-nexus');
+      await row.waitFor({ state: 'visible' });
+      assert.match(await row.innerText(), /vendor portal/);
+      await shot(ctx, 'connected-from-profile');
+      const lists = ctx.api.requests.filter((request) => request.method === 'GET' && request.path === '/v3/external_registries').slice(listsBefore);
+      assert.ok(lists.length > 0 && lists.every((request) => request.authorization === ctx.apiToken), "the profile's token, read by the language server, sent to the profile's origin");
+      // SecretStorage got the profile's name only: the token is in no file but the one the user chose.
+      assert.equal(readFileSync(file, 'utf8'), content, 'the replicated CLI file is read, never written');
+      // (The run folder holds the editor's home, so the profile file is under it: that one, and no other.)
+      for (const place of [ctx.codeServer.userDataDir, ctx.codeServer.extensionsDir, ctx.world.workspaceDir, path.dirname(ctx.codeServer.logFile), ctx.runDir]) {
+        assert.deepEqual(filesContaining(place, ctx.apiToken).filter((found) => found !== file), [], `the API token was written under ${place}`);
+      }
+      assert.deepEqual(filesContaining(ctx.runDir, ctx.apiToken), [file], 'the scan finds the token where it is');
+      await page.runCommand('Replicated: Disconnect Vendor Portal');
+      await page.waitForNotification('Disconnected from the Replicated vendor portal');
     },
   },
 ];

@@ -3,7 +3,7 @@
  * dockerConfigRequests.ts): one handler file per concept, each behind the `guarded` error boundary.
  */
 import { DockerConfigCredentialsRequest, DockerConfigHostsRequest } from '../../protocol/dockerConfigRequests';
-import { PortalAddRegistryRequest, PortalPullLogsRequest, PortalRemoveRegistryRequest, PortalTestRegistryRequest, PortalVerifyRequest } from '../../protocol/portalRequests';
+import { PortalAddRegistryRequest, PortalFindLoginRequest, PortalPullLogsRequest, PortalRemoveRegistryRequest, PortalTestRegistryRequest, PortalVerifyRequest } from '../../protocol/portalRequests';
 import {
   CheckRegistryDraftRequest,
   ListRepositoriesRequest,
@@ -19,7 +19,7 @@ import { guarded } from '../handlerErrors';
 import { listRepositories, tagDetails } from './browse';
 import { dockerConfigCredentials, dockerConfigHosts } from './dockerConfig';
 import { registriesOverview } from './overview';
-import { portalAdd, portalPullLogs, portalRemove, portalTest, portalVerify } from './portalOperations';
+import { portalAdd, portalFindLogin, portalPullLogs, portalRemove, portalTest, portalVerify } from './portalOperations';
 import { checkRegistryDraft, probeRegistry, providerCatalog, testRegistryDraft } from './registryDrafts';
 import { removeRegistryFromFile, saveRegistry } from './registryEdits';
 import type { ClientRequestContext } from './requestContext';
@@ -35,6 +35,7 @@ export function registerClientRequests(ctx: ClientRequestContext): void {
   connection.onRequest(RegistriesOverviewRequest, guarded(logger, RegistriesOverviewRequest.method, () => registriesOverview(ctx)));
   connection.onRequest(ListRepositoriesRequest, guarded(logger, ListRepositoriesRequest.method, (params) => listRepositories(ctx, params)));
   connection.onRequest(TagDetailsRequest, guarded(logger, TagDetailsRequest.method, (params) => tagDetails(ctx, params)));
+  connection.onRequest(PortalFindLoginRequest, guarded(logger, PortalFindLoginRequest.method, () => portalFindLogin(ctx)));
   connection.onRequest(PortalVerifyRequest, guarded(logger, PortalVerifyRequest.method, (params) => portalVerify(ctx, params)));
   connection.onRequest(PortalAddRegistryRequest, guarded(logger, PortalAddRegistryRequest.method, (params) => portalAdd(ctx, params)));
   connection.onRequest(PortalRemoveRegistryRequest, guarded(logger, PortalRemoveRegistryRequest.method, (params) => portalRemove(ctx, params)));

@@ -6,8 +6,11 @@
  */
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { registerSecret } from '../../log/logger';
-import type { PortalConnection } from '../../protocol/messages';
-import type { PortalAddRegistryParams } from '../../protocol/portalRequests';
+import { isLoginConnection, type PortalConnection } from '../../protocol/messages';
+import type { FoundReplicatedLogin, PortalAddRegistryParams } from '../../protocol/portalRequests';
+import { appFromDotReplicated, profileOrigin, replicatedConfigPath, ReplicatedLoginError, summarizeReplicatedConfig } from '../../store/portal/replicatedLogin';
+import { DEFAULT_API_ORIGIN } from '../../store/portal/vendorApiClient';
+import { resolvePortalConnection } from '../portal';
 import type { PullCheckResult, PullLogEntry, RegistryEntry } from '../../protocol/vocabulary';
 import { PortalRegistryStore } from '../../store/portal/portalStore';
 import { VendorApiError } from '../../store/portal/vendorApiClient';
@@ -31,11 +34,46 @@ async function portalCall<T>(call: () => Promise<T>): Promise<T> {
 
 export async function portalVerify(ctx: ClientRequestContext, params: { connection: PortalConnection }): Promise<{ registryCount: number }> {
   const connection = params?.connection;
-  if (!connection || typeof connection.token !== 'string' || typeof connection.origin !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'replicated-registries: PortalVerify needs a token and an origin.');
-  registerSecret(connection.token);
-  const store = new PortalRegistryStore({ token: connection.token, origin: connection.origin, logger: ctx.logger });
+  const valid =
+    connection !== undefined &&
+    connection !== null &&
+    (isLoginConnection(connection) ? typeof connection.replicatedProfile === 'string' : typeof connection.token === 'string' && typeof connection.origin === 'string');
+  if (!valid) throw new ResponseError(ErrorCodes.InvalidParams, 'replicated-registries: PortalVerify needs a token and an origin, or a replicated CLI profile.');
+  let resolved: ReturnType<typeof resolvePortalConnection>;
+  try {
+    resolved = resolvePortalConnection(connection, process.env);
+  } catch (err) {
+    if (err instanceof ReplicatedLoginError) throw new ResponseError(ErrorCodes.InvalidRequest, `replicated-registries: ${err.message}`);
+    throw err;
+  }
+  if (!resolved) throw new ResponseError(ErrorCodes.InvalidRequest, "replicated-registries: the replicated CLI's login holds no API token any more; run `replicated login`, or paste a token.");
+  registerSecret(resolved.token);
+  const store = new PortalRegistryStore({ token: resolved.token, origin: resolved.origin, logger: ctx.logger });
   const registries = await portalCall(() => store.list());
   return { registryCount: registries.length };
+}
+
+/** What `replicated login` / `replicated profile add` left on this machine, for "Connect Vendor Portal" to offer (never a token). */
+export function portalFindLogin(ctx: ClientRequestContext): FoundReplicatedLogin | null {
+  const env = process.env;
+  const folder = ctx.workspace.folderPaths[0];
+  const app = folder !== undefined ? appFromDotReplicated(folder)?.app : undefined;
+  const loginOrigin = env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_API_ORIGIN;
+  let summary: ReturnType<typeof summarizeReplicatedConfig>;
+  try {
+    summary = summarizeReplicatedConfig(env);
+  } catch (err) {
+    if (!(err instanceof ReplicatedLoginError)) throw err;
+    return { file: replicatedConfigPath(env), profiles: [], hasLoginToken: false, loginOrigin, problem: err.message, ...(app ? { app } : {}) };
+  }
+  if (!summary) return null;
+  return {
+    file: summary.path,
+    profiles: summary.profiles.map((p) => ({ name: p.name, origin: profileOrigin(p), isDefault: p.name === summary.defaultProfile, hasToken: p.hasToken })),
+    hasLoginToken: summary.hasLoginToken,
+    loginOrigin,
+    ...(app ? { app } : {}),
+  };
 }
 
 export async function portalAdd(ctx: ClientRequestContext, params: PortalAddRegistryParams): Promise<RegistryEntry> {

@@ -119,6 +119,8 @@ export function adviceFor(result: PullCheckResult, entry: RegistryEntry, reposit
     case 'repository-not-found':
     case 'tag-not-found':
       return { change: 'image', text: `The registry answered and took the login; ${result.image} is not there. Choose "Test another image", or "Save anyway".` };
+    case 'manifest-unknown':
+      return { change: 'image', text: `${result.image} does not exist, or the saved credentials cannot pull it (the vendor portal cannot tell which): check the image, or give the account read access.` };
     case 'unreachable':
     case 'timeout':
       return { change: 'endpoint', text: `Nothing answered at ${host}: check the endpoint (host and port) and that the registry is running, then test again.` };

@@ -184,7 +184,10 @@ export const PROVIDER_CATALOG: Readonly<Record<Provider, ProviderRecord>> = {
         usernamePrompt: 'Username (or robot account name) the token belongs to',
         secretName: 'token',
         usernameFlag: 'username',
-        secretFlag: 'token',
+        // `replicated registry add other` has no registry --token: there --token is the Replicated API
+        // token. So the token goes in --password / --password-stdin (with --authtype token), and a
+        // vendor's `replicated` command line never sends its API token as a registry secret.
+        secretFlag: 'password',
       },
     ],
     connectionOptions: true,

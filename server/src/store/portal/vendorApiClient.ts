@@ -1,6 +1,19 @@
 /**
- * A small client for the Replicated Vendor API v3 external-registry calls
- * (facts: shared/reference/replicated-external-registries.md).
+ * A small client for the Replicated Vendor API v3 external-registry calls, request for request what the
+ * `replicated` CLI sends (replicatedhq/replicated: pkg/kotsclient/registry_*.go, its pact contract
+ * pacts/replicated-cli-vendor-api.json, and pkg/kotsclient/custom_hostname.go).
+ *
+ * What the hosted API matches on (written down for issue 11; the stand-in enforces it):
+ * - `PUT /v3/external_registry/test` body `{endpoint, image}` and `GET /v3/external_registry/logs?endpoint=`
+ *   take the registry's ENDPOINT (hostname). The field and query are named `endpoint`, the CLI's
+ *   parameter is `hostname` (TestKOTSRegistry(hostname, image), LogsRegistry(hostname)), and the docs
+ *   write `replicated registry test HOSTNAME` "such as index.docker.io". A slug that is not also the
+ *   endpoint is not documented to match, so we never send one: for a registry named by its slug we send
+ *   its endpoint. The pact file has no interaction for test or logs, so this rests on the docs and names.
+ * - `DELETE /v3/external_registry/{name}` takes the registry's slug ("remove registry by name"; the
+ *   pact's only case deletes `index.docker.io`, the slug the API gave a registry added without one).
+ * - Every request carries `Authorization: <token>` (raw) and `Content-Type: application/json`, GET and
+ *   DELETE included, as the pact records them.
  *
  * The API token is sent raw in `Authorization` (no "Bearer"), never logged and never put in an
  * error message. Only idempotent calls (GET, PUT test, DELETE) are retried, with backoff.
@@ -54,6 +67,14 @@ export interface VendorPullLog {
   image: string | null;
 }
 
+/** `GET /v3/app/{appId}/default-hostnames`: one hostname per kind (strings, unlike the custom ones). */
+export interface VendorDefaultHostnames {
+  registry?: string;
+  proxy?: string;
+  downloadPortal?: string;
+  replicatedApp?: string;
+}
+
 export interface VendorHostnames {
   registry: Array<{ hostname: string; is_default?: boolean }>;
   proxy: Array<{ hostname: string; is_default?: boolean }>;
@@ -70,6 +91,12 @@ export interface AddRegistryBody {
   password: string;
   appIds?: string[];
   skipValidation: boolean;
+  /**
+   * Duplicating a registry (the vendor portal's "Duplicate", per the Vendor API reference): the new
+   * registry takes the password saved for `originalSlug`, so the secret never leaves Replicated.
+   */
+  copyPassword?: boolean;
+  originalSlug?: string;
 }
 
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE']);
@@ -94,7 +121,7 @@ export class VendorApiClient {
   }
 
   async addRegistry(registry: AddRegistryBody): Promise<VendorRegistry> {
-    registerSecret(registry.password);
+    if (registry.password) registerSecret(registry.password);
     const body = await this.call<{ external_registry: VendorRegistry }>('POST', '/v3/external_registry', 201, registry);
     return body.external_registry;
   }
@@ -103,18 +130,15 @@ export class VendorApiClient {
     await this.call('DELETE', `/v3/external_registry/${encodeURIComponent(nameOrEndpoint)}`, 204);
   }
 
-  /** Server-side test; answers the upstream HTTP status the portal saw. */
-  async testRegistry(nameOrEndpoint: string, image: string): Promise<number> {
-    const body = await this.call<{ status: number }>('PUT', '/v3/external_registry/test', 200, { endpoint: nameOrEndpoint, image });
+  /** Server-side test of the registry at `endpoint` (its hostname, not its slug); answers the upstream HTTP status the portal saw. */
+  async testRegistry(endpoint: string, image: string): Promise<number> {
+    const body = await this.call<{ status: number }>('PUT', '/v3/external_registry/test', 200, { endpoint, image });
     return body.status;
   }
 
-  async pullLogs(nameOrEndpoint: string): Promise<VendorPullLog[]> {
-    const body = await this.call<{ logs: VendorPullLog[] | null }>(
-      'GET',
-      `/v3/external_registry/logs?endpoint=${encodeURIComponent(nameOrEndpoint)}`,
-      200,
-    );
+  /** The pull logs of the registry at `endpoint` (its hostname, not its slug). */
+  async pullLogs(endpoint: string): Promise<VendorPullLog[]> {
+    const body = await this.call<{ logs: VendorPullLog[] | null }>('GET', `/v3/external_registry/logs?endpoint=${encodeURIComponent(endpoint)}`, 200);
     return body.logs ?? [];
   }
 
@@ -132,6 +156,12 @@ export class VendorApiClient {
   async customHostnames(appId: string): Promise<VendorHostnames> {
     const body = await this.call<Partial<VendorHostnames> | null>('GET', `/v3/app/${encodeURIComponent(appId)}/custom-hostnames`, 200);
     return { registry: body?.registry ?? [], proxy: body?.proxy ?? [], downloadPortal: body?.downloadPortal ?? [], replicatedApp: body?.replicatedApp ?? [] };
+  }
+
+  /** The app's Replicated hostnames (proxy.replicated.com, registry.replicated.com or their replacements). */
+  async defaultHostnames(appId: string): Promise<VendorDefaultHostnames> {
+    const body = await this.call<VendorDefaultHostnames | null>('GET', `/v3/app/${encodeURIComponent(appId)}/default-hostnames`, 200);
+    return body ?? {};
   }
 
   private async call<T>(method: string, path: string, expected: number, body?: unknown): Promise<T> {
@@ -230,6 +260,7 @@ function describeCall(method: string, path: string): string {
   if (path.startsWith('/v3/external_registry/') && method === 'DELETE') return 'remove an external registry';
   if (path === '/v3/external_registry') return 'add an external registry';
   if (path.includes('custom-hostnames')) return 'read custom domains';
+  if (path.includes('default-hostnames')) return 'read default domains';
   if (path.startsWith('/v3/apps')) return 'list apps';
   return `${method} ${path}`;
 }

@@ -16,7 +16,8 @@ import { slugProblem } from '../../../store/registryName';
 import { RegistryValidationError, type AccessVerification } from '../../../store/workspaceStore';
 import { formatFlagHelp, type FlagSpec, type FlagSpecs } from '../../flags';
 import { ExitCode, UsageError, type CliIO } from '../../io';
-import { printCheck, writeJson } from '../../output';
+import { formatTable, printCheck, writeJson } from '../../output';
+import { OTHER_TOKEN_AS_PASSWORD, portalAuthType, shownTypes } from '../../../store/portal/portalStore';
 import { obtainSecret } from '../../secrets';
 import { GLOBAL_FLAGS, isDirectory, isFile, type Backend, type PortalBackend, type WorkspaceBackend } from './backend';
 
@@ -25,6 +26,7 @@ const ADD_COMMON = {
   'app-ids': { type: 'list', valueName: 'ID,...', description: 'limit the registry to these application IDs (repeatable, comma-separated)' },
   'skip-validation': { type: 'boolean', description: 'save without checking the credentials first' },
   image: { type: 'string', valueName: 'IMAGE', description: 'check that the credentials can pull this image (relative to the registry, or a full reference on it) before saving; without it only the login is checked' },
+  'copy-password-from': { type: 'string', valueName: 'NAME', description: "vendor portal: duplicate registry NAME's saved password (the portal's Duplicate: copyPassword); no secret flag needed, the secret never leaves Replicated" },
 } as const satisfies FlagSpecs;
 
 const SECRET_WORDS: Record<AuthOption['secretFlag'], string> = {
@@ -64,8 +66,16 @@ export function providerFlags(provider: Provider): FlagSpecs {
   return flags;
 }
 
+/** Whether `registry add PROVIDER --token` is the registry's token (dockerhub, gar, ghcr) rather than the API token. */
+export function providerOwnsToken(provider: Provider): boolean {
+  return 'token' in providerFlags(provider);
+}
+
 export function addFlags(provider: Provider): FlagSpecs {
-  return { ...providerFlags(provider), ...ADD_COMMON, ...GLOBAL_FLAGS };
+  const own = providerFlags(provider);
+  const { token: apiToken, ...global } = GLOBAL_FLAGS;
+  // On dockerhub, gar and ghcr the registry's --token wins, as in `replicated`; elsewhere it is the API token.
+  return { ...own, ...ADD_COMMON, ...global, ...('token' in own ? {} : { token: apiToken }) };
 }
 
 export function addHelp(provider: Provider | undefined): string {
@@ -83,8 +93,9 @@ Docker credential store, the rest to ${REGISTRIES_FILE_NAME}.
 Connects ${record.inSentence}${record.fixedEndpoint ? ` (endpoint ${record.fixedEndpoint})` : ''}.
 The secret is read from stdin with the *-stdin flags (a masked prompt on a terminal) and stored
 in the Docker credential store; ${REGISTRIES_FILE_NAME} gets everything else. With a Replicated
-API token (REPLICATED_API_TOKEN) the registry and its secret go to the vendor portal instead, which
-checks the login itself (unless --skip-validation), and nothing is written on this machine.
+API token (REPLICATED_API_TOKEN, --token, --profile or \`replicated login\`) the registry and its
+secret go to the vendor portal instead, which checks the login itself (unless --skip-validation),
+and nothing is written on this machine.
 
 Flags:
 ${formatFlagHelp(addFlags(provider))}
@@ -171,8 +182,14 @@ async function planAdd(provider: Provider, flags: AnyFlags, io: CliIO): Promise<
   checkEndpoint(provider, endpoint);
 
   const username = option.fixedUsername ?? requireFlag(flags, option.usernameFlag ?? 'username', provider, option.usernameFlag === 'accesskeyid' ? 'the AWS access key ID' : option.authType === 'token' ? 'the login name the token belongs to' : 'the login name');
-  const secret =
-    option.secretFlag === 'serviceaccountkey'
+  const copying = str(flags, 'copy-password-from') !== undefined;
+  if (copying) {
+    const given = [option.secretFlag, `${option.secretFlag}-stdin`].find((f) => flags[f] !== undefined);
+    if (given) throw new UsageError(`--copy-password-from copies the saved password; drop --${given}`);
+  }
+  const secret = copying
+    ? ''
+    : option.secretFlag === 'serviceaccountkey'
       ? await serviceAccountKey(io, flags)
       : (await obtainSecret(io, { value: str(flags, option.secretFlag), valueFlag: option.secretFlag, stdin: flags[`${option.secretFlag}-stdin`] === true, stdinFlag: `${option.secretFlag}-stdin`, what: option.secretFlag === 'secretaccesskey' ? 'AWS secret access key' : option.secretFlag === 'token' ? 'Token' : 'Password' })).secret;
 
@@ -206,6 +223,13 @@ function refuseWorkspaceOnlyFlags(flags: AnyFlags): void {
   }
 }
 
+/** Flags only the vendor portal has a meaning for. */
+function refusePortalOnlyFlags(flags: AnyFlags): void {
+  if (flags['copy-password-from'] !== undefined) {
+    throw new UsageError('--copy-password-from duplicates a registry saved in the vendor portal: it needs a Replicated API token (REPLICATED_API_TOKEN, --profile or `replicated login`); in the workspace give the secret with its flag');
+  }
+}
+
 export async function runAdd(provider: Provider, flags: AnyFlags, io: CliIO, backend: Backend): Promise<number> {
   return backend.kind === 'portal' ? addToPortal(provider, flags, io, backend) : addToWorkspace(provider, flags, io, backend);
 }
@@ -214,6 +238,7 @@ async function addToWorkspace(provider: Provider, flags: AnyFlags, io: CliIO, ba
   if (flags.config !== undefined && !isDirectory(path.dirname(backend.filePath))) {
     throw new UsageError(`--config ${String(flags.config)}: the folder ${path.dirname(backend.filePath)} does not exist; create it first`);
   }
+  refusePortalOnlyFlags(flags);
   const plan = await planAdd(provider, flags, io);
   const { store, docker, filePath } = backend;
   // Refuse early (before any check or write) when the file is broken.
@@ -251,14 +276,18 @@ async function addToPortal(provider: Provider, flags: AnyFlags, io: CliIO, porta
   refuseWorkspaceOnlyFlags(flags);
   const plan = await planAdd(provider, flags, io);
   const skipValidation = flags['skip-validation'] === true;
-  const saved = await portal.store.add(plan.entry, plan.credentials, { skipValidation });
+  if (portalAuthType(plan.entry).mapped) io.stderr.write(`note: ${OTHER_TOKEN_AS_PASSWORD}\n`);
+  const copyFrom = str(flags, 'copy-password-from');
+  const saved = await portal.store.add(plan.entry, plan.credentials, { skipValidation, ...(copyFrom !== undefined ? { copyPasswordFrom: copyFrom } : {}) });
   if (flags.output === 'json') {
     const { source: _source, ...registry } = saved;
     writeJson(io, { added: true, backend: 'vendor-portal', registry, validatedByPortal: !skipValidation });
   } else {
-    io.stdout.write(`Registry "${saved.slug}" added to the vendor portal (${portal.origin})\n`);
-    io.stdout.write('Credentials sent to Replicated; nothing was stored on this machine\n');
-    io.stdout.write(skipValidation ? 'Check skipped (--skip-validation): the credentials were not tested\n' : 'The vendor portal checked the credentials before saving\n');
+    // stdout as `replicated registry add` prints it: the new registry's row; what happened goes to stderr.
+    const types = shownTypes(saved);
+    io.stdout.write(formatTable(['NAME', 'PROVIDER', 'ENDPOINT', 'APP_IDS', 'AUTHTYPE'], [[saved.slug, types.provider, saved.endpoint, saved.appIds?.join(',') || '-', types.authType]]));
+    io.stderr.write(`Registry "${saved.slug}" added to the vendor portal (${portal.origin}); ${copyFrom !== undefined ? `the password of "${copyFrom}" was copied by Replicated` : 'credentials sent to Replicated'}, nothing was stored on this machine\n`);
+    io.stderr.write(skipValidation ? 'Check skipped (--skip-validation): the credentials were not tested\n' : 'The vendor portal checked the credentials before saving\n');
   }
   return ExitCode.ok;
 }

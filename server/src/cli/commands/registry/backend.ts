@@ -1,13 +1,14 @@
 /**
  * Where `registry` commands work, chosen once for every subcommand: the vendor portal when a Replicated
- * API token is present (REPLICATED_API_TOKEN, --api-token-stdin, --api-token), else the workspace's
- * registries file (the one that applies to the current folder, or --config) with the Docker credential
- * store. Each subcommand receives the opened backend and its RegistryStore.
+ * API token is found the way the `replicated` CLI finds one (store/portal/replicatedLogin.ts: --token or
+ * --api-token / --api-token-stdin, REPLICATED_API_TOKEN, --profile or the default profile, the token
+ * `replicated login` wrote), else the workspace's registries file (the one that applies to the current
+ * folder, or --config) with the Docker credential store. Each subcommand receives the opened backend.
  *
- * Why `--api-token` and not the replicated CLI's `--token`: here `--token` already is the registry's own
- * token in `registry add dockerhub|gar|ghcr|other` (as in the replicated CLI, whose global `--token`
- * clashes with it). One flag name with two meanings would send a registry token to Replicated as an API
- * token or the reverse, so the API token has its own names.
+ * `--token` is the API token, as in `replicated`, except on `registry add dockerhub|gar|ghcr`, where it is
+ * the registry's own token — as in `replicated`, whose subcommand flag shadows the global one there. The
+ * token on the command line leaks into shell history and process lists: REPLICATED_API_TOKEN, a profile
+ * or --api-token-stdin is preferred, and the flag warns.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { cliInsecureConsent } from '../../../registry/credentials/credentialGate
 import { DockerCredentialStore } from '../../../registry/credentials/dockerCredentialStore';
 import { EnvironmentCredentialSource } from '../../../registry/credentials/environmentCredentialSource';
 import { PortalRegistryStore } from '../../../store/portal/portalStore';
+import { describeTokenSource, ReplicatedLoginError, resolveApiToken, resolveApp, type ApiTokenChoice } from '../../../store/portal/replicatedLogin';
 import { DEFAULT_API_ORIGIN } from '../../../store/portal/vendorApiClient';
 import { locateRegistriesFile, REGISTRIES_FILE_NAME } from '../../../store/registriesFile/location';
 import { WorkspaceRegistryStore, type PullChecker } from '../../../store/workspaceStore';
@@ -26,11 +28,13 @@ import { readSecretFromStdin } from '../../secrets';
 
 export const GLOBAL_FLAGS = {
   config: { type: 'string', valueName: 'PATH', description: `the registries file (default: ${REGISTRIES_FILE_NAME} in this folder or the nearest parent); implies --workspace` },
-  output: { type: 'string', short: 'o', choices: ['table', 'json'], description: 'output format: table (default) or json' },
+  output: { type: 'string', short: 'o', choices: ['table', 'json', 'wide'], description: 'output format: table (default), json, or wide (the table, as `replicated` accepts it)' },
+  token: { type: 'string', valueName: 'TOKEN', description: "the Replicated vendor API token, as in `replicated` (leaks into shell history and process lists: prefer REPLICATED_API_TOKEN, the profile `replicated login` writes, or --api-token-stdin)" },
+  profile: { type: 'string', valueName: 'NAME', description: "the replicated CLI profile whose API token to use (default: its default profile, else the token `replicated login` wrote)" },
   'api-token-stdin': { type: 'boolean', description: 'read the Replicated vendor API token from stdin and use the vendor portal (or set REPLICATED_API_TOKEN)' },
-  'api-token': { type: 'string', valueName: 'TOKEN', description: 'the Replicated vendor API token (leaks into shell history and process lists: prefer REPLICATED_API_TOKEN or --api-token-stdin)' },
-  app: { type: 'string', valueName: 'APP', description: 'vendor portal: the application slug or ID (default: REPLICATED_APP)' },
-  workspace: { type: 'boolean', description: `use ${REGISTRIES_FILE_NAME} and the Docker credential store even when REPLICATED_API_TOKEN is set` },
+  'api-token': { type: 'string', valueName: 'TOKEN', description: 'the same as --token (kept for scripts; leaks like it)' },
+  app: { type: 'string', valueName: 'APP', description: 'vendor portal: the application slug or ID (default: REPLICATED_APP, else appSlug / appId of the nearest .replicated file)' },
+  workspace: { type: 'boolean', description: `use ${REGISTRIES_FILE_NAME} and the Docker credential store even when a Replicated API token or login is found` },
   help: { type: 'boolean', short: 'h', description: 'show help for this command' },
 } as const satisfies FlagSpecs;
 
@@ -51,8 +55,17 @@ export interface PortalBackend {
   kind: 'portal';
   store: PortalRegistryStore;
   origin: string;
-  /** `--app` or REPLICATED_APP. */
+  /** `--app`, REPLICATED_APP or the nearest `.replicated` file. */
   app: string | undefined;
+  /** Where the app came from (`--app`, `REPLICATED_APP`, a file path). */
+  appFrom?: string;
+  /** Where the token came from (never the token). */
+  token: Pick<ApiTokenChoice, 'source' | 'profile' | 'file'>;
+}
+
+/** "vendor portal at ORIGIN, with TOKEN SOURCE" — what `ls` says on stderr. */
+export function describePortal(portal: PortalBackend): string {
+  return `vendor portal at ${portal.origin}, with ${describeTokenSource(portal.token)}${portal.app ? `; app "${portal.app}" (from ${portal.appFrom ?? '--app'})` : ''}`;
 }
 
 export type Backend = WorkspaceBackend | PortalBackend;
@@ -91,58 +104,76 @@ export function noFileMessage(io: CliIO): string {
   return `no ${REGISTRIES_FILE_NAME} in ${io.cwd} or any parent folder; add a registry with \`replicated-registries registry add\`, or pass --config PATH`;
 }
 
-/** The replicated CLI's global `--token` means the API token; here it would be ambiguous, so say what to use. */
-export function refuseAmbiguousTokenFlag(argv: readonly string[], command: string): void {
-  const given = argv.find((a) => a === '--token' || a.startsWith('--token=') || a === '--token-stdin' || a.startsWith('--token-stdin='));
+/** `--token-stdin` exists only on `registry add` (the registry's token); elsewhere point at the API token's. */
+export function refuseRegistryTokenStdin(argv: readonly string[], command: string): void {
+  const given = argv.find((a) => a === '--token-stdin' || a.startsWith('--token-stdin='));
   if (given === undefined) return;
-  const flag = given.split('=')[0] ?? given;
-  throw new UsageError(
-    `${flag} is not a flag of ${command}: --token is the registry's own token in \`registry add\`; for the Replicated vendor API token set REPLICATED_API_TOKEN or use --api-token-stdin`,
-  );
+  throw new UsageError(`--token-stdin is not a flag of ${command}: it reads a registry's token in \`registry add\`; to pipe the Replicated API token use --api-token-stdin (or set REPLICATED_API_TOKEN)`);
 }
 
 /**
- * The vendor-portal connection, or undefined for the workspace backend. Order: --workspace or
- * --config → workspace; --api-token-stdin; --api-token (warned); REPLICATED_API_TOKEN; else workspace.
+ * The vendor-portal connection, or undefined for the workspace backend. --workspace or --config →
+ * workspace; else the API token the way `replicated` finds it (replicatedLogin.ts), with
+ * --api-token-stdin as the first choice; no token anywhere → workspace.
  */
 async function portalConnection(io: CliIO, flags: GlobalFlags): Promise<PortalBackend | undefined> {
-  const tokenFlag = flags['api-token'];
+  const flagGiven = (['token', 'api-token'] as const).filter((name) => flags[name] !== undefined);
   const tokenFromStdin = flags['api-token-stdin'] === true;
   const workspaceForced = flags.workspace === true || flags.config !== undefined;
-  if (workspaceForced && (tokenFlag !== undefined || tokenFromStdin)) {
+  if (workspaceForced && (flagGiven.length > 0 || tokenFromStdin || flags.profile !== undefined)) {
     const why = flags.workspace === true ? '--workspace' : '--config';
-    throw new UsageError(`${why} uses the workspace file, which needs no vendor API token; drop --api-token${tokenFromStdin ? '-stdin' : ''}, or drop ${why} to use the vendor portal`);
+    const given = tokenFromStdin ? '--api-token-stdin' : flagGiven.length > 0 ? `--${flagGiven[0] ?? 'token'}` : '--profile';
+    throw new UsageError(`${why} uses the workspace file, which needs no vendor API token; drop ${given}, or drop ${why} to use the vendor portal`);
   }
   if (workspaceForced) return undefined;
-  if (tokenFlag !== undefined && tokenFromStdin) throw new UsageError('give either --api-token-stdin or --api-token, not both');
+  if (flagGiven.length + (tokenFromStdin ? 1 : 0) > 1) throw new UsageError('give the API token once: --token, --api-token or --api-token-stdin');
 
-  let token: string | undefined;
+  let flagToken: string | undefined;
   if (tokenFromStdin) {
-    token = await readSecretFromStdin(io, '--api-token-stdin', 'Replicated API token');
-  } else if (tokenFlag !== undefined) {
-    if (tokenFlag.trim() === '') throw new UsageError('--api-token is empty; set REPLICATED_API_TOKEN or pipe the token to --api-token-stdin');
-    token = tokenFlag.trim();
-    registerSecret(token);
-    io.stderr.write('warning: --api-token on the command line can leak into shell history and process lists; set REPLICATED_API_TOKEN or use --api-token-stdin instead\n');
-  } else {
-    const fromEnv = io.env.REPLICATED_API_TOKEN?.trim();
-    token = fromEnv ? fromEnv : undefined;
+    flagToken = await readSecretFromStdin(io, '--api-token-stdin', 'Replicated API token');
+  } else if (flagGiven[0] !== undefined) {
+    const name = flagGiven[0];
+    const value = (flags[name] ?? '').trim();
+    if (value === '') throw new UsageError(`--${name} is empty; set REPLICATED_API_TOKEN, or pipe the token to --api-token-stdin`);
+    registerSecret(value);
+    flagToken = value;
+    io.stderr.write(`warning: --${name} on the command line can leak into shell history and process lists; prefer REPLICATED_API_TOKEN, the profile \`replicated login\` writes, or --api-token-stdin\n`);
   }
-  if (token === undefined) return undefined;
-  registerSecret(token);
+  let choice: ApiTokenChoice | undefined;
+  try {
+    choice = resolveApiToken({ ...(flagToken !== undefined ? { flagToken, fromStdin: tokenFromStdin } : {}), ...(flags.profile !== undefined ? { profile: flags.profile } : {}), env: io.env });
+  } catch (err) {
+    if (!(err instanceof ReplicatedLoginError)) throw err;
+    // A profile asked for by name must be there; a broken login file nobody asked for only loses the portal.
+    if (flags.profile !== undefined) throw new UsageError(err.message);
+    io.stderr.write(`note: ${err.message}; using ${REGISTRIES_FILE_NAME}\n`);
+    return undefined;
+  }
+  if (choice === undefined) return undefined;
+  if (choice.overrodeProfile !== undefined) {
+    io.stderr.write(`note: REPLICATED_API_TOKEN is set and wins over --profile ${choice.overrodeProfile} (as in \`replicated\`); unset it to use the profile\n`);
+  }
 
-  const origin = io.env.REPLICATED_API_ORIGIN?.trim() || DEFAULT_API_ORIGIN;
+  const origin = choice.origin;
   let parsedOrigin: URL;
+  const originSetting = choice.source === 'profile' ? `the Vendor API origin of profile "${choice.profile ?? ''}"` : 'REPLICATED_API_ORIGIN';
   try {
     parsedOrigin = new URL(origin);
   } catch {
-    throw new UsageError(`REPLICATED_API_ORIGIN "${origin}" is not a URL; unset it to use ${DEFAULT_API_ORIGIN}`);
+    throw new UsageError(`${originSetting} "${origin}" is not a URL; ${choice.source === 'profile' ? 'fix the profile' : 'unset it'} to use ${DEFAULT_API_ORIGIN}`);
   }
   if (parsedOrigin.protocol !== 'https:' && parsedOrigin.protocol !== 'http:') {
-    throw new UsageError(`REPLICATED_API_ORIGIN must be an https:// URL (got ${parsedOrigin.protocol}); unset it to use ${DEFAULT_API_ORIGIN}`);
+    throw new UsageError(`${originSetting} must be an https:// URL (got ${parsedOrigin.protocol}); ${choice.source === 'profile' ? 'fix the profile' : 'unset it'} to use ${DEFAULT_API_ORIGIN}`);
   }
-  const app = flags.app?.trim() || io.env.REPLICATED_APP?.trim() || undefined;
-  return { kind: 'portal', store: new PortalRegistryStore({ token, origin }), origin, app };
+  const app = resolveApp(flags.app, io.env, io.cwd);
+  return {
+    kind: 'portal',
+    store: new PortalRegistryStore({ token: choice.token, origin }),
+    origin,
+    app: app?.app,
+    ...(app ? { appFrom: app.from } : {}),
+    token: { source: choice.source, ...(choice.profile !== undefined ? { profile: choice.profile } : {}), ...(choice.file !== undefined ? { file: choice.file } : {}) },
+  };
 }
 
 export function isFile(p: string): boolean {

@@ -12,8 +12,8 @@ import { REGISTRIES_FILE_NAME } from '../../../store/registriesFile/location';
 import { RegistryValidationError, TestImageError } from '../../../store/workspaceStore';
 import { formatFlagHelp, parseFlags, type FlagSpecs } from '../../flags';
 import { ExitCode, UsageError, type CliIO } from '../../io';
-import { addFlags, addHelp, runAdd } from './add';
-import { GLOBAL_FLAGS, openBackend, refuseAmbiguousTokenFlag, type Backend, type BackendDeps } from './backend';
+import { addFlags, addHelp, providerOwnsToken, runAdd } from './add';
+import { GLOBAL_FLAGS, openBackend, refuseRegistryTokenStdin, type Backend, type BackendDeps } from './backend';
 import { LOGS_FLAGS, LOGS_HELP, runLogs } from './logs';
 import { LS_FLAGS, LS_HELP, runLs } from './ls';
 import { RM_FLAGS, RM_HELP, runRm } from './rm';
@@ -21,8 +21,8 @@ import { runTest, TEST_FLAGS, TEST_HELP } from './test';
 
 const USAGE = `Usage:
   replicated-registries registry add dockerhub|ecr|gar|gcr|ghcr|quay|other [flags]
-  replicated-registries registry ls [NAME] [-o table|json]
-  replicated-registries registry rm NAME
+  replicated-registries registry ls|list [NAME] [-o table|json|wide]
+  replicated-registries registry rm|delete NAME
   replicated-registries registry test NAME --image IMAGE [-o table|json]
   replicated-registries registry test NAME --image IMAGE --as-customer --license-id-stdin
   replicated-registries registry logs NAME [-o table|json]      (vendor portal only)
@@ -33,12 +33,14 @@ honoured). When the Docker credential store has none (CI), REPLICATED_REGISTRIES
 REPLICATED_REGISTRIES_<SLUG>_PASSWORD supply them (<SLUG> upper-cased, other characters as _), for the
 host named in REPLICATED_REGISTRIES_<SLUG>_HOST only.
 
-Vendor portal: with a Replicated API token (REPLICATED_API_TOKEN, or --api-token-stdin) every
-command talks to the team's external registries in the vendor portal (Vendor API v3 at
-REPLICATED_API_ORIGIN, default ${DEFAULT_API_ORIGIN}): credentials go to Replicated and nothing
-is written on this machine, \`test\` is Replicated's server-side test, \`logs\` shows its pull logs.
---workspace (or --config) uses the workspace file even when a token is set. The API token is
---api-token, not --token, because --token is the registry's own token in \`registry add\`.
+Vendor portal: with a Replicated API token, found as \`replicated\` finds it (--token or
+--api-token-stdin, REPLICATED_API_TOKEN, --profile NAME or the default profile, the token
+\`replicated login\` wrote), every command talks to the team's external registries in the vendor
+portal (Vendor API v3 at REPLICATED_API_ORIGIN or the profile's origin, default
+${DEFAULT_API_ORIGIN}): credentials go to Replicated and nothing is written on this machine,
+\`test\` is Replicated's server-side test, \`logs\` shows its pull logs. --workspace (or --config)
+uses the workspace file even when a token is found. On \`registry add dockerhub|gar|ghcr\`,
+--token is the registry's own token, as in \`replicated\`.
 
 Exit codes: 0 ok, 1 the check failed (or the vendor portal failed: 5xx, 429), 2 usage,
 configuration or authorization error.
@@ -62,7 +64,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   test: { flags: TEST_FLAGS, help: TEST_HELP, run: runTest },
   logs: { flags: LOGS_FLAGS, help: LOGS_HELP, run: runLogs },
 };
-const ALIASES: Record<string, string> = { list: 'ls', remove: 'rm' };
+/** `list` and `delete` as in `replicated registry`; `remove` kept for our earlier users. */
+const ALIASES: Record<string, string> = { list: 'ls', delete: 'rm', remove: 'rm' };
 
 export function run(argv: string[], io: CliIO): Promise<number> {
   return runRegistryCommand(argv, io);
@@ -75,7 +78,7 @@ export async function runRegistryCommand(argv: string[], io: CliIO, deps: Backen
     const name = ALIASES[sub ?? ''] ?? sub;
     const command = name !== undefined ? SUBCOMMANDS[name] : undefined;
     if (command && name !== undefined) {
-      refuseAmbiguousTokenFlag(rest, `registry ${name}`);
+      refuseRegistryTokenStdin(rest, `registry ${name}`);
       const parsed = parseFlags(rest, command.flags, `registry ${name}`);
       const flags = parsed.flags as LooseFlags;
       const positionals = parsed.positionals;
@@ -86,7 +89,7 @@ export async function runRegistryCommand(argv: string[], io: CliIO, deps: Backen
       // The customer's pull reads the registries file and the license on stdin: never the portal, never an API token.
       const customer = name === 'test' && flags['as-customer'] === true;
       if (customer && flags['api-token-stdin'] === true) throw new UsageError('--api-token-stdin and --license-id-stdin both read stdin; the customer test needs no API token');
-      const backend = await openBackend(io, customer ? { ...flags, workspace: true, 'api-token': undefined } : flags, deps, Array.isArray(flags['allow-insecure']) ? flags['allow-insecure'] : []);
+      const backend = await openBackend(io, customer ? { ...flags, workspace: true, 'api-token': undefined, token: undefined, profile: undefined } : flags, deps, Array.isArray(flags['allow-insecure']) ? flags['allow-insecure'] : []);
       try {
         return await command.run(positionals, flags, io, backend);
       } finally {
@@ -114,7 +117,9 @@ async function add(argv: string[], io: CliIO, deps: BackendDeps): Promise<number
     throw new UsageError(`unknown provider "${providerArg}"; use one of ${PROVIDERS.join(', ')}`);
   }
   const specs = addFlags(provider);
-  if (!('token' in specs)) refuseAmbiguousTokenFlag(argv, `registry add ${provider}`);
+  // The registry's own --token (dockerhub, gar, ghcr) shadows the API token's, as in `replicated`.
+  const ownsToken = providerOwnsToken(provider);
+  if (!ownsToken) refuseRegistryTokenStdin(argv, `registry add ${provider}`);
   const parsed = parseFlags(argv.slice(1), specs, `registry add ${provider}`);
   const flags = parsed.flags as LooseFlags;
   const positionals = parsed.positionals;
@@ -129,7 +134,7 @@ async function add(argv: string[], io: CliIO, deps: BackendDeps): Promise<number
       throw new UsageError(`--api-token-stdin and --${secretFromStdin} both read stdin; set REPLICATED_API_TOKEN for the API token and pipe only the registry secret`);
     }
   }
-  const backend = await openBackend(io, flags, deps);
+  const backend = await openBackend(io, ownsToken ? { ...flags, token: undefined } : flags, deps);
   try {
     return await runAdd(provider, flags, io, backend);
   } finally {

@@ -9,9 +9,11 @@ export const LOGS_FLAGS = { ...GLOBAL_FLAGS };
 
 export const LOGS_HELP = `Usage: replicated-registries registry logs NAME [flags]
 
-Shows the vendor portal's pull logs for the registry NAME (its slug or endpoint): when the
-Replicated proxy or a test pulled through it, and how that went. Needs a Replicated API token
-(REPLICATED_API_TOKEN or --api-token-stdin): the workspace backend keeps no pull logs.
+Shows the vendor portal's pull logs for the registry NAME (its slug or endpoint; the portal is
+asked by endpoint, as \`replicated registry logs\` asks it): when the Replicated proxy or a test
+pulled through it, and how that went, in the columns \`replicated\` prints (DATE IMAGE ACTION
+STATUS SUCCESS). Needs a Replicated API token (REPLICATED_API_TOKEN, --token, --profile or the
+replicated CLI's login): the workspace backend keeps no pull logs.
 
 Flags:
 ${formatFlagHelp(LOGS_FLAGS)}
@@ -23,7 +25,7 @@ export async function runLogs(positionals: string[], flags: GlobalFlags, io: Cli
   if (backend.kind !== 'portal') {
     throw new UsageError(
       `pull logs exist only in the Replicated vendor portal (the proxy records them there); ${REGISTRIES_FILE_NAME} keeps none. ` +
-        'To see them here, create an API token in the vendor portal and set REPLICATED_API_TOKEN, or pipe it to --api-token-stdin' +
+        'To see them here, run `replicated login`, or create an API token in the vendor portal and set REPLICATED_API_TOKEN, or pipe it to --api-token-stdin' +
         (flags.workspace === true || flags.config !== undefined ? ', and drop --workspace / --config' : ''),
     );
   }
@@ -32,10 +34,11 @@ export async function runLogs(positionals: string[], flags: GlobalFlags, io: Cli
     writeJson(io, logs);
     return ExitCode.ok;
   }
+  // The `replicated` CLI's columns and cells (cli/print/registries.go): an absent image or status is empty.
   io.stdout.write(
     formatTable(
-      ['CREATED AT', 'ACTION', 'STATUS', 'SUCCESS', 'IMAGE'],
-      logs.map((l) => [l.createdAt, l.action, l.statusCode === null ? '-' : String(l.statusCode), String(l.isSuccess), l.image ?? '-']),
+      ['DATE', 'IMAGE', 'ACTION', 'STATUS', 'SUCCESS'],
+      logs.map((l) => [l.createdAt, l.image ?? '', l.action, l.statusCode === null ? '' : String(l.statusCode), String(l.isSuccess)]),
     ),
   );
   if (logs.length === 0) io.stderr.write(`note: no pulls logged for "${name}" yet; \`registry test ${name} --image IMAGE\` adds one\n`);

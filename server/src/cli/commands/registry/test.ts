@@ -6,7 +6,8 @@ import type { PullCheckResult } from '../../../registry/types';
 import { formatFlagHelp, type FlagSpecs, type ParsedFlags } from '../../flags';
 import { ExitCode, UsageError, type CliIO } from '../../io';
 import { printCheck, writeJson } from '../../output';
-import { GLOBAL_FLAGS, requireFile, type Backend } from './backend';
+import { portalTypesLimit } from '../../../store/portal/portalStore';
+import { GLOBAL_FLAGS, requireFile, type Backend, type PortalBackend } from './backend';
 import { runCustomerTest } from './testAsCustomer';
 
 export const TEST_FLAGS = {
@@ -30,9 +31,11 @@ export const TEST_HELP = `Usage: replicated-registries registry test NAME --imag
 Proves the saved credentials can pull IMAGE the way the Replicated proxy will (ping, token, HEAD of
 the manifest). IMAGE is relative to the registry (my-company/my-image:v1.2.34) or a full reference
 on its host. Credentials come from the Docker credential store, else REPLICATED_REGISTRIES_<SLUG>_*.
-With a Replicated API token the test runs on Replicated's servers with the credentials saved in
-the vendor portal (200: pullable; 404 MANIFEST_UNKNOWN: the credentials work but the image is
-missing or they cannot pull it; anything else: failed with that status).
+With a Replicated API token (or the replicated CLI's login) the test runs on Replicated's servers
+with the credentials saved in the vendor portal, and prints what \`replicated registry test\` prints:
+"Registry connection appears ok"; the MANIFEST_UNKNOWN explanation (the image does not exist or
+the credentials cannot pull it); or "failed with status N". NAME is the registry's slug or
+endpoint; the portal is asked by endpoint, as \`replicated\` asks it.
 
 --as-customer pulls IMAGE as a customer does instead: its proxy reference
 (<proxy-domain>/proxy/<app>/<registry>/<image>, or <proxy-domain>/proxy/<app>/<registry name>/<image>
@@ -55,7 +58,7 @@ export async function runTest(positionals: string[], flags: TestFlags, io: CliIO
   for (const flag of ['license-id-stdin', 'customer-email', 'proxy-domain'] as const) {
     if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --as-customer`);
   }
-  if (backend.kind === 'portal') return report(io, flags, await backend.store.test(name, flags.image));
+  if (backend.kind === 'portal') return testInPortal(name, flags.image, flags, io, backend);
   requireFile(io, backend, flags);
   const { entry, result, credentialOrigin, withheld } = await backend.store.testWithDetails(name, flags.image);
   if (withheld !== undefined) {
@@ -65,6 +68,43 @@ export async function runTest(positionals: string[], flags: TestFlags, io: CliIO
     io.stderr.write(`note: no credentials found for "${entry.slug}" (looked in ${backend.docker.configPath} and ${names.username} / ${names.password} with ${names.host}); the check ran anonymously\n`);
   }
   return report(io, flags, result);
+}
+
+/**
+ * The `replicated` CLI's three outcomes, in its words (cli/cmd/registry_validate.go; its "conection"
+ * typo fixed). It exits 0 on all three; we exit 1 unless the pull worked, as every check here does.
+ */
+export function portalOutcomeText(result: PullCheckResult): string {
+  if (result.verdict === 'ok') return 'Registry connection appears ok\n';
+  if (result.httpStatus === 404) {
+    return `Registry connection failed with MANIFEST_UNKNOWN.
+Check that the credentials are ok and that the image exists.
+
+If the image exists and the credentials were entered properly, then it's
+likely that the credentials do not have access to pull the image specified.
+
+For help, please visit https://docs.replicated.com/external-registry/troubleshooting
+`;
+  }
+  return `Registry connection failed with status ${result.httpStatus ?? 0}\n`;
+}
+
+/** Replicated's server-side test, addressed by the registry's endpoint as `replicated` does. */
+async function testInPortal(name: string, image: string, flags: TestFlags, io: CliIO, backend: PortalBackend): Promise<number> {
+  const { entry, sameEndpoint } = await backend.store.resolve(name);
+  if (sameEndpoint.length > 0) {
+    io.stderr.write(
+      `note: the Vendor API finds the registry to test by its endpoint, and ${sameEndpoint.length + 1} registries use ${entry.endpoint} (${[entry, ...sameEndpoint].map((e) => e.slug).join(', ')}): the portal tests one of them\n`,
+    );
+  }
+  const limit = portalTypesLimit(entry);
+  if (limit) io.stderr.write(`note: ${entry.slug}: Replicated's test uses the portal's own login; ${limit.replace(/^the vendor portal keeps/, 'the portal keeps')}\n`);
+  const result = await backend.store.testEntry(entry, image);
+  if (flags.output === 'json') writeJson(io, result);
+  else io.stdout.write(portalOutcomeText(result));
+  if (result.verdict === 'ok') return ExitCode.ok;
+  io.stderr.write(`replicated-registries: ${redact(`${result.image}: ${result.verdict} (HTTP ${result.httpStatus ?? '?'}) — ${result.message}`)}\n`);
+  return ExitCode.failed;
 }
 
 function report(io: CliIO, flags: TestFlags, result: PullCheckResult): number {
