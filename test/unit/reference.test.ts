@@ -654,8 +654,8 @@ void describe('the ref command', () => {
   });
 });
 
-describe('the proxy domain customers pull through (one answer for rewrite, fixes, hover, completion, customer test)', () => {
-  test('the portal default custom domain, else the first custom one listed, else proxy.replicated.com', () => {
+void describe('the proxy domain customers pull through (one answer for rewrite, fixes, hover, completion, customer test)', () => {
+  void test('the portal default custom domain, else the first custom one listed, else proxy.replicated.com', () => {
     assert.equal(customerProxyDomain([]), DEFAULT_PROXY_DOMAIN);
     assert.equal(customerProxyDomain(['proxy.replicated.com']), DEFAULT_PROXY_DOMAIN);
     assert.equal(customerProxyDomain(['https://Proxy.Replicated.com/', 'https://Images.Acme.example/']), 'images.acme.example');
@@ -664,7 +664,7 @@ describe('the proxy domain customers pull through (one answer for rewrite, fixes
     assert.equal(customProxyDomain(['proxy.replicated.com']), undefined);
     assert.equal(customProxyDomain([], 'images.acme.example'), 'images.acme.example');
   });
-  test('isProxyDomain knows the default and the listed domains, as written in any case or as URLs', () => {
+  void test('isProxyDomain knows the default and the listed domains, as written in any case or as URLs', () => {
     assert.equal(isProxyDomain('proxy.replicated.com', []), true);
     assert.equal(isProxyDomain('IMAGES.acme.example', ['https://images.acme.example/']), true);
     assert.equal(isProxyDomain('registry.replicated.com', ['images.acme.example']), false);

@@ -24,6 +24,8 @@ interface Target {
   /** The image is pulled directly today (not-proxied): the test shows the pull the fix would give. */
   directToday: boolean;
   node?: ImageNode;
+  /** The release folder whose registries file applies (default: the first workspace folder). */
+  folderUri?: string;
 }
 
 export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promise<void> {
@@ -48,7 +50,7 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
       if (token.isCancellationRequested) break;
       progress.report({ message: `${target.label}${targets.length > 1 ? ` (${index + 1}/${targets.length})` : ''}…`, increment: 100 / targets.length });
       try {
-        const result = await ctx.server.send((p) => p.TestAsCustomerRequest, { image: target.image, licenseId }, token);
+        const result = await ctx.server.send((p) => p.TestAsCustomerRequest, { image: target.image, licenseId, ...(target.folderUri ? { uri: target.folderUri } : {}) }, token);
         const text = customerVerdictText(result, { directToday: target.directToday });
         outcomes.push({ target, result, text });
         images.recordCustomerTest(target.image, result, text);
@@ -111,7 +113,7 @@ async function targetsFrom(images: ReleaseImagesTreeProvider, arg: unknown): Pro
 }
 
 function targetOf(node: ImageNode): Target {
-  return { image: customerTestImage(node.item) ?? testKey(node.item), label: imageLabel(node.item), directToday: node.item.via === 'direct', node };
+  return { image: customerTestImage(node.item) ?? testKey(node.item), label: imageLabel(node.item), directToday: node.item.via === 'direct', node, folderUri: node.folderUri };
 }
 
 function unique(targets: Target[]): Target[] {

@@ -31,6 +31,8 @@ export interface ModeNode {
 export interface ImageNode {
   kind: 'image';
   key: string;
+  /** The workspace folder of the release (the registries file that applies to a customer test). */
+  folderUri: string;
   item: ReleaseImageItem;
 }
 export interface NoteNode {
@@ -207,7 +209,7 @@ export class ReleaseImagesTreeProvider implements vscode.TreeDataProvider<Images
     const key = `${folderUri}#${index}:${item.mode}:${item.location.uri}:${item.location.line}:${item.location.character}`;
     let node = this.imageNodes.get(key);
     if (!node) {
-      node = { kind: 'image', key, item };
+      node = { kind: 'image', key, folderUri, item };
       this.imageNodes.set(key, node);
     }
     return node;

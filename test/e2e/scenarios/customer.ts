@@ -142,6 +142,9 @@ async function imageRows(page: Workbench): Promise<string[]> {
 /** Shows the Replicated container with the Registries pane collapsed, so the Images view has the room. */
 async function showImagesView(page: Workbench): Promise<void> {
   await page.openViewContainer(CONTAINER);
+  // The Images view starts collapsed below Registries (which keeps its room until the user opens Images).
+  const imagesHeader = page.viewPane(IMAGES).locator('.pane-header').first();
+  if ((await imagesHeader.getAttribute('aria-expanded')) !== 'true') await imagesHeader.click();
   const registriesHeader = page.viewPane('Registries').locator('.pane-header').first();
   if ((await registriesHeader.getAttribute('aria-expanded')) === 'true') await registriesHeader.click();
   await page.viewPane(IMAGES).locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
