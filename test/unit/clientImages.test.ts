@@ -45,9 +45,12 @@ void describe('an image row', () => {
     assert.equal(howPulled(noSecret), 'through the proxy, no pull secret');
     assert.match(howPulledSentence(noSecret), /names no pull secret/);
 
-    const local = item({ mode: 'airgap', via: 'local-registry', pulled: 'local-registry.invalid/acme/api:1.0', inBundle: false });
-    assert.equal(imageLabel(local), '<local registry>/acme/api:1.0');
+    const local = item({ mode: 'airgap', via: 'local-registry', pulled: 'local-registry.invalid/acme/api:1.0', reference: 'local-registry.invalid/acme/api:1.0', inBundle: false });
+    assert.equal(imageLabel(local), 'acme/api:1.0');
     assert.equal(howPulled(local), 'from the local registry, not in the bundle');
+    const rewritten = item({ mode: 'airgap', via: 'local-registry', pulled: 'local-registry.invalid/acme/api:1.0', reference: 'ghcr.io/acme/api:1.0', rewrittenByKots: true });
+    assert.equal(imageLabel(rewritten), 'ghcr.io/acme/api:1.0');
+    assert.equal(howPulled(rewritten), 'from the local registry (KOTS rewrites it)');
     assert.equal(howPulled(item({ via: 'proxy', rewrittenByKots: true })), 'through the proxy (KOTS rewrites it)');
 
     const unevaluated = item({ via: 'unknown', pulled: undefined, reference: undefined, value: 'HelmChart values image.tag' });

@@ -44,7 +44,7 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
   if (!licenseId) return;
   registerSecret(licenseId);
 
-  const outcomes: Array<{ target: Target; result?: TestAsCustomerResult; text: CustomerVerdictText }> = [];
+  const outcomes: Array<{ target: Target; result?: TestAsCustomerResult; text: CustomerVerdictText; verdict?: string }> = [];
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing as a customer', cancellable: true }, async (progress, token) => {
     for (const [index, target] of targets.entries()) {
       if (token.isCancellationRequested) break;
@@ -52,7 +52,7 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
       try {
         const result = await ctx.server.send((p) => p.TestAsCustomerRequest, { image: target.image, licenseId, ...(target.folderUri ? { uri: target.folderUri } : {}) }, token);
         const text = customerVerdictText(result, { directToday: target.directToday });
-        outcomes.push({ target, result, text });
+        outcomes.push({ target, result, text, verdict: result.verdict });
         images.recordCustomerTest(target.image, result, text);
         ctx.logger.info(`Test as a customer ${result.proxyReference}: ${result.verdict}${result.httpStatus ? ` HTTP ${result.httpStatus}` : ''} — ${result.message} (${result.requests} request(s), ${result.durationMs} ms)`);
       } catch (error) {
@@ -67,11 +67,13 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
   await showOutcome(ctx, licenses, outcomes, remembered ? undefined : licenseId);
 }
 
-async function showOutcome(ctx: CommandContext, licenses: LicenseStore, outcomes: Array<{ target: Target; text: CustomerVerdictText }>, typedLicense: string | undefined): Promise<void> {
+async function showOutcome(ctx: CommandContext, licenses: LicenseStore, outcomes: Array<{ target: Target; text: CustomerVerdictText; verdict?: string }>, typedLicense: string | undefined): Promise<void> {
   const failed = outcomes.filter((outcome) => !outcome.text.ok);
   const actions: string[] = [];
-  if (typedLicense) actions.push('Remember License ID');
-  else actions.push('Use Another License ID');
+  // Never offer to keep a license ID the proxy refused.
+  const refused = outcomes.some((outcome) => outcome.verdict === 'unauthorized');
+  if (typedLicense && !refused) actions.push('Remember License ID');
+  else actions.push(typedLicense ? 'Enter Another License ID' : 'Use Another License ID');
   if (failed.length > 0) actions.push('Show Log');
   let choice: string | undefined;
   if (outcomes.length === 1) {
@@ -80,14 +82,17 @@ async function showOutcome(ctx: CommandContext, licenses: LicenseStore, outcomes
   } else if (failed.length === 0) {
     choice = await vscode.window.showInformationMessage(`Test as a Customer passed: a customer with this license can pull all ${outcomes.length} images.`, ...actions);
   } else {
+    // Counted by reason, then the first failure whole: each row of the Images view keeps its own answer.
+    const reasons = new Map<string, number>();
+    for (const outcome of failed) reasons.set(outcome.text.short, (reasons.get(outcome.text.short) ?? 0) + 1);
     const first = failed[0] as (typeof failed)[number];
-    const more = failed.length > 1 ? ` ${failed.length - 1} more failed (${failed.slice(1).map((outcome) => `${outcome.target.label}: ${outcome.text.short}`).join('; ')}); the Images view shows each.` : '';
-    choice = await vscode.window.showErrorMessage(`Test as a Customer: ${failed.length} of ${outcomes.length} images fail. ${first.target.label}: ${first.text.text}${more}`, ...actions);
+    const counted = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
+    choice = await vscode.window.showErrorMessage(`Test as a Customer: ${failed.length} of ${outcomes.length} images fail (${counted}); hover a row of the Images view for each. First, ${first.target.label}: ${first.text.text}`, ...actions);
   }
   if (choice === 'Remember License ID' && typedLicense) {
     await licenses.remember(typedLicense);
     void vscode.window.showInformationMessage('The license ID is remembered in your OS keychain (VS Code SecretStorage) for the next test. "Replicated: Forget Customer License ID" removes it.');
-  } else if (choice === 'Use Another License ID') {
+  } else if (choice === 'Use Another License ID' || choice === 'Enter Another License ID') {
     await licenses.forget();
     await vscode.commands.executeCommand('replicated-registries.testAsCustomer', ...outcomes.map((outcome) => outcome.target.node).filter((node) => node !== undefined).slice(0, 1));
   } else if (choice === 'Show Log') {

@@ -47,6 +47,11 @@ export function imageLabel(item: ReleaseImageItem): string {
     const match = /^[^/]+\/proxy\/[^/]+\/(.+)$/.exec(shown);
     if (match?.[1]) return match[1];
   }
+  if (item.via === 'local-registry') {
+    // The image as the release writes it when KOTS rewrites it; else its path on the local registry (the host is the customer's).
+    if (item.reference && !item.reference.startsWith(`${PLACEHOLDER_LOCAL_REGISTRY}/`)) return item.reference;
+    if (shown.startsWith(`${PLACEHOLDER_LOCAL_REGISTRY}/`)) return shown.slice(PLACEHOLDER_LOCAL_REGISTRY.length + 1);
+  }
   return displayReference(shown);
 }
 
@@ -65,7 +70,7 @@ export function howPulled(item: ReleaseImageItem): string {
     case 'replicated-registry':
       return noSecret ? 'from the Replicated registry, no pull secret' : 'from the Replicated registry';
     case 'local-registry':
-      return item.inBundle === false ? 'from the local registry, not in the bundle' : 'from the local registry';
+      return item.inBundle === false ? 'from the local registry, not in the bundle' : item.rewrittenByKots ? 'from the local registry (KOTS rewrites it)' : 'from the local registry';
     case 'direct':
       return `directly from ${hostOf(item.pulled)}`;
     case 'unknown':

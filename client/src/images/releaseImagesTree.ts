@@ -235,7 +235,7 @@ export class ReleaseImagesTreeProvider implements vscode.TreeDataProvider<Images
     tooltip.appendMarkdown(`From ${escapeMarkdown(sourceText(image, relative))}\n\n`);
     for (const assumption of image.assumptions) tooltip.appendMarkdown(`Assuming ${code(assumption.condition)} is ${escapeMarkdown(assumption.taken)}\n\n`);
     if (image.unevaluated.length > 0) tooltip.appendMarkdown(`Left unevaluated: ${image.unevaluated.map(code).join(', ')}\n\n`);
-    if (image.findings.length === 0) tooltip.appendMarkdown(verdict === 'unevaluated' ? '$(question) Not checked: it could not be evaluated.\n\n' : '$(pass) No problem found with how customers pull it.\n\n');
+    if (image.findings.length === 0) tooltip.appendMarkdown(verdict === 'unevaluated' ? '$(question) Not checked: it could not be evaluated.\n\n' : '$(pass) The release has no problem with how customers pull it.\n\n');
     for (const finding of image.findings) tooltip.appendMarkdown(`${finding.severity === 'error' ? '$(error)' : finding.severity === 'warning' ? '$(warning)' : '$(info)'} **${finding.code}**: ${escapeMarkdown(finding.message)}\n\n`);
     if (outcome) tooltip.appendMarkdown(`${outcome.text.ok ? '$(pass)' : '$(error)'} Test as a Customer (${outcome.at.toLocaleTimeString()}): ${escapeMarkdown(outcome.text.text)}\n\n`);
     item.tooltip = tooltip;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { pushImage, startHtpasswdRegistry, type RunningRegistry } from '../../harness';
+import { pushImage, startHtpasswdRegistry, waitUntil, type RunningRegistry } from '../../harness';
 import { startProxyStandIn, type RunningProxyStandIn } from '../../harness/proxyStandIn';
 import type { RunningCodeServer } from '../harness/codeServer';
 import { copyExamplesWorkspace, writeWorkspaceFile } from '../harness/session';
@@ -135,8 +135,12 @@ async function shot(ctx: CustomerScenarioContext, name: string): Promise<void> {
 
 /** The Images view's visible rows, as text (label and description). */
 async function imageRows(page: Workbench): Promise<string[]> {
-  const rows = page.viewPane(IMAGES).locator('.monaco-list-row');
-  return (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+  const texts: string[] = [];
+  for (const row of await page.viewPane(IMAGES).locator('.monaco-list-row').all()) {
+    const parts = await row.locator('.label-name, .label-description').allInnerTexts();
+    texts.push(parts.map((part) => part.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
+  }
+  return texts;
 }
 
 /** Shows the Replicated container with the Registries pane collapsed, so the Images view has the room. */
@@ -148,6 +152,16 @@ async function showImagesView(page: Workbench): Promise<void> {
   const registriesHeader = page.viewPane('Registries').locator('.pane-header').first();
   if ((await registriesHeader.getAttribute('aria-expanded')) === 'true') await registriesHeader.click();
   await page.viewPane(IMAGES).locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  // Wide enough to read a row whole, as a user would drag the side bar's edge.
+  const sidebar = await page.page.locator('.part.sidebar').boundingBox();
+  if (sidebar && sidebar.width < 600) {
+    const y = sidebar.y + sidebar.height / 2;
+    await page.page.mouse.move(sidebar.x + sidebar.width + 1, y);
+    await page.page.mouse.down();
+    await page.page.mouse.move(sidebar.x + 640, y, { steps: 8 });
+    await page.page.mouse.up();
+    await waitUntil('the side bar to widen', async () => ((await page.page.locator('.part.sidebar').boundingBox())?.width ?? 0) >= 600, 10_000, 100);
+  }
 }
 
 function imageRow(page: Workbench, label: string, description?: string | RegExp): ReturnType<Workbench['treeItem']> {
@@ -182,7 +196,7 @@ export const CUSTOMER_SCENARIOS: CustomerScenario[] = [
       assert.ok(onlineRows.some((row) => row.startsWith('docker.io/library/busybox:1.36 directly from Docker Hub')), 'a public image pulled directly');
       // The air gap mode: collapse Online to see it whole.
       await imageRow(page, 'Online').click();
-      await imageRow(page, '<local registry>/acme-platform/worker:2.4.1', 'from the local registry').waitFor({ state: 'visible' });
+      await imageRow(page, 'acme-platform/worker:2.4.1', 'from the local registry').waitFor({ state: 'visible' });
       const airgap = await imageRows(page);
       assert.ok(airgap.some((row) => row.startsWith(`${PLANTED} directly from ghcr.io · airgap-missing`)), `air gap names what a cluster without internet cannot pull:\n${airgap.join('\n')}`);
       await shot(ctx, 'images-airgap');
@@ -198,6 +212,10 @@ export const CUSTOMER_SCENARIOS: CustomerScenario[] = [
       await row.hover();
       const tooltip = page.page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ hasText: 'not-proxied' }).first();
       await tooltip.waitFor({ state: 'visible' });
+      // Hovers fade in: the screenshot waits until it is drawn whole.
+      // Runs in the page (a browser), whose globals the test's Node types do not declare.
+      const opacity = (): Promise<string> => page.page.evaluate<string>("(() => { const hover = document.querySelector('.workbench-hover-container') ?? document.querySelector('.monaco-hover:not(.hidden)'); return hover ? getComputedStyle(hover).opacity : ''; })()");
+      await waitUntil('the tooltip to finish fading in', async () => (await opacity()) === '1', 10_000, 100);
       const text = ((await tooltip.innerText()) ?? '').replace(/\s+/g, ' ');
       assert.match(text, /pulls it directly from ghcr\.io, with no credentials from Replicated/);
       assert.match(text, /kots\/acme-worker-1\.0\.0\.tgz \(acme-worker\/templates\/deployment\.yaml\), set at kots\/acme-worker\.yaml:\d+/);
