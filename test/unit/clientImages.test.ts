@@ -40,6 +40,8 @@ void describe('an image row', () => {
     assert.equal(howPulled(direct), 'directly from ghcr.io');
     assert.equal(verdictOf(direct), 'error');
     assert.equal(howPulled(item({ via: 'direct', pulled: 'busybox:1.36' })), 'directly from Docker Hub');
+    assert.equal(howPulled(item({ via: 'direct', pulled: 'docker.io/library/busybox:1.36' })), 'directly from Docker Hub');
+    assert.equal(imageLabel(item({ mode: 'airgap', via: 'local-registry', pulled: 'local-registry.invalid/acme/web:2', reference: 'images.acme.example/proxy/acme/ghcr.io/acme/web:2', rewrittenByKots: true })), 'ghcr.io/acme/web:2');
 
     const noSecret = item({ findings: [{ code: 'pull-secret-missing', severity: 'error', message: 'no pull secret' }] });
     assert.equal(howPulled(noSecret), 'through the proxy, no pull secret');

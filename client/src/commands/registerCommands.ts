@@ -35,7 +35,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [COMMAND_IDS.disconnectVendorPortal]: () => disconnectVendorPortal(ctx),
     [COMMAND_IDS.showPullLogs]: (arg) => showPullLogs(ctx, arg),
     [COMMAND_IDS.openRegistriesFileProblem]: (arg) => openRegistriesFileProblem(ctx, arg),
-    [COMMAND_IDS.testAsCustomer]: (arg) => testAsCustomer(ctx, arg),
+    [COMMAND_IDS.testAsCustomer]: (arg, options) => testAsCustomer(ctx, arg, typeof options === 'object' && options !== null && (options as { askLicense?: unknown }).askLicense === true ? { askLicense: true } : {}),
     [COMMAND_IDS.forgetCustomerLicense]: () => forgetCustomerLicense(ctx),
     [COMMAND_IDS.refreshImages]: () => ctx.images.refreshNow(),
   };

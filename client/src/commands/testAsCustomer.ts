@@ -17,18 +17,18 @@ import { errorMessage } from '../log';
 import type { LicenseStore } from '../secrets/licenseStore';
 import type { CommandContext } from './commandContext';
 
-/** Tests run one after another: each is a few requests, and a proxy rate-limits a burst from one license. */
+/** One image to pull as a customer. Tests run one after another: each is a few requests, and a burst from one license is what a proxy rate-limits. */
 interface Target {
   image: string;
   label: string;
   /** The image is pulled directly today (not-proxied): the test shows the pull the fix would give. */
   directToday: boolean;
-  node?: ImageNode;
   /** The release folder whose registries file applies (default: the first workspace folder). */
   folderUri?: string;
 }
 
-export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promise<void> {
+/** `askLicense`: ask for a license ID even when one is remembered ("Use Another License ID"). */
+export async function testAsCustomer(ctx: CommandContext, arg?: unknown, options: { askLicense?: boolean } = {}): Promise<void> {
   const { images, licenses } = ctx;
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage('Testing as a customer sends the license ID to the proxy, which Restricted Mode does not allow. Trust this workspace to test.', 'Manage Workspace Trust');
@@ -38,13 +38,13 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
   const targets = await targetsFrom(images, arg);
   if (!targets || targets.length === 0) return;
 
-  let licenseId = await licenses.remembered();
+  let licenseId = options.askLicense ? undefined : await licenses.remembered();
   const remembered = licenseId !== undefined;
   licenseId ??= await askLicenseId();
   if (!licenseId) return;
   registerSecret(licenseId);
 
-  const outcomes: Array<{ target: Target; result?: TestAsCustomerResult; text: CustomerVerdictText; verdict?: string }> = [];
+  const outcomes: Outcome[] = [];
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing as a customer', cancellable: true }, async (progress, token) => {
     for (const [index, target] of targets.entries()) {
       if (token.isCancellationRequested) break;
@@ -52,7 +52,7 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
       try {
         const result = await ctx.server.send((p) => p.TestAsCustomerRequest, { image: target.image, licenseId, ...(target.folderUri ? { uri: target.folderUri } : {}) }, token);
         const text = customerVerdictText(result, { directToday: target.directToday });
-        outcomes.push({ target, result, text, verdict: result.verdict });
+        outcomes.push({ target, text, verdict: result.verdict });
         images.recordCustomerTest(target.image, result, text);
         ctx.logger.info(`Test as a customer ${result.proxyReference}: ${result.verdict}${result.httpStatus ? ` HTTP ${result.httpStatus}` : ''} — ${result.message} (${result.requests} request(s), ${result.durationMs} ms)`);
       } catch (error) {
@@ -64,16 +64,21 @@ export async function testAsCustomer(ctx: CommandContext, arg?: unknown): Promis
     }
   });
   if (outcomes.length === 0) return;
-  await showOutcome(ctx, licenses, outcomes, remembered ? undefined : licenseId);
+  await showOutcome(ctx, licenses, outcomes, remembered ? undefined : licenseId, arg);
 }
 
-async function showOutcome(ctx: CommandContext, licenses: LicenseStore, outcomes: Array<{ target: Target; text: CustomerVerdictText; verdict?: string }>, typedLicense: string | undefined): Promise<void> {
+interface Outcome {
+  target: Target;
+  text: CustomerVerdictText;
+  verdict?: TestAsCustomerResult['verdict'];
+}
+
+async function showOutcome(ctx: CommandContext, licenses: LicenseStore, outcomes: Outcome[], typedLicense: string | undefined, arg: unknown): Promise<void> {
   const failed = outcomes.filter((outcome) => !outcome.text.ok);
   const actions: string[] = [];
   // Never offer to keep a license ID the proxy refused.
   const refused = outcomes.some((outcome) => outcome.verdict === 'unauthorized');
-  if (typedLicense && !refused) actions.push('Remember License ID');
-  else actions.push(typedLicense ? 'Enter Another License ID' : 'Use Another License ID');
+  actions.push(typedLicense && !refused ? 'Remember License ID' : 'Use Another License ID');
   if (failed.length > 0) actions.push('Show Log');
   let choice: string | undefined;
   if (outcomes.length === 1) {
@@ -92,9 +97,8 @@ async function showOutcome(ctx: CommandContext, licenses: LicenseStore, outcomes
   if (choice === 'Remember License ID' && typedLicense) {
     await licenses.remember(typedLicense);
     void vscode.window.showInformationMessage('The license ID is remembered in your OS keychain (VS Code SecretStorage) for the next test. "Replicated: Forget Customer License ID" removes it.');
-  } else if (choice === 'Use Another License ID' || choice === 'Enter Another License ID') {
-    await licenses.forget();
-    await vscode.commands.executeCommand('replicated-registries.testAsCustomer', ...outcomes.map((outcome) => outcome.target.node).filter((node) => node !== undefined).slice(0, 1));
+  } else if (choice === 'Use Another License ID') {
+    await vscode.commands.executeCommand('replicated-registries.testAsCustomer', arg, { askLicense: true });
   } else if (choice === 'Show Log') {
     ctx.logger.show();
   }
@@ -118,7 +122,7 @@ async function targetsFrom(images: ReleaseImagesTreeProvider, arg: unknown): Pro
 }
 
 function targetOf(node: ImageNode): Target {
-  return { image: customerTestImage(node.item) ?? testKey(node.item), label: imageLabel(node.item), directToday: node.item.via === 'direct', node, folderUri: node.folderUri };
+  return { image: customerTestImage(node.item) ?? testKey(node.item), label: imageLabel(node.item), directToday: node.item.via === 'direct', folderUri: node.folderUri };
 }
 
 function unique(targets: Target[]): Target[] {

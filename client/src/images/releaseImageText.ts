@@ -43,22 +43,25 @@ export function displayReference(reference: string): string {
 export function imageLabel(item: ReleaseImageItem): string {
   const shown = item.pulled ?? item.reference;
   if (!shown) return item.value ? `(not evaluated) ${item.value}` : '(not evaluated)';
-  if (item.via === 'proxy') {
-    const match = /^[^/]+\/proxy\/[^/]+\/(.+)$/.exec(shown);
-    if (match?.[1]) return match[1];
-  }
+  if (item.via === 'proxy') return withoutProxyPrefix(shown);
   if (item.via === 'local-registry') {
     // The image as the release writes it when KOTS rewrites it; else its path on the local registry (the host is the customer's).
-    if (item.reference && !item.reference.startsWith(`${PLACEHOLDER_LOCAL_REGISTRY}/`)) return item.reference;
+    if (item.reference && !item.reference.startsWith(`${PLACEHOLDER_LOCAL_REGISTRY}/`)) return withoutProxyPrefix(item.reference);
     if (shown.startsWith(`${PLACEHOLDER_LOCAL_REGISTRY}/`)) return shown.slice(PLACEHOLDER_LOCAL_REGISTRY.length + 1);
   }
   return displayReference(shown);
 }
 
+/** The upstream image of a proxy reference (`<proxy-domain>/proxy/<app>/<image>`), else the reference. */
+function withoutProxyPrefix(reference: string): string {
+  return /^[^/]+\/proxy\/[^/]+\/(.+)$/.exec(reference)?.[1] ?? reference;
+}
+
 function hostOf(reference: string | undefined): string {
   if (!reference) return 'its registry';
   const first = reference.split('/')[0] ?? '';
-  return reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'Docker Hub';
+  const host = reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+  return host === 'docker.io' || host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'Docker Hub' : host;
 }
 
 /** How the customer's cluster pulls it, in a few words (the row's description). */

@@ -160,6 +160,8 @@ async function showImagesView(page: Workbench): Promise<void> {
     await page.page.mouse.down();
     await page.page.mouse.move(sidebar.x + 640, y, { steps: 8 });
     await page.page.mouse.up();
+    // Off the edge, so that its highlight is not in the screenshots.
+    await page.page.mouse.move(sidebar.x + 900, y);
     await waitUntil('the side bar to widen', async () => ((await page.page.locator('.part.sidebar').boundingBox())?.width ?? 0) >= 600, 10_000, 100);
   }
 }
