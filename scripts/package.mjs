@@ -30,13 +30,14 @@ function run(command, args, cwd = root) {
 run(process.execPath, ['scripts/build.mjs', '--production']);
 
 // The extension's two bundles: activation parses only client.js; languageClient.js (the language client
-// and the protocol, nothing of the engine) loads when the server starts, and must stay small.
-const LAZY_BUNDLE_LIMIT = 400 * 1024;
-for (const bundle of ['client.js', 'languageClient.js']) {
+// and the protocol, nothing of the engine) loads when the server starts, and must stay under the issue's
+// 400 KB (decimal, the stricter reading). The server and CLI bundles are printed beside them for comparison.
+const LAZY_BUNDLE_LIMIT = 400 * 1000;
+for (const [side, bundle] of [['client', 'client.js'], ['client', 'languageClient.js'], ['server', 'server.js'], ['cli', 'cli.js']]) {
   const bytes = statSync(path.join(root, 'dist', bundle)).size;
-  console.log(`client bundle dist/${bundle}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`);
+  console.log(`${side} bundle dist/${bundle}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`);
   if (bundle === 'languageClient.js' && bytes > LAZY_BUNDLE_LIMIT) {
-    console.error(`package: dist/${bundle} is over ${LAZY_BUNDLE_LIMIT / 1024} KiB: the extension must carry the language client only (see docs/architecture.md).`);
+    console.error(`package: dist/${bundle} is over ${LAZY_BUNDLE_LIMIT / 1000} KB: the extension must carry the language client only (see docs/architecture.md).`);
     process.exit(1);
   }
 }

@@ -35,17 +35,21 @@ async function startEditor(demoDir: string, extraArgs: string[] = []): Promise<R
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   let url = '';
+  // A start that fails ends the wait at once, with its output (a throw inside the poll would only be
+  // remembered until the deadline).
+  const ended = (): boolean => child.exitCode !== null || child.signalCode !== null;
   await waitUntil('npm start to print the editor URL', () => {
-    if (child.exitCode !== null) throw new Error(`start-editor exited (${child.exitCode}):\n${output}`);
+    if (ended()) return Promise.resolve(true);
     url = /^\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)$/m.exec(output)?.[1] ?? '';
     return Promise.resolve(url !== '');
   }, 10 * 60_000, 250);
+  if (ended()) throw new Error(`start-editor exited (${child.exitCode ?? child.signalCode ?? '?'}) before it was stopped:\n${output}`);
   return { child, output: () => output, url };
 }
 
 /** Ctrl-C, as the README says: code-server and the registry stop, and the process ends. */
 async function stopEditor(running: RunningStart): Promise<void> {
-  if (running.child.exitCode !== null) return;
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
   running.child.kill('SIGINT');
   await exited;
