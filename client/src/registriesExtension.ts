@@ -1,6 +1,6 @@
 /**
  * The one object that owns the extension's lifetime: the log, this machine's secrets and consent, the
- * language-server connection (the only door to the engine), the Registries view and the commands.
+ * language-server connection (the only door to the engine), the Registries and Images views and the commands.
  * Everything registered here is disposed with the extension; what belongs to one language-client run
  * lives in ServerConnection.
  */
@@ -15,6 +15,8 @@ import { CredentialsVault } from './secrets/credentialsVault';
 import { InsecureConsent } from './secrets/insecureConsent';
 import { PortalConnectionStore } from './secrets/portalConnection';
 import { ANALYZED_LANGUAGES, ServerConnection } from './server/serverConnection';
+import { IMAGES_VIEW_ID, ReleaseImagesTreeProvider } from './images/releaseImagesTree';
+import { LicenseStore } from './secrets/licenseStore';
 import { RegistriesTreeProvider } from './tree/registriesTree';
 import { RegistryStatusDecorations } from './tree/registryDecorations';
 
@@ -63,30 +65,46 @@ export class RegistriesExtension implements vscode.Disposable {
     const model = new RegistriesModel(this.server, lastTests);
     this.tree = new RegistriesTreeProvider(model, this.server, this.logger, context.extensionUri);
     const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
-    const commands: CommandContext = { server: this.server, model, vault, lastTests, consent, portal, tree: this.tree, logger: this.logger };
+    const images = new ReleaseImagesTreeProvider(this.server, this.logger);
+    const imagesView = vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: images, showCollapseAll: true });
+    const licenses = new LicenseStore(context.secrets);
+    const commands: CommandContext = { server: this.server, model, vault, lastTests, consent, portal, tree: this.tree, images, licenses, logger: this.logger };
 
     this.disposables.push(
       vault,
       portal,
       this.tree,
       treeView,
+      images,
+      imagesView,
       vscode.window.registerFileDecorationProvider(new RegistryStatusDecorations()),
       ...registerCommands(commands),
       vault.onDidChange((slug) => {
         void this.server.notify((p) => p.CredentialsChangedNotification, { slug }).catch((error: unknown) => this.logger.warn(`Could not tell the server about new credentials: ${errorMessage(error)}`));
         this.tree.refresh();
       }),
-      this.server.onDidChangeRegistries(() => this.tree.refresh()),
+      this.server.onDidChangeRegistries(() => {
+        this.tree.refresh();
+        // Which registries are connected decides what is private, so how customers pull it.
+        images.refresh();
+      }),
+      this.server.onDidChangeReleaseImages(() => images.refresh()),
       portal.onDidChange(() => {
         void this.server.notify((p) => p.PortalConnectionChangedNotification, {}).catch((error: unknown) => this.logger.warn(`Could not tell the server about the vendor portal connection: ${errorMessage(error)}`));
         this.tree.refresh();
       }),
       // Once the server runs (again), the view asks it afresh.
       this.server.onDidChangeState((state) => {
-        if (state === 'running' || state === 'failed') this.tree.refresh();
+        if (state === 'running' || state === 'failed') {
+          this.tree.refresh();
+          images.refresh();
+        }
       }),
       treeView.onDidChangeVisibility((event) => {
         if (event.visible) this.autoStart('the Registries view opened');
+      }),
+      imagesView.onDidChangeVisibility((event) => {
+        if (event.visible) this.autoStart('the Images view opened');
       }),
       vscode.workspace.onDidOpenTextDocument((document) => {
         if (isAnalyzed(document)) this.autoStart(`${vscode.workspace.asRelativePath(document.uri)} opened`);
@@ -96,15 +114,20 @@ export class RegistriesExtension implements vscode.Disposable {
         if (this.server.currentState !== 'stopped') void this.server.restart();
         this.tree.refreshNow();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.tree.refresh()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.tree.refresh();
+        images.refresh();
+      }),
     );
 
     if (treeView.visible) this.autoStart('the Registries view is open');
+    if (imagesView.visible) this.autoStart('the Images view is open');
     const openYaml = vscode.workspace.textDocuments.find(isAnalyzed);
     if (openYaml) this.autoStart(`${vscode.workspace.asRelativePath(openYaml.uri)} is open`);
     // The palette's `when` clauses need the portal state at once; it is read after activation returns.
     setTimeout(() => {
       portal.refreshContext().catch((error: unknown) => this.logger.warn(`Could not read the vendor portal connection: ${errorMessage(error)}`));
+      licenses.refreshContext().catch((error: unknown) => this.logger.warn(`Could not read whether a customer license ID is remembered: ${errorMessage(error)}`));
     }, 0);
   }
 

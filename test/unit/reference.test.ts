@@ -4,7 +4,10 @@ import { PassThrough, Readable } from 'node:stream';
 import { parseImageReference, ReferenceErrorMessage, DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX } from '../../server/src/reference/parse';
 import type { ImageReference, TextSpan } from '../../server/src/reference/imageReference';
 import {
+  customerProxyDomain,
+  customProxyDomain,
   DEFAULT_PROXY_DOMAIN,
+  isProxyDomain,
   isReplicatedRegistryDomain,
   isReplicatedRegistryReference,
   parseProxyReference,
@@ -648,5 +651,22 @@ void describe('the ref command', () => {
     const dashed = memoryIO();
     assert.equal(await runRef(['-o', 'json', '--', '-docker'], dashed.io), 1);
     assert.equal((JSON.parse(dashed.stdout()) as RefJsonEntry[])[0]?.error, 'invalid reference format');
+  });
+});
+
+void describe('the proxy domain customers pull through (one answer for rewrite, fixes, hover, completion, customer test)', () => {
+  void test('the portal default custom domain, else the first custom one listed, else proxy.replicated.com', () => {
+    assert.equal(customerProxyDomain([]), DEFAULT_PROXY_DOMAIN);
+    assert.equal(customerProxyDomain(['proxy.replicated.com']), DEFAULT_PROXY_DOMAIN);
+    assert.equal(customerProxyDomain(['https://Proxy.Replicated.com/', 'https://Images.Acme.example/']), 'images.acme.example');
+    assert.equal(customerProxyDomain(['images.acme.example'], 'https://pull.acme.example'), 'pull.acme.example');
+    assert.equal(customerProxyDomain(['images.acme.example'], 'proxy.replicated.com'), 'images.acme.example');
+    assert.equal(customProxyDomain(['proxy.replicated.com']), undefined);
+    assert.equal(customProxyDomain([], 'images.acme.example'), 'images.acme.example');
+  });
+  void test('isProxyDomain knows the default and the listed domains, as written in any case or as URLs', () => {
+    assert.equal(isProxyDomain('proxy.replicated.com', []), true);
+    assert.equal(isProxyDomain('IMAGES.acme.example', ['https://images.acme.example/']), true);
+    assert.equal(isProxyDomain('registry.replicated.com', ['images.acme.example']), false);
   });
 });

@@ -11,6 +11,8 @@ import type { InsecureConsent } from '../secrets/insecureConsent';
 import type { PortalConnectionStore } from '../secrets/portalConnection';
 import type { ServerConnection } from '../server/serverConnection';
 import type { RegistriesTreeProvider } from '../tree/registriesTree';
+import type { ReleaseImagesTreeProvider } from '../images/releaseImagesTree';
+import type { LicenseStore } from '../secrets/licenseStore';
 import type { WizardServices } from '../flows/registryWizard';
 
 export interface CommandContext {
@@ -21,6 +23,10 @@ export interface CommandContext {
   consent: InsecureConsent;
   portal: PortalConnectionStore;
   tree: RegistriesTreeProvider;
+  /** The Images view. */
+  images: ReleaseImagesTreeProvider;
+  /** The customer license ID, when the user chose to remember it. */
+  licenses: LicenseStore;
   logger: ClientLogger;
 }
 
@@ -43,6 +49,9 @@ export const COMMAND_IDS = {
   disconnectVendorPortal: 'replicated-registries.disconnectVendorPortal',
   showPullLogs: 'replicated-registries.showPullLogs',
   openRegistriesFileProblem: 'replicated-registries.openRegistriesFileProblem',
+  testAsCustomer: 'replicated-registries.testAsCustomer',
+  forgetCustomerLicense: 'replicated-registries.forgetCustomerLicense',
+  refreshImages: 'replicated-registries.refreshImages',
 } as const;
 
 /** The wizard's services: everything goes to the server; consent is recorded on this machine. */

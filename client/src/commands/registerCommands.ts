@@ -11,7 +11,8 @@ import { addRegistry, changeConnectionOptions, editRegistry, reenterCredentials 
 import { COMMAND_IDS, type CommandContext } from './commandContext';
 import { importFromDockerConfig } from './importDockerConfig';
 import { removeRegistry } from './removeRegistry';
-import { copyDigest, copyEndpoint, copyImageReference, loadMore, openRegistriesFileProblem, refresh, restartServer } from './smallCommands';
+import { copyDigest, copyEndpoint, copyImageReference, forgetCustomerLicense, loadMore, openRegistriesFileProblem, refresh, restartServer } from './smallCommands';
+import { testAsCustomer } from './testAsCustomer';
 import { testRegistry } from './testRegistry';
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
@@ -34,6 +35,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [COMMAND_IDS.disconnectVendorPortal]: () => disconnectVendorPortal(ctx),
     [COMMAND_IDS.showPullLogs]: (arg) => showPullLogs(ctx, arg),
     [COMMAND_IDS.openRegistriesFileProblem]: (arg) => openRegistriesFileProblem(ctx, arg),
+    [COMMAND_IDS.testAsCustomer]: (arg, options) => testAsCustomer(ctx, arg, typeof options === 'object' && options !== null && (options as { askLicense?: unknown }).askLicense === true ? { askLicense: true } : {}),
+    [COMMAND_IDS.forgetCustomerLicense]: () => forgetCustomerLicense(ctx),
+    [COMMAND_IDS.refreshImages]: () => ctx.images.refreshNow(),
   };
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -1,6 +1,7 @@
-/** The small commands: refresh, copy endpoint / image reference / digest, restart the server, load more, open a registries-file problem. */
+/** The small commands: refresh, copy endpoint / image reference / digest, restart the server, load more, open a registries-file problem, forget the customer license. */
 import * as vscode from 'vscode';
 import { errorMessage } from '../log';
+import { isImagesTreeNode } from '../images/releaseImagesTree';
 import { isNode, tagReference } from '../tree/treeNodes';
 import type { CommandContext } from './commandContext';
 import { registryFrom } from './registryPicker';
@@ -25,6 +26,8 @@ export async function copyImageReference(ctx: CommandContext, arg?: unknown): Pr
     else if (arg.kind === 'tag') text = tagReference(arg);
     else if (arg.kind === 'repository') text = `${arg.registry.state.endpoint === 'index.docker.io' ? 'docker.io' : arg.registry.state.endpoint}/${arg.repository}`;
   }
+  // An Images row: what the customer's cluster pulls (as written, for the air gap's placeholder local registry).
+  if (isImagesTreeNode(arg) && arg.kind === 'image') text = arg.item.via === 'local-registry' ? arg.item.reference : (arg.item.pulled ?? arg.item.reference);
   if (text === undefined) {
     let images: { text: string; uri: string; line: number }[] = [];
     try {
@@ -80,4 +83,9 @@ export async function openRegistriesFileProblem(_ctx: CommandContext, arg?: unkn
   const node = arg;
   const position = new vscode.Position(node.problem.line, node.problem.character);
   await vscode.window.showTextDocument(vscode.Uri.parse(node.file.uri), { selection: new vscode.Range(position, position) });
+}
+
+export async function forgetCustomerLicense(ctx: CommandContext): Promise<void> {
+  await ctx.licenses.forget();
+  vscode.window.setStatusBarMessage('The customer license ID is no longer remembered on this machine', 4000);
 }

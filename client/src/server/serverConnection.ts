@@ -49,6 +49,9 @@ export class ServerConnection implements vscode.Disposable {
   private readonly registriesChangedEmitter = new vscode.EventEmitter<void>();
   /** The server says the registries (a file, the portal, their statuses) changed. */
   readonly onDidChangeRegistries = this.registriesChangedEmitter.event;
+  private readonly releaseImagesChangedEmitter = new vscode.EventEmitter<void>();
+  /** The server says the release's images changed (a HelmChart, a chart or a Config was edited). */
+  readonly onDidChangeReleaseImages = this.releaseImagesChangedEmitter.event;
   private readonly statusItem: vscode.LanguageStatusItem;
 
   constructor(
@@ -155,6 +158,7 @@ export class ServerConnection implements vscode.Disposable {
         })),
         client.onRequest(protocol.GetPortalConnectionRequest, () => this.questions.portalConnection()),
         client.onNotification(protocol.RegistriesChangedNotification, () => this.registriesChangedEmitter.fire()),
+        client.onNotification(protocol.ReleaseImagesChangedNotification, () => this.releaseImagesChangedEmitter.fire()),
         client.onNotification(protocol.ServerStatusNotification, (status) => this.showServerStatus(status)),
       );
       this.client = client;
@@ -226,6 +230,7 @@ export class ServerConnection implements vscode.Disposable {
     this.statusItem.dispose();
     this.stateEmitter.dispose();
     this.registriesChangedEmitter.dispose();
+    this.releaseImagesChangedEmitter.dispose();
   }
 }
 

@@ -13,6 +13,7 @@ import type { RegistriesModel, RegistriesSnapshot, RegistryView } from '../model
 import { healthLine, STATUS_LABEL } from '../model/registryStatus';
 import type { ServerConnection } from '../server/serverConnection';
 import { credentialsText } from '../text/credentialsText';
+import { code, escapeMarkdown } from '../text/markdownText';
 import { failureSentence } from '../text/failureText';
 import { formatAge, formatTime } from '../text/timeText';
 import { statusUri } from './registryDecorations';
@@ -560,13 +561,4 @@ function errorNode(id: string, message: string, retry: TreeNode, credentialsOf?:
       ? { title: 'Re-enter Credentials', command: 'replicated-registries.reenterCredentials', arguments: [{ kind: 'registry', view: credentialsOf }] }
       : { title: 'Retry', command: 'replicated-registries.refresh', arguments: [retry] },
   };
-}
-
-/** Inline code: backticks inside would end the span, so they are replaced. */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

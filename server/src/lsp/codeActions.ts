@@ -21,7 +21,7 @@ import type { FileEdit, FoundImage } from '../findings/types';
 import { splitDocuments } from '../manifests/documents';
 import { fileRoleOf } from '../manifests/shapes';
 import { ClientCommands, type AddRegistryPrefill } from '../protocol/messages';
-import { DEFAULT_PROXY_DOMAIN, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
+import { DEFAULT_PROXY_DOMAIN, proxyRewriteProblem, toProxyReference, customerProxyDomain } from '../reference/proxy';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';
 import { registryHostForReference } from '../registry/endpoints';
 import { guessProvider } from '../registry/providers/catalog';
@@ -30,7 +30,7 @@ import { DISABLE_NEXT_LINE } from '../rules/suppression';
 import type { ServerContext } from './context';
 import { documentPath, payloadOf, offsetRange, pathToUri, type DiagnosticPayload } from './convert';
 import { guarded } from './handlerErrors';
-import { preferredCustomProxyDomain, proxyDomainSwitch } from './proxyForms';
+import { proxyDomainSwitch } from './proxyForms';
 import { effectiveReference, imageAt, imagesIn, registryTargetFor } from './registryTargets';
 import { sortTagsNewestFirst } from './tagOrder';
 
@@ -268,7 +268,7 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
     // Not where KOTS rewrites by itself (manifests, additionalImages, HelmChart v1beta1): a proxy
     // reference there is prefixed a second time (rules/doubleProxyRule.ts).
     if (target?.placement.kind === 'connected' && config.app && !image.proxy && image.reference && !proxyRewriteProblem(image.reference) && !kotsRewritesAt(document, image) && wants(CodeActionKind.RefactorRewrite)) {
-      const proxyDomain = preferredCustomProxyDomain(config, portalDefaultCustom) ?? DEFAULT_PROXY_DOMAIN;
+      const proxyDomain = customerProxyDomain(config.customDomains.proxy, portalDefaultCustom);
       const proxied = toProxyReference(image.reference, config.app, proxyDomain);
       const edit = textEdit(document, image, 0, image.text.length, proxied);
       if (edit) actions.push({ title: `Rewrite to the proxy reference ${proxied}`, kind: CodeActionKind.RefactorRewrite, edit });

@@ -11,7 +11,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import { parseImageReference } from '../reference/imageReference';
-import { DEFAULT_PROXY_DOMAIN } from '../reference/proxy';
+import { customerProxyDomain } from '../reference/proxy';
 import { registryHostForReference } from '../registry/endpoints';
 import type { ServerContext } from './context';
 import { documentPath } from './convert';
@@ -102,7 +102,7 @@ export async function computeCompletion(ctx: ServerContext, params: CompletionPa
   if (firstComponent === undefined) {
     // Hosts first: the team's registries, the proxy, then hosts the workspace already pulls from.
     for (const entry of config.registries) add(`${registryHostForReference(entry.endpoint)}/`, CompletionItemKind.Module, `registry ${entry.slug} (${entry.provider})`, 0);
-    const proxy = config.customDomains.proxy[0] ?? DEFAULT_PROXY_DOMAIN;
+    const proxy = customerProxyDomain(config.customDomains.proxy, ctx.workspace.configFor(params.textDocument.uri).defaultCustomProxyDomain);
     if (config.app) add(`${proxy}/proxy/${config.app}/`, CompletionItemKind.Module, 'the Replicated proxy for this app', 1);
     for (const image of workspaceImages) if (image.domain) add(`${image.domain}/`, CompletionItemKind.Module, 'used in this workspace', 2);
   }

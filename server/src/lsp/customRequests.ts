@@ -26,13 +26,12 @@ import {
 import type { RegistryTestResult } from '../protocol/registryRequests';
 import { registerSecret } from '../log/logger';
 import { parseImageReference } from '../reference/imageReference';
-import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
+import { normalizeHost, customerProxyDomain } from '../reference/proxy';
 import { customerLogin, customerPullTarget, testAsCustomer } from '../registry/customerPull';
 import { endpointMatchesDomain } from '../registry/endpoints';
 import { listImages, manifestImagesOf } from '../analysis/imageList';
 import { INSTALL_MODES, type InstallMode } from '../templates/kots';
 import { offsetRange, pathToUri } from './convert';
-import { preferredCustomProxyDomain } from './proxyForms';
 import { resolveTestImage } from '../registry/endpoints';
 import { healthOf } from '../registry/health';
 import { RegistryRequestError } from '../registry/registryClient';
@@ -182,7 +181,7 @@ export async function testImageAsCustomer(ctx: ServerContext, params: TestAsCust
   const image = typeof params.image === 'string' ? params.image.trim() : '';
   const parsed = parseImageReference(image);
   if (!parsed.ok) throw new ResponseError(ErrorCodes.InvalidParams, `replicated-registries: ${image || '(empty)'} is not an image reference: ${parsed.error.message}.`);
-  const proxyDomain = preferredCustomProxyDomain(config.config, config.defaultCustomProxyDomain) ?? DEFAULT_PROXY_DOMAIN;
+  const proxyDomain = customerProxyDomain(config.config.customDomains.proxy, config.defaultCustomProxyDomain);
   const registry = config.config.registries.find((entry) => endpointMatchesDomain(entry.endpoint, parsed.reference.domain));
   const target = customerPullTarget(image, { app, proxyDomain: normalizeHost(proxyDomain), ...(registry ? { registry } : {}) });
   if ('error' in target) throw new ResponseError(ErrorCodes.InvalidParams, `replicated-registries: ${target.error}.`);

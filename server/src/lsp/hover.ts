@@ -14,7 +14,8 @@ import { providerRecord } from '../registry/providers/catalog';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';
 import { guarded } from './handlerErrors';
-import { preferredCustomProxyDomain, proxyFormsOf } from './proxyForms';
+import { proxyFormsOf } from './proxyForms';
+import { customProxyDomain } from '../reference/proxy';
 import type { RecordedCheck } from './registryAccess';
 import { effectiveReference, imageAt } from './registryTargets';
 import { placeReference } from '../rules/registryRules';
@@ -156,7 +157,7 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
 
 /** The reference customers pull, on the default proxy domain and on the team's custom proxy domain. */
 function proxyLines(ctx: ServerContext, uri: string, image: FoundImage, config: RegistriesConfig): string[] {
-  const custom = preferredCustomProxyDomain(config, ctx.workspace.configFor(uri).defaultCustomProxyDomain);
+  const custom = customProxyDomain(config.customDomains.proxy, ctx.workspace.configFor(uri).defaultCustomProxyDomain);
   const appSlug = image.proxy?.appSlug ?? config.app ?? '<app-slug>';
   const forms = proxyFormsOf(image, appSlug, custom);
   if (!forms) return [];

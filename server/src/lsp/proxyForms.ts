@@ -8,7 +8,6 @@
 import type { FoundImage } from '../findings/types';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, normalizeHost, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
-import type { RegistriesConfig } from '../store/types';
 
 export interface ProxyForm {
   /** The proxy host of this form. */
@@ -19,13 +18,6 @@ export interface ProxyForm {
 }
 
 export type ProxyForms = { forms: ProxyForm[] } | { problem: string };
-
-/** The custom proxy domain to suggest: the one the portal marks default, else the first listed. */
-export function preferredCustomProxyDomain(config: RegistriesConfig, portalDefault: string | undefined): string | undefined {
-  const listed = config.customDomains.proxy.filter((d) => normalizeHost(d) !== DEFAULT_PROXY_DOMAIN);
-  if (portalDefault && normalizeHost(portalDefault) !== DEFAULT_PROXY_DOMAIN) return normalizeHost(portalDefault);
-  return listed[0] !== undefined ? normalizeHost(listed[0]) : undefined;
-}
 
 /** Length of the host part of a written reference (up to the first `/`), or -1. */
 function hostLength(text: string): number {

@@ -46,6 +46,27 @@ export function normalizeHost(host: string): string {
     .toLowerCase();
 }
 
+/**
+ * The proxy domain customers pull through, from the team's proxy domains (`customDomains.proxy`, written
+ * as hosts or URLs) and the custom domain the vendor portal marks default: that one, else the first custom
+ * domain listed, else proxy.replicated.com. One answer for KOTS's rewrite, the quick fixes, the hover,
+ * completion and a pull as a customer, so that they never name different hosts.
+ */
+export function customerProxyDomain(proxyDomains: readonly string[], portalDefault?: string): string {
+  return customProxyDomain(proxyDomains, portalDefault) ?? DEFAULT_PROXY_DOMAIN;
+}
+
+/** The team's custom proxy domain (as customerProxyDomain picks it), or undefined when it has none. */
+export function customProxyDomain(proxyDomains: readonly string[], portalDefault?: string): string | undefined {
+  if (portalDefault !== undefined && normalizeHost(portalDefault) !== DEFAULT_PROXY_DOMAIN) return normalizeHost(portalDefault);
+  return proxyDomains.map(normalizeHost).find((host) => host !== DEFAULT_PROXY_DOMAIN);
+}
+
+/** Whether `host` is proxy.replicated.com or one of the team's proxy domains. */
+export function isProxyDomain(host: string, proxyDomains: readonly string[]): boolean {
+  return findDomain(host, [DEFAULT_PROXY_DOMAIN, ...proxyDomains]);
+}
+
 function findDomain(domain: string, candidates: readonly string[]): boolean {
   const wanted = normalizeHost(domain);
   return candidates.some((candidate) => normalizeHost(candidate) === wanted);

@@ -7,17 +7,11 @@
  */
 import type { AnalysisEnvironment } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
-import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
+import { customerProxyDomain } from '../reference/proxy';
 import { placeReference } from '../store/placement';
 import type { TemplateFunction } from '../templates/evaluate';
 import { kotsFunctions, type InstallMode } from '../templates/kots';
 import type { Release } from './release';
-
-/** The proxy domain KOTS rewrites to: the team's custom proxy domain when one is listed, else Replicated's. */
-export function kotsProxyDomain(env: Pick<AnalysisEnvironment, 'config'>): string {
-  const custom = env.config.customDomains.proxy.map(normalizeHost).find((domain) => domain !== DEFAULT_PROXY_DOMAIN);
-  return custom ?? DEFAULT_PROXY_DOMAIN;
-}
 
 /** Whether KOTS treats an image as private, as far as the registries file tells. */
 export function isPrivateImage(reference: string, env: Pick<AnalysisEnvironment, 'config'>): boolean | undefined {
@@ -51,7 +45,7 @@ export function kotsFunctionsFor(release: Release | undefined, env: Pick<Analysi
       ...(env.config.app ? { appSlug: env.config.app } : {}),
       configItems: release?.configItems ?? new Map(),
       isPrivate: (reference) => isPrivateImage(reference, env),
-      proxyDomain: kotsProxyDomain(env),
+      proxyDomain: customerProxyDomain(env.config.customDomains.proxy),
     });
     byMode.set(mode, functions);
   }

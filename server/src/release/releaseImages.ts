@@ -15,11 +15,11 @@
 import type { AnalysisEnvironment, FoundImage } from '../findings/types';
 import type { LoadedChart } from '../charts/chart';
 import { parseImageReference } from '../reference/imageReference';
-import { isReplicatedRegistryDomain, normalizeHost, parseProxyReference, proxyRewriteProblem, toProxyReference, DEFAULT_PROXY_DOMAIN } from '../reference/proxy';
+import { isReplicatedRegistryDomain, normalizeHost, parseProxyReference, proxyRewriteProblem, toProxyReference, customerProxyDomain, isProxyDomain } from '../reference/proxy';
 import { explore, type Assumption } from '../templates/evaluate';
 import { PLACEHOLDER_LOCAL_REGISTRY_HOST, localImageName, renderKotsScalar, type InstallMode } from '../templates/kots';
 import { isComplete, sourceOfKey, unknownReasons, type Segment } from '../templates/values';
-import { isPrivateImage, kotsFunctionsFor, kotsProxyDomain } from './modes';
+import { isPrivateImage, kotsFunctionsFor } from './modes';
 import { installedWithHelmCli, type Release, type ReleaseHelmChart } from './release';
 import { renderChart, type RenderedImage } from './renderChart';
 
@@ -66,7 +66,7 @@ export function viaOf(reference: string | undefined, env: Pick<AnalysisEnvironme
   if (!parsed.ok) return 'unknown';
   const domain = normalizeHost(parsed.reference.domain);
   if (domain === PLACEHOLDER_LOCAL_REGISTRY_HOST) return 'local-registry';
-  if (parsed.reference.explicitDomain && [DEFAULT_PROXY_DOMAIN, ...env.config.customDomains.proxy].some((host) => normalizeHost(host) === domain)) return 'proxy';
+  if (parsed.reference.explicitDomain && isProxyDomain(domain, env.config.customDomains.proxy)) return 'proxy';
   if (parsed.reference.explicitDomain && isReplicatedRegistryDomain(domain, env.config.customDomains.registry)) return 'replicated-registry';
   return 'direct';
 }
@@ -81,7 +81,7 @@ export function kotsRewrite(reference: string, mode: 'online' | 'airgap', releas
   }
   const ref = parsed.reference;
   if (isReplicatedRegistryDomain(ref.domain, env.config.customDomains.registry)) return { pulled: reference };
-  const proxyDomain = kotsProxyDomain(env);
+  const proxyDomain = customerProxyDomain(env.config.customDomains.proxy);
   if (ref.explicitDomain && normalizeHost(ref.domain) === proxyDomain) return { pulled: reference };
   const app = env.config.app;
   // A reference on another proxy domain is private too (the proxy answers 401): KOTS prefixes it again.
@@ -237,5 +237,5 @@ function manifestImage(file: string, image: FoundImage, mode: 'online' | 'airgap
 
 function parseProxyOf(text: string, env: Pick<AnalysisEnvironment, 'config'>): boolean {
   const parsed = parseImageReference(text);
-  return parsed.ok && normalizeHost(parsed.reference.domain) === kotsProxyDomain(env) && parseProxyReference(parsed.reference, env.config.customDomains.proxy) !== undefined;
+  return parsed.ok && normalizeHost(parsed.reference.domain) === customerProxyDomain(env.config.customDomains.proxy) && parseProxyReference(parsed.reference, env.config.customDomains.proxy) !== undefined;
 }

@@ -20,9 +20,9 @@ import type { AnalysisEnvironment, Finding, FindingFix, RelatedLocation } from '
 import { describeKey, fileOfKey } from '../charts/chart';
 import { mapGet, type YNode, type YScalar } from '../manifests/yamlTree';
 import { parseImageReference } from '../reference/imageReference';
-import { proxyRewriteProblem, toProxyReference } from '../reference/proxy';
+import { proxyRewriteProblem, toProxyReference, customerProxyDomain } from '../reference/proxy';
 import { chartDefaults, effectiveValues } from '../release/effectiveValues';
-import { isPrivateImage, kotsFunctionsFor, kotsProxyDomain } from '../release/modes';
+import { isPrivateImage, kotsFunctionsFor } from '../release/modes';
 import { podPullSecretsAt, providesPullSecret, type PodPullSecrets } from '../release/podPullSecrets';
 import type { Release, ReleaseHelmChart } from '../release/release';
 import { releaseImages, type ReleaseImage } from '../release/releaseImages';
@@ -119,7 +119,7 @@ function notProxied(image: ReleaseImage, release: Release, env: AnalysisEnvironm
   const registry = placement.kind === 'connected' ? `the team's registry "${placement.entry.slug}"` : parsed.reference.domain;
   const app = env.config.app;
   const problem = proxyRewriteProblem(parsed.reference);
-  const proxied = app && !problem ? toProxyReference(parsed.reference, app, kotsProxyDomain(env)) : undefined;
+  const proxied = app && !problem ? toProxyReference(parsed.reference, app, customerProxyDomain(env.config.customDomains.proxy)) : undefined;
   const next = problem ? problem : proxied ? `write the proxy reference ${proxied}` : 'write the proxy reference <proxy-domain>/proxy/<app-slug>/<image> (set app: in .replicated-registries.yaml to get it spelled out)';
   if (image.mode === 'online') {
     const anchor = helmChartAnchor(image);

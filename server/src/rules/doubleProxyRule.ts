@@ -9,8 +9,7 @@
  * the domain is the one KOTS uses; a manifest only when the domain differs (then it fails for certain).
  */
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
-import { normalizeHost } from '../reference/proxy';
-import { kotsProxyDomain } from '../release/modes';
+import { normalizeHost, customerProxyDomain } from '../reference/proxy';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';
 
@@ -20,7 +19,7 @@ export function doubleProxyFindings(image: FoundImage, env: Pick<AnalysisEnviron
   // `container` and `collector` images are those of manifests (a chart template's are `helm-template`).
   const manifest = image.kind === 'container' || image.kind === 'collector';
   if (!additional && !manifest) return [];
-  const kotsDomain = kotsProxyDomain(env);
+  const kotsDomain = customerProxyDomain(env.config.customDomains.proxy);
   const other = normalizeHost(image.proxy.domain) !== kotsDomain;
   if (!other && !additional) return [];
   const prefix = `/proxy/${image.proxy.appSlug}/`;

@@ -9,7 +9,7 @@
  *    `library/` images (the SDK) exempt.
  */
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
-import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
+import { customerProxyDomain } from '../reference/proxy';
 import { placeReference } from './registryRules';
 import { parseImageReference } from '../reference/imageReference';
 import { fileRangeOf, relatedOf } from './ranges';
@@ -52,7 +52,7 @@ export function proxyPathFindings(image: FoundImage, env: Pick<AnalysisEnvironme
     const first = slash < 0 ? written : written.slice(0, slash);
     if (first === 'library') return [];
     if (first === 'proxy') {
-      const proxyDomain = env.config.customDomains.proxy.map(normalizeHost).find((host) => host !== DEFAULT_PROXY_DOMAIN) ?? DEFAULT_PROXY_DOMAIN;
+      const proxyDomain = customerProxyDomain(env.config.customDomains.proxy);
       const fixed = `${proxyDomain}${image.text.slice(image.text.indexOf('/'))}`;
       return finding(`${reference.domain} is the Replicated registry, not the proxy: proxy references (/proxy/<app>/...) go on ${proxyDomain}`, { title: `Use the proxy host: ${fixed}`, text: fixed });
     }

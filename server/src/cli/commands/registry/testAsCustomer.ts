@@ -3,7 +3,7 @@
  * image's proxy reference, logged in with the customer's license ID (read from stdin, never a flag value).
  */
 import { redact, registerSecret } from '../../../log/logger';
-import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../../../reference/proxy';
+import { customerProxyDomain } from '../../../reference/proxy';
 import { customerLogin, customerPullTarget, testAsCustomer } from '../../../registry/customerPull';
 import { formatImage, resolveTestImage } from '../../../registry/endpoints';
 import { loadRegistriesFile } from '../../../store/registriesFile/parse';
@@ -33,7 +33,7 @@ export async function runCustomerTest(name: string, image: string, flags: Custom
   if (!config.app) throw new UsageError(`--as-customer needs the app slug: set app: in ${backend.filePath} (proxy references read <proxy-domain>/proxy/<app>/...)`);
   const resolved = resolveTestImage(entry, image);
   if ('error' in resolved) throw new UsageError(resolved.error);
-  const proxyDomain = flags['proxy-domain'] ?? config.customDomains.proxy.map(normalizeHost).find((host) => host !== DEFAULT_PROXY_DOMAIN) ?? DEFAULT_PROXY_DOMAIN;
+  const proxyDomain = flags['proxy-domain'] ?? customerProxyDomain(config.customDomains.proxy);
   const target = customerPullTarget(formatImage(entry, resolved), { app: config.app, proxyDomain, registry: entry });
   if ('error' in target) throw new UsageError(target.error);
   const licenseId = await readSecretFromStdin(io, '--license-id-stdin', 'License ID');
