@@ -18,9 +18,9 @@ import { Lexer, parseAllDocuments } from 'yaml';
 import { findImages } from '../server/src/manifests/findImages';
 import { localFindings } from '../server/src/rules/localRules';
 import { emptyRegistriesConfig } from '../server/src/store/registriesFile';
+import { bigManifest, workload } from './workloads';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DOCUMENTS = 5_000;
 const WORKSPACE_FILES = 1_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -33,76 +33,6 @@ registries:
     username: acme-bot
 public: [docker.io/library]
 `;
-
-/** A realistic workload document: labels, probes, env, resources, two containers, a ConfigMap now and then. */
-function workload(i: number): string {
-  const name = `svc-${i}`;
-  const kind = ['Deployment', 'StatefulSet', 'DaemonSet'][i % 3] as string;
-  const image = [`ghcr.io/acme/${name}:1.${i % 50}.0`, `proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/${name}:2.0.${i % 7}`, 'docker.io/library/nginx:1.27', `quay.io/acme/${name}:latest`][i % 4] as string;
-  let doc = `---
-# ${name}: generated for the lint benchmark
-apiVersion: apps/v1
-kind: ${kind}
-metadata:
-  name: ${name}
-  namespace: acme
-  labels:
-    app.kubernetes.io/name: ${name}
-    app.kubernetes.io/version: "1.${i % 50}.0"
-spec:
-  replicas: ${1 + (i % 3)}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: ${name}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: ${name}
-    spec:
-      securityContext: {runAsNonRoot: true, runAsUser: 1000}
-      initContainers:
-        - name: migrate
-          image: "ghcr.io/acme/migrations:2.4.${i % 9}"
-          args: ["migrate", "--to", "latest"]
-      containers:
-        - name: ${name}
-          image: ${image}
-          imagePullPolicy: IfNotPresent
-          ports:
-            - containerPort: ${8000 + (i % 100)}
-              name: http
-          env:
-            - {name: LOG_LEVEL, value: info}
-          resources:
-            requests: {cpu: 100m, memory: 128Mi}
-            limits: {cpu: "1", memory: 512Mi}
-`;
-  if (i % 5 === 0) {
-    doc += `---
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ${name}-config
-data:
-  config.yaml: |
-    image: not-an-image-${i}
-    listen: ":8080"
-    features: [a, b, c]
-`;
-  }
-  return doc;
-}
-
-function bigManifest(): string {
-  const parts: string[] = [];
-  let documents = 0;
-  for (let i = 0; documents < DOCUMENTS; i++) {
-    const doc = workload(i);
-    parts.push(doc);
-    documents += i % 5 === 0 ? 2 : 1;
-  }
-  return parts.join('');
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
