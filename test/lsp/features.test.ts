@@ -133,14 +133,20 @@ void describe('editor features over LSP', () => {
     diagnostics = await restored;
   });
 
-  void it('rewrites a private reference to the proxy reference', async () => {
+  void it('rewrites a private reference to the proxy reference where KOTS does not (chart values), never in a plain manifest', async () => {
     const range = rangeOf(MANIFEST, 'ghcr.io/acme/api:1.4.0');
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } })) ?? [];
+    const inManifest = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } })) ?? [];
+    assert.equal(inManifest.filter(isAction).some((a) => a.title.startsWith('Rewrite to the proxy reference')), false, 'KOTS rewrites manifests itself: a proxy reference there is a double prefix');
+    // Offline: no pin-to-digest (it needs the registry).
+    assert.equal(inManifest.filter(isAction).some((a) => a.title.startsWith('Pin')), false);
+    const values = 'image: ghcr.io/acme/api:1.4.0\n';
+    const valuesUri = fileUri(workspace.write('chart/values.yaml', values));
+    await client.open(valuesUri, values);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: valuesUri }, range: rangeOf(values, 'ghcr.io/acme/api:1.4.0'), context: { diagnostics: [] } })) ?? [];
     const rewrite = actions.filter(isAction).find((a) => a.title.startsWith('Rewrite to the proxy reference'));
     assert.ok(rewrite?.edit?.changes, JSON.stringify(actions));
-    assert.match(applyEdits(MANIFEST, rewrite.edit.changes[uri] ?? []), /image: images\.acme\.example\/proxy\/my-app\/ghcr\.io\/acme\/api:1\.4\.0\n/);
-    // Offline: no pin-to-digest (it needs the registry).
-    assert.equal(actions.filter(isAction).some((a) => a.title.startsWith('Pin')), false);
+    assert.equal(applyEdits(values, rewrite.edit.changes[valuesUri] ?? []), 'image: images.acme.example/proxy/my-app/ghcr.io/acme/api:1.4.0\n');
+    await client.close(valuesUri);
   });
 
   void it('completes hosts and repositories inside image values', async () => {

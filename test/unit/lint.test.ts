@@ -19,10 +19,18 @@ interface Ran {
 }
 
 async function lint(cwd: string, ...argv: string[]): Promise<Ran> {
-  return lintWith({}, cwd, ...argv);
+  return runWith({}, cwd, 'lint', ...argv);
 }
 
 async function lintWith(env: NodeJS.ProcessEnv, cwd: string, ...argv: string[]): Promise<Ran> {
+  return runWith(env, cwd, 'lint', ...argv);
+}
+
+async function run(cwd: string, command: string, ...argv: string[]): Promise<Ran> {
+  return runWith({}, cwd, command, ...argv);
+}
+
+async function runWith(env: NodeJS.ProcessEnv, cwd: string, command: string, ...argv: string[]): Promise<Ran> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const chunks = { stdout: '', stderr: '' };
@@ -30,7 +38,7 @@ async function lintWith(env: NodeJS.ProcessEnv, cwd: string, ...argv: string[]):
   stderr.on('data', (chunk: Buffer) => (chunks.stderr += chunk.toString()));
   // An empty Docker config: the tests never see the developer's own credentials.
   const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: { DOCKER_CONFIG: path.join(cwd, '.no-docker'), PATH: process.env.PATH, ...env }, cwd };
-  const code = await main(['lint', ...argv], io);
+  const code = await main([command, ...argv], io);
   return { code, ...chunks };
 }
 
@@ -209,12 +217,42 @@ void describe('lint CLI', () => {
     assert.deepEqual(
       results.map((result) => [result.file, result.code, result.severity, result.reference]),
       [
+        // The packaged chart's HelmChart: a private image customers would pull straight from ghcr.io, online and in air gap.
+        ['kots/acme-worker.yaml', 'airgap-missing', 'error', 'ghcr.io/acme/migrations:2.4.1'],
+        ['kots/acme-worker.yaml', 'not-proxied', 'error', 'ghcr.io/acme/migrations:2.4.1'],
         ['manifests/cronjob.yaml', 'proxy-app-mismatch', 'warning', 'proxy.replicated.com/proxy/acme-platfrom/ghcr.io/acme/uploader'],
         ['manifests/deployment.yaml', 'registry-not-connected', 'info', 'registry.internal.acme.example/search/indexer:7.2.0'],
         ['manifests/deployment.yaml', 'tag-latest', 'warning', 'nginx:latest'],
       ],
     );
-    assert.equal(ran.code, 0);
+    assert.equal(ran.code, 1);
+  });
+
+  void it('images -o json on examples/ lists each image per install mode, as the customer pulls it', async () => {
+    const ran = await run(path.join(ROOT, 'examples'), 'images', '-o', 'json');
+    assert.equal(ran.code, 1, ran.stderr);
+    interface Row { mode: string; reference: string | null; pulled: string | null; via: string; path: string; inBundle?: boolean; source: { file: string; line: number; entry?: string }; findings: Array<{ code: string }> }
+    const rows = JSON.parse(ran.stdout) as Row[];
+    const summary = rows.map((row) => [row.mode, row.path, row.pulled, row.via, row.source.entry ?? `${row.source.file}:${row.source.line}`, row.findings.map((finding) => finding.code).join(',')]);
+    const expect = (...row: Array<string | null>): void => assert.ok(summary.some((got) => JSON.stringify(got) === JSON.stringify(row)), `${JSON.stringify(row)} in\n${summary.map((got) => JSON.stringify(got)).join('\n')}`);
+    // The packaged chart (read in place): a ternary value, an optional value, the planted direct pull.
+    expect('online', 'helmchart-v1beta2', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/worker:2.4.1', 'proxy', 'kots/acme-worker-1.0.0.tgz (acme-worker/templates/deployment.yaml)', '');
+    expect('airgap', 'helmchart-v1beta2', 'local-registry.invalid/acme-platform/worker:2.4.1', 'local-registry', 'kots/acme-worker-1.0.0.tgz (acme-worker/templates/deployment.yaml)', '');
+    expect('online', 'helmchart-v1beta2', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/statsd-exporter:0.26.1', 'proxy', 'kots/acme-worker-1.0.0.tgz (acme-worker/templates/deployment.yaml)', '');
+    expect('airgap', 'helmchart-v1beta2', 'local-registry.invalid/acme-platform/statsd-exporter:0.26.1', 'local-registry', 'kots/acme-worker-1.0.0.tgz (acme-worker/templates/deployment.yaml)', '');
+    expect('online', 'helmchart-v1beta2', 'ghcr.io/acme/migrations:2.4.1', 'direct', 'kots/acme-worker-1.0.0.tgz (acme-worker/templates/deployment.yaml)', 'not-proxied');
+    expect('airgap', 'helmchart-v1beta2', 'ghcr.io/acme/migrations:2.4.1', 'direct', 'kots/acme-worker-1.0.0.tgz (acme-worker/templates/deployment.yaml)', 'airgap-missing');
+    // The chart folder: the tag from .Chart.AppVersion.
+    expect('online', 'helmchart-v1beta2', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:2.4.1', 'proxy', 'charts/acme-api/templates/deployment.yaml:23', '');
+    expect('airgap', 'helmchart-v1beta2', 'local-registry.invalid/acme-platform/api:2.4.1', 'local-registry', 'charts/acme-api/templates/deployment.yaml:23', '');
+    // Manifests and additionalImages: KOTS rewrites them.
+    expect('online', 'additional-image', 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/migrations:2.4.1', 'proxy', 'kots/kots-app.yaml:12', '');
+    expect('airgap', 'manifest', 'local-registry.invalid/acme-platform/postgres:16.4', 'local-registry', 'manifests/statefulset.yaml:17', '');
+    expect('online', 'manifest', 'docker.io/library/postgres:16.4', 'direct', 'manifests/statefulset.yaml:17', '');
+    assert.deepEqual([...new Set(rows.map((row) => row.mode))], ['online', 'airgap']);
+    assert.equal(rows.filter((row) => row.mode === 'online').length, rows.filter((row) => row.mode === 'airgap').length, 'every image in both modes');
+    const only = JSON.parse((await run(path.join(ROOT, 'examples'), 'images', '--mode', 'helm', '-o', 'json')).stdout) as Row[];
+    assert.deepEqual(only, [], 'no chart here is installed with the Helm CLI');
   });
 
   void it('runs as a process: exit status and stdout', async () => {

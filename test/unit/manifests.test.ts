@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages, findImagesInDocument, documentTree, splitDocuments } from '../../server/src/manifests/findImages';
-import { resolveHelmTemplateImages } from '../../server/src/manifests/helmTemplates';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
 import { ANALYSIS_LIMIT_CODE, type FoundImage, type ImageKind } from '../../server/src/analysis/types';
 import { marked, yaml } from '../fixtures/carets';
 
@@ -222,6 +220,33 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
     assert.equal(registryPart && text.slice(registryPart.start, registryPart.end), 'ghcr.io');
   });
 
+  void it('assembles an image name written beside its registry and tag ({registry, image, tag}); a lone or tagged image stays a scalar', () => {
+    const { text } = marked(yaml`
+      worker:
+        registry: ghcr.io
+        image: acme/worker
+        tag: 2.0.1
+      migrations:
+        image: acme/migrate
+        digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+      tagged:
+        image: quay.io/acme/tools:1.0
+        tag: ignored-by-the-chart
+      alone:
+        image: busybox
+    `);
+    const images = findImages(text, 'charts/api/values.yaml').images;
+    assert.deepEqual(images.map((image) => image.text), [
+      'ghcr.io/acme/worker:2.0.1',
+      'acme/migrate@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      'quay.io/acme/tools:1.0',
+      'busybox',
+    ]);
+    const worker = images[0] as FoundImage;
+    assert.equal(text.slice(worker.start, worker.end), 'acme/worker');
+    assert.deepEqual(worker.parts?.map((part) => [part.role, text.slice(part.start, part.end)]), [['registry', 'ghcr.io'], ['repository', 'acme/worker'], ['tag', '2.0.1']]);
+  });
+
   void it('finds Compose services images and Kustomize images entries', () => {
     expectImages(
       yaml`
@@ -252,7 +277,7 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
     ]);
   });
 
-  void it('resolves a chart template built from .Values paths against values.yaml', async () => {
+  void it('finds a chart template image built from .Values paths as a template (the release evaluates it)', () => {
     const template = yaml`
       apiVersion: apps/v1
       kind: Deployment
@@ -268,23 +293,11 @@ void describe('findImages: Helm, Compose, Kustomize', () => {
                 resources: {{- toYaml . | nindent 12 }}
                 {{- end }}
     `;
-    const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: 2.0.0\n';
-    const files: Record<string, string> = { '/c/Chart.yaml': 'name: x\n', '/c/values.yaml': values };
     const found = findImages(template, '/c/templates/deployment.yaml').images;
     assert.equal(found.length, 1);
     assert.equal(found[0]?.kind, 'helm-template');
-    assert.ok(found[0]?.templated && found[0].helmTemplate);
-    const resolved = await resolveHelmTemplateImages(found, '/c/templates/deployment.yaml', {
-      config: emptyRegistriesConfig(),
-      readFile: (path) => Promise.resolve(files[path]),
-    });
-    const image = resolved[0] as FoundImage;
-    assert.equal(image.templated, false);
-    assert.equal(image.text, 'ghcr.io/acme/api:2.0.0');
-    assert.equal(image.reference?.canonical, 'ghcr.io/acme/api:2.0.0');
-    assert.equal(template.slice(image.start, image.end), (found[0]).text);
-    assert.equal(image.related?.[0]?.file, '/c/values.yaml');
-    assert.equal(values.slice(image.related?.[0]?.start, image.related?.[0]?.end), 'ghcr.io/acme/api');
+    assert.ok(found[0]?.templated);
+    assert.equal(found[0]?.text, '{{ .Values.image.repository }}:{{ .Values.image.tag | default "1.0" }}');
   });
 });
 

@@ -6,6 +6,9 @@ import type { ConnectionSettings, Credentials, PullCheckResult, Verdict } from '
 import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
 import type { RegistriesConfig } from '../../server/src/store/types';
 import { marked, yaml } from '../fixtures/carets';
+import { memoryRelease, releaseOf } from '../fixtures/release';
+import { findImages } from '../../server/src/manifests/findImages';
+import { imagesInRelease } from '../../server/src/release/fileImages';
 
 function config(overrides: Partial<RegistriesConfig> = {}): RegistriesConfig {
   return {
@@ -25,6 +28,10 @@ function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvi
 
 function pod(images: string[]): string {
   return `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
+}
+
+async function imagesOf(text: string, path: string, env: AnalysisEnvironment): Promise<{ images: Awaited<ReturnType<typeof imagesInRelease>> }> {
+  return { images: await imagesInRelease({ text, path }, findImages(text, path).images, env) };
 }
 
 /** Runs analyzeFile on a caret-marked fixture and checks the findings of `code`: one per marked range, exactly there. */
@@ -63,8 +70,13 @@ void describe('rules: what the reference says', () => {
   });
 
   void it('invalid-reference is never reported on template expressions', async () => {
-    const text = pod(['"{{ .Values.image }}"', "'repl{{ LocalImageName `x` }}'", "'{{repl ConfigOption \"img\" }}'"]);
+    const text = pod(['"{{ .Values.image }}"', "'repl{{ LocalImageName `x:1` }}'", "'{{repl ConfigOption \"img\" }}'"]);
     assert.deepEqual(await analyzeFile({ text, path: 'pod.yaml' }, environment()), []);
+  });
+
+  void it('a KOTS template in a manifest is evaluated for the online install, and what it renders is checked', async () => {
+    const findings = await analyzeFile({ text: pod(["'repl{{ LocalImageName `nginx` }}'"]), path: 'pod.yaml' }, environment());
+    assert.deepEqual(findings.map((finding) => finding.code), ['tag-missing']);
   });
 
   void it('tag-latest on the tag, tag-missing on the whole reference', async () => {
@@ -238,18 +250,30 @@ void describe('rules: registries and credentials', () => {
     assert.deepEqual(findings.map((finding) => finding.code), ['registry-not-connected']);
   });
 
-  void it('a Helm template finding sits on the template, with the values.yaml location related', async () => {
+  void it('a Helm image resolved from values.yaml into a template is reported once, on the values line, with the template line related', async () => {
     const template = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n';
     const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: latest\n';
-    const files: Record<string, string> = { '/chart/Chart.yaml': 'name: c\n', '/chart/values.yaml': values };
-    const findings = await analyzeFile({ text: template, path: '/chart/templates/deployment.yaml' }, environment({ readFile: (path) => Promise.resolve(files[path]) }));
-    assert.deepEqual(findings.map((finding) => finding.code), ['tag-latest']);
-    const finding = findings[0] as Finding;
-    assert.equal(template.slice(finding.start, finding.end), '{{ .Values.image.repository }}:{{ .Values.image.tag }}');
-    assert.deepEqual(finding.related?.map((related) => [related.file, values.slice(related.start, related.end)]), [
-      ['/chart/values.yaml', 'ghcr.io/acme/api'],
-      ['/chart/values.yaml', 'latest'],
-    ]);
+    const files = memoryRelease('/chart', { 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n', 'values.yaml': values, 'templates/deployment.yaml': template });
+    const env = environment({ release: releaseOf(files) });
+    assert.deepEqual(await analyzeFile({ text: template, path: '/chart/templates/deployment.yaml' }, env), [], 'nothing on the template');
+    const findings = await analyzeFile({ text: values, path: '/chart/values.yaml' }, env);
+    assert.deepEqual(findings.map((finding) => [finding.code, values.slice(finding.start, finding.end)]), [['tag-latest', 'latest']]);
+    assert.deepEqual(findings[0]?.related?.map((related) => [related.file, template.slice(related.start, related.end)]), [['/chart/templates/deployment.yaml', '{{ .Values.image.repository }}:{{ .Values.image.tag }}']]);
+  });
+
+  void it('no tag-missing where the tag comes from .Chart.AppVersion; the tag the chart uses is known', async () => {
+    const template = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"\n';
+    const values = 'image:\n  repository: ghcr.io/acme/api\n  tag: ""\n';
+    const chartYaml = 'apiVersion: v2\nname: c\nversion: 1.0.0\nappVersion: "2.4.1"\n';
+    const files = memoryRelease('/chart', { 'Chart.yaml': chartYaml, 'values.yaml': values, 'templates/deployment.yaml': template });
+    const env = environment({ release: releaseOf(files) });
+    const { images } = await imagesOf(values, '/chart/values.yaml', env);
+    assert.deepEqual(images.map((image) => image.text), ['ghcr.io/acme/api:2.4.1']);
+    assert.ok(images[0]?.evaluation?.pieces.some((piece) => piece.text === '2.4.1' && piece.label.startsWith('.Chart.AppVersion')));
+    assert.deepEqual((await analyzeFile({ text: values, path: '/chart/values.yaml' }, env)).map((finding) => finding.code), []);
+    // Without the chart's appVersion default, the empty tag is a template the installer fills: not guessed either.
+    const plain = memoryRelease('/chart', { 'Chart.yaml': chartYaml, 'values.yaml': values, 'templates/deployment.yaml': template.replace(' | default .Chart.AppVersion', '') });
+    assert.deepEqual((await analyzeFile({ text: values, path: '/chart/values.yaml' }, environment({ release: releaseOf(plain) }))).map((finding) => finding.code), ['tag-missing'], 'the values block alone still has no tag');
   });
 
   void it('registries-file: schema problems reported in the file itself', async () => {
@@ -257,5 +281,78 @@ void describe('rules: registries and credentials', () => {
     const findings = await analyzeFile({ text, path: '/w/.replicated-registries.yaml' }, environment());
     assert.ok(findings.length > 0 && findings.every((finding) => finding.code === 'registries-file'));
     assert.ok(findings.some((finding) => text.slice(finding.start, finding.end).includes('nope')), JSON.stringify(findings));
+  });
+});
+
+void describe('rules: proxy shapes, KOTS rewrites, app scopes', () => {
+  void it('proxy-path-malformed: no /proxy/<app>/, nothing after the app, another app or a proxy path on the Replicated registry', async () => {
+    const findings = await expectFindings(
+      pod([
+        'proxy.replicated.com/^^ghcr.io/acme/api^^:1',
+        'proxy.replicated.com/^^proxy/acme-platform^^:1',
+        'registry.replicated.com/^^other-app/api^^:1',
+        'registry.replicated.com/^^proxy/acme-platform/ghcr.io/acme/api^^:1',
+        'proxy.replicated.com/library/replicated-sdk-image:1.0.0',
+        'registry.replicated.com/library/replicated-sdk-image:1.0.0',
+        'registry.replicated.com/acme-platform/api:1',
+        'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1',
+      ]),
+      'proxy-path-malformed',
+      environment(),
+    );
+    assert.match(findings[0]?.message ?? '', /write proxy\.replicated\.com\/proxy\/acme-platform\/ghcr\.io\/acme\/api:1$/);
+    assert.equal(findings[0]?.data?.fixes?.[0]?.edits[0]?.newText, 'proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1');
+    assert.match(findings[1]?.message ?? '', /nothing follows the app slug/);
+    assert.match(findings[2]?.message ?? '', /names app "other-app" but this application is "acme-platform"/);
+    assert.match(findings[3]?.message ?? '', /is the Replicated registry, not the proxy/);
+  });
+
+  void it('the registry-name proxy form resolves to that registry, not to Docker Hub', async () => {
+    const text = pod(['proxy.replicated.com/proxy/acme-platform/acme-ghcr/acme/api:1']);
+    const findings = await analyzeFile({ text, path: 'pod.yaml' }, environment());
+    assert.deepEqual(findings, []);
+    const [image] = findImages(text, 'pod.yaml', { registryNames: new Map([['acme-ghcr', 'ghcr.io']]) }).images;
+    assert.equal(image?.upstream?.canonical, 'ghcr.io/acme/api:1');
+    assert.equal(text.slice((image?.start ?? 0) + (image?.upstream?.spans.domain?.start ?? 0), (image?.start ?? 0) + (image?.upstream?.spans.domain?.end ?? 0)), 'acme-ghcr');
+  });
+
+  void it('double-proxy-prefix: additionalImages must be upstream references; a manifest on another proxy domain is prefixed twice', async () => {
+    const app = yaml`
+      apiVersion: kots.io/v1beta1
+      kind: Application
+      spec:
+        additionalImages:
+          - ^^proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/migrations:1^^
+          - ghcr.io/acme/migrations:1
+    `;
+    const [additional] = await expectFindings(app, 'double-proxy-prefix', environment(), 'kots-app.yaml');
+    assert.equal(additional?.severity, 'warning');
+    assert.equal(additional?.data?.fixes?.[0]?.edits[0]?.newText, 'ghcr.io/acme/migrations:1');
+    const custom = environment({ config: config({ customDomains: { proxy: ['images.acme.example'], registry: [] } }) });
+    const [manifest] = await expectFindings(pod(['^^proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1^^', 'images.acme.example/proxy/acme-platform/ghcr.io/acme/api:1']), 'double-proxy-prefix', custom);
+    assert.equal(manifest?.severity, 'error');
+    assert.match(manifest?.message ?? '', /becomes images\.acme\.example\/proxy\/acme-platform\/proxy\.replicated\.com\/proxy\//);
+    await expectFindings(pod(['proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/api:1']), 'double-proxy-prefix', environment());
+  });
+
+  void it("kots-function-literal: a KOTS function outside repl{{ }} gets its own message, not Docker's", async () => {
+    const findings = await expectFindings(pod(['^^LocalImageName^^', `'{{ ^^LocalImageName^^ "ghcr.io/acme/api:1" }}'`, "'repl{{ LocalImageName \"ghcr.io/acme/api:1\" }}'"]), 'kots-function-literal', environment());
+    assert.match(findings[0]?.message ?? '', /LocalImageName is a KOTS template function, but it is written outside repl\{\{ \}\}/);
+    const all = await analyzeFile({ text: pod(['LocalImageName']), path: 'pod.yaml' }, environment());
+    assert.deepEqual(all.map((finding) => finding.code), ['kots-function-literal'], 'no invalid-reference beside it');
+    const chartTemplate = await analyzeFile({ text: pod(['"{{ LocalRegistryHost }}/api:1"']), path: '/c/templates/pod.yaml' }, environment());
+    assert.match(chartTemplate[0]?.message ?? '', /Helm does not know it, and KOTS does not render HelmChart v2 chart templates/);
+  });
+
+  void it('a registry scoped to other apps does not connect its host for this app', async () => {
+    const scoped = config({ appId: 'app-id-1', registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2'] }] });
+    const [finding] = await expectFindings(pod(['^^ghcr.io^^/acme/api:1']), 'registry-not-connected', environment({ config: scoped }));
+    assert.equal(finding?.severity, 'warning');
+    assert.match(finding?.message ?? '', /connected as "acme-ghcr" \(app ids app-id-2\), scoped to other apps/);
+    const mine = config({ appId: 'app-id-1', registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2', 'app-id-1'] }] });
+    await expectFindings(pod(['ghcr.io/acme/api:1']), 'registry-not-connected', environment({ config: mine }));
+    // Without the app's id (no vendor portal to resolve the slug), an id in the list may be this app's: no finding.
+    const unresolved = config({ registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2'] }] });
+    await expectFindings(pod(['ghcr.io/acme/api:1']), 'registry-not-connected', environment({ config: unresolved }));
   });
 });

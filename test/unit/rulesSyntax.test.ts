@@ -76,3 +76,20 @@ void describe('rule yaml-syntax', () => {
     assert.deepEqual(findings.map((finding) => finding.code), ['tag-latest']);
   });
 });
+
+void describe('the rule catalog, everywhere a user meets it', () => {
+  void it('every rule code has a catalog entry with help, a registries-schema entry, a settings entry and a README mention', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas/registries.schema.json'), 'utf8')) as { properties: { rules: { properties: Record<string, unknown> } } };
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: Array<{ properties: Record<string, { properties?: Record<string, unknown> }> }> | { properties: Record<string, { properties?: Record<string, unknown> }> } } };
+    const sections = Array.isArray(manifest.contributes.configuration) ? manifest.contributes.configuration : [manifest.contributes.configuration];
+    const settings = sections.map((section) => section.properties['replicated-registries.rules']).find((value) => value !== undefined)?.properties ?? {};
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const code of RULE_CODES) {
+      assert.equal(RULES[code].code, code);
+      assert.ok(RULES[code].help.length > 80, `${code}: help`);
+      assert.ok(schema.properties.rules.properties[code], `${code} in schemas/registries.schema.json`);
+      assert.ok(settings[code], `${code} in package.json's replicated-registries.rules`);
+      assert.ok(readme.includes(`\`${code}\``), `${code} in the README's rule list`);
+    }
+  });
+});

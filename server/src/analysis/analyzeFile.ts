@@ -1,7 +1,8 @@
 /** One file, start to finish: find images, run the local and remote rules, apply levels and disable comments. */
 import { findImages } from '../manifests/findImages';
 import { needsInterpolation, resolveComposeImages } from '../manifests/composeInterpolation';
-import { resolveHelmTemplateImages } from '../manifests/helmTemplates';
+import { dependsOnRelease, imagesInRelease, registryNamesOf } from '../release/fileImages';
+import { customerFindingsIn } from '../rules/customerRules';
 import { localFindings } from '../rules/localRules';
 import { remoteFindings } from '../rules/pullRules';
 import { isRegistriesFile, registriesFileFindings } from '../rules/registriesFileRule';
@@ -10,33 +11,60 @@ import type { AnalysisEnvironment, Finding, FoundImage, ImageScan } from './type
 
 export { effectiveSeverity, finalizeFindings } from '../rules/severity';
 
-type ResolutionEnvironment = Pick<AnalysisEnvironment, 'readFile' | 'readFileSync' | 'config'>;
+type ResolutionEnvironment = Pick<AnalysisEnvironment, 'readFile' | 'readFileSync' | 'config' | 'release' | 'reportEngineError'>;
 
-/** Whether an image's text depends on another file (values.yaml, .env), so it is resolved on every analysis. */
+/**
+ * Whether an image's text depends on another file, so it is resolved on every analysis: a Compose
+ * `${VAR}` (.env). A whole document depends on the release when `dependsOnRelease` says so.
+ */
 export function needsResolution(image: FoundImage): boolean {
-  return image.helmTemplate !== undefined || needsInterpolation(image);
+  return needsInterpolation(image);
 }
 
 /**
- * Fills in what the file's surroundings decide: a chart template's `.Values` look-ups from the chart's
- * values.yaml, a Compose image's `${VAR}` from the `.env` beside it. Everything else is returned as is.
+ * Fills in what the file's surroundings decide: chart templates and values evaluated with the chart
+ * (and a HelmChart's images, KOTS `repl{{ }}` templates) through the release, a Compose image's `${VAR}`
+ * from the `.env` beside it. Everything else is returned as is.
  */
-export async function resolveImages(images: FoundImage[], filePath: string, env: ResolutionEnvironment): Promise<FoundImage[]> {
-  return resolveComposeImages(await resolveHelmTemplateImages(images, filePath, env), filePath, env);
+export async function resolveImages(images: FoundImage[], file: { text: string; path: string }, env: ResolutionEnvironment): Promise<FoundImage[]> {
+  return resolveComposeImages(await evaluatedImages(file, images, env), file.path, env);
 }
 
 /** The images of one file, resolved (resolveImages), and the file's YAML syntax errors. */
 export async function scanFile(file: { text: string; path: string }, env: ResolutionEnvironment): Promise<ImageScan> {
-  const found = findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy });
-  return { images: await resolveImages(found.images, file.path, env), syntaxErrors: found.syntaxErrors };
+  const found = findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
+  return { images: await resolveImages(found.images, file, env), syntaxErrors: found.syntaxErrors };
+}
+
+/** The customer-pull findings of a file (only files the release's charts and HelmCharts touch have any). */
+export async function customerFindingsFor(file: { text: string; path: string }, env: AnalysisEnvironment): Promise<Finding[]> {
+  if (!env.release || !dependsOnRelease(file.path, file.text)) return [];
+  try {
+    const release = await env.release();
+    return release ? customerFindingsIn(file.path, release, env) : [];
+  } catch (error) {
+    env.reportEngineError?.("checking the customer's pull", file.path, error);
+    return [];
+  }
+}
+
+/** The file's images with the release evaluated; on an evaluator failure, the images as found. */
+async function evaluatedImages(file: { text: string; path: string }, found: FoundImage[], env: ResolutionEnvironment): Promise<FoundImage[]> {
+  try {
+    return await imagesInRelease(file, found, env);
+  } catch (error) {
+    env.reportEngineError?.('evaluating chart and KOTS templates', file.path, error);
+    return found;
+  }
 }
 
 export async function analyzeFile(file: { text: string; path: string }, env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {
   if (isRegistriesFile(file.path)) return finalizeFindings(file.text, registriesFileFindings(file.text, file.path), env);
   const scan = await scanFile(file, env);
   const local = localFindings(file.text, scan, env);
+  const customer = await customerFindingsFor(file, env);
   // Offline the remote rules find nothing by definition (no check, no credential warning): skip their
   // per-image promises, which on a 5,000-document manifest cost more than the rules themselves.
   const remote = env.offline ? [] : await remoteFindings(scan.images, env, signal);
-  return finalizeFindings(file.text, [...local, ...remote], env);
+  return finalizeFindings(file.text, [...local, ...customer, ...remote], env);
 }

@@ -5,11 +5,11 @@
 export * from './types';
 export { RULES } from '../rules/catalog';
 export { findImages, splitDocuments } from '../manifests/findImages';
-export { resolveHelmTemplateImages } from '../manifests/helmTemplates';
+export { imagesInRelease, dependsOnRelease, registryNamesOf } from '../release/fileImages';
 export { localFindings } from '../rules/localRules';
 export { remoteFindings } from '../rules/pullRules';
 export { registriesFileFindings } from '../rules/registriesFileRule';
 export { suppressedCodesAt } from '../rules/suppression';
-export { analyzeFile, scanFile, resolveImages, needsResolution, effectiveSeverity, finalizeFindings } from './analyzeFile';
+export { analyzeFile, customerFindingsFor, scanFile, resolveImages, needsResolution, effectiveSeverity, finalizeFindings } from './analyzeFile';
 export { isRegistriesFile } from '../rules/registriesFileRule';
 export { findImagesInDocument, documentTree } from '../manifests/findImages';

@@ -7,6 +7,7 @@ import type { ImageReference } from '../reference/imageReference';
 import type { ConnectionSettings, Credentials, Provider, PullCheckResult, RegistryEntry } from '../registry/types';
 import type { CredentialAnswer } from '../registry/credentials/credentialGate';
 import type { RegistriesConfig } from '../store/types';
+import type { Release } from '../release/release';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
@@ -32,6 +33,20 @@ export const RULE_CODES = [
   'variable-unresolved',
   /** The file (or a document in it) exceeds an input bound (size, nesting, alias expansion, time): it is not fully checked. */
   'analysis-limit',
+  /** The customer's pull: a private image an install pulls directly, not through the proxy or the local registry. */
+  'not-proxied',
+  /** A proxy or Replicated registry host whose path does not have the proxy shape. */
+  'proxy-path-malformed',
+  /** A pod pulling through the proxy (or the Replicated registry) without the pull secret KOTS or the SDK provides. */
+  'pull-secret-missing',
+  /** A public Docker Hub image in a chart without a pull secret: customers may hit Docker Hub's rate limit. */
+  'dockerhub-rate-limit',
+  /** An image an air gap install pulls that will not be in the air gap bundle (or not on the local registry). */
+  'airgap-missing',
+  /** A proxy reference where KOTS rewrites images itself (manifests, additionalImages): a double proxy prefix. */
+  'double-proxy-prefix',
+  /** A KOTS template function name written outside `repl{{ }}` in an image value. */
+  'kots-function-literal',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -100,10 +115,15 @@ export interface FoundImage {
    */
   exact?: boolean;
   /**
-   * Helm chart templates: the `{{ .Values.a.b }}` expressions the value is built from, so that
-   * `resolveHelmTemplateImages` can fill the reference from the chart's values.yaml.
+   * How the release evaluated this image (chart values, `.Chart.AppVersion`, KOTS templates), for the
+   * hover: which value each piece came from, the conditions assumed, what was left unevaluated.
    */
-  helmTemplate?: HelmTemplateExpression;
+  evaluation?: ImageEvaluation;
+  /**
+   * Set on a chart template's image made from values.yaml: it is reported once, on the values line
+   * (that file's analysis reports it, with this template line related), so not here.
+   */
+  reportedElsewhere?: string;
   /** Compose interpolation that found no value (the image stays `templated`, unchecked): which variable, where. */
   unresolvedVariables?: UnresolvedVariable[];
 }
@@ -119,9 +139,26 @@ export interface UnresolvedVariable {
   message: string;
 }
 
-/** A template value split into literal text and `.Values` look-ups, each with its offsets in the file. */
-export interface HelmTemplateExpression {
-  pieces: Array<{ literal: string } | { valuesPath: string[]; defaultLiteral?: string; start: number; end: number }>;
+/** One piece of an evaluated image and the value it came from. */
+export interface EvaluatedPiece {
+  text: string;
+  /** `.Values.image.tag`, `.Chart.AppVersion (Chart.yaml appVersion)`, `HelmChart values image.repository`, `template text`. */
+  label: string;
+  file?: string;
+}
+
+export interface ImageEvaluation {
+  /** What was evaluated: `chart acme-api defaults`, `HelmChart acme-api (online)`, `KOTS template (online)`. */
+  context: string;
+  pieces: EvaluatedPiece[];
+  /** Conditions this outcome was computed under (`.Values.image.digest` = false). */
+  assumptions: Array<{ condition: string; taken: string }>;
+  /** Set when the image stays a template: what could not be evaluated. */
+  unevaluated?: string[];
+  /** Set when the image is not rendered with these values: why. */
+  notRendered?: string;
+  /** A packaged chart's image, reported read-only on the HelmChart: where it really sits. */
+  readOnlyFrom?: string;
 }
 
 export interface FindImagesOptions {
@@ -129,6 +166,11 @@ export interface FindImagesOptions {
   proxyDomains?: string[];
   /** Where `text` starts in the whole file (findImages on one document slice). Ranges are file offsets. */
   offset?: number;
+  /**
+   * The team's registries by name (slug, lower-case) → endpoint, for the proxy's registry-name form
+   * `<proxy-domain>/proxy/<app>/<registry-name>/<repository>` (docs/vendor/packaging-private-images.md).
+   */
+  registryNames?: ReadonlyMap<string, string>;
 }
 
 export interface FindingData {
@@ -147,6 +189,23 @@ export interface FindingData {
   canonical?: string;
   /** The pull check verdict behind a remote finding (or the reason it could not run). */
   verdict?: PullCheckResult['verdict'];
+  /** Ready-made fixes (text edits, possibly in other files of the release), offered as quick fixes. */
+  fixes?: FindingFix[];
+  /** The install mode a customer-pull finding is about. */
+  mode?: 'online' | 'airgap' | 'helm';
+}
+
+/** A replacement of text[start, end) in `file` (offsets in that file's current text). */
+export interface FileEdit {
+  file: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface FindingFix {
+  title: string;
+  edits: FileEdit[];
 }
 
 export interface Finding {
@@ -184,8 +243,18 @@ export interface AnalysisEnvironment {
   credentialsFor(entry: RegistryEntry): Promise<CredentialAnswer>;
   /** For values.yaml resolution (workspace file system or open documents). */
   readFile?(path: string): Promise<string | undefined>;
-  /** Synchronous variant (open documents or the file system); used for values.yaml when `readFile` is absent. */
+  /** Synchronous variant (open documents or the file system). */
   readFileSync?(path: string): string | undefined;
+  /**
+   * The release the file belongs to (KOTS HelmCharts and their charts, Config items, install modes),
+   * loaded once per run and shared by every file. Without it, chart templates stay templates.
+   */
+  release?: () => Promise<Release | undefined>;
+  /**
+   * Told when the evaluation of the release (charts, KOTS templates) fails on some input: that file then
+   * gets its findings without it, and the run goes on. `lint` prints it; the language server logs it.
+   */
+  reportEngineError?(what: string, filePath: string, error: unknown): void;
 }
 
 /**

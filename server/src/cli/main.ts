@@ -12,6 +12,7 @@ Usage:
                                                       prove the saved credentials can pull IMAGE
   replicated-registries registry logs NAME            pull logs (vendor portal only)
   replicated-registries lint [PATH...]                check every image reference in the application
+  replicated-registries images [PATH] [--mode MODE]   the images customers pull, per install mode
   replicated-registries lsp --stdio                   run the language server
   replicated-registries --version                     print the version (the extension's is the same)
 
@@ -31,6 +32,8 @@ export async function main(argv: string[], given: CliIO = processIO()): Promise<
         return await (await import('./commands/registry')).run(rest, io);
       case 'lint':
         return await (await import('./commands/lint')).run(rest, io);
+      case 'images':
+        return await (await import('./commands/images')).run(rest, io);
       case 'lsp':
         return await (await import('./commands/lsp')).run(rest, io);
       case undefined:

@@ -17,7 +17,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FoundImage } from '../analysis/types';
+import type { FileEdit, FoundImage } from '../analysis/types';
+import { splitDocuments } from '../manifests/documents';
+import { fileRoleOf } from '../manifests/shapes';
 import { ClientCommands, type AddRegistryPrefill } from '../protocol/messages';
 import { DEFAULT_PROXY_DOMAIN, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';
@@ -154,6 +156,32 @@ function referenceOf(images: readonly FoundImage[], document: TextDocument, diag
   return parsed.ok ? { reference: parsed.reference } : {};
 }
 
+/** Whether KOTS rewrites this image to the proxy itself: plain manifests, additionalImages, HelmChart v1beta1 values. */
+export function kotsRewritesAt(document: TextDocument, image: FoundImage): boolean {
+  if (image.kind === 'additional-image' || image.kind === 'collector') return true;
+  if (image.kind === 'container') return fileRoleOf(documentPath(document.uri)) === 'manifest';
+  if (image.kind !== 'helmchart-values') return false;
+  const text = document.getText();
+  const range = splitDocuments(text).find((candidate) => candidate.start <= image.start && image.start < candidate.end);
+  return range !== undefined && /^apiVersion:\s*["']?kots\.io\/v1beta1\b/m.test(text.slice(range.start, range.end));
+}
+
+/** A WorkspaceEdit from engine edits (`file` '' = this document), positions from each file's current text. */
+function workspaceEditOf(ctx: ServerContext, document: TextDocument, edits: FileEdit[]): WorkspaceEdit | undefined {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const edit of edits) {
+    const uri = edit.file === '' ? document.uri : pathToUri(edit.file);
+    let target = uri === document.uri ? document : ctx.documents.get(uri);
+    if (!target) {
+      const text = ctx.readTextSync(edit.file);
+      if (text === undefined) return undefined;
+      target = TextDocument.create(uri, 'yaml', 0, text);
+    }
+    (changes[uri] ??= []).push({ range: offsetRange(target, edit.start, edit.end), newText: edit.newText });
+  }
+  return Object.keys(changes).length > 0 ? { changes } : undefined;
+}
+
 export async function computeCodeActions(ctx: ServerContext, params: CodeActionParams): Promise<(CodeAction | Command)[]> {
   const document = ctx.documents.get(params.textDocument.uri);
   if (!document) return [];
@@ -176,6 +204,16 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   }
   // Everything below edits text: only for clients that take CodeAction literals.
   if (!literals) return actions;
+
+  // Ready-made fixes the engine computed (customer's pull, proxy shapes): edits, possibly in several files.
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const { diagnostic, data } of ours) {
+      (data.fixes ?? []).forEach((fix, index) => {
+        const edit = workspaceEditOf(ctx, document, fix.edits);
+        if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred: index === 0 });
+      });
+    }
+  }
 
   const start = document.offsetAt(params.range.start);
   const end = document.offsetAt(params.range.end);
@@ -225,7 +263,9 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
     }
     const target = await registryTargetFor(reference, config, ctx.credentials);
     // Never a proxy form Docker would reject (an upstream host with a port or an IPv6 address).
-    if (target?.placement.kind === 'connected' && config.app && !image.proxy && image.reference && !proxyRewriteProblem(image.reference) && wants(CodeActionKind.RefactorRewrite)) {
+    // Not where KOTS rewrites by itself (manifests, additionalImages, HelmChart v1beta1): a proxy
+    // reference there is prefixed a second time (rules/doubleProxyRule.ts).
+    if (target?.placement.kind === 'connected' && config.app && !image.proxy && image.reference && !proxyRewriteProblem(image.reference) && !kotsRewritesAt(document, image) && wants(CodeActionKind.RefactorRewrite)) {
       const proxyDomain = preferredCustomProxyDomain(config, portalDefaultCustom) ?? DEFAULT_PROXY_DOMAIN;
       const proxied = toProxyReference(image.reference, config.app, proxyDomain);
       const edit = textEdit(document, image, 0, image.text.length, proxied);

@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger';
 import type { CredentialBroker } from './credentials';
 import type { FileAnalysis, LocalAnalysisCache } from './fileAnalysis';
 import type { RegistryAccess } from './registryAccess';
+import type { ReleaseCache } from './releaseCache';
 import type { InitializationOptions, ServerSettings, SettingsCache } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
 
@@ -44,12 +45,16 @@ export interface ServerContext {
   readonly credentials: CredentialBroker;
   readonly registries: RegistryAccess;
   readonly analyses: LocalAnalysisCache;
+  /** Each folder's release (HelmCharts, charts, Config), loaded on first need. */
+  readonly releases: ReleaseCache;
   /** Settles once the registries files are loaded (after `initialized`). */
   ready(): Promise<void>;
   /** The engine environment for a document (its folder's registries, its settings). */
   environmentFor(uri: string): Promise<AnalysisSetup>;
   /** Whether network checks may run for these settings (trusted, not offline, remote checks on). */
   networkAllowed(settings: ServerSettings): boolean;
+  /** The folder whose release a file belongs to (its workspace folder, else its directory). */
+  releaseRootOf(uri: string): string;
   /** Images and local findings of an open document's current text. */
   analysisOf(document: TextDocument): Promise<FileAnalysis>;
   /** A file's text: the open buffer when the file is open, else the disk. */

@@ -16,7 +16,7 @@ export const DIAGNOSTIC_SOURCE = 'replicated-registries';
  * have thousands of diagnostics, serialized on every publish); what can be derived again from the
  * reference under the diagnostic (domain, path, tag, canonical form) is not repeated here.
  */
-export interface DiagnosticPayload extends Pick<FindingData, 'provider' | 'registrySlug' | 'digestFound' | 'verdict'> {
+export interface DiagnosticPayload extends Pick<FindingData, 'provider' | 'registrySlug' | 'digestFound' | 'verdict' | 'fixes' | 'mode'> {
   code: RuleCode;
   /** The image text as written. */
   reference: string;
@@ -67,6 +67,9 @@ export function findingToDiagnostic(
   if (extra?.registrySlug) data.registrySlug = extra.registrySlug;
   if (extra?.digestFound) data.digestFound = extra.digestFound;
   if (extra?.verdict) data.verdict = extra.verdict;
+  // Ready-made fixes (customer-pull rules): text edits, possibly in other files of the release.
+  if (extra?.fixes && extra.fixes.length > 0) data.fixes = extra.fixes;
+  if (extra?.mode) data.mode = extra.mode;
   const diagnostic: Diagnostic = {
     range: offsetRange(document, finding.start, finding.end),
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,

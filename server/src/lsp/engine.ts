@@ -2,8 +2,8 @@
  * The language server's only door into the analysis engine. Each call is fenced: an engine bug on some
  * odd input costs that file its findings (and one log line), never the server. No rule lives here.
  */
-import { finalizeFindings } from '../analysis/analyzeFile';
-import { localFindings, registriesFileFindings, remoteFindings, resolveImages } from '../analysis/index';
+import { customerFindingsFor, finalizeFindings } from '../analysis/analyzeFile';
+import { localFindings, registriesFileFindings, registryNamesOf, remoteFindings, resolveImages } from '../analysis/index';
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
@@ -34,7 +34,7 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
 
 export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): ImageScan {
   try {
-    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy });
+    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
   } catch (err) {
     report('finding images', filePath, err);
     return { images: [], syntaxErrors: [] };
@@ -51,13 +51,26 @@ export function timeBudgetFindingFor(text: string, filePath: string, env: Analys
   return finalizeFor(text, [limitFinding(text, timeBudgetError(text, 0))], filePath, env);
 }
 
-/** Resolves chart templates' `{{ .Values.x }}` from values.yaml and Compose `${VAR}` from .env (resolveImages). */
-export async function resolveImagesSafe(images: FoundImage[], filePath: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+/**
+ * Resolves what the file's surroundings decide (resolveImages): chart templates and values through the
+ * release, HelmCharts and KOTS templates, Compose `${VAR}` from .env. `text` is the whole file.
+ */
+export async function resolveImagesSafe(images: FoundImage[], filePath: string, text: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
   try {
-    return await resolveImages(images, filePath, env);
+    return await resolveImages(images, { path: filePath, text }, env);
   } catch (err) {
-    report('resolving images from values.yaml or .env', filePath, err);
+    report('resolving images from the release, values.yaml or .env', filePath, err);
     return images;
+  }
+}
+
+/** The customer-pull findings anchored in this file, levels and disable comments applied. */
+export async function customerFindingsSafe(filePath: string, text: string, env: AnalysisEnvironment): Promise<Finding[]> {
+  try {
+    return finalizeFindings(text, await customerFindingsFor({ path: filePath, text }, env), env);
+  } catch (err) {
+    report("checking the customer's pull", filePath, err);
+    return [];
   }
 }
 

@@ -8,7 +8,8 @@
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { ChunkedTextDocument } from './chunkedTextDocument';
-import { findImagesInDocumentSafe, limitFindingFor, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';
+import { dependsOnRelease } from '../release/fileImages';
+import { customerFindingsSafe, findImagesInDocumentSafe, limitFindingFor, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -50,7 +51,7 @@ interface DocumentResult {
   images: FoundImage[];
   /** Kept only while `findings` is undefined (the rules run on every pass then); offsets relative to the document's start. */
   syntaxErrors: YamlSyntaxError[];
-  /** Undefined when the document has images that depend on values.yaml or .env: those are resolved on every run. */
+  /** Undefined when the document's images depend on other files (the release, .env): they are resolved on every run. */
   findings: Finding[] | undefined;
   /** Not read: the file's analysis time budget was spent before it (never cached). */
   skipped?: true;
@@ -149,9 +150,12 @@ export class LocalAnalysisCache {
       }
     }
     let resolvedImages: FoundImage[] = [];
-    if (pendingImages) {
-      resolvedImages = await resolveImagesSafe(pendingImages, filePath, env);
-      findings.push(...localFindingsFor(fullTextOf(text), { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env));
+    if (documents.some((document) => !document.result.findings)) {
+      const fullText = fullTextOf(text);
+      // Even with no image of its own: a HelmChart reports what its chart renders.
+      resolvedImages = await resolveImagesSafe(pendingImages ?? [], filePath, fullText, env);
+      findings.push(...localFindingsFor(fullText, { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env));
+      findings.push(...(await customerFindingsSafe(filePath, fullText, env)));
       findings.sort((a, b) => a.start - b.start || a.end - b.end);
     }
     let images: FoundImage[] | undefined;
@@ -173,6 +177,12 @@ export class LocalAnalysisCache {
 
   forget(key: string): void {
     this.files.delete(key);
+  }
+
+  /** Whether the last analysis of `key` had images that depend on the release (undefined: never analysed). */
+  dependsOnRelease(key: string): boolean | undefined {
+    const cached = this.files.get(key);
+    return cached ? cached.documents.some((document) => !document.result.findings) : undefined;
   }
 
   clear(): void {
@@ -240,7 +250,8 @@ export class LocalAnalysisCache {
     // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
     const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
     const scan = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    if (scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+    // Chart templates and values, HelmCharts, KOTS templates (the release) and Compose `${VAR}` (.env) depend on other files.
+    if (dependsOnRelease(filePath, copy) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
     return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(copy, scan, filePath, env) };
   }
 }

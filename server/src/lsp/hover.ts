@@ -5,7 +5,9 @@
  */
 import { redact } from '../log/logger';
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import type { FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, FoundImage, ImageEvaluation } from '../analysis/types';
+import { releaseImages, type PullVia } from '../release/releaseImages';
+import type { InstallMode } from '../templates/kots';
 import { PROVIDER_LABELS } from '../store/providerRules';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';
@@ -31,9 +33,60 @@ function describeCheck(check: RecordedCheck): string[] {
   return lines;
 }
 
+/** What the evaluator did with the image: where each piece came from, what it assumed, what it left. */
+function evaluationLines(evaluation: ImageEvaluation | undefined): string[] {
+  if (!evaluation) return [];
+  const lines: string[] = [];
+  if (evaluation.readOnlyFrom) lines.push(`From the packaged chart ${code(evaluation.readOnlyFrom)} (read-only: reported on the HelmChart that names it).`);
+  if (evaluation.notRendered) lines.push(`**Not rendered** with ${evaluation.context}: ${evaluation.notRendered}.`);
+  const pieces = evaluation.pieces.filter((piece) => piece.text !== '' && piece.label !== 'template text' && !piece.label.startsWith('unevaluated'));
+  if (pieces.length > 0) lines.push(`**Evaluated** (${evaluation.context}): ${pieces.map((piece) => `${code(piece.text)} from ${piece.label}`).join(', ')}.`);
+  const appVersion = pieces.find((piece) => piece.label.startsWith('.Chart.AppVersion'));
+  if (appVersion) lines.push(`The chart uses the tag ${code(appVersion.text)} (its appVersion).`);
+  if (evaluation.assumptions.length > 0) lines.push(`**Assuming** ${evaluation.assumptions.map((a) => `${code(a.condition)} is ${a.taken}`).join('; ')}.`);
+  if (evaluation.unevaluated && evaluation.unevaluated.length > 0) lines.push(`**Left unevaluated** (so not checked): ${evaluation.unevaluated.join('; ')}.`);
+  return lines;
+}
+
+const VIA: Record<PullVia, string> = {
+  proxy: 'through the Replicated proxy',
+  'replicated-registry': 'from the Replicated registry',
+  'local-registry': 'from the local registry',
+  direct: 'directly from its registry',
+  unknown: 'in a way not known before install',
+};
+const MODE_LABEL: Record<InstallMode, string> = { online: 'Online', airgap: 'Air gap', helm: 'Helm CLI' };
+
+/** How customers pull the image in each install mode the release supports. */
+async function customerPullLines(ctx: ServerContext, uri: string, image: FoundImage, env: AnalysisEnvironment): Promise<string[]> {
+  const release = await env.release?.().catch(() => undefined);
+  if (!release) return [];
+  const filePath = documentPath(uri);
+  const overlaps = (start: number, end: number): boolean => start < image.end && end > image.start;
+  const manifest = image.kind === 'container' || image.kind === 'additional-image' || image.kind === 'collector' ? [{ file: filePath, image }] : [];
+  const matching = releaseImages(release, env, manifest).filter((item) => {
+    if (item.source.file === filePath && item.source.entry === undefined && overlaps(item.source.start, item.source.end)) return true;
+    if ((item.segments ?? []).some((segment) => segment.origin?.file === filePath && segment.origin.entry === undefined && overlaps(segment.origin.start, segment.origin.end))) return true;
+    return item.helmChart?.file === filePath && item.helmChart.chartNameNode !== undefined && overlaps(item.helmChart.chartNameNode.start, item.helmChart.chartNameNode.end) && item.reference === image.text;
+  });
+  if (matching.length === 0) return [];
+  const rows = new Set<string>();
+  for (const item of matching) {
+    const pulled = item.pulled ? code(item.pulled.replace(/^local-registry\.invalid\//, '<local registry>/')) : item.note ? `(${item.note})` : 'an image not known before install';
+    const bundle = item.inBundle === undefined ? '' : item.inBundle ? ', in the air gap bundle' : ', **not in the air gap bundle**';
+    const kots = item.rewrittenByKots ? ` (KOTS rewrites it${item.note ? `: ${item.note}` : ''})` : '';
+    const assumed = item.assumptions.length > 0 ? ` — assuming ${item.assumptions.map((a) => `${code(a.condition)} is ${a.taken}`).join('; ')}` : '';
+    rows.add(`- ${MODE_LABEL[item.mode]}: ${pulled} ${VIA[item.via]}${kots}${bundle}${assumed}`);
+  }
+  const why = release.modesInferred ? ` (modes inferred: ${Object.values(release.modeReasons).join('; ')}; set installModes in .replicated-registries.yaml to choose)` : '';
+  return [`**How customers pull it, per install mode**${why}:`, [...rows].join('\n')];
+}
+
 export async function hoverMarkdown(ctx: ServerContext, uri: string, image: FoundImage): Promise<string> {
   if (image.templated) {
-    return `**Image** ${code(image.text)}\n\nA template expression: it is resolved at install time and not checked here.`;
+    const { env } = await ctx.environmentFor(uri);
+    const evaluated = evaluationLines(image.evaluation);
+    return [`**Image** ${code(image.text)}`, evaluated.length > 0 ? evaluated.join('\n\n') : 'A template expression: it is resolved at install time and not checked here.', ...(await customerPullLines(ctx, uri, image, env))].join('\n\n');
   }
   const reference = effectiveReference(image);
   if (!reference) return `**Image** ${code(image.text)}\n\nNot a valid image reference; see the problem reported on it.`;
@@ -41,7 +94,9 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
   const config = env.config;
   const lines: string[] = [`**Image** ${code(reference.canonical)}`];
   if (image.proxy) lines.push(`Pulled through the Replicated proxy ${code(image.proxy.domain)} for app ${code(image.proxy.appSlug)}; the proxy pulls the upstream image above.`);
-  if (image.related && image.related.length > 0) lines.push(`Resolved from ${image.related.map((r) => code(r.message)).join(', ')}.`);
+  const evaluated = evaluationLines(image.evaluation);
+  if (evaluated.length > 0) lines.push(...evaluated);
+  else if (image.related && image.related.length > 0) lines.push(`Resolved from ${image.related.map((r) => code(r.message)).join(', ')}.`);
 
   const placement = placeReference(reference, config);
   let isPrivate = false;
@@ -70,6 +125,9 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
     case 'proxy-host':
       lines.push('**Replicated proxy** host.');
       break;
+    case 'scoped-elsewhere':
+      lines.push(`**Registry** ${placement.entries.map((entry) => code(entry.slug)).join(', ')} serves ${code(reference.domain)} for other apps only (App Access): the proxy does not pull it for this app.`);
+      break;
     case 'unknown':
       lines.push(`**Registry** ${code(reference.domain)} is not one of the team's registries.`);
       break;
@@ -88,6 +146,7 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
   if ((isPrivate && image.reference) || image.proxy) {
     lines.push(...proxyLines(ctx, uri, image, config));
   }
+  lines.push(...(await customerPullLines(ctx, uri, image, env)));
   return lines.join('\n\n');
 }
 

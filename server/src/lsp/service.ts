@@ -36,6 +36,8 @@ import { LocalAnalysisCache, type FileAnalysis } from './fileAnalysis';
 import { guardedNotification } from './handlerErrors';
 import { registerHover } from './hover';
 import { RegistryAccess } from './registryAccess';
+import { isReleaseFile, ReleaseCache } from './releaseCache';
+import { fileRoleOf } from '../manifests/shapes';
 import { PORTAL_REFRESH_INTERVAL_MS, PortalConnector } from './portal';
 import { parseInitializationOptions, SettingsCache, type InitializationOptions, type ServerSettings } from './settings';
 import { StatusReporter } from './status';
@@ -81,6 +83,7 @@ export class RegistriesLanguageService implements ServerContext {
   readonly logger: Logger;
   readonly workspace = new WorkspaceModel();
   readonly analyses = new LocalAnalysisCache();
+  readonly releases = new ReleaseCache((filePath) => this.readText(filePath));
   readonly registries: RegistryAccess;
   readonly settings: SettingsCache;
   init: InitializationOptions = parseInitializationOptions(undefined);
@@ -133,6 +136,7 @@ export class RegistriesLanguageService implements ServerContext {
         this.settings.changed(params.settings);
         this.settingsGeneration++;
         this.analyses.clear();
+        this.releases.clear();
         void this.updateOfflineStatus();
         this.diagnostics.revalidateOpen({ remote: true });
         this.workspaceHandler.rescan();
@@ -166,9 +170,13 @@ export class RegistriesLanguageService implements ServerContext {
     this.documents.onDidChangeContent(
       guardedNotification(logger, 'didChange', (e) => {
         if (justOpened.delete(e.document.uri)) return;
-        this.diagnostics.changed(e.document);
         const filePath = documentPath(e.document.uri);
-        if (path.basename(filePath) === 'values.yaml') this.workspaceHandler.revalidateChartTemplates(path.dirname(filePath));
+        // A file the release is made of: the release is read again before this document is analysed.
+        if (this.partOfRelease(e.document.uri)) {
+          this.releases.contentChanged(filePath);
+          this.workspaceHandler.releaseChanged(filePath, e.document.uri);
+        }
+        this.diagnostics.changed(e.document);
       }),
     );
     this.documents.onDidSave(
@@ -176,6 +184,12 @@ export class RegistriesLanguageService implements ServerContext {
         // Clients without file watching still get a fresh configuration when the registries file is saved.
         if (isRegistriesFile(documentPath(e.document.uri)) && !this.client.dynamicWatchedFiles) {
           await this.workspaceHandler.registriesFileChanged();
+        }
+        // A save may add a KOTS kind to a file that had none (its analysis says so by now): read the release again.
+        const savedPath = documentPath(e.document.uri);
+        if (this.partOfRelease(e.document.uri)) {
+          this.releases.contentChanged(savedPath);
+          this.workspaceHandler.releaseChanged(savedPath, e.document.uri);
         }
         this.diagnostics.saved(e.document.uri);
       }),
@@ -231,8 +245,26 @@ export class RegistriesLanguageService implements ServerContext {
         ...(network ? { registryClient: this.registries.recordingChecker(settings) } : {}),
         credentialsFor: (entry) => this.credentials.answerFor(entry),
         readFile: (filePath) => this.readText(filePath),
+        release: this.releases.loaderFor(this.releaseRootOf(uri), loaded.config),
+        reportEngineError: (what, filePath, error) => this.logger.error(`${what} failed on ${filePath}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       },
     };
+  }
+
+  /**
+   * Whether a document may change the release: a chart file, or a manifest whose last analysis found
+   * KOTS kinds or templates (a plain manifest never makes the release be read again).
+   */
+  private partOfRelease(uri: string): boolean {
+    const filePath = documentPath(uri);
+    if (!isReleaseFile(filePath)) return false;
+    return fileRoleOf(filePath) !== 'manifest' || path.basename(filePath) === 'Chart.yaml' || this.analyses.dependsOnRelease(uri) !== false;
+  }
+
+  /** The folder whose release a file belongs to: its workspace folder, else its own directory. */
+  releaseRootOf(uri: string): string {
+    const filePath = documentPath(uri);
+    return this.workspace.folderOf(filePath) ?? path.dirname(filePath);
   }
 
   async analysisOf(document: TextDocument): Promise<FileAnalysis> {
@@ -287,7 +319,9 @@ export class RegistriesLanguageService implements ServerContext {
     }
     if (this.client.dynamicWatchedFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.env' }],
+        // Chart templates (.tpl) and packaged charts (.tgz) change what a HelmChart's customers pull; a
+        // Compose `.env` what its images are.
+        watchers: [{ globPattern: '**/.replicated-registries.yaml' }, { globPattern: '**/*.{yaml,yml,tpl,tgz}' }, { globPattern: '**/.env' }],
       });
     }
     if (this.client.workspaceFolders) {

@@ -4,18 +4,24 @@
  */
 import path from 'node:path';
 import { FileChangeType, type DidChangeWatchedFilesParams, type WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
-import { RegistriesChangedNotification } from '../protocol/messages';
+import { RegistriesChangedNotification, ReleaseImagesChangedNotification } from '../protocol/messages';
 import type { ServerContext } from './context';
 import { uriToPath } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import { findYamlFiles } from '../workspace/yamlFiles';
 import { isRegistriesFile } from './workspaceModel';
+import { dependentFiles, isReleaseFile } from './releaseCache';
+import { pathToUri } from './convert';
+import { PerKeyDebouncer } from './debounce';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SCAN_CONCURRENCY = 4;
+/** A release is re-read once typing pauses, not on every keystroke. */
+const RELEASE_REVALIDATION_DELAY_MS = 300;
 
 export class WorkspaceHandler {
   private scanAbort: AbortController | undefined;
+  private readonly releaseDebouncer = new PerKeyDebouncer();
   /** Resolves when the latest scan is done (tests and benchmarks wait on it through the status). */
   lastScan: Promise<void> = Promise.resolve();
 
@@ -41,6 +47,7 @@ export class WorkspaceHandler {
   /** The effective configuration changed (file or portal): re-validate everything and tell the client. */
   configurationChanged(): void {
     this.ctx.analyses.clear();
+    this.ctx.releases.clear();
     this.diagnostics.revalidateOpen({ remote: true });
     void this.ctx.connection.sendNotification(RegistriesChangedNotification, {}).catch(() => undefined);
     this.rescan();
@@ -69,14 +76,17 @@ export class WorkspaceHandler {
         await this.revalidateComposeFolder(path.dirname(filePath));
         continue;
       }
+      if (isReleaseFile(filePath) && !this.diagnostics.isOpen(change.uri)) {
+        if (change.type === FileChangeType.Changed) this.ctx.releases.contentChanged(filePath);
+        else this.ctx.releases.filesChanged(filePath);
+        this.releaseChanged(filePath);
+      }
       if (!YAML_FILE.test(filePath) || !this.ctx.workspace.folderOf(filePath)) continue;
       if (change.type === FileChangeType.Deleted) {
         this.diagnostics.forgetUnopened(change.uri);
         continue;
       }
       if (!this.diagnostics.isOpen(change.uri)) await this.diagnostics.validateUnopened(filePath);
-      // A chart's values feed its templates: re-validate open templates of that chart.
-      if (path.basename(filePath) === 'values.yaml') this.revalidateChartTemplates(path.dirname(filePath));
     }
     if (registriesChanged) await this.registriesFileChanged();
   }
@@ -94,13 +104,29 @@ export class WorkspaceHandler {
     await this.registriesFileChanged();
   }
 
-  /** An open values.yaml changed: its chart's templates resolve differently now. */
-  revalidateChartTemplates(chartDir: string): void {
-    const templates = path.join(chartDir, 'templates') + path.sep;
-    for (const document of this.ctx.documents.all()) {
-      const filePath = uriToPath(document.uri);
-      if (filePath?.startsWith(templates)) void this.diagnostics.validateOpen(document.uri).catch(() => undefined);
+  /**
+   * A file of a release changed: once typing pauses, every file whose findings depend on that release
+   * (its HelmCharts, its charts' values and templates) is validated again — `except` is the document
+   * being edited, validated by its own change.
+   */
+  releaseChanged(filePath: string, except?: string): void {
+    const folder = this.ctx.workspace.folderOf(filePath) ?? path.dirname(filePath);
+    this.releaseDebouncer.schedule(folder, this.ctx.init.diagnosticsDelayMs + RELEASE_REVALIDATION_DELAY_MS, () => {
+      void this.revalidateRelease(folder, except).catch((err: unknown) => this.ctx.logger.error(`re-validating the release of ${folder} failed: ${err instanceof Error ? err.message : String(err)}`));
+    });
+  }
+
+  private async revalidateRelease(folder: string, except: string | undefined): Promise<void> {
+    const setup = await this.ctx.environmentFor(pathToUri(folder));
+    const release = await setup.env.release?.();
+    if (!release) return;
+    for (const file of dependentFiles(release)) {
+      const uri = pathToUri(file);
+      if (uri === except) continue;
+      if (this.diagnostics.isOpen(uri)) await this.diagnostics.validateOpen(uri);
+      else await this.diagnostics.validateUnopened(file);
     }
+    void this.ctx.connection.sendNotification(ReleaseImagesChangedNotification, { folder: pathToUri(folder) }).catch(() => undefined);
   }
 
   /** A `.env` changed: the Compose files beside it interpolate differently now. */
@@ -117,6 +143,7 @@ export class WorkspaceHandler {
 
   dispose(): void {
     this.scanAbort?.abort();
+    this.releaseDebouncer.dispose();
   }
 
   private async scan(signal: AbortSignal): Promise<void> {

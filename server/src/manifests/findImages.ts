@@ -2,7 +2,7 @@
  * `findImages`: every image reference in a YAML file, with exact offsets. Each document goes through
  * the fast line scanner; only a document it cannot decide is parsed with `yaml`.
  */
-import type { DocumentRange, FindImagesOptions, FoundImage, HelmTemplateExpression, ImageScan, YamlSyntaxError } from '../analysis/types';
+import type { DocumentRange, FindImagesOptions, FoundImage, ImageScan, YamlSyntaxError } from '../analysis/types';
 import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { parseImageReference } from '../reference/imageReference';
 import { splitDocuments, templateLineOffsets } from './documents';
@@ -114,27 +114,21 @@ export function findImagesInDocument(text: string, range: DocumentRange, filePat
 /** The images of an already parsed document tree (tests compare the trees of both parse paths this way). */
 export function imagesFromTree(root: YNode | null, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
   const proxyDomains = options.proxyDomains ?? [];
-  return imagesInDocument(root, fileRoleOf(filePath)).map((raw) => toFoundImage(raw, proxyDomains));
+  return imagesInDocument(root, fileRoleOf(filePath)).map((raw) => toFoundImage(raw, proxyDomains, options.registryNames));
 }
 
 const TEMPLATE = /\{\{/;
 
-export function toFoundImage(raw: RawImage, proxyDomains: string[]): FoundImage {
+export function toFoundImage(raw: RawImage, proxyDomains: string[], registryNames?: ReadonlyMap<string, string>): FoundImage {
   // A Compose image with `${VAR}` waits for its `.env` (composeInterpolation.ts) before any rule reads it.
   const templated = TEMPLATE.test(raw.text) || (raw.kind === 'compose' && !raw.interpolated && raw.text.includes('$'));
   const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
   if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
-  if (image.templated) {
-    if (raw.kind === 'helm-template' && !raw.parts) {
-      const expression = parseHelmTemplateExpression(raw.text, raw.exact ? raw.start : undefined);
-      if (expression) image.helmTemplate = expression;
-    }
-    return image;
-  }
+  if (image.templated) return image;
   const parsed = parseImageReference(raw.text);
   if (!parsed.ok) return image;
   image.reference = parsed.reference;
-  const proxy = parseProxyReference(parsed.reference, proxyDomains);
+  const proxy = parseProxyReference(parsed.reference, proxyDomains, registryNames);
   if (proxy) {
     image.proxy = { domain: proxy.proxyDomain, appSlug: proxy.appSlug };
     image.upstream = proxy.upstream;
@@ -145,38 +139,5 @@ export function toFoundImage(raw: RawImage, proxyDomains: string[]): FoundImage 
 function shiftImage(image: FoundImage, offset: number): FoundImage {
   const shifted: FoundImage = { ...image, start: image.start + offset, end: image.end + offset };
   if (image.parts) shifted.parts = image.parts.map((part) => (part.file ? part : { ...part, start: part.start + offset, end: part.end + offset }));
-  if (image.helmTemplate) {
-    shifted.helmTemplate = {
-      pieces: image.helmTemplate.pieces.map((piece) => ('literal' in piece ? piece : { ...piece, start: piece.start + offset, end: piece.end + offset })),
-    };
-  }
   return shifted;
-}
-
-/**
- * `"{{ .Values.image.repository }}:{{ .Values.image.tag | default "1.0" }}"` → literal and look-up pieces.
- * Undefined when any expression is more than a plain `.Values.a.b` path (with an optional literal default).
- */
-export function parseHelmTemplateExpression(text: string, textStart: number | undefined): HelmTemplateExpression | undefined {
-  const pieces: HelmTemplateExpression['pieces'] = [];
-  let position = 0;
-  while (position < text.length) {
-    const open = text.indexOf('{{', position);
-    if (open < 0) {
-      pieces.push({ literal: text.slice(position) });
-      break;
-    }
-    if (open > position) pieces.push({ literal: text.slice(position, open) });
-    const close = text.indexOf('}}', open + 2);
-    if (close < 0) return undefined;
-    const inner = text.slice(open + 2, close).replace(/^-\s*/, '').replace(/\s*-$/, '').trim();
-    const match = /^\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)(?:\s*\|\s*default\s+"([^"\\]*)")?(?:\s*\|\s*quote)?$/.exec(inner);
-    if (!match) return undefined;
-    const path = (match[1] as string).slice(1).split('.');
-    const start = textStart === undefined ? -1 : textStart + open;
-    const end = textStart === undefined ? -1 : textStart + close + 2;
-    pieces.push(match[2] === undefined ? { valuesPath: path, start, end } : { valuesPath: path, defaultLiteral: match[2], start, end });
-    position = close + 2;
-  }
-  return pieces.some((piece) => 'valuesPath' in piece) ? { pieces } : undefined;
 }

@@ -301,7 +301,7 @@ class Finder {
       const value = node.values[i] ?? null;
       if (key === 'image' && value) {
         if (value.type === 'scalar') {
-          this.scalarImage(value, kind);
+          if (!this.siblingImageBlock(node, value, globalRegistry, kind)) this.scalarImage(value, kind);
           continue;
         }
         if (value.type === 'map' && mapGet(value, 'repository')) {
@@ -326,6 +326,30 @@ class Finder {
       ['digest', digest, '@'],
     ];
     this.assembled(pieces, repository, kind);
+  }
+
+  /**
+   * `{registry: ghcr.io, image: acme/api, tag: 1.4.2}`: the image's name beside its registry and tag (a shape
+   * several charts use instead of `image: {registry, repository, tag}`). Read alone, `acme/api` would be a
+   * Docker Hub image without a tag: two false findings. Only when `image` carries no tag or digest itself.
+   */
+  private siblingImageBlock(map: YMap, image: YScalar, globalRegistry: YScalar | undefined, kind: ImageKind): boolean {
+    if (!usableScalar(image) || /[@]|:[^/]*$/.test(image.value)) return false;
+    const registry = usableScalar(mapGet(map, 'registry'));
+    const tag = usableScalar(mapGet(map, 'tag'));
+    const digest = usableScalar(mapGet(map, 'digest'));
+    if (!registry && !tag && !digest) return false;
+    this.assembled(
+      [
+        ['registry', registry ?? globalRegistry, ''],
+        ['repository', image, registry ?? globalRegistry ? '/' : ''],
+        ['tag', tag, ':'],
+        ['digest', digest, '@'],
+      ],
+      image,
+      kind,
+    );
+    return true;
   }
 
   private kustomizeImages(list: YNode | null | undefined): void {

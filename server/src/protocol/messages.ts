@@ -4,6 +4,9 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Credentials, PullCheckResult, RegistryEntry } from '../registry/types';
+// Types only (erased): the client bundle gets none of the engine.
+import type { InstallPath, PullVia } from '../release/releaseImages';
+import type { InstallMode } from '../templates/kots';
 
 /** Server → client: the credentials for one registry, from SecretStorage. `null` when this user has none. */
 export interface CredentialsParams {
@@ -138,3 +141,84 @@ export const GetPortalConnectionRequest = new RequestType<Record<string, never>,
 export const PortalConnectionChangedNotification = new NotificationType<Record<string, never>>(
   'replicatedRegistries/portalConnectionChanged',
 );
+
+export type { InstallMode, PullVia };
+
+/** A place in a workspace file (0-based), for jumping to it. */
+export interface SourceLocation {
+  uri: string;
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+}
+
+/** One image a release pulls in one install mode (the extension's Images view lists these, grouped by mode). */
+export interface ReleaseImageItem {
+  mode: InstallMode;
+  /** `manifest`, `additional-image` (KOTS rewrites), `helmchart-v1beta1` (KOTS rewrites), `helmchart-v1beta2`, `helm-cli`. */
+  path: InstallPath;
+  /** As the release writes or renders it (absent when it could not be evaluated). */
+  reference?: string;
+  /** What the customer's cluster pulls (`local-registry.invalid` stands for the customer's local registry). */
+  pulled?: string;
+  via: PullVia;
+  rewrittenByKots?: boolean;
+  /** Air gap: whether the bundle (the builder render) has it. */
+  inBundle?: boolean;
+  note?: string;
+  /** Where to jump: the image's line, or for a packaged chart's image the HelmChart line that sets or names it. */
+  location: SourceLocation;
+  /** A packaged chart's image: the archive and the entry it sits in. */
+  archive?: { uri: string; entry: string };
+  helmChart?: { name: string; uri: string };
+  /** The value it comes from, e.g. `HelmChart values image.registry`. */
+  value?: string;
+  assumptions: Array<{ condition: string; taken: string }>;
+  /** What was left unevaluated. */
+  unevaluated: string[];
+  /** The customer-pull findings about it (not-proxied, airgap-missing, pull-secret-missing...). */
+  findings: Array<{ code: string; severity: 'error' | 'warning' | 'info' | 'hint'; message: string }>;
+}
+
+export interface ReleaseImagesParams {
+  /** A file or folder of the release (default: the first workspace folder). */
+  uri?: string;
+  /** One install mode (default: every mode the release supports). */
+  mode?: InstallMode;
+}
+export interface ReleaseImagesResult {
+  /** The release's folder. */
+  folder: string;
+  modes: InstallMode[];
+  /** Why each mode is checked (`installModes` in the registries file, or what in the release shows it). */
+  modeReasons: Partial<Record<InstallMode, string>>;
+  images: ReleaseImageItem[];
+  /** Files that could not be read as charts (archives over a bound...), with the reason. */
+  problems: string[];
+}
+/** Client → server: every image the release pulls, per install mode (the extension's Images node). */
+export const ReleaseImagesRequest = new RequestType<ReleaseImagesParams, ReleaseImagesResult, void>('replicatedRegistries/releaseImages');
+
+/**
+ * Client → server: pull an image as a customer does — its proxy reference, logged in with the license
+ * ID (the extension asks for it in a password box and keeps it only in SecretStorage). The server
+ * never logs or stores it.
+ */
+export interface TestAsCustomerParams {
+  /** A full reference (the upstream image, or its proxy reference). */
+  image: string;
+  licenseId: string;
+  /** Log in as the customer's email (the documented login); default: `LICENSE_ID`, as KOTS's pull secret. */
+  customerEmail?: string;
+  /** A file of the release whose registries file applies (default: the first workspace folder). */
+  uri?: string;
+}
+export interface TestAsCustomerResult extends PullCheckResult {
+  /** The reference the customer pulls. */
+  proxyReference: string;
+}
+export const TestAsCustomerRequest = new RequestType<TestAsCustomerParams, TestAsCustomerResult, void>('replicatedRegistries/testAsCustomer');
+
+/** Server → client: the release's images changed (a HelmChart, a chart or a Config was edited): refresh the Images node. */
+export const ReleaseImagesChangedNotification = new NotificationType<{ folder: string }>('replicatedRegistries/releaseImagesChanged');

@@ -30,6 +30,8 @@ export interface ProxyReference {
    * diagnostic about the upstream lands on the right characters of the document.
    */
   upstream: ImageReference;
+  /** Set for the registry-name form: the registry name as written. */
+  registryName?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ function shift(textSpan: TextSpan | undefined, offset: number): TextSpan | undef
  * slug, or when the upstream text is not itself a valid reference (the outer reference then has to be
  * judged as it stands).
  */
-export function parseProxyReference(ref: ImageReference, proxyDomains: readonly string[]): ProxyReference | undefined {
+export function parseProxyReference(ref: ImageReference, proxyDomains: readonly string[], registryNames?: ReadonlyMap<string, string>): ProxyReference | undefined {
   if (!ref.explicitDomain || !findDomain(ref.domain, [DEFAULT_PROXY_DOMAIN, ...proxyDomains])) return undefined;
   const path = writtenPath(ref);
   if (!path.startsWith(PROXY_PATH_PREFIX)) return undefined;
@@ -72,17 +74,42 @@ export function parseProxyReference(ref: ImageReference, proxyDomains: readonly 
   if (slugEnd < 0) return undefined;
   const appSlug = path.slice(PROXY_PATH_PREFIX.length, slugEnd);
   const upstreamStart = ref.spans.path.start + slugEnd + 1;
-  const parsed = parseImageReference(ref.input.slice(upstreamStart));
+  const upstreamText = ref.input.slice(upstreamStart);
+  const named = registryNames ? registryNameForm(upstreamText, registryNames) : undefined;
+  const parsed = parseImageReference(named ? named.text : upstreamText);
   if (!parsed.ok) return undefined;
   const upstream = parsed.reference;
-  const spans: ImageReference['spans'] = { path: { start: upstream.spans.path.start + upstreamStart, end: upstream.spans.path.end + upstreamStart } };
-  const domain = shift(upstream.spans.domain, upstreamStart);
-  const tag = shift(upstream.spans.tag, upstreamStart);
-  const digest = shift(upstream.spans.digest, upstreamStart);
+  // With the registry-name form the parsed text starts with the endpoint, not with what was written:
+  // spans after the name move by the difference, and the domain span is the name as written.
+  const offset = named ? upstreamStart + named.nameLength - named.hostLength : upstreamStart;
+  const spans: ImageReference['spans'] = { path: { start: upstream.spans.path.start + offset, end: upstream.spans.path.end + offset } };
+  const domain = named ? { start: upstreamStart, end: upstreamStart + named.nameLength } : shift(upstream.spans.domain, upstreamStart);
+  const tag = shift(upstream.spans.tag, offset);
+  const digest = shift(upstream.spans.digest, offset);
   if (domain) spans.domain = domain;
   if (tag) spans.tag = tag;
   if (digest) spans.digest = digest;
-  return { proxyDomain: ref.domain, appSlug, upstream: { ...upstream, spans } };
+  const proxy: ProxyReference = { proxyDomain: ref.domain, appSlug, upstream: { ...upstream, spans } };
+  if (named) proxy.registryName = named.name;
+  return proxy;
+}
+
+/**
+ * The proxy's registry-name form: `<proxy-domain>/proxy/<app>/<registry name>/<repository>`, where the
+ * name is a connected registry's Registry Name (its slug) instead of its domain ("a simplified image
+ * proxy URI (`/name/` instead of `/registry-domain/`)", docs/vendor/packaging-private-images.md). The
+ * upstream is then that registry's endpoint + the repository. Undefined when the first component names
+ * no registry (or is the registry's endpoint itself).
+ */
+function registryNameForm(upstream: string, registryNames: ReadonlyMap<string, string>): { text: string; name: string; nameLength: number; hostLength: number } | undefined {
+  const slash = upstream.indexOf('/');
+  if (slash <= 0) return undefined;
+  const name = upstream.slice(0, slash);
+  const endpoint = registryNames.get(name.toLowerCase());
+  if (endpoint === undefined) return undefined;
+  const host = normalizeHost(endpoint).replace(/\/.*$/, '');
+  if (host === name.toLowerCase()) return undefined;
+  return { text: `${host}${upstream.slice(slash)}`, name, nameLength: name.length, hostLength: host.length };
 }
 
 /** Whether `domain` is Replicated's registry or one of the team's custom registry domains. */

@@ -140,4 +140,83 @@ export const RULES: Record<RuleCode, RuleInfo> = {
       '100,000 nodes added by aliases, and 5 s of analysis per file. The part past the bound is not checked.\n\n' +
       'Split the file, or remove the alias chain (a "billion laughs" alias bomb expands a few hundred bytes into millions of nodes).',
   },
+  'not-proxied': {
+    code: 'not-proxied',
+    defaultSeverity: 'error',
+    title: 'Customers pull a private image directly',
+    help:
+      'A customer install pulls this private image (its registry is one of the team\'s) straight from its registry, not through ' +
+      'the Replicated proxy or the local registry: the customer has no credentials there, so the install fails. KOTS rewrites ' +
+      'images only in plain manifests and HelmChart v1beta1; HelmChart v1beta2 charts and Helm CLI installs pull what the values say ' +
+      '([Use the proxy registry with Replicated installers](https://docs.replicated.com/vendor/private-images-kots)).\n\n' +
+      'Write the proxy reference `<proxy-domain>/proxy/<app-slug>/<upstream image>` in the HelmChart values (the quick fix does, with a ' +
+      '`HasLocalRegistry` ternary when the app supports air gap), or in the chart\'s values.yaml for Helm CLI installs.',
+  },
+  'proxy-path-malformed': {
+    code: 'proxy-path-malformed',
+    defaultSeverity: 'error',
+    title: 'Proxy or Replicated registry path has the wrong shape',
+    help:
+      'On the proxy host an image reads `<proxy-domain>/proxy/<app-slug>/<upstream registry>/<image>:<tag>`; on the Replicated registry ' +
+      '`registry.replicated.com/<app-slug>/<image>:<tag>`. Anything else (no `/proxy/<app>/`, nothing after the app, another app\'s ' +
+      'slug on the Replicated registry, a proxy path on the registry host) is refused when a customer pulls it ' +
+      '([proxy registry URL format](https://docs.replicated.com/vendor/private-images-kots)).\n\nFix the path to the shape above.',
+  },
+  'pull-secret-missing': {
+    code: 'pull-secret-missing',
+    defaultSeverity: 'error',
+    title: 'Pod pulls through the proxy without the pull secret',
+    help:
+      'The proxy and the Replicated registry authenticate customers with their license. KOTS creates that pull secret, but for ' +
+      'HelmChart v1beta2 it is not added to pods: pass `\'{{repl ImagePullSecretName }}\'` in the HelmChart values and template it into ' +
+      'the pod\'s `imagePullSecrets` ([Inject the image pull secret](https://docs.replicated.com/vendor/private-images-kots)). ' +
+      'For Helm CLI installs the Replicated SDK creates `enterprise-pull-secret` ' +
+      '([Use the proxy registry with Helm installations](https://docs.replicated.com/vendor/helm-image-registry)).\n\n' +
+      'Add the `imagePullSecrets` entry (the quick fix does), and the value that fills it.',
+  },
+  'dockerhub-rate-limit': {
+    code: 'dockerhub-rate-limit',
+    defaultSeverity: 'info',
+    title: 'Public Docker Hub image without a pull secret',
+    help:
+      'Customers pull this public Docker Hub image anonymously, so Docker Hub\'s rate limits apply to their installs. For HelmChart v2 ' +
+      'charts Replicated asks vendors to add the `<app-slug>-kotsadm-dockerhub` pull secret, which KOTS creates from the customer\'s ' +
+      'Docker Hub credentials ([Support installations with HelmChart v2](https://docs.replicated.com/vendor/helm-native-v2-using), ' +
+      '[Avoiding Docker Hub rate limits](https://docs.replicated.com/enterprise/image-registry-rate-limits)).\n\n' +
+      'Add a `pullSecrets` value with `<app-slug>-kotsadm-dockerhub` and template it into the pod, or pull the image through the proxy.',
+  },
+  'airgap-missing': {
+    code: 'airgap-missing',
+    defaultSeverity: 'error',
+    title: 'Air gap install pulls an image the bundle does not have',
+    help:
+      'In an air gap install KOTS pushes the bundle\'s images to the local registry; the bundle holds what the chart renders with ' +
+      'its `builder` values. An image the install pulls that the builder values leave out, or that is not rewritten to the local ' +
+      'registry (HelmChart v2 values are not rewritten), cannot be pulled ' +
+      '([builder](https://docs.replicated.com/reference/custom-resource-helmchart-v2#builder), ' +
+      '[Support installations with HelmChart v2](https://docs.replicated.com/vendor/helm-native-v2-using)).\n\n' +
+      'Make the builder values render the image, and point the value at `LocalRegistryHost`/`LocalRegistryNamespace` when ' +
+      '`HasLocalRegistry` is true.',
+  },
+  'double-proxy-prefix': {
+    code: 'double-proxy-prefix',
+    defaultSeverity: 'error',
+    title: 'Proxy reference where KOTS rewrites images itself',
+    help:
+      'KOTS rewrites private images of plain manifests, HelmChart v1beta1 charts and `additionalImages` to the proxy by itself, with ' +
+      'the proxy domain of the release. A reference already on another proxy domain gets a second prefix ' +
+      '(`images.acme.example/proxy/app/proxy.replicated.com/proxy/app/...`) and fails ' +
+      '([private images with KOTS](https://docs.replicated.com/vendor/private-images-kots); ' +
+      '[kots#1188](https://github.com/replicatedhq/kots/issues/1188)).\n\nWrite the upstream reference; KOTS proxies it.',
+  },
+  'kots-function-literal': {
+    code: 'kots-function-literal',
+    defaultSeverity: 'error',
+    title: 'KOTS template function outside repl{{ }}',
+    help:
+      'The image value names a KOTS template function (`LocalImageName`, `LocalRegistryHost`, ...) outside `repl{{ ... }}` or ' +
+      '`{{repl ... }}`, so KOTS leaves it as text and the pod gets an invalid image. KOTS functions are not available in Helm ' +
+      'chart templates either ([template functions](https://docs.replicated.com/reference/template-functions-about)).\n\n' +
+      "Wrap the call: `'repl{{ LocalImageName \"registry/image:tag\" }}'`, or set the value in the HelmChart's values.",
+  },
 };

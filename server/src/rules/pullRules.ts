@@ -11,8 +11,9 @@ import { environmentVariableNames } from '../registry/credentials/environmentCre
 import { credentialHost } from '../registry/credentials/hostBinding';
 import { guessProvider } from '../registry/endpoints';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
+import { annotateReadOnly } from './localRules';
 import { fileRangeOf, relatedOf } from './ranges';
-import { effectiveReference, notConnectedFinding, placeReference } from './registryRules';
+import { effectiveReference, notConnectedFinding, placeReference, scopedElsewhereFinding } from './registryRules';
 import { nominalSeverity } from './severity';
 
 /** At most this many checks in flight per run (the registry client also bounds per registry). */
@@ -37,7 +38,7 @@ interface CheckRequest {
 /** Pull checks for every image; never throws (a failure inside becomes an `info` finding or nothing). */
 export async function remoteFindings(images: FoundImage[], env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {
   const run = new RemoteRun(env, signal);
-  const perImage = await Promise.all(images.map((image) => run.findingsFor(image).catch((error: unknown) => run.failure(image, error))));
+  const perImage = await Promise.all(images.map((image) => run.findingsFor(image).then((findings) => annotateReadOnly(image, findings)).catch((error: unknown) => run.failure(image, error))));
   return signal?.aborted ? [] : perImage.flat();
 }
 
@@ -54,7 +55,8 @@ class RemoteRun {
 
   async findingsFor(image: FoundImage): Promise<Finding[]> {
     const reference = effectiveReference(image);
-    if (!reference || this.signal?.aborted) return [];
+    // A template image made from values.yaml is checked (and reported) on the values line.
+    if (!reference || image.reportedElsewhere || this.signal?.aborted) return [];
     const placement = placeReference(reference, this.env.config);
     const client = this.env.offline ? undefined : this.env.registryClient;
     if (placement.kind === 'connected') {
@@ -97,6 +99,7 @@ class RemoteRun {
       const result = await this.check(client, { connection: placement.entry, credentials, reference });
       return this.verdictFindings(image, reference, result, placement.entry);
     }
+    if (placement.kind === 'scoped-elsewhere') return this.env.offline || image.kind === 'excluded-image' ? [] : [scopedElsewhereFinding(image, reference, placement.entries, this.env)];
     if (placement.kind !== 'unknown' || !client || image.kind === 'excluded-image') return [];
     // Not a team registry: public (anonymous pull works) or a registry the team must connect.
     const connection: ConnectionSettings = { provider: guessProvider(reference.domain), endpoint: reference.domain };

@@ -3,14 +3,13 @@ import type { FoundImage, RelatedLocation } from '../analysis/types';
 import type { TextSpan } from '../reference/imageReference';
 
 /**
- * File offsets for `span` (offsets in `image.text`). Exact scalars map 1:1; an assembled Helm or
- * Kustomize image maps into the part that holds the span when that part is in this file; otherwise
- * the whole scalar.
+ * File offsets for `span` (offsets in `image.text`). Exact scalars map 1:1; an assembled or evaluated
+ * image (Helm block, Kustomize entry, chart values) maps into the part that holds the span when that
+ * part is in this file; otherwise the whole anchor.
  */
 export function fileRangeOf(image: FoundImage, span: TextSpan | undefined): { start: number; end: number } {
   const whole = { start: image.start, end: image.end };
   if (!span || span.end <= span.start) return whole;
-  if (image.related) return whole; // resolved Helm template: the text lives in values.yaml
   if (image.parts) {
     let cursor = 0;
     for (const part of image.parts) {

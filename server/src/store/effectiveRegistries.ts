@@ -40,6 +40,7 @@ export async function loadEffectiveRegistries(options: EffectiveRegistriesOption
 
   let portalEntries: RegistryEntry[] = [];
   let portalDomains: { proxy: string[]; registry: string[] } = { proxy: [], registry: [] };
+  let appId: string | undefined;
   if (portal) {
     // Both calls at once: the language server waits for the slower of the two, not their sum.
     const [listed, domains] = await Promise.allSettled([portal.list(), app ? portalCustomDomains(portal, app) : Promise.resolve(undefined)]);
@@ -53,6 +54,7 @@ export async function loadEffectiveRegistries(options: EffectiveRegistriesOption
         warnings.push(`No application "${app}" in the vendor portal; its custom domains are not applied. Check the app slug (\`app:\` in the registries file, or REPLICATED_APP).`);
       } else if (domains.value) {
         portalDomains = domains.value;
+        appId = domains.value.appId;
       }
     } else if (listed.status === 'fulfilled') {
       // When the list failed too, one warning about the portal is enough.
@@ -77,14 +79,16 @@ export async function loadEffectiveRegistries(options: EffectiveRegistriesOption
     public: [...workspaceConfig.public],
   };
   if (app !== undefined) config.app = app;
+  // Registries scoped to specific apps (`appIds`) are matched against this id.
+  if (appId !== undefined) config.appId = appId;
   return { config, warnings };
 }
 
-async function portalCustomDomains(portal: PortalRegistryStore, app: string): Promise<{ proxy: string[]; registry: string[] } | 'unknown-app'> {
+async function portalCustomDomains(portal: PortalRegistryStore, app: string): Promise<{ proxy: string[]; registry: string[]; appId: string } | 'unknown-app'> {
   const appId = await portal.api.resolveAppId(app);
   if (appId === undefined) return 'unknown-app';
   const hostnames = await portal.api.customHostnames(appId);
-  return { proxy: hostnames.proxy.map((h) => h.hostname), registry: hostnames.registry.map((h) => h.hostname) };
+  return { proxy: hostnames.proxy.map((h) => h.hostname), registry: hostnames.registry.map((h) => h.hostname), appId };
 }
 
 function unionOfHosts(first: readonly string[], second: readonly string[]): string[] {

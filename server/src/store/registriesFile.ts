@@ -565,6 +565,10 @@ function toConfig(value: unknown, filePath: string, errorOf: (index: number) => 
     config.customDomains.registry = strings(value.customDomains.registry);
   }
   config.public = strings(value.public);
+  if (Array.isArray(value.installModes)) {
+    const modes = strings(value.installModes).filter((mode): mode is 'online' | 'airgap' | 'helm' => mode === 'online' || mode === 'airgap' || mode === 'helm');
+    config.installModes = [...new Set(modes)];
+  }
   if (isRecord(value.rules)) {
     const rules: Record<string, string> = {};
     for (const [code, severity] of Object.entries(value.rules)) if (typeof severity === 'string' && RULE_SEVERITIES.has(severity)) rules[code] = severity;

@@ -3,6 +3,14 @@ import type { Credentials, PullCheckResult, RegistryEntry } from '../registry/ty
 /** The top level of `.replicated-registries.yaml` (and what the portal backend maps to). */
 export interface RegistriesConfig {
   app?: string;
+  /** The app's id in the vendor portal (resolved from `app` when the portal is connected): registries scoped by `appIds` match it. */
+  appId?: string;
+  /**
+   * How customers install the app (`online`, `airgap`, `helm` for Helm CLI installs). Absent: inferred
+   * from the release (air gap when a HelmChart has `builder` or templates use the local-registry
+   * functions; Helm CLI for charts that depend on the Replicated SDK).
+   */
+  installModes?: Array<'online' | 'airgap' | 'helm'>;
   registries: RegistryEntry[];
   customDomains: { proxy: string[]; registry: string[] };
   /** Hosts or `host/repository-prefix` strings whose images need no connected registry. */

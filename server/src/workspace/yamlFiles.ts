@@ -20,6 +20,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Told about a folder that exists but cannot be read (the walk goes on without it). */
   onUnreadable?: (folder: string, error: unknown) => void;
+  /** Which file names to find (default: `*.yaml`, `*.yml`). */
+  pattern?: RegExp;
 }
 
 interface IgnoreScope {
@@ -49,6 +51,7 @@ async function readGitignore(folder: string): Promise<IgnoreScope | undefined> {
 /** Absolute paths of the YAML files under `root`, sorted. */
 export async function findYamlFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
   const maxFiles = options.maxFiles ?? 20_000;
+  const pattern = options.pattern ?? YAML_FILE;
   const found: string[] = [];
   const walk = async (folder: string, inherited: IgnoreScope[]): Promise<void> => {
     if (found.length >= maxFiles || options.signal?.aborted) return;
@@ -68,7 +71,7 @@ export async function findYamlFiles(root: string, options: ScanOptions = {}): Pr
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(scopes, full, true)) continue;
         await walk(full, scopes);
-      } else if (entry.isFile() && YAML_FILE.test(entry.name) && !isIgnored(scopes, full, false)) {
+      } else if (entry.isFile() && pattern.test(entry.name) && !isIgnored(scopes, full, false)) {
         found.push(full);
       }
     }

@@ -23,6 +23,7 @@ import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, Registri
 import type { RegistriesConfig } from '../../store/types';
 import { VERSION } from '../../version';
 import { findYamlFiles } from '../../workspace/yamlFiles';
+import { fileSystemRelease, releaseLoader } from '../../release/releaseFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
 const HELP = `Usage: replicated-registries lint [PATH...] [flags]
@@ -91,7 +92,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const targets = options.paths.length > 0 ? options.paths : ['.'];
   const absoluteTargets = targets.map((target) => path.resolve(io.cwd, target));
 
-  const config = await loadConfig(options, absoluteTargets[0] as string, io);
+  const { config, file: configFile } = await loadConfig(options, absoluteTargets[0] as string, io);
   const unreadable: string[] = [];
   const reportUnreadable = (filePath: string, error: unknown): void => {
     unreadable.push(filePath);
@@ -107,6 +108,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     offline: options.offline,
     credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve({}),
     readFile: (filePath) => readText(filePath).catch(() => undefined),
+    // The release (HelmCharts, their charts and packaged .tgz, Config items), read only if a file needs it.
+    release: releaseLoader(fileSystemRelease(await releaseRoot(configFile, absoluteTargets[0] as string)), config),
+    reportEngineError: (what, filePath, error) => io.stderr.write(`replicated-registries lint: ${what} failed on ${relativePath(io.cwd, filePath)} (${error instanceof Error ? error.message : String(error)}); its other findings are reported\n`),
     ...(client ? { registryClient: client } : {}),
   };
 
@@ -255,7 +259,14 @@ function parseArguments(argv: string[]): LintOptions | undefined {
   return options;
 }
 
-async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO): Promise<RegistriesConfig> {
+/** The release's folder: the registries file's (the app's root), else the first folder given. */
+export async function releaseRoot(configFile: string | undefined, firstTarget: string): Promise<string> {
+  if (configFile) return path.dirname(configFile);
+  const info = await stat(firstTarget).catch(() => undefined);
+  return info?.isDirectory() ? firstTarget : path.dirname(firstTarget);
+}
+
+export async function loadConfig(options: { config?: string }, firstTarget: string, io: CliIO): Promise<{ config: RegistriesConfig; file?: string }> {
   let configPath: string | undefined;
   if (options.config !== undefined) {
     configPath = path.resolve(io.cwd, options.config);
@@ -266,9 +277,9 @@ async function loadConfig(options: LintOptions, firstTarget: string, io: CliIO):
     const info = await stat(firstTarget).catch(() => undefined);
     configPath = findRegistriesFile(info?.isDirectory() ? firstTarget : path.dirname(firstTarget));
   }
-  if (!configPath) return emptyRegistriesConfig();
+  if (!configPath) return { config: emptyRegistriesConfig() };
   try {
-    return loadRegistriesFile(configPath).config;
+    return { config: loadRegistriesFile(configPath).config, file: configPath };
   } catch (error) {
     if (error instanceof RegistriesFileError) {
       const lines = error.problems

@@ -22,7 +22,10 @@ import { ALLOW_INSECURE_VARIABLE, cliInsecureConsent } from '../../registry/cred
 import { CredentialSourceError } from '../../registry/credentials/types';
 import { PROVIDERS, type AuthType, type Credentials, type PullCheckResult, type Provider, type RegistryEntry } from '../../registry/types';
 import { endpointFitsProvider, endpointShapeProblem, ENDPOINT_EXAMPLES, FIXED_ENDPOINTS, PROVIDER_LABELS, providerForHost } from '../../store/providerRules';
-import { findRegistriesFile, REGISTRIES_FILE_NAME, RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../store/registriesFile';
+import { findRegistriesFile, loadRegistriesFile, REGISTRIES_FILE_NAME, RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../store/registriesFile';
+import { customerLogin, customerPullTarget, testAsCustomer } from '../../registry/customerPull';
+import { formatImage, resolveTestImage } from '../../registry/endpoints';
+import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../../reference/proxy';
 import { RegistryValidationError, TestImageError, WorkspaceRegistryStore, type AccessVerification, type PullChecker } from '../../store/workspaceStore';
 import { PortalRegistryStore } from '../../store/portal/portalStore';
 import { DEFAULT_API_ORIGIN, VendorApiError, type VendorRegistry } from '../../store/portal/vendorApiClient';
@@ -102,6 +105,10 @@ const TEST_FLAGS = {
     valueName: 'HOST',
     description: `use the credentials even though the registries file sets plainHttp or insecureSkipTLSVerify for HOST (repeatable; or ${ALLOW_INSECURE_VARIABLE}=HOST,...)`,
   },
+  'as-customer': { type: 'boolean', description: "pull IMAGE the way a customer does: through the Replicated proxy, with the customer's license (needs --license-id-stdin and app: in the registries file)" },
+  'license-id-stdin': { type: 'boolean', description: "with --as-customer: read the customer's license ID from stdin (a masked prompt on a terminal); never pass it as a flag value" },
+  'customer-email': { type: 'string', valueName: 'EMAIL', description: "with --as-customer: log in as the customer's email (the documented login); default: LICENSE_ID, as the pull secret KOTS creates" },
+  'proxy-domain': { type: 'string', valueName: 'HOST', description: 'with --as-customer: the proxy domain (default: the custom proxy domain in the registries file, else proxy.replicated.com)' },
   ...GLOBAL_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -110,6 +117,7 @@ const USAGE = `Usage:
   replicated-registries registry ls [NAME] [-o table|json]
   replicated-registries registry rm NAME
   replicated-registries registry test NAME --image IMAGE [-o table|json]
+  replicated-registries registry test NAME --image IMAGE --as-customer --license-id-stdin
   replicated-registries registry logs NAME [-o table|json]      (vendor portal only)
 
 Workspace (default): registries are listed in ${REGISTRIES_FILE_NAME} (no secrets); secrets go to
@@ -880,6 +888,11 @@ on its host. Credentials come from the Docker credential store, else REPLICATED_
 With a Replicated API token the test runs on Replicated's servers with the credentials saved in
 the vendor portal (200: pullable; 404 MANIFEST_UNKNOWN: the credentials work but the image is
 missing or they cannot pull it; anything else: failed with that status).
+
+--as-customer pulls IMAGE as a customer does instead: its proxy reference
+(<proxy-domain>/proxy/<app>/<registry>/<image>, or <proxy-domain>/proxy/<app>/<registry name>/<image>
+when the registry host has a port), logged in with the customer's license ID (read from stdin with
+--license-id-stdin; user LICENSE_ID as KOTS's pull secret, or --customer-email), with the same verdicts.
 Exit 0 when the image can be pulled, 1 when not, 2 for usage or configuration errors.
 
 Flags:
@@ -916,6 +929,10 @@ async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps)
   const name = positionals[0];
   if (name === undefined || positionals.length > 1) throw new UsageError('registry test takes exactly one NAME (a slug or endpoint; `registry ls` lists them) and --image IMAGE');
   if (!flags.image) throw new UsageError('registry test needs --image IMAGE, e.g. --image my-company/my-image:v1.2.34');
+  if (flags['as-customer']) return customerTestCommand(name, flags.image, flags, io, deps);
+  for (const flag of ['license-id-stdin', 'customer-email', 'proxy-domain'] as const) {
+    if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --as-customer`);
+  }
   const portal = await portalConnection(io, flags);
   if (portal) {
     const result = await portal.store.test(name, flags.image);
@@ -949,6 +966,46 @@ async function testCommand(argv: string[], io: CliIO, deps: RegistryCommandDeps)
     return ExitCode.ok;
   } finally {
     await context.close();
+  }
+}
+
+/** `registry test NAME --image IMAGE --as-customer --license-id-stdin`: the pull a customer makes. */
+async function customerTestCommand(name: string, image: string, flags: ParsedFlags<typeof TEST_FLAGS>, io: CliIO, deps: RegistryCommandDeps): Promise<number> {
+  if (!flags['license-id-stdin']) throw new UsageError("--as-customer needs the customer's license ID: pipe it to --license-id-stdin (a flag value would leak into shell history)");
+  if (flags['api-token-stdin']) throw new UsageError('--api-token-stdin and --license-id-stdin both read stdin; the customer test needs no API token');
+  const filePath = configPathFor(io, flags, false);
+  if (!filePath) throw new UsageError(noFileMessage(io));
+  const { config } = loadRegistriesFile(filePath);
+  const wanted = name.toLowerCase();
+  const entry = config.registries.find((candidate) => candidate.slug.toLowerCase() === wanted || candidate.endpoint.toLowerCase() === wanted);
+  if (!entry) throw new UsageError(`no registry named "${name}" in ${filePath}; \`registry ls\` lists them`);
+  if (!config.app) throw new UsageError(`--as-customer needs the app slug: set app: in ${filePath} (proxy references read <proxy-domain>/proxy/<app>/...)`);
+  const resolved = resolveTestImage(entry, image);
+  if ('error' in resolved) throw new UsageError(resolved.error);
+  const proxyDomain = flags['proxy-domain'] ?? config.customDomains.proxy.map(normalizeHost).find((host) => host !== DEFAULT_PROXY_DOMAIN) ?? DEFAULT_PROXY_DOMAIN;
+  const target = customerPullTarget(formatImage(entry, resolved), { app: config.app, proxyDomain, registry: entry });
+  if ('error' in target) throw new UsageError(target.error);
+  const licenseId = await readSecretFromStdin(io, '--license-id-stdin', 'License ID');
+  registerSecret(licenseId);
+  let client = deps.client;
+  let owned = false;
+  if (!client) {
+    const { RegistryClient } = await import('../../registry/registryClient');
+    client = new RegistryClient({ cacheTtlMs: 0 });
+    owned = true;
+  }
+  try {
+    io.stderr.write(`pulling ${target.proxyReference} as a customer of ${config.app}\n`);
+    const result = await testAsCustomer(client, target, customerLogin(licenseId, flags['customer-email']));
+    if (flags.output === 'json') writeJson(io, result);
+    else printCheck(io.stdout, result);
+    if (result.verdict !== 'ok') {
+      io.stderr.write(`replicated-registries: ${redact(`${result.image}: ${result.verdict} — ${result.message}`)}\n`);
+      return ExitCode.failed;
+    }
+    return ExitCode.ok;
+  } finally {
+    if (owned) await client.close?.();
   }
 }
 
