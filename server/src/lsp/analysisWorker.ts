@@ -1,16 +1,19 @@
 /**
- * The analysis worker: a worker thread that reads the YAML documents too large to read on the server's
- * thread (fileAnalysis.ts sends it those over WORKER_DOCUMENT_CHARS). A document that needs the exact
- * parser can take seconds (the fast scanner cannot decide one anchor, and `yaml` needs 0.7–3 s per MB);
- * here it costs the editor nothing, and a document that will not finish can be stopped: the worker runs
- * under a heap limit (INPUT_LIMITS.analysisWorkerMemoryMb) and a watchdog set to what is left of the
- * file's time budget. Past either, the worker is terminated (a new one starts on the next need) and the
- * document is reported over budget.
+ * The analysis workers: worker threads that read YAML documents off the server's thread
+ * (fileAnalysis.ts decides which): every document of a file the workspace scan reads, in batches, in a
+ * worker at a lower OS priority (the editor's and the server's own threads go first on a busy machine,
+ * and the scan's garbage is collected in the worker's heap, not between keystrokes); and, while typing,
+ * any document too large to read quickly (over WORKER_DOCUMENT_CHARS) in a worker at normal priority.
+ * A document that needs the exact parser can take seconds (the fast scanner cannot decide one anchor,
+ * and `yaml` needs 0.7–3 s per MB); here it costs the editor nothing, and a batch that will not finish
+ * can be stopped: a worker runs under a heap limit (INPUT_LIMITS.analysisWorkerMemoryMb) and a watchdog
+ * set to what is left of the file's time budget. Past either, the worker is terminated (a new one starts
+ * on the next need) and the batch is reported over budget.
  *
- * The worker is the server's own bundle started again in a thread (the entry checks
- * `isAnalysisWorker()`), so there is still one bundle per side. Started on first need; one document at a
- * time, in order of arrival.
+ * A worker is the server's own bundle started again in a thread (the entry checks `isAnalysisWorker()`),
+ * so there is still one bundle per side. Started on first need; one batch at a time, in order.
  */
+import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import type { Logger } from '../log/logger';
@@ -19,17 +22,18 @@ import { analyzeDocumentText, ruleEnvironment, type DocumentEnvironment, type Do
 
 const ROLE = 'replicated-registries-analysis-worker';
 
+/** Documents of one file (each text is one document), read with the file's environment. */
 interface Job {
   id: number;
-  text: string;
+  texts: string[];
   filePath: string;
   env: DocumentEnvironment;
 }
 
-type Reply = { id: number; result: DocumentResult; elapsedMs: number } | { log: string };
+type Reply = { id: number; results: DocumentResult[]; elapsedMs: number } | { log: string };
 
-/** A document read, or why it was not. */
-export type WorkerOutcome = { result: DocumentResult; elapsedMs: number } | { overBudget: 'time' | 'memory' };
+/** A batch read (results in order), or why it was not. */
+export type WorkerOutcome = { results: DocumentResult[]; elapsedMs: number } | { overBudget: 'time' | 'memory' };
 
 /** Whether this thread is the analysis worker (the bundle entries start it instead of the server). */
 export function isAnalysisWorker(): boolean {
@@ -40,13 +44,23 @@ export function isAnalysisWorker(): boolean {
 export function runAnalysisWorker(): void {
   const port = parentPort;
   if (!port) return;
+  const { nice } = workerData as { nice?: number };
+  if (nice) {
+    try {
+      // Linux: the priority of this thread only.
+      os.setPriority(nice);
+    } catch {
+      // Not allowed here: normal priority then.
+    }
+  }
   // Engine failures are logged by the server, like those on its own thread.
   const log = (message: string): void => port.postMessage({ log: message } satisfies Reply);
   setEngineLogger({ error: log, warn: log, info: () => undefined, debug: () => undefined });
   port.on('message', (job: Job) => {
     const started = performance.now();
-    const result = analyzeDocumentText(job.text, job.filePath, ruleEnvironment(job.env));
-    port.postMessage({ id: job.id, result, elapsedMs: performance.now() - started } satisfies Reply);
+    const env = ruleEnvironment(job.env);
+    const results = job.texts.map((text) => analyzeDocumentText(text, job.filePath, env));
+    port.postMessage({ id: job.id, results, elapsedMs: performance.now() - started } satisfies Reply);
   });
 }
 
@@ -64,11 +78,11 @@ export class AnalysisWorkerHost {
   private nextId = 1;
   private disposed = false;
 
-  /** `script`: the bundle this server runs from (the worker runs it too). */
+  /** `script`: the bundle this server runs from (the worker runs it too); `nice`: the worker thread's OS priority (0–19). */
   constructor(
     private readonly script: string,
     private readonly logger: Logger,
-    private readonly memoryMb: number = INPUT_LIMITS.analysisWorkerMemoryMb,
+    private readonly options: { nice?: number; memoryMb?: number } = {},
   ) {}
 
   /** Only a bundle can be started as the worker (not TypeScript sources run by a test runner). */
@@ -76,7 +90,7 @@ export class AnalysisWorkerHost {
     return script.endsWith('.js');
   }
 
-  /** Reads one document within `budgetMs` of its own time. */
+  /** Reads a batch of documents within `budgetMs` of their own time. */
   read(job: Omit<Job, 'id'>, budgetMs: number): Promise<WorkerOutcome> {
     return new Promise((resolve) => {
       this.waiting.push({ job: { ...job, id: this.nextId++ }, budgetMs, resolve });
@@ -104,14 +118,17 @@ export class AnalysisWorkerHost {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script, {
-      workerData: { role: ROLE },
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+      workerData: { role: ROLE, nice: this.options.nice ?? 0 },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? INPUT_LIMITS.analysisWorkerMemoryMb },
       // The worker never reads stdin nor writes the protocol's stdout.
       stdin: false,
       stdout: true,
       stderr: true,
     });
     worker.unref();
+    // Nothing a worker prints may reach the protocol's stdout.
+    worker.stdout.resume();
+    worker.stderr.resume();
     worker.on('message', (reply: Reply) => {
       if ('log' in reply) {
         this.logger.error(reply.log);
@@ -121,7 +138,7 @@ export class AnalysisWorkerHost {
       if (!running || running.job.id !== reply.id) return;
       clearTimeout(running.timer);
       this.running = undefined;
-      running.resolve({ result: reply.result, elapsedMs: reply.elapsedMs });
+      running.resolve({ results: reply.results, elapsedMs: reply.elapsedMs });
       this.pump();
     });
     worker.on('error', (error: Error & { code?: string }) => {
@@ -148,7 +165,8 @@ export class AnalysisWorkerHost {
     this.stop();
     if (running) {
       clearTimeout(running.timer);
-      this.logger.warn(`analysis of a ${Math.round(running.job.text.length / 1024)} KiB document in ${running.job.filePath} stopped: over its ${why === 'time' ? 'time' : 'memory'} budget`);
+      const kib = Math.round(running.job.texts.reduce((sum, text) => sum + text.length, 0) / 1024);
+      this.logger.warn(`analysis of ${running.job.texts.length} document(s) (${kib} KiB) of ${running.job.filePath} stopped: over the ${why} budget`);
       running.resolve({ overBudget: why });
     }
     this.pump();

@@ -143,14 +143,16 @@ export class DiagnosticsController {
     let made: { version: number; diagnostics: Diagnostic[] } | undefined;
     try {
       made = await this.diagnosticsOfOpen(uri, state);
+      // A newer version has been (or will be) validated: do not publish stale ranges.
+      if (made && this.open.get(uri) === state && this.ctx.documents.get(uri)?.version === made.version) await this.commit(uri, state, made, cause);
     } finally {
-      const latest = this.ctx.documents.get(uri);
-      // The newest version is done (or failed): typing is no longer pending here.
-      if (this.open.get(uri) === state && !this.debouncer.isPending(uri) && (!made || latest?.version === made.version)) this.settle(state);
+      // The newest version is out (or failed): typing is no longer pending here, the workspace scan goes on.
+      if (this.open.get(uri) === state && !this.debouncer.isPending(uri) && (!made || this.ctx.documents.get(uri)?.version === made.version)) this.settle(state);
     }
-    if (!made || this.open.get(uri) !== state) return;
-    // A newer version has been (or will be) validated: do not publish stale ranges.
-    if (this.ctx.documents.get(uri)?.version !== made.version) return;
+  }
+
+  /** Keeps a new set, and publishes it (push) or has the client pull it (pull, when no edit asked). */
+  private async commit(uri: string, state: OpenDocumentState, made: { version: number; diagnostics: Diagnostic[] }, cause: 'edit' | 'other'): Promise<void> {
     if (state.current && sameDiagnostics(state.current.diagnostics, made.diagnostics)) {
       state.current.version = made.version;
       return;

@@ -95,7 +95,8 @@ export class RegistriesLanguageService implements ServerContext {
   readonly workspace = new WorkspaceModel();
   /** Slices long work and lets edits go first (scheduler.ts). */
   readonly scheduler = new WorkScheduler();
-  private readonly worker: AnalysisWorkerHost | undefined;
+  /** Analysis workers: the workspace scan's (at a lower OS priority), and the one for big documents while typing. */
+  private readonly workers: { background: AnalysisWorkerHost; interactive: AnalysisWorkerHost } | undefined;
   readonly analyses: LocalAnalysisCache;
   readonly releases = new ReleaseCache((filePath) => this.readText(filePath));
   readonly registries: RegistryAccess;
@@ -136,9 +137,9 @@ export class RegistriesLanguageService implements ServerContext {
     });
     setEngineLogger(this.logger);
     const script = options.workerScript;
-    this.worker = script && AnalysisWorkerHost.canRun(script) ? new AnalysisWorkerHost(script, this.logger) : undefined;
-    const worker = this.worker;
-    this.analyses = new LocalAnalysisCache(worker ? (job, budgetMs) => worker.read(job, budgetMs) : undefined);
+    const workers = script && AnalysisWorkerHost.canRun(script) ? { background: new AnalysisWorkerHost(script, this.logger, { nice: 10 }), interactive: new AnalysisWorkerHost(script, this.logger) } : undefined;
+    this.workers = workers;
+    this.analyses = new LocalAnalysisCache(workers ? (job, budgetMs, priority) => workers[priority].read(job, budgetMs) : undefined);
     this.registries = new RegistryAccess(this.logger);
     this.settings = new SettingsCache(connection, () => this.client.configurationRequest);
     this.status = new StatusReporter(connection);
@@ -237,7 +238,8 @@ export class RegistriesLanguageService implements ServerContext {
       if (this.portalTimer) clearInterval(this.portalTimer);
       this.workspaceHandler.dispose();
       this.diagnostics.dispose();
-      this.worker?.dispose();
+      this.workers?.background.dispose();
+      this.workers?.interactive.dispose();
       await this.registries.dispose();
     });
 
