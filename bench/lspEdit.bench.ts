@@ -4,7 +4,7 @@
  * `publishDiagnostics` of that version, on a generated 500-line manifest and on a generated
  * 5,000-document manifest; time to first diagnostics on open; peak server RSS (VmHWM).
  * Offline (no pull checks: they never run per keystroke anyway) and with the push debounce at 0 ms,
- * so the figure is the server's own work; the editor adds `diagnosticsDelayMs` (default 250 ms).
+ * so the figure is the server's own work; the editor adds `diagnosticsDelayMs` (default 100 ms, lsp/settings.ts).
  * Targets: p95 < 50 ms (500 lines) and < 100 ms (5,000 documents). Also the server's CPU time per
  * edit (from /proc), which a busy machine does not inflate the way it inflates latency.
  */

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
-import { BoundedReadError, readRegularFile } from '../../limits/boundedFiles';
+import { BoundedReadError, readRegularFileSync } from '../../limits/boundedFiles';
 import { INPUT_LIMITS } from '../../limits/inputLimits';
 import { oversizedFileMessage } from '../../manifests/findImages';
 import { limitFinding } from '../../rules/syntaxRule';
@@ -107,7 +107,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     config,
     offline: options.offline,
     credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve({}),
-    readFile: (filePath) => readText(filePath).catch(() => undefined),
+    readFile: (filePath) => {
+      try {
+        return Promise.resolve(readText(filePath));
+      } catch {
+        return Promise.resolve(undefined);
+      }
+    },
     // The release (HelmCharts, their charts and packaged .tgz, Config items), read only if a file needs it.
     release: releaseLoader(fileSystemRelease(await releaseRoot(configFile, absoluteTargets[0] as string)), config),
     reportEngineError: (what, filePath, error) => io.stderr.write(`replicated-registries lint: ${what} failed on ${relativePath(io.cwd, filePath)} (${error instanceof Error ? error.message : String(error)}); its other findings are reported\n`),
@@ -124,7 +130,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const filePath = files[next++] as string;
         let text: string;
         try {
-          text = await readText(filePath);
+          text = readText(filePath);
         } catch (error) {
           if (error instanceof BoundedReadError && error.failure === 'too-large') {
             // Not read at all: one finding says why (a hostile 50 MB file must not cost 50 MB).
@@ -160,9 +166,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
 }
 
-/** A file lint reads (manifest, values.yaml): a regular file within the analysed size (never a FIFO or a device). */
-async function readText(filePath: string): Promise<string> {
-  return (await readRegularFile(filePath, INPUT_LIMITS.analyzedFileBytes)).toString('utf8');
+/**
+ * A file lint reads (manifest, values.yaml): a regular file within the analysed size (never a FIFO or a
+ * device). Read synchronously: lint has nothing else to do meanwhile but pull checks already in flight,
+ * and 1,000 small files cost 8–9 ms read this way against 60–75 ms through the promise API (issue 12).
+ */
+function readText(filePath: string): string {
+  return readRegularFileSync(filePath, INPUT_LIMITS.analyzedFileBytes).toString('utf8');
 }
 
 /** The `code` of a file system error (`ENOENT`, `EACCES`...), if it has one. */
