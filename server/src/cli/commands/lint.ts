@@ -487,6 +487,20 @@ export function toCodeQuality(results: LintResult[]): unknown[] {
  * Writes `value` exactly as `JSON.stringify(value, null, 2)` plus a newline, in pieces: a lint of a 50 MB
  * manifest has ~10^6 findings, whose JSON exceeds V8's largest string ("Invalid string length").
  */
+/** Values (at any depth) up to which an array element is serialized in one piece. */
+const SMALL_NODES = 256;
+
+/** What is left of `budget` after counting the values in `node`; negative when it holds more (stops counting there). */
+function isSmall(node: unknown, budget: number): number {
+  let left = budget - 1;
+  if (node === null || typeof node !== 'object') return left;
+  for (const item of Array.isArray(node) ? node : Object.values(node)) {
+    left = isSmall(item, left);
+    if (left < 0) return left;
+  }
+  return left;
+}
+
 export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): void {
   const FLUSH_AT = 1 << 20;
   let pending = '';
@@ -505,6 +519,9 @@ export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): voi
       node.forEach((item: unknown, index) => {
         emit(`${index === 0 ? '' : ','}\n${inner}`);
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
+        // A small element (a lint result, a SARIF result) in one native call: visiting every key of 10,000
+        // results was a fifth of `lint --format json` on the 5,000-document benchmark manifest.
+        else if (isSmall(item, SMALL_NODES) >= 0) emit((JSON.stringify(item, null, 2) ?? 'null').replace(/\n/g, `\n${inner}`));
         else visit(item, inner);
       });
       return emit(`\n${indent}]`);
