@@ -19,7 +19,7 @@ import jsYaml from 'js-yaml';
 import { Lexer, parseAllDocuments } from 'yaml';
 import { findImages } from '../server/src/manifests/findImages';
 import { localFindings } from '../server/src/rules/localRules';
-import { emptyRegistriesConfig } from '../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../server/src/store/types';
 import { bigManifest, fixed, median, minimum, workload } from './workloads';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
 // Builds one bundle per side with esbuild: the extension client, the language server, the CLI.
 // `vscode` stays external (the host provides it); everything else is bundled, so no node_modules ship.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { registriesSchemaValidatorPlugin } from './registriesSchemaValidatorPlugin.mjs';
@@ -28,10 +28,11 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  // Everything heavy the extension host needs only on first use (language client, registries-file parser,
-  // registry HTTP stack): kept out of client.js so activation stays fast. vscode-languageclient imports `vscode`.
-  esbuild.build({ ...common, entryPoints: ['client/src/engine/clientEngine.ts'], outfile: 'dist/clientEngine.js', external: ['vscode'] }),
+  // The language client and the protocol's message types, needed only once the server starts: kept out of
+  // client.js so activation stays fast. The extension carries no engine code at all (it asks the server).
+  esbuild.build({ ...common, entryPoints: ['client/src/server/languageClientBundle.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
 ]);
-console.log(`built dist/client.js, dist/clientEngine.js, dist/server.js, dist/cli.js${production ? ' (production)' : ''}`);
+const sizes = ['client.js', 'languageClient.js', 'server.js', 'cli.js'].map((file) => `dist/${file} ${(statSync(path.join(root, 'dist', file)).size / 1024).toFixed(1)} KiB`);
+console.log(`built ${sizes.join(', ')}${production ? ' (production)' : ''}`);

@@ -1,5 +1,7 @@
 // Runs the test layers with node's own test runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs all|unit|lsp|integration|packaging|e2e [more layers...]
+// Usage: node scripts/test.mjs all|unit|stress|lsp|integration|packaging|e2e [more layers...]
+// stress: the slow generated-input tests (a 10,000-document fuzz against the exact parser, a 1,000-file
+// corpus), kept apart so the unit layer stays quick to run while working.
 // packaging: how users install and run it — the npm package packed and installed, the GitHub Action's steps,
 // the README's CI examples, the pre-commit hook installed by pre-commit (slow: npm installs, one at a time).
 import { spawnSync } from 'node:child_process';
@@ -8,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const order = ['unit', 'lsp', 'integration', 'packaging', 'e2e'];
+const order = ['unit', 'stress', 'lsp', 'integration', 'packaging', 'e2e'];
 let layers = process.argv.slice(2);
 if (layers.length === 0 || layers.includes('all')) layers = order;
 
@@ -30,14 +32,14 @@ function run(cmd, args, env = {}) {
 }
 
 // Everything above unit tests runs against the built bundles, so build once first.
-if (layers.some((l) => l !== 'unit')) {
+if (layers.some((l) => l !== 'unit' && l !== 'stress')) {
   if (run(process.execPath, ['scripts/build.mjs']) !== 0) process.exit(1);
 }
 
 let failed = false;
 // The full run also proves the code is strictly typed and lint clean.
 if (process.argv.includes('all')) {
-  for (const [cmd, args] of [['npx', ['tsc', '-p', 'server']], ['npx', ['tsc', '-p', 'client']], ['npx', ['tsc', '-p', 'test']], ['npx', ['eslint', '.']]]) {
+  for (const [cmd, args] of [['npx', ['tsc', '-p', 'server']], ['npx', ['tsc', '-p', 'client']], ['npx', ['tsc', '-p', 'test']], ['npx', ['eslint', '.']], [process.execPath, ['scripts/check-architecture.mjs']]]) {
     console.log(`# ${cmd} ${args.join(' ')}`);
     if (run(cmd, args) !== 0) failed = true;
   }
@@ -46,8 +48,10 @@ for (const layer of layers) {
   const files = findTests(path.join(root, 'test', layer));
   if (files.length === 0) { console.log(`# layer ${layer}: no tests`); continue; }
   console.log(`\n# layer ${layer}: ${files.length} file(s)`);
-  const concurrency = layer === 'unit' || layer === 'lsp' ? '4' : '1';
-  const status = run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files]);
+  const concurrency = layer === 'unit' || layer === 'stress' || layer === 'lsp' ? '4' : '1';
+  // The unit and stress layers stay on this machine: a connection beyond loopback throws (test/harness/loopbackOnly.ts).
+  const guard = layer === 'unit' || layer === 'stress' ? ['--import', './test/harness/loopbackOnly.ts'] : [];
+  const status = run(process.execPath, ['--import', 'tsx', ...guard, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files]);
   if (status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

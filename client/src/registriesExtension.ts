@@ -1,19 +1,21 @@
 /**
- * The one object that owns the extension's lifetime: the log, the vault, the language-server
- * connection, the Registries view and the commands. Everything registered here is disposed with
- * the extension; what belongs to one language-client run lives in ServerConnection.
+ * The one object that owns the extension's lifetime: the log, this machine's secrets and consent, the
+ * language-server connection (the only door to the engine), the Registries view and the commands.
+ * Everything registered here is disposed with the extension; what belongs to one language-client run
+ * lives in ServerConnection.
  */
 import * as vscode from 'vscode';
-import { RegistryCommands } from './commands/registryCommands';
-import { CredentialsVault } from './credentialsVault';
-import { DirectRegistryTester } from './directTest';
-import { LastChecks } from './lastChecks';
+import type { CommandContext } from './commands/commandContext';
+import { registerCommands } from './commands/registerCommands';
 import { createClientLogger, errorMessage, type ClientLogger } from './log';
-import { VendorPortal } from './portal/vendorPortal';
-import { RegistriesModel } from './registriesModel';
-import { ANALYZED_LANGUAGES, ServerConnection } from './serverConnection';
+import { LastTests } from './model/lastTests';
+import { RegistriesModel } from './model/registriesModel';
+import { CredentialsVault } from './secrets/credentialsVault';
+import { InsecureConsent } from './secrets/insecureConsent';
+import { PortalConnectionStore } from './secrets/portalConnection';
+import { ANALYZED_LANGUAGES, ServerConnection } from './server/serverConnection';
 import { RegistriesTreeProvider } from './tree/registriesTree';
-import { RegistryStatusDecorations } from './tree/registryStatus';
+import { RegistryStatusDecorations } from './tree/registryDecorations';
 
 export const VIEW_ID = 'replicated-registries.registries';
 
@@ -31,40 +33,56 @@ export class RegistriesExtension implements vscode.Disposable {
     this.logger = createClientLogger(channel);
 
     const vault = new CredentialsVault(context.secrets);
-    const lastChecks = new LastChecks(context.workspaceState);
-    const portal = new VendorPortal(context.secrets, this.logger);
-    this.server = new ServerConnection(context, this.logger, vault, portal);
-    const model = new RegistriesModel(this.server, vault, lastChecks, this.logger, portal);
-    const tester = new DirectRegistryTester(this.logger);
-    this.tree = new RegistriesTreeProvider(model, this.server, this.logger);
+    const consent = new InsecureConsent(context.globalState, this.logger);
+    const portal = new PortalConnectionStore(context.secrets);
+    this.server = new ServerConnection(context, this.logger, {
+      credentials: async (params) => {
+        // Untrusted workspace: its registries file could point our secrets at any host.
+        if (!vscode.workspace.isTrusted) {
+          this.logger.info(`Credentials for ${params.slug} not handed out: the workspace is not trusted.`);
+          return null;
+        }
+        const credentials = await vault.get(params);
+        this.logger.debug(`Credentials for ${params.slug} requested by the server: ${credentials ? 'found' : 'none on this machine'}.`);
+        return credentials ?? null;
+      },
+      allowInsecure: (params, onAllowed) => vscode.workspace.isTrusted && consent.answer(params, onAllowed),
+      portalConnection: async () => {
+        // Same rule as registry secrets: an untrusted workspace gets no token (its files could steer requests).
+        if (!vscode.workspace.isTrusted) {
+          this.logger.info('The vendor portal connection was not handed to the server: the workspace is not trusted.');
+          return null;
+        }
+        const connection = await portal.connection();
+        this.logger.debug(`Vendor portal connection requested by the server: ${connection ? `connected to ${connection.origin}` : 'not connected'}.`);
+        return connection ?? null;
+      },
+    });
+    const lastTests = new LastTests(context.workspaceState);
+    const model = new RegistriesModel(this.server, lastTests);
+    this.tree = new RegistriesTreeProvider(model, this.server, this.logger, context.extensionUri);
     const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
-    const commands = new RegistryCommands(model, this.tree, this.server, vault, lastChecks, tester, this.logger);
-    const registriesFileWatcher = vscode.workspace.createFileSystemWatcher('**/.replicated-registries.yaml');
+    const commands: CommandContext = { server: this.server, model, vault, lastTests, consent, portal, tree: this.tree, logger: this.logger };
 
     this.disposables.push(
       vault,
       portal,
-      tester,
       this.tree,
       treeView,
-      registriesFileWatcher,
       vscode.window.registerFileDecorationProvider(new RegistryStatusDecorations()),
-      ...commands.register(),
-      registriesFileWatcher.onDidCreate(() => this.tree.refresh()),
-      registriesFileWatcher.onDidChange(() => this.tree.refresh()),
-      registriesFileWatcher.onDidDelete(() => this.tree.refresh()),
+      ...registerCommands(commands),
       vault.onDidChange((slug) => {
-        void this.server.notifyCredentialsChanged(slug).catch((error: unknown) => this.logger.warn(`Could not tell the server about new credentials: ${errorMessage(error)}`));
+        void this.server.notify((p) => p.CredentialsChangedNotification, { slug }).catch((error: unknown) => this.logger.warn(`Could not tell the server about new credentials: ${errorMessage(error)}`));
         this.tree.refresh();
       }),
       this.server.onDidChangeRegistries(() => this.tree.refresh()),
       portal.onDidChange(() => {
-        void this.server.notifyPortalConnectionChanged().catch((error: unknown) => this.logger.warn(`Could not tell the server about the vendor portal connection: ${errorMessage(error)}`));
+        void this.server.notify((p) => p.PortalConnectionChangedNotification, {}).catch((error: unknown) => this.logger.warn(`Could not tell the server about the vendor portal connection: ${errorMessage(error)}`));
         this.tree.refresh();
       }),
-      // Once the server runs, the view switches to its list (with verdicts) and the workspace's images.
+      // Once the server runs (again), the view asks it afresh.
       this.server.onDidChangeState((state) => {
-        if (state === 'running') this.tree.refresh();
+        if (state === 'running' || state === 'failed') this.tree.refresh();
       }),
       treeView.onDidChangeVisibility((event) => {
         if (event.visible) this.autoStart('the Registries view opened');
@@ -83,10 +101,9 @@ export class RegistriesExtension implements vscode.Disposable {
     if (treeView.visible) this.autoStart('the Registries view is open');
     const openYaml = vscode.workspace.textDocuments.find(isAnalyzed);
     if (openYaml) this.autoStart(`${vscode.workspace.asRelativePath(openYaml.uri)} is open`);
-    // Palette `when` clauses need hasRegistries before the view is ever shown; read the file after activation returns.
+    // The palette's `when` clauses need the portal state at once; it is read after activation returns.
     setTimeout(() => {
       portal.refreshContext().catch((error: unknown) => this.logger.warn(`Could not read the vendor portal connection: ${errorMessage(error)}`));
-      this.tree.currentRegistries().catch((error: unknown) => this.logger.warn(`Could not read the registries: ${errorMessage(error)}`));
     }, 0);
   }
 

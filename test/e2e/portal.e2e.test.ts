@@ -37,7 +37,14 @@ void describe('Replicated Registries: the vendor portal in a real VS Code (code-
     console.log(`# e2e tools: code-server ${tools.codeServerVersion}; ${tools.installedNow ? `installed now in ${tools.seconds.toFixed(1)} s` : 'already installed'}`);
     runDir = makeRunDir('portal');
     world = await createScenarioWorld(runDir);
-    api = await startVendorApiStandIn({ token: apiToken, testPull: realPullCheck(world.palette) });
+    // The team's portal knows the app the workspace's registries file names (`app: acme-platform`), as a real
+    // one would: otherwise the view rightly shows the portal's "no application" warning instead of its welcome.
+    api = await startVendorApiStandIn({
+      token: apiToken,
+      testPull: realPullCheck(world.palette),
+      apps: [{ id: 'app-acme', slug: 'acme-platform', name: 'Acme Platform' }],
+      customHostnames: { 'app-acme': { proxy: [], registry: [] } },
+    });
     session = await startEditorSession({
       runDir,
       workspaceDir: world.workspaceDir,

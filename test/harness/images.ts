@@ -95,6 +95,8 @@ class OciLayoutWriter {
     const config = this.writeBlob(
       MEDIA_TYPES.ociConfig,
       JSON.stringify({
+        // When it was built, as every real image config says (the Registries view shows tags' ages from it).
+        created: new Date().toISOString(),
         architecture,
         os: 'linux',
         config: { Cmd: ['/bin/sh'] },

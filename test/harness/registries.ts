@@ -53,6 +53,8 @@ interface LaunchPlan {
   caFile?: string;
   tls: boolean;
   cleanup?: () => Promise<void>;
+  /** Try this port first (the demo keeps its registry's address between runs); any free one otherwise. */
+  preferredPort?: number;
 }
 
 async function launchRegistry(plan: LaunchPlan): Promise<RunningRegistry> {
@@ -63,7 +65,7 @@ async function launchRegistry(plan: LaunchPlan): Promise<RunningRegistry> {
   let lastFailure = '';
   // The port is free when we pick it, but another process may bind it before the registry does: retry.
   for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const port = await findFreePort();
+    const port = attempt === 1 && plan.preferredPort ? plan.preferredPort : await findFreePort();
     writeFileSync(configFile, plan.config(port));
     const processHandle: TrackedProcess = spawnTracked(REGISTRY_BINARY, ['serve', configFile], logFile, {
       // The registry reads REGISTRY_* variables as config overrides; do not let the caller's leak in.
@@ -140,7 +142,7 @@ async function writeHtpasswd(file: string, users: Record<string, string>): Promi
 }
 
 /** A registry with htpasswd (Basic) auth; with `tls`, served with a certificate from a fresh CA (`caFile`). */
-export async function startHtpasswdRegistry(opts: { tls: boolean; users: Record<string, string> }): Promise<RunningRegistry> {
+export async function startHtpasswdRegistry(opts: { tls: boolean; users: Record<string, string>; preferredPort?: number }): Promise<RunningRegistry> {
   assertToolsInstalled();
   const dir = makeTempDir('htpasswd-registry');
   try {
@@ -152,6 +154,7 @@ export async function startHtpasswdRegistry(opts: { tls: boolean; users: Record<
       dir,
       tls: opts.tls,
       ...(cert ? { caFile: cert.caFile } : {}),
+      ...(opts.preferredPort ? { preferredPort: opts.preferredPort } : {}),
       config: (port) =>
         [baseConfig(port, dataDir, cert), 'auth:', '  htpasswd:', `    realm: ${q('harness-registry')}`, `    path: ${q(htpasswdFile)}`, ''].join('\n'),
     });

@@ -12,11 +12,12 @@ import { after, before, describe, test } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { LintResult } from '../../server/src/cli/commands/lint';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
-import type { AnalysisEnvironment, Finding } from '../../server/src/analysis/types';
+import type { Finding } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { RegistryClient } from '../../server/src/registry/registryClient';
 import type { Credentials, RegistryEntry } from '../../server/src/registry/types';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
-import { findFreePort, pushImage, startTokenRegistry, type TokenRegistry } from '../harness';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
+import { findFreePort, pushImage, startHtpasswdRegistry, startTokenRegistry, type TokenRegistry } from '../harness';
 
 // Test-only throwaway passwords.
 const READER: Credentials = { username: 'reader', secret: 'reader-Pa55-not-real' };
@@ -32,7 +33,7 @@ function pod(images: string[]): string {
   return `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
 }
 
-function environment(credentials: Credentials | undefined, connected = true): AnalysisEnvironment {
+function environment(credentials: Credentials | undefined, connected = true): ReleaseEnvironment {
   return {
     config: { ...emptyRegistriesConfig(), app: 'acme', registries: connected ? [entry] : [] },
     offline: false,
@@ -41,7 +42,7 @@ function environment(credentials: Credentials | undefined, connected = true): An
   };
 }
 
-async function findingsFor(images: string[], env: AnalysisEnvironment): Promise<Array<[string, string, string]>> {
+async function findingsFor(images: string[], env: ReleaseEnvironment): Promise<Array<[string, string, string]>> {
   const text = pod(images);
   const findings: Finding[] = await analyzeFile({ text, path: 'pod.yaml' }, env);
   for (const finding of findings) {
@@ -132,5 +133,34 @@ void describe('remote rules against a real token-auth registry', () => {
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
+  });
+});
+
+void describe('an unconnected registry on a loopback address, as Docker reaches it', () => {
+  let tlsRegistry: Awaited<ReturnType<typeof startHtpasswdRegistry>>;
+  let plainRegistry: Awaited<ReturnType<typeof startHtpasswdRegistry>>;
+  const looseClient = new RegistryClient({ cacheTtlMs: 0, timeouts: TIMEOUTS });
+  const unconnected: ReleaseEnvironment = { config: emptyRegistriesConfig(), offline: false, registryClient: looseClient, credentialsFor: () => Promise.resolve({}) };
+
+  before(async () => {
+    tlsRegistry = await startHtpasswdRegistry({ tls: true, users: { u: 'loopback-Pa55-not-real' } });
+    plainRegistry = await startHtpasswdRegistry({ tls: false, users: { u: 'loopback-Pa55-not-real' } });
+  });
+  after(async () => {
+    await looseClient.close();
+    await tlsRegistry?.stop();
+    await plainRegistry?.stop();
+  });
+
+  void test('HTTPS is tried first (a TLS registry is not "unexpected HTTP 400"), then plain HTTP, and the finding says which one answered', async () => {
+    const overTls = await analyzeFile({ text: pod([`${tlsRegistry.host}/acme/app:1`]), path: 'pod.yaml' }, unconnected);
+    const tlsFinding = overTls.find((finding) => finding.code === 'registry-not-connected');
+    assert.equal(tlsFinding?.severity, 'warning', JSON.stringify(overTls));
+    assert.match(tlsFinding?.message ?? '', /anonymous pull over HTTPS: unauthorized/);
+    assert.doesNotMatch(tlsFinding?.message ?? '', /HTTP 400/);
+    const overHttp = await analyzeFile({ text: pod([`${plainRegistry.host}/acme/app:1`]), path: 'pod.yaml' }, unconnected);
+    const httpFinding = overHttp.find((finding) => finding.code === 'registry-not-connected');
+    assert.equal(httpFinding?.severity, 'warning', JSON.stringify(overHttp));
+    assert.match(httpFinding?.message ?? '', /anonymous pull over plain HTTP, not HTTPS: unauthorized/);
   });
 });

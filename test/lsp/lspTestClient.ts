@@ -130,6 +130,8 @@ export interface DiagnosticsWait {
 export class LspTestClient {
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
+  /** Every byte the server wrote to its stdout (responses, notifications, logs): what tests scan for secrets. */
+  readonly serverOutput: string[] = [];
   readonly credentialRequests: CredentialsParams[] = [];
   readonly insecureConsentRequests: AllowInsecureConnectionParams[] = [];
   /** How many times the server asked for the vendor-portal connection. */
@@ -160,6 +162,7 @@ export class LspTestClient {
       resolve(code);
     }));
     process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString('utf8')));
+    process.stdout.on('data', (chunk: Buffer) => this.serverOutput.push(chunk.toString('utf8')));
     connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       this.publishCounts.set(params.uri, (this.publishCounts.get(params.uri) ?? 0) + 1);

@@ -79,7 +79,7 @@ void describe('LSP against a real registry', () => {
     assert.ok(missing);
     const actions = actionsOnly(await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } }));
     const tagFixes = actions.filter((a) => a.title.startsWith('Change the tag to'));
-    assert.deepEqual(tagFixes.map((a) => a.title), ['Change the tag to `1.2.0`', 'Change the tag to `1.0.0`']);
+    assert.deepEqual(tagFixes.map((a) => a.title), ['Change the tag to "1.2.0"', 'Change the tag to "1.0.0"']);
     assert.deepEqual(tagFixes[0]?.edit?.changes?.[uri], [{ range: rangeOf(text, '9.9.9'), newText: '1.2.0' }]);
   });
 

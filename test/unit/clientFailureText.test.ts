@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failureSentence, hintBeyondMessage } from '../../client/src/failureText';
+import { failureSentence, hintBeyondMessage } from '../../client/src/text/failureText';
 
 const tagMessage = 'The repository acme/api exists on 127.0.0.1:5000, but it has no tag 9.9.9.';
 const tagHint = 'The repository exists but has no 9.9.9: check the tag or digest (tags are case-sensitive), or push it.';

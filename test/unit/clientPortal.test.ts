@@ -1,7 +1,6 @@
 /**
  * The extension's vendor-portal pieces that need no `vscode` (client/src/portal/portalFormat.ts):
- * where the API origin comes from, what SecretStorage holds and how it is read back, the view's
- * merge of portal and workspace registries, the pull-log table and the test verdict sentences.
+ * where the API origin comes from, what SecretStorage holds and how it is read back, the pull-log table and the test verdict sentences.
  * Run: node --import tsx --test test/unit/clientPortal.test.ts
  */
 import assert from 'node:assert/strict';
@@ -10,8 +9,6 @@ import {
   chooseApiOrigin,
   DEFAULT_VENDOR_API_ORIGIN,
   formatPullLogTable,
-  lastCheckKey,
-  mergeWithPortal,
   parsePortalConnection,
   portalTestSentence,
   pullLogPickItem,
@@ -20,15 +17,9 @@ import {
   validateApiToken,
   validateAppSlug,
 } from '../../client/src/portal/portalFormat';
-import type { RegistryEntry } from '../../server/src/registry/types';
 import { DEFAULT_API_ORIGIN } from '../../server/src/store/portal/vendorApiClient';
 import { verdictFromPortalStatus } from '../../server/src/store/portal/portalStore';
 
-function entry(slug: string, source?: RegistryEntry['source'], endpoint = `${slug}.example.com`): RegistryEntry {
-  const made: RegistryEntry = { slug, provider: 'other', endpoint, authType: 'password' };
-  if (source) made.source = source;
-  return made;
-}
 
 void describe('chooseApiOrigin', () => {
   void it('keeps the client default equal to the engine default', () => {
@@ -75,24 +66,6 @@ void describe('the stored connection', () => {
     for (const raw of [undefined, '', 'not json', 'null', '[]', '{"token":"","origin":"https://x.example"}', '{"token":"t"}', '{"token":"t","origin":"file:///etc"}', '{"token":1,"origin":"https://x.example"}']) {
       assert.equal(parsePortalConnection(raw), undefined, String(raw));
     }
-  });
-});
-
-void describe('mergeWithPortal', () => {
-  void it('lists the workspace file beside the portal; the portal wins on the same slug (any case)', () => {
-    const workspace = [{ entry: entry('acme-ghcr', 'workspace') }, { entry: entry('Shared', 'workspace') }];
-    const portal = [{ entry: entry('shared', 'portal') }, { entry: entry('acme-ecr', 'portal') }];
-    const { views, shadowed } = mergeWithPortal(workspace, portal);
-    assert.deepEqual(views.map((view) => `${view.entry.source}:${view.entry.slug}`), ['workspace:acme-ghcr', 'portal:shared', 'portal:acme-ecr']);
-    assert.deepEqual(shadowed, ['Shared']);
-  });
-  void it("drops the server's own portal entries: the portal's answer replaces them", () => {
-    const { views } = mergeWithPortal([{ entry: entry('stale', 'portal') }, { entry: entry('file') }], [{ entry: entry('fresh', 'portal') }]);
-    assert.deepEqual(views.map((view) => view.entry.slug), ['file', 'fresh']);
-  });
-  void it('keeps last verdicts of portal entries apart from file entries of the same name', () => {
-    assert.notEqual(lastCheckKey(entry('a', 'portal')), lastCheckKey(entry('a', 'workspace')));
-    assert.equal(lastCheckKey(entry('a')), 'a');
   });
 });
 

@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeFile } from '../../server/src/analysis/index';
-import type { AnalysisEnvironment, Finding, FindingFix } from '../../server/src/analysis/types';
+import type { Finding, FindingFix } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { ARCHIVE_LIMITS } from '../../server/src/charts/archive';
 import { loadRelease } from '../../server/src/release/release';
 import { releaseImages } from '../../server/src/release/releaseImages';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import type { RegistriesConfig } from '../../server/src/store/types';
 import { packArchive, packChart } from '../fixtures/chartArchive';
 import { memoryRelease, releaseOf } from '../fixtures/release';
@@ -31,7 +32,7 @@ function config(overrides: Partial<RegistriesConfig> = {}): RegistriesConfig {
   };
 }
 
-function environment(files: Files, overrides: Partial<RegistriesConfig> = {}): AnalysisEnvironment {
+function environment(files: Files, overrides: Partial<RegistriesConfig> = {}): ReleaseEnvironment {
   const registries = config(overrides);
   return { config: registries, offline: true, credentialsFor: () => Promise.resolve({}), release: releaseOf(memoryRelease(ROOT, files), registries) };
 }

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ANALYSIS_LIMIT_CODE, type AnalysisEnvironment } from '../../server/src/analysis/types';
+import { ANALYSIS_LIMIT_CODE } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
 import { BoundedReadError, readRegularFile, readRegularFileSync } from '../../server/src/limits/boundedFiles';
 import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';
@@ -17,12 +18,12 @@ import { nestingDeeperThan } from '../../server/src/limits/nestingDepth';
 import { findImages } from '../../server/src/manifests/findImages';
 import { parseDocumentFully } from '../../server/src/manifests/fullParse';
 import type { YNode } from '../../server/src/manifests/yamlTree';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-limits-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const env: AnalysisEnvironment = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve({}) };
+const env: ReleaseEnvironment = { config: emptyRegistriesConfig(), offline: true, credentialsFor: () => Promise.resolve({}) };
 
 function limitMessages(text: string, file = 'deploy.yaml'): string[] {
   return findImages(text, file)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages, findImagesInDocument, documentTree, splitDocuments } from '../../server/src/manifests/findImages';
-import { ANALYSIS_LIMIT_CODE, type FoundImage, type ImageKind } from '../../server/src/analysis/types';
+import { ANALYSIS_LIMIT_CODE, type FoundImage, type ImageKind } from '../../server/src/findings/types';
 import { marked, yaml } from '../fixtures/carets';
 
 /** The marked ranges must be exactly the images found, in order, each with `kind`. */

@@ -10,15 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzeFile, scanFile } from '../../server/src/analysis/analyzeFile';
-import type { AnalysisEnvironment, FoundImage, ImageKind } from '../../server/src/analysis/types';
+import type { FoundImage, ImageKind } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { findImages } from '../../server/src/manifests/findImages';
 import { parseDotEnv } from '../../server/src/manifests/composeInterpolation';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { marked, yaml } from '../fixtures/carets';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/real-world');
 
-function environment(files: Record<string, string> = {}): AnalysisEnvironment {
+function environment(files: Record<string, string> = {}): ReleaseEnvironment {
   return {
     config: { ...emptyRegistriesConfig(), public: ['docker.io/library'] },
     offline: true,

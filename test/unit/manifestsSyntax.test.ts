@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { findImages, splitDocuments } from '../../server/src/manifests/findImages';
 import { FastScanner, Undecidable } from '../../server/src/manifests/fastScanner';
 import { fileRoleOf } from '../../server/src/manifests/shapes';
-import type { YamlSyntaxError } from '../../server/src/analysis/types';
+import type { YamlSyntaxError } from '../../server/src/findings/types';
 import { marked, yaml } from '../fixtures/carets';
 
 /** The syntax errors the finder reports for `text`. */

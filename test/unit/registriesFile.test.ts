@@ -7,18 +7,11 @@ import { after, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import schema from '../../schemas/registries.schema.json';
 import type { RegistryEntry } from '../../server/src/registry/types';
-import {
-  findRegistriesFile,
-  loadRegistriesFile,
-  parseRegistriesFile,
-  REGISTRIES_FILE_NAME,
-  RegistriesEditError,
-  RegistriesFileError,
-  RegistryNotFoundError,
-  removeRegistry,
-  upsertRegistry,
-  type ConfigProblem,
-} from '../../server/src/store/registriesFile';
+import { removeRegistry, upsertRegistry } from '../../server/src/store/registriesFile/edit';
+import { RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from '../../server/src/store/registriesFile/errors';
+import { findRegistriesFile, REGISTRIES_FILE_NAME } from '../../server/src/store/registriesFile/location';
+import { loadRegistriesFile, parseRegistriesFile } from '../../server/src/store/registriesFile/parse';
+import { type ConfigProblem } from '../../server/src/store/registriesFile/types';
 
 const FILE = '/work/app/.replicated-registries.yaml';
 

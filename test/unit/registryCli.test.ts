@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { formatFlagHelp, parseArgs } from '../../server/src/cli/args';
-import { runRegistryCommand } from '../../server/src/cli/commands/registry';
+import { formatFlagHelp, parseFlags } from '../../server/src/cli/flags';
+import { runRegistryCommand } from '../../server/src/cli/commands/registry/index';
 import { ExitCode, UsageError, type CliIO } from '../../server/src/cli/io';
 import { main } from '../../server/src/cli/main';
 import type { ConnectionSettings, Credentials, PullCheckResult, Verdict } from '../../server/src/registry/types';
 
-void describe('parseArgs', () => {
+void describe('parseFlags (node:util parseArgs underneath)', () => {
   const specs = {
     name: { type: 'string', description: 'n' },
     output: { type: 'string', short: 'o', choices: ['table', 'json'], description: 'o' },
@@ -20,30 +20,29 @@ void describe('parseArgs', () => {
   } as const;
 
   void it('reads long, short, = and attached forms, booleans, lists and positionals', () => {
-    const { flags, positionals } = parseArgs(['pos1', '--name', 'x', '-o', 'json', '--verbose', '--app-ids', 'a,b', '--app-ids=c', 'pos2'], specs);
+    const { flags, positionals } = parseFlags(['pos1', '--name', 'x', '-o', 'json', '--verbose', '--app-ids', 'a,b', '--app-ids=c', 'pos2'], specs);
     assert.deepEqual(flags, { name: 'x', output: 'json', verbose: true, 'app-ids': ['a', 'b', 'c'] });
     assert.deepEqual(positionals, ['pos1', 'pos2']);
-    assert.deepEqual(parseArgs(['--name=a=b', '-ojson', '--verbose=false'], specs).flags, { name: 'a=b', output: 'json', verbose: false });
-    assert.deepEqual(parseArgs(['-o=table'], specs).flags, { output: 'table' });
+    assert.deepEqual(parseFlags(['--name=a=b', '-ojson'], specs).flags, { name: 'a=b', output: 'json' });
   });
 
-  void it('takes a value that starts with a dash, but not a known flag, as a value', () => {
-    assert.equal(parseArgs(['--name', '-weird-'], specs).flags.name, '-weird-');
-    assert.throws(() => parseArgs(['--name', '--verbose'], specs), /--name needs a value/);
+  void it('takes a value that starts with a dash only in the = form, and says so', () => {
+    assert.equal(parseFlags(['--name=-weird-'], specs).flags.name, '-weird-');
+    assert.throws(() => parseFlags(['--name', '--verbose'], specs), /--name needs a value; to give one that starts with "-", write --name=VALUE/);
   });
 
   void it('stops at --', () => {
-    assert.deepEqual(parseArgs(['--', '--name', 'x'], specs), { flags: {}, positionals: ['--name', 'x'] });
+    assert.deepEqual(parseFlags(['--', '--name', 'x'], specs), { flags: {}, positionals: ['--name', 'x'] });
   });
 
-  void it('rejects unknown flags, missing values, bad choices and bad booleans as usage errors', () => {
-    const usage = (argv: string[], pattern: RegExp): void => assert.throws(() => parseArgs(argv, specs, 'registry ls'), (err: unknown) => err instanceof UsageError && pattern.test(err.message));
+  void it('rejects unknown flags, missing values, bad choices and values of booleans as usage errors', () => {
+    const usage = (argv: string[], pattern: RegExp): void => assert.throws(() => parseFlags(argv, specs, 'registry ls'), (err: unknown) => err instanceof UsageError && pattern.test(err.message));
     usage(['--nmae', 'x'], /unknown flag --nmae for registry ls/);
     usage(['--verbos'], /unknown flag --verbos for registry ls; did you mean --verbose\?/);
     usage(['-x'], /unknown flag -x/);
     usage(['--name'], /--name needs a value/);
-    usage(['-o', 'yaml'], /-o must be one of table, json, not "yaml"/);
-    usage(['--verbose=maybe'], /--verbose takes true or false/);
+    usage(['-o', 'yaml'], /--output must be one of table, json, not "yaml"/);
+    usage(['--verbose=maybe'], /--verbose takes no value/);
   });
 
   void it('formats aligned help', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiBaseUrl, endpointMatchesDomain, guessProvider, isDigestReference, parseEcrHost, registryHostForReference, resolveTestImage } from '../../server/src/registry/endpoints';
+import { apiBaseUrl, endpointMatchesDomain, isDigestReference, parseEcrHost, registryHostForReference, resolveTestImage } from '../../server/src/registry/endpoints';
+import { guessProvider } from '../../server/src/registry/providers/catalog';
 import { ecrApiUrl } from '../../server/src/registry/providers/ecr';
 import type { ConnectionSettings } from '../../server/src/registry/types';
 

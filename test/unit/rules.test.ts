@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile, RULES, suppressedCodesAt } from '../../server/src/analysis/index';
-import type { AnalysisEnvironment, Finding, PullChecker, RuleCode } from '../../server/src/analysis/types';
+import type { Finding, PullChecker, RuleCode } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
 import type { ConnectionSettings, Credentials, PullCheckResult, Verdict } from '../../server/src/registry/types';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import type { RegistriesConfig } from '../../server/src/store/types';
 import { marked, yaml } from '../fixtures/carets';
 import { memoryRelease, releaseOf } from '../fixtures/release';
@@ -22,7 +23,7 @@ function config(overrides: Partial<RegistriesConfig> = {}): RegistriesConfig {
 
 const CREDENTIALS: Credentials = { username: 'acme-bot', secret: 'not-a-real-token' };
 
-function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvironment {
+function environment(overrides: Partial<ReleaseEnvironment> = {}): ReleaseEnvironment {
   return { config: config(), offline: true, credentialsFor: () => Promise.resolve({ credentials: CREDENTIALS }), ...overrides };
 }
 
@@ -30,12 +31,12 @@ function pod(images: string[]): string {
   return `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
 }
 
-async function imagesOf(text: string, path: string, env: AnalysisEnvironment): Promise<{ images: Awaited<ReturnType<typeof imagesInRelease>> }> {
+async function imagesOf(text: string, path: string, env: ReleaseEnvironment): Promise<{ images: Awaited<ReturnType<typeof imagesInRelease>> }> {
   return { images: await imagesInRelease({ text, path }, findImages(text, path).images, env) };
 }
 
 /** Runs analyzeFile on a caret-marked fixture and checks the findings of `code`: one per marked range, exactly there. */
-async function expectFindings(source: string, code: RuleCode, env: AnalysisEnvironment, path = 'pod.yaml'): Promise<Finding[]> {
+async function expectFindings(source: string, code: RuleCode, env: ReleaseEnvironment, path = 'pod.yaml'): Promise<Finding[]> {
   const { text, ranges } = marked(source);
   const findings = (await analyzeFile({ text, path }, env)).filter((finding) => finding.code === code);
   assert.deepEqual(

@@ -8,13 +8,14 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings, findImagesInDocument, localFindings, RULES } from '../../server/src/analysis/index';
-import { RULE_CODES, type AnalysisEnvironment, type Finding } from '../../server/src/analysis/types';
-import { emptyRegistriesConfig } from '../../server/src/store/registriesFile';
+import { RULE_CODES, type Finding } from '../../server/src/findings/types';
+import type { ReleaseEnvironment } from '../../server/src/release/release';
+import { emptyRegistriesConfig } from '../../server/src/store/types';
 import { marked } from '../fixtures/carets';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function environment(overrides: Partial<AnalysisEnvironment> = {}): AnalysisEnvironment {
+function environment(overrides: Partial<ReleaseEnvironment> = {}): ReleaseEnvironment {
   return { config: { ...emptyRegistriesConfig(), app: 'acme' }, offline: true, credentialsFor: () => Promise.resolve({}), ...overrides };
 }
 

@@ -1,13 +1,11 @@
 /**
  * The vendor-portal pieces of the extension that need no `vscode`: where the API origin comes from,
- * what is kept in SecretStorage (and how it is read back), how the Registries view merges the
- * portal's registries with the workspace file's, and how pull logs and server-side test verdicts
- * are put into words. Unit-tested in test/unit/clientPortal.test.ts.
+ * what is kept in SecretStorage (and how it is read back), and how pull logs and server-side test
+ * verdicts are put into words. Unit-tested in test/unit/clientPortal.test.ts.
  */
 import type { PortalConnection } from '../../../server/src/protocol/messages';
-import type { PullCheckResult, RegistryEntry } from '../../../server/src/registry/types';
-import type { PullLogEntry } from '../../../server/src/store/types';
-import { failureSentence } from '../failureText';
+import type { PullCheckResult, PullLogEntry } from '../../../server/src/protocol/vocabulary';
+import { failureSentence } from '../text/failureText';
 
 /** Same value as the engine's DEFAULT_API_ORIGIN (a unit test keeps them equal); not imported so activation does not load the API client. */
 export const DEFAULT_VENDOR_API_ORIGIN = 'https://api.replicated.com/vendor';
@@ -98,24 +96,6 @@ export function parsePortalConnection(raw: string | undefined): PortalConnection
   return connection;
 }
 
-/**
- * The Registries view's list: the workspace file's entries beside the portal's. Same slug in both:
- * the portal's wins (it is what the Replicated proxy uses), as in the language server's
- * loadEffectiveRegistries. Workspace entries the server already reported as from the portal are
- * dropped: the portal's own answer replaces them.
- */
-export function mergeWithPortal<T extends { entry: RegistryEntry }>(workspace: readonly T[], portal: readonly T[]): { views: T[]; shadowed: string[] } {
-  const portalSlugs = new Set(portal.map((view) => view.entry.slug.toLowerCase()));
-  const shadowed: string[] = [];
-  const kept: T[] = [];
-  for (const view of workspace) {
-    if (view.entry.source === 'portal') continue;
-    if (portalSlugs.has(view.entry.slug.toLowerCase())) shadowed.push(view.entry.slug);
-    else kept.push(view);
-  }
-  return { views: [...kept, ...portal], shadowed };
-}
-
 export const PULL_LOG_COLUMNS = ['CREATED AT', 'ACTION', 'STATUS', 'SUCCESS', 'IMAGE'] as const;
 
 /** One pull-log row as the `replicated registry logs` table shows it. */
@@ -151,9 +131,4 @@ export function portalTestSentence(slug: string, result: PullCheckResult): strin
     return `Vendor portal test for "${slug}": 404 MANIFEST_UNKNOWN — the credentials are fine, but ${result.image} is missing or not pullable with them. ${result.hint ?? ''}`.trim();
   }
   return `Vendor portal test failed for "${slug}"${status}: ${failureSentence(result.message, result.hint)}`;
-}
-
-/** The key a registry's last verdict is kept under: portal entries apart, so a file entry of the same name never shows the portal's verdict. */
-export function lastCheckKey(entry: RegistryEntry): string {
-  return entry.source === 'portal' ? `portal:${entry.slug}` : entry.slug;
 }

@@ -1,108 +1,70 @@
 /**
- * The Registries view: registry → repositories the workspace references on it (with each
- * reference) → that repository's tags, paged lazily. One provider, one private emitter, a debounced
- * `refresh()`; `contextValue` drives the menus; the empty state is the manifest's `viewsWelcome`.
+ * The Registries view. One provider, one private emitter, a debounced `refresh()`; `contextValue` drives
+ * the menus; the empty state is the manifest's `viewsWelcome`. Everything it shows comes from the
+ * language server (the overview, the workspace's images, pages of tags and of the catalog, a tag's
+ * details): a registry's status is its health and credentials, and an image's verdict stays on the image.
  */
 import * as vscode from 'vscode';
 import type { ListTagsResult, WorkspaceImage } from '../../../server/src/protocol/messages';
-import type { Provider } from '../../../server/src/registry/types';
-import { PROVIDER_INFO } from '../providers';
-import type { RegistriesModel, RegistryView } from '../registriesModel';
-import { credentialsSourceText } from '../credentialsOrigin';
-import { errorMessage, type ClientLogger } from '../log';
-import type { ServerConnection } from '../serverConnection';
-import { failureSentence } from '../failureText';
-import { registryStatus, STATUS_LABEL, statusUri } from './registryStatus';
+import type { TagDetails } from '../../../server/src/protocol/registryRequests';
+import type { ClientLogger } from '../log';
+import { errorMessage } from '../log';
+import type { RegistriesModel, RegistriesSnapshot, RegistryView } from '../model/registriesModel';
+import { healthLine, STATUS_LABEL } from '../model/registryStatus';
+import type { ServerConnection } from '../server/serverConnection';
+import { credentialsText } from '../text/credentialsText';
+import { failureSentence } from '../text/failureText';
+import { formatAge, formatTime } from '../text/timeText';
+import { statusUri } from './registryDecorations';
+import {
+  listKey,
+  referenceHost,
+  tagReference,
+  type CatalogNode,
+  type LoadMoreNode,
+  type MessageNode,
+  type Pages,
+  type RegistryNode,
+  type TagNode,
+  type TagsNode,
+  type TreeNode,
+} from './treeNodes';
 
-export type RegistryTreeNode = RegistryNode | RepositoryNode | ReferenceNode | TagsNode | TagNode | LoadMoreNode | MessageNode;
-
-export interface RegistryNode {
-  kind: 'registry';
-  view: RegistryView;
-}
-export interface RepositoryNode {
-  kind: 'repository';
-  registry: RegistryView;
-  repository: string;
-  references: WorkspaceImage[];
-}
-export interface ReferenceNode {
-  kind: 'reference';
-  registry: RegistryView;
-  image: WorkspaceImage;
-}
-export interface TagsNode {
-  kind: 'tags';
-  registry: RegistryView;
-  repository: string;
-}
-export interface TagNode {
-  kind: 'tag';
-  registry: RegistryView;
-  repository: string;
-  tag: string;
-}
-export interface LoadMoreNode {
-  kind: 'loadMore';
-  tags: TagsNode;
-}
-export interface MessageNode {
-  kind: 'message';
-  id: string;
-  label: string;
-  severity: 'error' | 'info';
-  description?: string;
-  tooltip?: string;
-  command?: vscode.Command;
-  /** `error;retry`, `error;credentials` or `info`. */
-  contextValue: string;
-  /** Registry the message is about, for "Re-enter Credentials". */
-  registry?: RegistryView;
-  /** Node to reload on "Retry". */
-  retry?: RegistryTreeNode;
-}
-
-/** Tags fetched so far for one repository, with loop protection on the registry's paging. */
-interface TagPages {
-  tags: string[];
-  cursor?: string;
-  seenCursors: Set<string>;
-  error?: ListTagsResult['error'] | { verdict?: undefined; message: string; hint?: string };
-  stoppedReason?: string;
-}
-
-const TAG_PAGE_SIZE = 100;
-const MAX_TAG_PAGES = 50;
+const PAGE_SIZE = 100;
+const MAX_PAGES = 50;
 const REFRESH_DEBOUNCE_MS = 200;
+/** Tags whose age is fetched as soon as their page shows (each costs two or three small GETs). */
+const AGES_PER_PAGE = 10;
 
-const PROVIDER_ICONS: Record<Provider, vscode.ThemeIcon> = {
-  dockerhub: new vscode.ThemeIcon('package', new vscode.ThemeColor('charts.blue')),
-  ecr: new vscode.ThemeIcon('cloud', new vscode.ThemeColor('charts.orange')),
-  gar: new vscode.ThemeIcon('cloud', new vscode.ThemeColor('charts.blue')),
-  gcr: new vscode.ThemeIcon('cloud', new vscode.ThemeColor('charts.green')),
-  ghcr: new vscode.ThemeIcon('github'),
-  quay: new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.red')),
-  other: new vscode.ThemeIcon('server'),
+const PROVIDER_LABEL: Record<string, string> = {
+  dockerhub: 'Docker Hub',
+  ecr: 'Amazon ECR',
+  gar: 'Google Artifact Registry',
+  gcr: 'Google Container Registry',
+  ghcr: 'GitHub Container Registry',
+  quay: 'Quay',
+  other: 'OCI registry',
 };
 
-/** Registries from the Replicated vendor portal (the team's, held by Replicated). */
-const PORTAL_ICON = new vscode.ThemeIcon('organization', new vscode.ThemeColor('charts.purple'));
-
-export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryTreeNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<RegistryTreeNode | undefined>();
+export class RegistriesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
-  private registries: Promise<RegistryView[]> | undefined;
+  private snapshot: Promise<RegistriesSnapshot> | undefined;
   private workspaceImages: Promise<WorkspaceImage[]> | undefined;
-  private readonly tagPages = new Map<string, TagPages>();
-  /** Stable node objects, so a single node can be refreshed. */
-  private readonly tagsNodes = new Map<string, TagsNode>();
+  private readonly pages = new Map<string, Pages>();
+  /** Stable node objects, so one list or one tag row can be refreshed. */
+  private readonly lists = new Map<string, TagsNode | CatalogNode>();
+  private readonly tagNodes = new Map<string, TagNode>();
+  private readonly tagDetails = new Map<string, Promise<TagDetails>>();
+  private readonly knownDetails = new Map<string, TagDetails>();
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly model: RegistriesModel,
     private readonly server: ServerConnection,
     private readonly logger: ClientLogger,
+    private readonly extensionUri: vscode.Uri,
   ) {}
 
   /** Reloads everything after a short quiet period (file saves and server notifications come in bursts). */
@@ -114,48 +76,81 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
     }, REFRESH_DEBOUNCE_MS);
   }
 
-  refreshNow(node?: RegistryTreeNode): void {
-    if (node && node.kind === 'tags') {
-      this.tagPages.delete(tagsKey(node));
+  refreshNow(node?: TreeNode): void {
+    if (node && (node.kind === 'tags' || node.kind === 'catalog')) {
+      this.pages.delete(listKey(node));
       this.changeEmitter.fire(node);
       return;
     }
-    this.registries = undefined;
+    this.snapshot = undefined;
     this.workspaceImages = undefined;
-    this.tagPages.clear();
-    this.tagsNodes.clear();
+    this.pages.clear();
+    this.lists.clear();
+    this.tagNodes.clear();
+    this.tagDetails.clear();
+    this.knownDetails.clear();
     this.changeEmitter.fire(undefined);
   }
 
-  /** The registries currently shown (loads them when needed). */
-  currentRegistries(): Promise<RegistryView[]> {
-    this.registries ??= this.model.list().then(
-      (views) => {
-        void vscode.commands.executeCommand('setContext', 'replicated-registries.hasRegistries', views.length > 0);
+  /** The registries currently shown (loads them when needed); sets the context keys the welcome view and palette use. */
+  currentSnapshot(): Promise<RegistriesSnapshot> {
+    this.snapshot ??= this.model.snapshot().then(
+      (snapshot) => {
+        void vscode.commands.executeCommand('setContext', 'replicated-registries.hasRegistries', snapshot.registries.length > 0);
+        void vscode.commands.executeCommand('setContext', 'replicated-registries.hasProblems', snapshot.files.some((file) => file.problems.length > 0) || snapshot.checksOff !== undefined);
         // The welcome content waits for this, so it never flashes while the list is still loading.
         void vscode.commands.executeCommand('setContext', 'replicated-registries.registriesLoaded', true);
-        return views;
+        return snapshot;
       },
       (error: unknown) => {
-        this.registries = undefined;
+        this.snapshot = undefined;
         void vscode.commands.executeCommand('setContext', 'replicated-registries.registriesLoaded', true);
         throw error;
       },
     );
-    return this.registries;
+    return this.snapshot;
   }
 
-  getTreeItem(node: RegistryTreeNode): vscode.TreeItem {
+  getTreeItem(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'registry':
-        return registryItem(node.view);
+        return this.registryItem(node.view);
+      case 'fileProblems': {
+        const errors = node.file.problems.filter((p) => p.severity === 'error').length;
+        const count = node.file.problems.length;
+        const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(vscode.Uri.parse(node.file.uri))} has ${count} problem${count === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `fileProblems:${node.file.uri}`;
+        item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : 'warning', new vscode.ThemeColor(errors > 0 ? 'errorForeground' : 'list.warningForeground'));
+        item.description = errors > 0 ? 'entries with an error are not used to send credentials' : 'click a problem to open it';
+        item.tooltip = `${node.file.problems.map((p) => `Line ${p.line + 1}: ${p.message}`).join('\n')}\nThe same problems are in the Problems panel.`;
+        item.contextValue = 'fileProblems';
+        return item;
+      }
+      case 'fileProblem': {
+        const item = new vscode.TreeItem(node.problem.message, vscode.TreeItemCollapsibleState.None);
+        item.id = `fileProblem:${node.file.uri}:${node.index}`;
+        item.iconPath = new vscode.ThemeIcon(node.problem.severity === 'error' ? 'error' : 'warning');
+        item.description = `line ${node.problem.line + 1}`;
+        item.tooltip = `${node.problem.message}\n${vscode.workspace.asRelativePath(vscode.Uri.parse(node.file.uri))}, line ${node.problem.line + 1}`;
+        item.command = { title: 'Open Problem', command: 'replicated-registries.openRegistriesFileProblem', arguments: [node] };
+        item.contextValue = 'fileProblem';
+        return item;
+      }
+      case 'referenced': {
+        const item = new vscode.TreeItem('Images this workspace references', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `referenced:${node.registry.state.slug}`;
+        item.iconPath = new vscode.ThemeIcon('references');
+        item.description = node.images.length === 0 ? 'none' : `${node.images.length} reference${node.images.length === 1 ? '' : 's'}`;
+        item.contextValue = 'referenced';
+        return item;
+      }
       case 'repository': {
         const item = new vscode.TreeItem(node.repository, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `repository:${node.registry.entry.slug}/${node.repository}`;
+        item.id = `repository:${node.from}:${node.registry.state.slug}/${node.repository}`;
         item.iconPath = new vscode.ThemeIcon('repo');
-        item.description = `${node.references.length} reference${node.references.length === 1 ? '' : 's'}`;
+        if (node.from === 'workspace') item.description = `${node.references.length} reference${node.references.length === 1 ? '' : 's'}`;
         item.contextValue = 'repository';
-        item.tooltip = `${node.registry.entry.endpoint}/${node.repository}`;
+        item.tooltip = `${referenceHost(node.registry.state.endpoint)}/${node.repository}`;
         return item;
       }
       case 'reference': {
@@ -167,41 +162,44 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
         item.description = `${vscode.workspace.asRelativePath(file)}:${image.line + 1}`;
         item.tooltip = `${image.text}\n${vscode.workspace.asRelativePath(file)}, line ${image.line + 1}`;
         item.contextValue = 'imageReference';
-        item.command = {
-          title: 'Open Reference',
-          command: 'vscode.open',
-          arguments: [file, { selection: new vscode.Range(image.line, image.character, image.endLine, image.endCharacter) }],
-        };
+        item.command = { title: 'Open Reference', command: 'vscode.open', arguments: [file, { selection: new vscode.Range(image.line, image.character, image.endLine, image.endCharacter) }] };
+        return item;
+      }
+      case 'catalog': {
+        const item = new vscode.TreeItem('Catalog', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = listKey(node);
+        item.iconPath = new vscode.ThemeIcon('library');
+        item.description = 'every repository the registry lists';
+        item.tooltip = `The repositories ${node.registry.state.endpoint} lists in its catalog (/v2/_catalog), with this machine's credentials; many hosted registries keep none.`;
+        item.contextValue = 'catalog';
         return item;
       }
       case 'tags': {
         const item = new vscode.TreeItem('Tags in the registry', vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `tags:${tagsKey(node)}`;
+        item.id = listKey(node);
         item.iconPath = new vscode.ThemeIcon('tag');
         item.contextValue = 'tags';
-        item.tooltip = `Tags of ${node.repository} on ${node.registry.entry.endpoint}, listed with this machine's credentials`;
+        item.tooltip = `Tags of ${node.repository} on ${node.registry.state.endpoint}, listed with this machine's credentials`;
         return item;
       }
-      case 'tag': {
-        const item = new vscode.TreeItem(node.tag, vscode.TreeItemCollapsibleState.None);
-        item.id = `tag:${tagsKey(node)}:${node.tag}`;
-        item.iconPath = new vscode.ThemeIcon('tag');
-        item.contextValue = 'tag';
-        item.tooltip = tagReference(node);
-        return item;
-      }
+      case 'tag':
+        return this.tagItem(node);
       case 'loadMore': {
         const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-        item.id = `loadMore:${tagsKey(node.tags)}:${this.tagPages.get(tagsKey(node.tags))?.tags.length ?? 0}`;
+        item.id = `loadMore:${listKey(node.list)}:${this.pages.get(listKey(node.list))?.items.length ?? 0}`;
         item.iconPath = new vscode.ThemeIcon('more');
-        item.command = { title: 'Load More Tags', command: 'replicated-registries.loadMoreTags', arguments: [node] };
+        item.command = { title: 'Load More', command: 'replicated-registries.loadMore', arguments: [node] };
         return item;
       }
       case 'message': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = `message:${node.id}`;
         item.iconPath =
-          node.severity === 'error' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('info');
+          node.severity === 'error'
+            ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+            : node.severity === 'warning'
+              ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+              : new vscode.ThemeIcon('info');
         if (node.description) item.description = node.description;
         item.tooltip = node.tooltip ?? node.label;
         item.contextValue = node.contextValue;
@@ -211,35 +209,31 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
     }
   }
 
-  async getChildren(node?: RegistryTreeNode): Promise<RegistryTreeNode[]> {
+  /** A tag row's digest, platforms and age, fetched on hover (and for the first tags of a page). */
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
+    if (node.kind !== 'tag') return item;
+    const details = await this.detailsOf(node);
+    const resolved = this.tagItem(node, details);
+    item.tooltip = resolved.tooltip;
+    item.description = resolved.description;
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
-      if (!node) {
-        const rows: RegistryTreeNode[] = (await this.currentRegistries()).map((view) => ({ kind: 'registry', view }));
-        const portalError = this.model.portalError;
-        if (portalError) {
-          rows.push({
-            kind: 'message',
-            id: 'portal-error',
-            severity: 'error',
-            label: `Vendor portal: ${portalError}`,
-            description: 'click to retry',
-            tooltip: `${portalError}\nThe workspace file's registries are still shown. Click to retry, or reconnect with "Replicated: Connect Vendor Portal".`,
-            contextValue: 'error;retry',
-            command: { title: 'Retry', command: 'replicated-registries.refresh' },
-          });
-        }
-        return rows;
-      }
+      if (!node) return await this.rootChildren();
       switch (node.kind) {
         case 'registry':
           return await this.registryChildren(node.view);
+        case 'fileProblems':
+          return node.file.problems.map((problem, index) => ({ kind: 'fileProblem', file: node.file, problem, index }));
+        case 'referenced':
+          return this.repositories(node.registry, node.images);
         case 'repository':
-          return [
-            ...node.references.map((image): ReferenceNode => ({ kind: 'reference', registry: node.registry, image })),
-            this.tagsNode(node.registry, node.repository),
-          ];
+          return [...node.references.map((image): TreeNode => ({ kind: 'reference', registry: node.registry, image })), this.listNode({ kind: 'tags', registry: node.registry, repository: node.repository })];
         case 'tags':
-          return await this.tagChildren(node);
+        case 'catalog':
+          return await this.listChildren(node);
         default:
           return [];
       }
@@ -253,13 +247,13 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
             id: 'root-error',
             severity: 'error',
             label: `Could not read the registries: ${message}`,
-            tooltip: `${message}\nFix the file, then click to retry.`,
+            tooltip: `${message}\nClick to retry; "Replicated: Show Log" has the details.`,
             contextValue: 'error;retry',
             command: { title: 'Retry', command: 'replicated-registries.refresh' },
           },
         ];
       }
-      return [errorNode(`error:${nodeKey(node)}`, message, node)];
+      return [errorNode(`error:${node.kind}`, message, node)];
     }
   }
 
@@ -267,131 +261,269 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
     return undefined;
   }
 
-  /** Fetches the next page of a repository's tags and shows it. */
+  /** Fetches the next page of a tags or catalog list and shows it. */
   async loadMore(node: LoadMoreNode): Promise<void> {
-    const pages = this.tagPages.get(tagsKey(node.tags));
+    const pages = this.pages.get(listKey(node.list));
     if (!pages || pages.cursor === undefined) return;
-    await this.fetchTagPage(node.tags, pages);
-    this.changeEmitter.fire(this.tagsNodes.get(tagsKey(node.tags)) ?? node.tags);
+    await this.fetchPage(node.list, pages);
+    this.changeEmitter.fire(this.lists.get(listKey(node.list)) ?? node.list);
   }
 
-  private async registryChildren(view: RegistryView): Promise<RegistryTreeNode[]> {
-    const children: RegistryTreeNode[] = [];
-    if (!view.hasCredentials && view.entry.source !== 'portal') {
-      children.push({
-        kind: 'message',
-        id: `no-credentials:${view.entry.slug}`,
-        severity: 'error',
-        label: 'No credentials on this machine',
-        description: 'click to enter them',
-        tooltip: `Checks against ${view.entry.endpoint} run anonymously until you enter the ${view.entry.username ? `secret for ${view.entry.username}` : 'credentials'}.`,
-        contextValue: 'error;credentials',
-        registry: view,
-        command: { title: 'Re-enter Credentials', command: 'replicated-registries.reenterCredentials', arguments: [{ kind: 'registry', view }] },
+  /** A tag's details (cached for this view's life). */
+  detailsOf(node: TagNode): Promise<TagDetails> {
+    const key = `${node.registry.state.slug}/${node.repository}:${node.tag}`;
+    let pending = this.tagDetails.get(key);
+    if (!pending) {
+      pending = this.server.send((p) => p.TagDetailsRequest, { slug: node.registry.state.slug, repository: node.repository, tag: node.tag }).catch((error: unknown): TagDetails => ({ error: { verdict: 'protocol-error', message: errorMessage(error) } }));
+      this.tagDetails.set(key, pending);
+      void pending.then((details) => {
+        this.knownDetails.set(key, details);
+        const shown = this.tagNodes.get(key);
+        if (shown) this.changeEmitter.fire(shown);
       });
     }
-    this.workspaceImages ??= this.server.workspaceImages().catch((error: unknown) => {
+    return pending;
+  }
+
+  private async rootChildren(): Promise<TreeNode[]> {
+    const snapshot = await this.currentSnapshot();
+    const rows: TreeNode[] = [];
+    if (snapshot.checksOff?.startsWith('Restricted Mode')) {
+      rows.push({
+        kind: 'message',
+        id: 'checks-off',
+        severity: 'info',
+        label: 'Registry checks are off until you trust this workspace',
+        description: 'click to manage trust',
+        tooltip: `${snapshot.checksOff}. Nothing is sent to any registry and no credentials are read, so no registry's status is known here.`,
+        contextValue: 'info',
+        command: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
+      });
+    }
+    for (const file of snapshot.files) if (file.problems.length > 0) rows.push({ kind: 'fileProblems', file });
+    for (const warning of snapshot.portal.warnings) {
+      rows.push({ kind: 'message', id: `portal-warning:${warning}`, severity: 'error', label: `Vendor portal: ${warning}`, description: 'click to retry', tooltip: `${warning}\nThe workspace file's registries are still shown.`, contextValue: 'error;retry', command: { title: 'Retry', command: 'replicated-registries.refresh' } });
+    }
+    rows.push(...snapshot.registries.map((view): RegistryNode => ({ kind: 'registry', view })));
+    return rows;
+  }
+
+  private registryItem(view: RegistryView): vscode.TreeItem {
+    const entry = view.state;
+    const item = new vscode.TreeItem(entry.slug, vscode.TreeItemCollapsibleState.Collapsed);
+    const fromPortal = entry.source === 'portal';
+    item.id = `registry:${entry.source ?? 'workspace'}:${entry.slug}`;
+    item.description = fromPortal ? `vendor portal · ${entry.endpoint}` : entry.endpoint;
+    item.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'providers', `${entry.provider}.svg`);
+    item.resourceUri = statusUri(entry.slug, view.status);
+    const credentials = entry.source === 'portal' ? 'portal' : entry.credentials.state === 'found' ? 'credentials' : 'noCredentials';
+    item.contextValue = ['registry', credentials, fromPortal ? 'portal' : 'workspace', entry.provider === 'other' ? 'options' : 'fixed'].join(';');
+    item.accessibilityInformation = { label: `${entry.slug}, ${entry.endpoint}, ${fromPortal ? 'vendor portal, ' : ''}${STATUS_LABEL[view.status]}` };
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${escapeMarkdown(entry.slug)}** — ${PROVIDER_LABEL[entry.provider] ?? entry.provider}\n\n`);
+    tooltip.appendMarkdown(`Endpoint: ${code(entry.endpoint)}\n\n`);
+    tooltip.appendMarkdown(`Auth: ${entry.authType}${entry.username ? ` · user ${code(entry.username)}` : ''}\n\n`);
+    const options = [entry.plainHttp ? 'plain HTTP' : '', entry.insecureSkipTLSVerify ? 'TLS not verified' : '', entry.caFile ? `CA ${entry.caFile}` : ''].filter(Boolean);
+    if (options.length > 0) tooltip.appendMarkdown(`Connection: ${escapeMarkdown(options.join(', '))}\n\n`);
+    tooltip.appendMarkdown(fromPortal ? '$(cloud) From the Replicated vendor portal: the credentials are kept by Replicated; tests run from its servers.\n\n' : `From ${code('.replicated-registries.yaml')} · credentials: ${escapeMarkdown(credentialsText(entry.credentials))}\n\n`);
+    if (entry.problem) tooltip.appendMarkdown(`$(error) Error in its entry: ${escapeMarkdown(entry.problem)}\n\n`);
+    const health = view.health;
+    tooltip.appendMarkdown(health ? `${health.state === 'ok' ? '$(pass)' : '$(error)'} ${escapeMarkdown(healthLine(health))} — ${formatTime(health.checkedAt, vscode.env.language)}` : `Status: ${STATUS_LABEL[view.status]}`);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  private async registryChildren(view: RegistryView): Promise<TreeNode[]> {
+    const entry = view.state;
+    const children: TreeNode[] = [];
+    if (entry.problem) {
+      children.push({
+        kind: 'message',
+        id: `entry-error:${entry.slug}`,
+        severity: 'error',
+        label: `Its entry has an error: ${entry.problem}`,
+        description: 'click to open the file',
+        tooltip: `${entry.problem}\nNo credentials are used for it until the entry is fixed.`,
+        contextValue: 'error',
+        registry: view,
+        ...(entry.file ? { command: { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(entry.file)] } } : {}),
+      });
+    }
+    if (entry.source !== 'portal') {
+      if (entry.credentials.state === 'not-asked') {
+        children.push({ kind: 'message', id: `checks-off:${entry.slug}`, severity: 'info', label: 'Checks are off until you trust this workspace', tooltip: entry.credentials.reason ?? '', contextValue: 'info', command: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' } });
+      } else if (entry.credentials.state === 'withheld') {
+        children.push({
+          kind: 'message',
+          id: `withheld:${entry.slug}`,
+          severity: 'warning',
+          label: `Credentials not used: ${entry.credentials.reason ?? ''}`,
+          tooltip: `${entry.credentials.reason ?? ''}\nChecks of ${entry.endpoint} run anonymously until this is resolved.`,
+          contextValue: 'error;credentials',
+          registry: view,
+        });
+      } else if (entry.credentials.state === 'none' && !entry.problem) {
+        children.push({
+          kind: 'message',
+          id: `no-credentials:${entry.slug}`,
+          severity: 'warning',
+          label: 'No credentials on this machine',
+          description: 'click to enter them',
+          tooltip: `Checks against ${entry.endpoint} run anonymously until you enter the ${entry.username ? `secret for ${entry.username}` : 'credentials'}.`,
+          contextValue: 'error;credentials',
+          registry: view,
+          command: { title: 'Re-enter Credentials', command: 'replicated-registries.reenterCredentials', arguments: [{ kind: 'registry', view }] },
+        });
+      }
+    }
+    if (view.health && view.health.state !== 'ok') {
+      const connection = view.health.verdict === 'tls-untrusted' || /TLS|HTTPS|plain HTTP/.test(view.health.message);
+      children.push({
+        kind: 'message',
+        id: `health:${entry.slug}`,
+        severity: 'error',
+        label: healthLine(view.health),
+        description: formatTime(view.health.checkedAt, vscode.env.language),
+        tooltip: failureSentence(view.health.message, view.health.hint),
+        contextValue: view.health.state === 'login-failed' ? 'error;credentials' : connection && entry.provider === 'other' ? 'error;connection' : 'error;retry',
+        registry: view,
+        ...(view.health.state === 'login-failed' && entry.source !== 'portal'
+          ? { command: { title: 'Re-enter Credentials', command: 'replicated-registries.reenterCredentials', arguments: [{ kind: 'registry', view }] } }
+          : connection && entry.provider === 'other' && entry.source !== 'portal'
+            ? { command: { title: 'Change Connection Options', command: 'replicated-registries.changeConnectionOptions', arguments: [{ kind: 'registry', view }] } }
+            : {}),
+      });
+    }
+    this.workspaceImages ??= this.server.send((p) => p.WorkspaceImagesRequest, {}).catch((error: unknown) => {
       this.workspaceImages = undefined;
       throw error;
     });
-    const images = (await this.workspaceImages).filter((image) => image.registrySlug === view.entry.slug && image.path);
+    const images = (await this.workspaceImages).filter((image) => image.registrySlug === entry.slug && image.path);
+    children.push({ kind: 'referenced', registry: view, images });
+    if (entry.source !== 'portal') children.push(this.listNode({ kind: 'catalog', registry: view }));
+    return children;
+  }
+
+  private repositories(registry: RegistryView, images: WorkspaceImage[]): TreeNode[] {
     const byRepository = new Map<string, WorkspaceImage[]>();
     for (const image of images) {
-      const repository = image.path ?? '';
-      const list = byRepository.get(repository) ?? [];
+      const list = byRepository.get(image.path ?? '') ?? [];
       list.push(image);
-      byRepository.set(repository, list);
-    }
-    for (const [repository, references] of [...byRepository].sort(([a], [b]) => a.localeCompare(b))) {
-      children.push({ kind: 'repository', registry: view, repository, references });
+      byRepository.set(image.path ?? '', list);
     }
     if (byRepository.size === 0) {
-      children.push({
-        kind: 'message',
-        id: `no-images:${view.entry.slug}`,
-        severity: 'info',
-        label: 'No image in this workspace uses this registry',
-        tooltip: `References to ${view.entry.endpoint}/… in the workspace's YAML files appear here.`,
-        contextValue: 'info',
-      });
+      return [{ kind: 'message', id: `no-images:${registry.state.slug}`, severity: 'info', label: 'No image in this workspace uses this registry', tooltip: `References to ${referenceHost(registry.state.endpoint)}/… in the workspace's YAML files appear here.`, contextValue: 'info' }];
+    }
+    return [...byRepository].sort(([a], [b]) => a.localeCompare(b)).map(([repository, references]) => ({ kind: 'repository', registry, repository, references, from: 'workspace' }));
+  }
+
+  private listNode<T extends TagsNode | CatalogNode>(node: T): T {
+    const existing = this.lists.get(listKey(node));
+    if (existing) return existing as T;
+    this.lists.set(listKey(node), node);
+    return node;
+  }
+
+  private async listChildren(node: TagsNode | CatalogNode): Promise<TreeNode[]> {
+    if (!vscode.workspace.isTrusted) {
+      return [{ kind: 'message', id: `untrusted:${listKey(node)}`, severity: 'info', label: 'Trust this workspace to browse the registry', tooltip: 'Restricted Mode makes no registry requests and uses no credentials.', contextValue: 'info', command: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' } }];
+    }
+    let pages = this.pages.get(listKey(node));
+    if (!pages) {
+      pages = { items: [], seenCursors: new Set() };
+      this.pages.set(listKey(node), pages);
+      await this.fetchPage(node, pages);
+    }
+    const children: TreeNode[] =
+      node.kind === 'tags'
+        ? pages.items.map((tag) => this.tagNode(node, tag))
+        : pages.items.map((repository) => ({ kind: 'repository', registry: node.registry, repository, references: [], from: 'catalog' }));
+    if (node.kind === 'tags') for (const child of children.slice(0, AGES_PER_PAGE)) if (child.kind === 'tag') void this.detailsOf(child);
+    if (pages.unsupported) {
+      children.push({ kind: 'message', id: `no-catalog:${listKey(node)}`, severity: 'info', label: 'This registry does not list its repositories', tooltip: `${node.registry.state.endpoint} keeps no catalog (/v2/_catalog) for this login; browse the images this workspace references instead.`, contextValue: 'info' });
+    } else if (pages.error) {
+      const credentialsProblem = pages.error.verdict === 'unauthorized' || pages.error.verdict === 'denied';
+      children.push(errorNode(`list-error:${listKey(node)}`, pages.error.message, node, credentialsProblem ? node.registry : undefined, pages.error.hint));
+    } else if (pages.stoppedReason) {
+      children.push({ kind: 'message', id: `list-stopped:${listKey(node)}`, severity: 'info', label: pages.stoppedReason, contextValue: 'info' });
+    } else if (pages.cursor !== undefined) {
+      children.push({ kind: 'loadMore', list: node });
+    } else if (pages.items.length === 0) {
+      children.push({ kind: 'message', id: `empty:${listKey(node)}`, severity: 'info', label: node.kind === 'tags' ? 'No tags' : 'No repositories', contextValue: 'info' });
     }
     return children;
   }
 
-  private tagsNode(registry: RegistryView, repository: string): TagsNode {
-    const key = `${registry.entry.slug}/${repository}`;
-    let node = this.tagsNodes.get(key);
+  private tagNode(list: TagsNode, tag: string): TagNode {
+    const key = `${list.registry.state.slug}/${list.repository}:${tag}`;
+    let node = this.tagNodes.get(key);
     if (!node) {
-      node = { kind: 'tags', registry, repository };
-      this.tagsNodes.set(key, node);
+      node = { kind: 'tag', registry: list.registry, repository: list.repository, tag };
+      this.tagNodes.set(key, node);
     }
     return node;
   }
 
-  private async tagChildren(node: TagsNode): Promise<RegistryTreeNode[]> {
-    if (!vscode.workspace.isTrusted) {
-      return [
-        {
-          kind: 'message',
-          id: `untrusted:${tagsKey(node)}`,
-          severity: 'info',
-          label: 'Trust this workspace to list tags',
-          tooltip: 'Restricted Mode makes no registry requests and uses no credentials.',
-          contextValue: 'info',
-          command: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
-        },
-      ];
-    }
-    let pages = this.tagPages.get(tagsKey(node));
-    if (!pages) {
-      pages = { tags: [], seenCursors: new Set() };
-      this.tagPages.set(tagsKey(node), pages);
-      await this.fetchTagPage(node, pages);
-    }
-    const children: RegistryTreeNode[] = pages.tags.map((tag) => ({ kind: 'tag', registry: node.registry, repository: node.repository, tag }));
-    if (pages.error) {
-      const credentialsProblem = pages.error.verdict === 'unauthorized' || pages.error.verdict === 'denied';
-      children.push(
-        errorNode(`tags-error:${tagsKey(node)}`, pages.error.message, node, credentialsProblem ? node.registry : undefined, pages.error.hint),
-      );
-    } else if (pages.stoppedReason) {
-      children.push({ kind: 'message', id: `tags-stopped:${tagsKey(node)}`, severity: 'info', label: pages.stoppedReason, contextValue: 'info' });
-    } else if (pages.cursor !== undefined) {
-      children.push({ kind: 'loadMore', tags: node });
-    } else if (pages.tags.length === 0) {
-      children.push({ kind: 'message', id: `no-tags:${tagsKey(node)}`, severity: 'info', label: 'No tags', contextValue: 'info' });
-    }
-    return children;
+  private tagItem(node: TagNode, given?: TagDetails): vscode.TreeItem {
+    const details = given ?? this.knownDetails.get(`${node.registry.state.slug}/${node.repository}:${node.tag}`);
+    const item = new vscode.TreeItem(node.tag, vscode.TreeItemCollapsibleState.None);
+    item.id = `tag:${node.registry.state.slug}/${node.repository}:${node.tag}`;
+    item.iconPath = new vscode.ThemeIcon('tag');
+    item.contextValue = 'tag';
+    const locale = vscode.env.language;
+    if (details?.created) item.description = formatAge(details.created, locale, Date.now());
+    const lines = [tagReference(node)];
+    if (details?.digest) lines.push(`Digest: ${details.digest}`);
+    if (details?.created) lines.push(`Built: ${formatTime(details.created, locale)} (${formatAge(details.created, locale, Date.now())})`);
+    if (details?.platforms && details.platforms.length > 0) lines.push(`Platforms: ${details.platforms.join(', ')}`);
+    if (details?.error) lines.push(`Details not available: ${details.error.message}`);
+    item.tooltip = lines.join('\n');
+    return item;
   }
 
-  private async fetchTagPage(node: TagsNode, pages: TagPages): Promise<void> {
+  private async fetchPage(node: TagsNode | CatalogNode, pages: Pages): Promise<void> {
     const cursor = pages.cursor;
+    const slug = node.registry.state.slug;
     try {
-      const result = await this.server.listTags({
-        slug: node.registry.entry.slug,
-        repository: node.repository,
-        pageSize: TAG_PAGE_SIZE,
-        ...(cursor !== undefined ? { cursor } : {}),
-      });
-      if (result.error) {
-        pages.error = result.error;
-        pages.cursor = undefined;
-        return;
+      let items: string[];
+      let next: string | undefined;
+      if (node.kind === 'tags') {
+        const result: ListTagsResult = await this.server.send((p) => p.ListTagsRequest, { slug, repository: node.repository, pageSize: PAGE_SIZE, ...(cursor !== undefined ? { cursor } : {}) });
+        if (result.error) {
+          pages.error = result.error;
+          pages.cursor = undefined;
+          return;
+        }
+        items = result.tags;
+        next = result.cursor;
+      } else {
+        const result = await this.server.send((p) => p.ListRepositoriesRequest, { slug, pageSize: PAGE_SIZE, ...(cursor !== undefined ? { cursor } : {}) });
+        if (result.unsupported) {
+          pages.unsupported = true;
+          pages.cursor = undefined;
+          return;
+        }
+        if (result.error) {
+          pages.error = result.error;
+          pages.cursor = undefined;
+          return;
+        }
+        items = result.repositories;
+        next = result.cursor;
       }
-      const known = new Set(pages.tags);
-      const fresh = result.tags.filter((tag) => !known.has(tag));
-      pages.tags.push(...fresh);
+      const known = new Set(pages.items);
+      const fresh = items.filter((item) => !known.has(item));
+      pages.items.push(...fresh);
       if (cursor !== undefined) pages.seenCursors.add(cursor);
-      const next = result.cursor;
       if (next === undefined) {
         pages.cursor = undefined;
-      } else if (pages.seenCursors.has(next) || (fresh.length === 0 && result.tags.length > 0)) {
+      } else if (pages.seenCursors.has(next) || (fresh.length === 0 && items.length > 0)) {
         pages.cursor = undefined;
         pages.stoppedReason = 'Stopped: the registry sent a page it had already sent';
-        this.logger.warn(`Tag listing of ${node.repository} on ${node.registry.entry.endpoint} looped at cursor ${next}; stopped.`);
-      } else if (pages.seenCursors.size + 1 >= MAX_TAG_PAGES) {
+        this.logger.warn(`Listing ${listKey(node)} on ${node.registry.state.endpoint} looped at cursor ${next}; stopped.`);
+      } else if (pages.seenCursors.size + 1 >= MAX_PAGES) {
         pages.cursor = undefined;
-        pages.stoppedReason = `Stopped after ${MAX_TAG_PAGES} pages (${pages.tags.length} tags)`;
+        pages.stoppedReason = `Stopped after ${MAX_PAGES} pages (${pages.items.length} entries)`;
       } else {
         pages.cursor = next;
       }
@@ -407,47 +539,8 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryT
   }
 }
 
-function registryItem(view: RegistryView): vscode.TreeItem {
-  const entry = view.entry;
-  const status = registryStatus(view);
-  const item = new vscode.TreeItem(entry.slug, vscode.TreeItemCollapsibleState.Collapsed);
-  const fromPortal = entry.source === 'portal';
-  item.id = `registry:${entry.source ?? 'workspace'}:${entry.slug}`;
-  // The source first, so a narrow side bar still shows it; the team icon tells the two apart at a glance.
-  item.description = fromPortal ? `vendor portal · ${entry.endpoint}` : entry.endpoint;
-  item.iconPath = fromPortal ? PORTAL_ICON : (PROVIDER_ICONS[entry.provider] ?? PROVIDER_ICONS.other);
-  item.resourceUri = statusUri(entry.slug, status);
-  item.contextValue = ['registry', view.hasCredentials ? 'credentials' : 'noCredentials', entry.source === 'portal' ? 'portal' : 'workspace'].join(';');
-  item.accessibilityInformation = { label: `${entry.slug}, ${entry.endpoint}, ${fromPortal ? 'vendor portal, ' : ''}${STATUS_LABEL[status]}` };
-
-  const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendMarkdown(`**${escapeMarkdown(entry.slug)}** — ${PROVIDER_INFO[entry.provider]?.label ?? entry.provider}\n\n`);
-  tooltip.appendMarkdown(`Endpoint: ${code(entry.endpoint)}\n\n`);
-  tooltip.appendMarkdown(`Auth: ${entry.authType}${entry.username ? ` · user ${code(entry.username)}` : ''}\n\n`);
-  const options = [entry.plainHttp ? 'plain HTTP' : '', entry.insecureSkipTLSVerify ? 'TLS not verified' : '', entry.caFile ? `CA ${entry.caFile}` : ''].filter(Boolean);
-  if (options.length > 0) tooltip.appendMarkdown(`Connection: ${escapeMarkdown(options.join(', '))}\n\n`);
-  if (fromPortal) {
-    tooltip.appendMarkdown('$(cloud) From the Replicated vendor portal: the credentials are kept by Replicated; tests run from its servers.\n\n');
-  } else {
-    tooltip.appendMarkdown(`From ${code('.replicated-registries.yaml')} · credentials on this machine: ${credentialsSourceText(view)}\n\n`);
-  }
-  const check = view.lastCheck;
-  if (check) {
-    const when = new Date(check.checkedAt).toLocaleString();
-    tooltip.appendMarkdown(
-      check.verdict === 'ok'
-        ? `$(pass) Last test passed: ${code(check.image)}${check.digest ? ` (${code(`${check.digest.slice(0, 19)}…`)})` : ''} — ${when}`
-        : `$(error) Last test failed (${check.verdict}): ${escapeMarkdown(check.message)} — ${when}`,
-    );
-  } else {
-    tooltip.appendMarkdown('Not tested yet');
-  }
-  item.tooltip = tooltip;
-  return item;
-}
-
-function errorNode(id: string, message: string, retry: RegistryTreeNode, credentialsOf?: RegistryView, hint?: string): MessageNode {
-  const node: MessageNode = {
+function errorNode(id: string, message: string, retry: TreeNode, credentialsOf?: RegistryView, hint?: string): MessageNode {
+  return {
     kind: 'message',
     id,
     severity: 'error',
@@ -455,40 +548,11 @@ function errorNode(id: string, message: string, retry: RegistryTreeNode, credent
     tooltip: failureSentence(message, hint),
     contextValue: credentialsOf ? 'error;credentials' : 'error;retry',
     retry,
+    ...(credentialsOf ? { registry: credentialsOf, description: 'click to re-enter credentials' } : { description: 'click to retry' }),
     command: credentialsOf
       ? { title: 'Re-enter Credentials', command: 'replicated-registries.reenterCredentials', arguments: [{ kind: 'registry', view: credentialsOf }] }
       : { title: 'Retry', command: 'replicated-registries.refresh', arguments: [retry] },
   };
-  if (credentialsOf) {
-    node.registry = credentialsOf;
-    node.description = 'click to re-enter credentials';
-  } else {
-    node.description = 'click to retry';
-  }
-  return node;
-}
-
-function tagsKey(node: { registry: RegistryView; repository: string }): string {
-  return `${node.registry.entry.slug}/${node.repository}`;
-}
-
-function nodeKey(node: RegistryTreeNode): string {
-  switch (node.kind) {
-    case 'registry':
-      return node.view.entry.slug;
-    case 'repository':
-    case 'tags':
-      return `${node.registry.entry.slug}/${node.repository}`;
-    default:
-      return node.kind;
-  }
-}
-
-/** `host/repository:tag` for a tag row (Docker Hub's API host shown as `docker.io`). */
-export function tagReference(node: TagNode): string {
-  const endpoint = node.registry.entry.endpoint;
-  const host = endpoint === 'index.docker.io' ? 'docker.io' : endpoint;
-  return `${host}/${node.repository}:${node.tag}`;
 }
 
 /** Inline code: backticks inside would end the span, so they are replaced. */

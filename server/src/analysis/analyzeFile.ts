@@ -7,11 +7,12 @@ import { localFindings } from '../rules/localRules';
 import { remoteFindings } from '../rules/pullRules';
 import { isRegistriesFile, registriesFileFindings } from '../rules/registriesFileRule';
 import { finalizeFindings } from '../rules/severity';
-import type { AnalysisEnvironment, Finding, FoundImage, ImageScan } from './types';
+import type { Finding, FoundImage, ImageScan } from '../findings/types';
+import type { ReleaseEnvironment } from '../release/release';
 
 export { effectiveSeverity, finalizeFindings } from '../rules/severity';
 
-type ResolutionEnvironment = Pick<AnalysisEnvironment, 'readFile' | 'readFileSync' | 'config' | 'release' | 'reportEngineError'>;
+type ResolutionEnvironment = Pick<ReleaseEnvironment, 'readFile' | 'readFileSync' | 'config' | 'release' | 'reportEngineError'>;
 
 /**
  * Whether an image's text depends on another file, so it is resolved on every analysis: a Compose
@@ -37,7 +38,7 @@ export async function scanFile(file: { text: string; path: string }, env: Resolu
 }
 
 /** The customer-pull findings of a file (only files the release's charts and HelmCharts touch have any). */
-export async function customerFindingsFor(file: { text: string; path: string }, env: AnalysisEnvironment): Promise<Finding[]> {
+export async function customerFindingsFor(file: { text: string; path: string }, env: ReleaseEnvironment): Promise<Finding[]> {
   if (!env.release || !dependsOnRelease(file.path, file.text)) return [];
   try {
     const release = await env.release();
@@ -58,7 +59,7 @@ async function evaluatedImages(file: { text: string; path: string }, found: Foun
   }
 }
 
-export async function analyzeFile(file: { text: string; path: string }, env: AnalysisEnvironment, signal?: AbortSignal): Promise<Finding[]> {
+export async function analyzeFile(file: { text: string; path: string }, env: ReleaseEnvironment, signal?: AbortSignal): Promise<Finding[]> {
   if (isRegistriesFile(file.path)) return finalizeFindings(file.text, registriesFileFindings(file.text, file.path), env);
   const scan = await scanFile(file, env);
   const local = localFindings(file.text, scan, env);

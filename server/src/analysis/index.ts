@@ -2,7 +2,7 @@
  * The analysis engine: find image references in YAML, turn references × the team's registries into
  * findings. The language server and the `lint` CLI call only what this module exports.
  */
-export * from './types';
+export * from '../findings/types';
 export { RULES } from '../rules/catalog';
 export { findImages, splitDocuments } from '../manifests/findImages';
 export { imagesInRelease, dependsOnRelease, registryNamesOf } from '../release/fileImages';

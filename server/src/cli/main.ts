@@ -29,7 +29,7 @@ export async function main(argv: string[], given: CliIO = processIO()): Promise<
       case 'ref':
         return await (await import('./commands/ref')).run(rest, io);
       case 'registry':
-        return await (await import('./commands/registry')).run(rest, io);
+        return await (await import('./commands/registry/index')).run(rest, io);
       case 'lint':
         return await (await import('./commands/lint')).run(rest, io);
       case 'images':

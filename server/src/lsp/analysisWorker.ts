@@ -18,7 +18,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import type { Logger } from '../log/logger';
 import { setEngineLogger } from './engine';
-import { analyzeDocumentText, ruleEnvironment, type DocumentEnvironment, type DocumentResult } from './fileAnalysis';
+import { analyzeDocumentText, ruleEnvironment, type DocumentEnvironment, type DocumentResult, type WorkerOutcome } from './fileAnalysis';
 
 const ROLE = 'replicated-registries-analysis-worker';
 
@@ -32,8 +32,6 @@ interface Job {
 
 type Reply = { id: number; results: DocumentResult[]; elapsedMs: number } | { log: string };
 
-/** A batch read (results in order), or why it was not. */
-export type WorkerOutcome = { results: DocumentResult[]; elapsedMs: number } | { overBudget: 'time' | 'memory' };
 
 /** Whether this thread is the analysis worker (the bundle entries start it instead of the server). */
 export function isAnalysisWorker(): boolean {

@@ -17,13 +17,14 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FileEdit, FoundImage } from '../analysis/types';
+import type { FileEdit, FoundImage } from '../findings/types';
 import { splitDocuments } from '../manifests/documents';
 import { fileRoleOf } from '../manifests/shapes';
 import { ClientCommands, type AddRegistryPrefill } from '../protocol/messages';
 import { DEFAULT_PROXY_DOMAIN, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';
-import { guessProvider, registryHostForReference } from '../registry/endpoints';
+import { registryHostForReference } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import { RegistryRequestError } from '../registry/registryClient';
 import { DISABLE_NEXT_LINE } from '../rules/suppression';
 import type { ServerContext } from './context';
@@ -234,7 +235,8 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
     tags.forEach((tag, index) => {
       const edit = image.upstream && image.reference ? undefined : tagEdit(ctx, document, image, reference, tag);
       if (!edit) return;
-      const verb = reference.tag === 'latest' ? `Replace \`latest\` with \`${tag}\`` : reference.tag ? `Change the tag to \`${tag}\`` : `Add the tag \`${tag}\``;
+      // Titles are plain text in every editor's menu: quotes, not markdown backticks.
+      const verb = reference.tag === 'latest' ? `Replace "latest" with "${tag}"` : reference.tag ? `Change the tag to "${tag}"` : `Add the tag "${tag}"`;
       actions.push({ title: verb, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred: index === 0 && code !== 'tag-not-found' });
     });
   }

@@ -5,7 +5,7 @@
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisEnvironment } from '../analysis/types';
+import type { ReleaseEnvironment } from '../release/release';
 import type { Logger } from '../log/logger';
 import type { CredentialBroker } from './credentials';
 import type { FileAnalysis, LocalAnalysisCache } from './fileAnalysis';
@@ -31,7 +31,7 @@ export interface ClientFeatures {
 }
 
 export interface AnalysisSetup {
-  env: AnalysisEnvironment;
+  env: ReleaseEnvironment;
   settings: ServerSettings;
   /** Changes whenever configuration or settings change (cache key). */
   generation: string;

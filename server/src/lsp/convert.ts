@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, FindingData, RuleCode, Severity } from '../analysis/types';
+import type { Finding, FindingData, RuleCode, Severity } from '../findings/types';
 
 export const DIAGNOSTIC_SOURCE = 'replicated-registries';
 

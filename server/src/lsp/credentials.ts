@@ -84,6 +84,16 @@ export class CredentialBroker {
     return cached;
   }
 
+  /**
+   * The gate for a registry that is not saved yet (the editor's draft, tested with the credentials the
+   * user just typed or kept): the same rules, with the given credentials as the only source. Not cached.
+   */
+  gateGiven(entry: RegistryEntry, credentials: Credentials | undefined): Promise<CredentialAnswer> {
+    if (!this.options.trusted) return Promise.resolve({});
+    if (credentials) registerSecret(credentials.secret);
+    return credentialsForEntry(entry, () => Promise.resolve(credentials), this.options.consent);
+  }
+
   /** The credentials that may be used for `entry`, or undefined. Never rejects. */
   async credentialsFor(entry: RegistryEntry): Promise<Credentials | undefined> {
     return (await this.answerFor(entry)).credentials;

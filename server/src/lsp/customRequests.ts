@@ -23,20 +23,23 @@ import {
   type TestAsCustomerResult,
   type TestRegistryParams,
 } from '../protocol/messages';
+import type { RegistryTestResult } from '../protocol/registryRequests';
 import { registerSecret } from '../log/logger';
 import { parseImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
 import { customerLogin, customerPullTarget, testAsCustomer } from '../registry/customerPull';
 import { endpointMatchesDomain } from '../registry/endpoints';
-import { listImages, manifestImagesOf } from '../release/imageList';
+import { listImages, manifestImagesOf } from '../analysis/imageList';
 import { INSTALL_MODES, type InstallMode } from '../templates/kots';
 import { offsetRange, pathToUri } from './convert';
 import { preferredCustomProxyDomain } from './proxyForms';
 import { resolveTestImage } from '../registry/endpoints';
+import { healthOf } from '../registry/health';
 import { RegistryRequestError } from '../registry/registryClient';
-import type { PullCheckResult, RegistryEntry } from '../registry/types';
+import type { RegistryEntry } from '../registry/types';
 import type { ServerContext } from './context';
 import { guarded } from './handlerErrors';
+import { adviceFor } from './requests/registryDrafts';
 
 function registryOrThrow(ctx: ServerContext, slug: unknown): RegistryEntry {
   if (typeof slug !== 'string' || slug === '') throw new ResponseError(ErrorCodes.InvalidParams, 'replicated-registries: the request names no registry (slug); pass the registry name.');
@@ -59,7 +62,7 @@ async function networkSettings(ctx: ServerContext) {
   return settings;
 }
 
-export async function testRegistry(ctx: ServerContext, params: TestRegistryParams): Promise<PullCheckResult> {
+export async function testRegistry(ctx: ServerContext, params: TestRegistryParams): Promise<RegistryTestResult> {
   await ctx.ready();
   const entry = registryOrThrow(ctx, params?.slug);
   const settings = await networkSettings(ctx);
@@ -71,7 +74,9 @@ export async function testRegistry(ctx: ServerContext, params: TestRegistryParam
   const answer = await ctx.credentials.answerFor(entry);
   const result = await ctx.registries.checkPull(settings, entry, answer.credentials, target, { noCache: true, readPlatforms: true });
   // Withheld credentials: the check ran without them, and the result says why.
-  return answer.withheld === undefined ? result : { ...result, message: `${result.message} Your credentials were not used: ${answer.withheld}.` };
+  const message = answer.withheld === undefined ? result.message : `${result.message} Your credentials were not used: ${answer.withheld}.`;
+  const advice = adviceFor(result, entry, target.repository);
+  return { ...result, message, health: healthOf(result, entry.endpoint, 'test'), ...(advice ? { advice } : {}) };
 }
 
 export async function listTags(ctx: ServerContext, params: ListTagsParams): Promise<ListTagsResult> {

@@ -11,7 +11,7 @@
  */
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
 import { shiftFinding, type AnalyzedDocument, type DocumentResult, type FileAnalysis } from './fileAnalysis';

@@ -17,7 +17,7 @@
  */
 import type { CancellationToken, Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisEnvironment, Finding } from '../analysis/types';
+import type { AnalysisEnvironment, Finding } from '../findings/types';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import type { ServerContext } from './context';
 import { documentPath, pathToUri } from './convert';

@@ -4,7 +4,8 @@
  */
 import { customerFindingsFor, finalizeFindings } from '../analysis/analyzeFile';
 import { localFindings, registriesFileFindings, registryNamesOf, remoteFindings, resolveImages } from '../analysis/index';
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../findings/types';
+import type { ReleaseEnvironment } from '../release/release';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
 import { INPUT_LIMITS } from '../limits/inputLimits';
@@ -66,7 +67,7 @@ export function memoryBudgetFindingFor(text: string, filePath: string, env: Anal
  * Resolves what the file's surroundings decide (resolveImages): chart templates and values through the
  * release, HelmCharts and KOTS templates, Compose `${VAR}` from .env. `text` is the whole file.
  */
-export async function resolveImagesSafe(images: FoundImage[], filePath: string, text: string, env: AnalysisEnvironment): Promise<FoundImage[]> {
+export async function resolveImagesSafe(images: FoundImage[], filePath: string, text: string, env: ReleaseEnvironment): Promise<FoundImage[]> {
   try {
     return await resolveImages(images, { path: filePath, text }, env);
   } catch (err) {
@@ -76,7 +77,7 @@ export async function resolveImagesSafe(images: FoundImage[], filePath: string, 
 }
 
 /** The customer-pull findings anchored in this file, levels and disable comments applied. */
-export async function customerFindingsSafe(filePath: string, text: string, env: AnalysisEnvironment): Promise<Finding[]> {
+export async function customerFindingsSafe(filePath: string, text: string, env: ReleaseEnvironment): Promise<Finding[]> {
   try {
     return finalizeFindings(text, await customerFindingsFor({ path: filePath, text }, env), env);
   } catch (err) {

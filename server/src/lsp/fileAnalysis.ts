@@ -14,10 +14,10 @@
  * Results are returned per document (`documents`, offsets relative to each document's start) so that the
  * diagnostics can be converted once per unchanged document, and a position is found by binary search.
  */
-import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../analysis/types';
+import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../findings/types';
+import type { ReleaseEnvironment } from '../release/release';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { dependsOnRelease } from '../release/fileImages';
-import type { WorkerOutcome } from './analysisWorker';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import {
@@ -139,6 +139,9 @@ export const WORKER_DOCUMENT_CHARS = 32 * 1024;
  */
 const BATCH_CHARS = 64 * 1024;
 
+/** A batch read in the analysis worker (results in order), or why it was not. */
+export type WorkerOutcome = { results: DocumentResult[]; elapsedMs: number } | { overBudget: 'time' | 'memory' };
+
 /** Reads documents of one file off the server's thread, within `budgetMs`, at `priority` (analysisWorker.ts). */
 export type OffThreadReader = (job: { texts: string[]; filePath: string; env: DocumentEnvironment }, budgetMs: number, priority: Priority) => Promise<WorkerOutcome>;
 
@@ -221,7 +224,7 @@ interface FileCache {
 interface Job {
   input: () => AnalysisInput;
   filePath: string;
-  env: AnalysisEnvironment;
+  env: ReleaseEnvironment;
   generation: string;
   options: AnalysisOptions;
   promise: Promise<FileAnalysis>;
@@ -244,7 +247,7 @@ export class LocalAnalysisCache {
    * key waits to start shares it. `generation` identifies the configuration and settings in effect (a
    * different one discards the cache for this file).
    */
-  analyze(key: string, input: () => AnalysisInput, filePath: string, env: AnalysisEnvironment, generation: string, options: AnalysisOptions = { priority: 'interactive' }): Promise<FileAnalysis> {
+  analyze(key: string, input: () => AnalysisInput, filePath: string, env: ReleaseEnvironment, generation: string, options: AnalysisOptions = { priority: 'interactive' }): Promise<FileAnalysis> {
     const waiting = this.queued.get(key);
     if (waiting && !waiting.started) {
       // The waiting analysis reads the text when it starts: the newest one. Run it with the newest environment and the higher priority.
@@ -289,7 +292,7 @@ export class LocalAnalysisCache {
     return this.run(key, text, hint, job.filePath, job.env, job.generation, job.options);
   }
 
-  private async run(key: string, text: AnalyzedText, hint: EditHint | undefined, filePath: string, env: AnalysisEnvironment, generation: string, options: AnalysisOptions): Promise<FileAnalysis> {
+  private async run(key: string, text: AnalyzedText, hint: EditHint | undefined, filePath: string, env: ReleaseEnvironment, generation: string, options: AnalysisOptions): Promise<FileAnalysis> {
     if (text.length > INPUT_LIMITS.analyzedFileBytes) {
       // Too large to read at all: one finding, and nothing kept.
       this.files.delete(key);

@@ -5,10 +5,11 @@
  */
 import { redact } from '../log/logger';
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import type { AnalysisEnvironment, FoundImage, ImageEvaluation } from '../analysis/types';
+import type { FoundImage, ImageEvaluation } from '../findings/types';
+import type { ReleaseEnvironment } from '../release/release';
 import { releaseImages, type PullVia } from '../release/releaseImages';
 import type { InstallMode } from '../templates/kots';
-import { PROVIDER_LABELS } from '../store/providerRules';
+import { providerRecord } from '../registry/providers/catalog';
 import type { ServerContext } from './context';
 import { documentPath, offsetRange } from './convert';
 import { guarded } from './handlerErrors';
@@ -59,7 +60,7 @@ const VIA: Record<PullVia, string> = {
 const MODE_LABEL: Record<InstallMode, string> = { online: 'Online', airgap: 'Air gap', helm: 'Helm CLI' };
 
 /** How customers pull the image in each install mode the release supports. */
-async function customerPullLines(ctx: ServerContext, uri: string, image: FoundImage, env: AnalysisEnvironment): Promise<string[]> {
+async function customerPullLines(ctx: ServerContext, uri: string, image: FoundImage, env: ReleaseEnvironment): Promise<string[]> {
   const release = await env.release?.().catch(() => undefined);
   if (!release) return [];
   const filePath = documentPath(uri);
@@ -112,7 +113,7 @@ export async function hoverMarkdown(ctx: ServerContext, uri: string, image: Foun
         ? 'none needed — the vendor portal keeps this registry\'s credentials and the Replicated proxy pulls with them; Test in the Registries view runs the portal\'s server-side check'
         : 'missing — add them in the Registries view or with `docker login`';
       lines.push(
-        `**Registry** ${code(entry.slug)} — ${PROVIDER_LABELS[entry.provider] ?? entry.provider}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
+        `**Registry** ${code(entry.slug)} — ${providerRecord(entry.provider).label}, ${code(entry.endpoint)}, from ${fromPortal ? 'the vendor portal' : 'the workspace registries file'}`,
         `**Credentials** on this machine: ${credentials ? `present (${credentials.origin ?? 'found'}, user ${code(credentials.username)})` : !ctx.init.trusted ? 'not used (untrusted workspace)' : answer.withheld !== undefined ? `not used — ${answer.withheld}` : missing}`,
       );
       break;

@@ -65,6 +65,11 @@ export class PortalConnector {
     return this.store !== undefined;
   }
 
+  /** The connected portal's store (the editor's management requests use it), or undefined. */
+  get currentStore(): PortalRegistryStore | undefined {
+    return this.store;
+  }
+
   /**
    * Asks the editor (when it offers it), else reads the environment, and keeps a store for the
    * answer. Returns the merge to apply, or undefined when there is no portal. Never rejects.

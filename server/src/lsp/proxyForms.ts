@@ -5,7 +5,7 @@
  * with a port or an IPv6 address: `:` cannot appear in a repository path) is never offered; the
  * reason is given instead.
  */
-import type { FoundImage } from '../analysis/types';
+import type { FoundImage } from '../findings/types';
 import { parseImageReference, type ImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, normalizeHost, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
 import type { RegistriesConfig } from '../store/types';

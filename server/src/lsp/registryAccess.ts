@@ -3,11 +3,12 @@
  * cache TTL — normally exactly one), and a record of the latest pull check per image and per
  * registry, observed as the rules run, for hovers and ListRegistriesRequest. No rule lives here.
  */
-import type { PullChecker } from '../analysis/types';
+import type { PullChecker } from '../findings/types';
 import type { Logger } from '../log/logger';
 import { registryHostForReference } from '../registry/endpoints';
-import { RegistryClient, type ImageTarget } from '../registry/registryClient';
-import type { ConnectionSettings, Credentials, PullCheckResult } from '../registry/types';
+import { healthOf, type RegistryHealth } from '../registry/health';
+import { RegistryClient } from '../registry/registryClient';
+import type { ConnectionSettings, Credentials, ImageTarget, PullCheckResult } from '../registry/types';
 import type { ServerSettings } from './settings';
 
 /** The latest pull check for one image. */
@@ -29,6 +30,8 @@ export class RegistryAccess {
   private readonly clients = new Map<string, RegistryClient>();
   private readonly checksByImage = new Map<string, RecordedCheck>();
   private readonly checksByRegistry = new Map<string, RecordedCheck>();
+  /** What the latest check of each registry said about the registry itself (reachability, login). */
+  private readonly healthByRegistry = new Map<string, RegistryHealth>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -55,7 +58,7 @@ export class RegistryAccess {
     return {
       checkPull: async (connection, credentials, target, options) => {
         const result = await client.checkPull(connection, credentials, target, options ?? {});
-        this.record(connection, target, result);
+        this.record(connection, target, result, 'background');
         return result;
       },
     };
@@ -70,7 +73,7 @@ export class RegistryAccess {
     options: { noCache?: boolean; readPlatforms?: boolean; signal?: AbortSignal } = {},
   ): Promise<PullCheckResult> {
     const result = await this.clientFor(settings).checkPull(connection, credentials, target, options);
-    this.record(connection, target, result);
+    this.record(connection, target, result, 'test');
     return result;
   }
 
@@ -82,16 +85,28 @@ export class RegistryAccess {
     return this.checksByRegistry.get(registryHostForReference(endpoint));
   }
 
+  /** The registry's health as the latest check of it (a test or a background check) told it. */
+  healthOf(endpoint: string): RegistryHealth | undefined {
+    return this.healthByRegistry.get(registryHostForReference(endpoint));
+  }
+
+  /** Keeps a test's health that ran outside this record (a draft test of a registry saved since). */
+  noteHealth(endpoint: string, health: RegistryHealth): void {
+    this.healthByRegistry.set(registryHostForReference(endpoint), health);
+  }
+
   /** Drops cached tokens and results of one registry (or all) in every client. */
   invalidate(endpoint?: string): void {
     for (const client of this.clients.values()) client.invalidate(endpoint);
     if (endpoint === undefined) {
       this.checksByImage.clear();
       this.checksByRegistry.clear();
+      this.healthByRegistry.clear();
       return;
     }
     const host = registryHostForReference(endpoint);
     this.checksByRegistry.delete(host);
+    this.healthByRegistry.delete(host);
     for (const [key, check] of this.checksByImage) if (registryHostForReference(check.endpoint) === host) this.checksByImage.delete(key);
   }
 
@@ -101,11 +116,14 @@ export class RegistryAccess {
     await Promise.allSettled(clients.map((c) => c.close()));
   }
 
-  private record(connection: ConnectionSettings, target: ImageTarget, result: PullCheckResult): void {
+  private record(connection: ConnectionSettings, target: ImageTarget, result: PullCheckResult, by: RegistryHealth['by']): void {
     // A cancelled check says nothing about the image.
     if (result.verdict === 'timeout' && /cancel/i.test(result.message)) return;
     const recorded: RecordedCheck = { result, endpoint: connection.endpoint, at: result.checkedAt ?? new Date().toISOString() };
     this.checksByImage.set(imageKey(connection.endpoint, target.repository, target.reference), recorded);
+    const host = registryHostForReference(connection.endpoint);
+    // A check served by the cache or skipped for a rate-limit wait asked the registry nothing new.
+    if (result.requests > 0 || by === 'test') this.healthByRegistry.set(host, healthOf(result, host, by));
     // Anonymous checks of public images say nothing about the team's credentials for that registry.
     if (!result.anonymous) this.checksByRegistry.set(registryHostForReference(connection.endpoint), recorded);
   }

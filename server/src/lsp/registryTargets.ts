@@ -4,7 +4,7 @@
  * Placement is the engine's (`placeReference`); this only picks the connection to use.
  */
 import type { ImageReference } from '../reference/imageReference';
-import { guessProvider } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import type { ConnectionSettings, Credentials, RegistryEntry } from '../registry/types';
 import { effectiveReference, placeReference, type RegistryPlacement } from '../rules/registryRules';
 import type { RegistriesConfig } from '../store/types';

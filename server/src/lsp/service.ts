@@ -25,10 +25,12 @@ import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSou
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import { registerCodeActions } from './codeActions';
 import { registerCompletion } from './completion';
-import type { AnalysisSetup, ClientFeatures, ServerContext } from './context';
+import type { AnalysisSetup, ClientFeatures } from './context';
 import { documentPath, pathToUri } from './convert';
 import { CredentialBroker, serverInsecureConsent } from './credentials';
 import { registerCustomRequests } from './customRequests';
+import { registerClientRequests } from './requests/index';
+import type { ClientRequestContext } from './requests/requestContext';
 import { DiagnosticsController } from './diagnostics';
 import { EditTracker } from './editTracker';
 import { setEngineLogger } from './engine';
@@ -41,6 +43,7 @@ import { RegistryAccess } from './registryAccess';
 import { isReleaseFile, ReleaseCache } from './releaseCache';
 import { fileRoleOf } from '../manifests/shapes';
 import { PORTAL_REFRESH_INTERVAL_MS, PortalConnector } from './portal';
+import type { PortalRegistryStore } from '../store/portal/portalStore';
 import { parseInitializationOptions, SettingsCache, type InitializationOptions, type ServerSettings } from './settings';
 import { StatusReporter } from './status';
 import { WorkspaceHandler } from './workspace';
@@ -88,7 +91,7 @@ function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
   };
 }
 
-export class RegistriesLanguageService implements ServerContext {
+export class RegistriesLanguageService implements ClientRequestContext {
   private readonly edits = new EditTracker();
   readonly documents = new TextDocuments(this.edits.configuration);
   readonly logger: Logger;
@@ -233,6 +236,7 @@ export class RegistriesLanguageService implements ServerContext {
     registerCodeActions(this);
     registerCompletion(this);
     registerCustomRequests(this);
+    registerClientRequests(this);
 
     connection.onShutdown(async () => {
       if (this.portalTimer) clearInterval(this.portalTimer);
@@ -374,6 +378,14 @@ export class RegistriesLanguageService implements ServerContext {
 
   // ---- vendor portal ----------------------------------------------------------------------------
 
+  portalStore(): PortalRegistryStore | undefined {
+    return this.portal?.currentStore;
+  }
+
+  refreshPortalNow(): Promise<void> {
+    return this.refreshPortal({ reconnect: false, force: true });
+  }
+
   /** Finds the portal connection (editor, else environment) and sets the merge the workspace applies. */
   private async connectPortal(): Promise<void> {
     this.portal ??= new PortalConnector(this.connection, this.logger, {
@@ -422,15 +434,19 @@ export class RegistriesLanguageService implements ServerContext {
     this.status.setPortalWarnings(current);
   }
 
-  private async updateOfflineStatus(): Promise<void> {
+  async checksOffReason(): Promise<string | undefined> {
     const settings = await this.settings.get(undefined);
-    const reason = !this.init.trusted
-      ? 'Untrusted workspace: registry checks are off'
+    return !this.init.trusted
+      ? 'Restricted Mode: registry checks are off until you trust this workspace'
       : this.init.offline
         ? 'Offline: registry checks are off'
         : !settings.remoteChecks
           ? 'Remote checks are turned off (replicated-registries.remoteChecks)'
           : undefined;
-    this.status.setOffline(reason);
   }
+
+  private async updateOfflineStatus(): Promise<void> {
+    this.status.setOffline(await this.checksOffReason());
+  }
+
 }

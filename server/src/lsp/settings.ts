@@ -4,7 +4,7 @@
  * request (some CLI editors) push their settings in `didChangeConfiguration` instead.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { RULE_CODES, type RuleCode, type Severity } from '../analysis/types';
+import { RULE_CODES, type RuleCode, type Severity } from '../findings/types';
 
 export const SETTINGS_SECTION = 'replicated-registries';
 

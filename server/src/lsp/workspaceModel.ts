@@ -6,11 +6,14 @@
  */
 import path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver/node';
-import type { FoundImage } from '../analysis/types';
+import type { FoundImage } from '../findings/types';
 import type { WorkspaceImage } from '../protocol/messages';
 import { endpointMatchesDomain } from '../registry/endpoints';
 import type { RegistryEntry } from '../registry/types';
-import { emptyRegistriesConfig, findRegistriesFile, parseRegistriesFile, readRegistriesFileText, REGISTRIES_FILE_NAME, type ConfigProblem } from '../store/registriesFile';
+import { findRegistriesFile, readRegistriesFileText, REGISTRIES_FILE_NAME } from '../store/registriesFile/location';
+import { parseRegistriesFile } from '../store/registriesFile/parse';
+import { type ConfigProblem } from '../store/registriesFile/types';
+import { emptyRegistriesConfig } from '../store/types';
 import type { RegistriesConfig } from '../store/types';
 import { uriToPath } from './convert';
 import type { PortalMerge } from './portal';
@@ -168,6 +171,20 @@ export class WorkspaceModel {
       }
     }
     return [...bySlug.values()];
+  }
+
+  /** Each workspace folder with the registries configuration in effect there. */
+  folderConfigs(): { folder: string; loaded: LoadedConfig }[] {
+    return this.folders.map((folder) => ({ folder, loaded: this.configs.get(folder) ?? EMPTY }));
+  }
+
+  /** The registries file a workspace entry comes from (the first folder that defines the slug). */
+  fileOfRegistry(slug: string): string | undefined {
+    for (const folder of this.folders) {
+      const loaded = this.configs.get(folder);
+      if (loaded?.file && loaded.config.registries.some((entry) => entry.slug === slug && entry.source !== 'portal')) return loaded.file;
+    }
+    return undefined;
   }
 
   registryBySlug(slug: string): RegistryEntry | undefined {

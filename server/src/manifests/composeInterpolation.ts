@@ -6,7 +6,7 @@
  * the editor's and CI's environments differ, and a check must mean the same in both.
  */
 import path from 'node:path';
-import type { AnalysisEnvironment, FoundImage, RelatedLocation, UnresolvedVariable } from '../analysis/types';
+import type { AnalysisEnvironment, FoundImage, RelatedLocation, UnresolvedVariable } from '../findings/types';
 import { toFoundImage } from './findImages';
 
 type Operator = ':-' | '-' | ':?' | '?' | ':+' | '+';

@@ -1,5 +1,5 @@
 /** Splitting a multi-document YAML text into documents, by `---` / `...` markers at column 0. */
-import type { DocumentRange } from '../analysis/types';
+import type { DocumentRange } from '../findings/types';
 
 /**
  * Document extents, in order, covering the whole text. A `---` line belongs to the document it opens;

@@ -2,7 +2,7 @@
  * `findImages`: every image reference in a YAML file, with exact offsets. Each document goes through
  * the fast line scanner; only a document it cannot decide is parsed with `yaml`.
  */
-import type { DocumentRange, FindImagesOptions, FoundImage, ImageScan, YamlSyntaxError } from '../analysis/types';
+import type { DocumentRange, FindImagesOptions, FoundImage, ImageScan, YamlSyntaxError } from '../findings/types';
 import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { parseImageReference } from '../reference/imageReference';
 import { splitDocuments, templateLineOffsets } from './documents';

@@ -11,7 +11,7 @@
  * of the document. Here the cause is found, reported once with what is really wrong, and the document is
  * read as libyaml reads it, so the images after it are still found.
  */
-import type { YamlSyntaxError } from '../analysis/types';
+import type { YamlSyntaxError } from '../findings/types';
 
 export interface UnderIndentedFlowScalar {
   /** The opening quote. */

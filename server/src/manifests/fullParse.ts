@@ -10,7 +10,7 @@
  * `yaml`'s own `Alias.resolve` walks the whole document per alias, which made 14,000 aliases take 21 s.
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
-import { ANALYSIS_LIMIT_CODE, type YamlSyntaxError } from '../analysis/types';
+import { ANALYSIS_LIMIT_CODE, type YamlSyntaxError } from '../findings/types';
 import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { nestingDeeperThan } from '../limits/nestingDepth';
 import { flowScalarError, joinScalarLines, underIndentedFlowScalars } from './flowScalarRepair';

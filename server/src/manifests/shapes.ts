@@ -5,7 +5,7 @@
  * Tekton, operators' CRs) an `image` key, or an `imageName` / `*Image` key, whose string value parses as
  * a reference. Pure: no I/O.
  */
-import type { ImageKind, ImagePart, ImagePartRole } from '../analysis/types';
+import type { ImageKind, ImagePart, ImagePartRole } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
 import { isNullScalar, mapGet, type YMap, type YNode, type YScalar } from './yamlTree';
 

@@ -4,7 +4,7 @@
  * structurally wrong to `yaml`), so valid manifests pay nothing for this.
  */
 import { parseDocument, type YAMLError } from 'yaml';
-import type { YamlSyntaxError } from '../analysis/types';
+import type { YamlSyntaxError } from '../findings/types';
 
 const TEMPLATE_EXPRESSION = /\{\{[^\n]*?\}\}/g;
 

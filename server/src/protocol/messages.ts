@@ -4,6 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Credentials, PullCheckResult, RegistryEntry } from '../registry/types';
+import type { RegistryTestResult } from './registryRequests';
 // Types only (erased): the client bundle gets none of the engine.
 import type { InstallPath, PullVia } from '../release/releaseImages';
 import type { InstallMode } from '../templates/kots';
@@ -47,7 +48,8 @@ export interface TestRegistryParams {
   /** Relative to the registry (`acme/app:1.0`) or a full reference on that host. */
   image: string;
 }
-export const TestRegistryRequest = new RequestType<TestRegistryParams, PullCheckResult, void>('replicatedRegistries/testRegistry');
+/** The image's verdict, and what it says about the registry (`health`). */
+export const TestRegistryRequest = new RequestType<TestRegistryParams, RegistryTestResult, void>('replicatedRegistries/testRegistry');
 
 /** An image reference found in the workspace, for the Registries tree and completion. */
 export interface WorkspaceImage {

@@ -18,7 +18,7 @@
  * what lets every error point at the exact offending characters (for an editor to underline), and it
  * keeps parsing linear in the input length whatever the input (no backtracking).
  */
-import type { ImageReference, ReferenceErrorKind, ReferenceParseResult, TextSpan } from './imageReference';
+import type { ImageReference, ReferenceErrorKind, ReferenceParseResult, TextSpan } from './types';
 
 /** Docker Hub's canonical host in references. */
 export const DEFAULT_DOMAIN = 'docker.io';

@@ -12,7 +12,7 @@
  * PullSecretForRegistries(..., "LICENSE_ID", license.GetLicenseID(), ...)). Without an email this pulls
  * as the cluster does. (replicated-docs @3187d2d.)
  */
-import type { PullChecker } from '../analysis/types';
+import type { PullChecker } from './types';
 import { parseImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, normalizeHost, parseProxyReference, proxyRewriteProblem, toProxyReference } from '../reference/proxy';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry } from './types';

@@ -3,8 +3,7 @@
  * and to a provider, and how a test image is resolved against a registry. Pure: no I/O.
  */
 import { parseImageReference } from '../reference/imageReference';
-import type { ConnectionSettings, Provider } from './types';
-import type { ImageTarget } from './registryClient';
+import type { ConnectionSettings, ImageTarget } from './types';
 
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io']);
 /** Hosts a vendor may type for Docker Hub; not reference aliases (Docker would treat them as other registries). */
@@ -62,16 +61,73 @@ export function parseEcrHost(host: string): EcrHost | undefined {
   return { accountId, region, fips: fips !== undefined, dnsSuffix };
 }
 
-/** The provider a host most likely belongs to, from its pattern. */
-export function guessProvider(host: string): Provider {
-  const h = endpointHost(host).replace(/:\d+$/, '');
-  if (DOCKER_HUB_ALIASES.has(h) || DOCKER_HUB_API_HOSTS.has(h)) return 'dockerhub';
-  if (parseEcrHost(h)) return 'ecr';
-  if (h.endsWith('-docker.pkg.dev')) return 'gar';
-  if (h === 'gcr.io' || h.endsWith('.gcr.io')) return 'gcr';
-  if (h === 'ghcr.io') return 'ghcr';
-  if (h === 'quay.io') return 'quay';
-  return 'other';
+// ---- the shape of an endpoint as written ----------------------------------------------------
+
+const DOMAIN_COMPONENT = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+
+/** `host[:port]` per the reference grammar (domain name, IPv4 or bracketed IPv6, no zone id): the problem, or undefined. */
+export function hostPortProblem(value: string): string | undefined {
+  let host = value;
+  let port: string | undefined;
+  if (value.startsWith('[')) {
+    const close = value.indexOf(']');
+    if (close < 0) return 'An IPv6 address needs a closing "]", e.g. [2001:db8::1]:5000.';
+    const inner = value.slice(1, close);
+    if (!/^[0-9a-fA-F:.]+$/.test(inner) || !inner.includes(':')) return `"${inner}" is not an IPv6 address (zone ids are not allowed).`;
+    const rest = value.slice(close + 1);
+    if (rest !== '' && !rest.startsWith(':')) return 'Only ":port" may follow the IPv6 address.';
+    port = rest === '' ? undefined : rest.slice(1);
+    host = '';
+  } else {
+    const colon = value.lastIndexOf(':');
+    if (colon >= 0) {
+      host = value.slice(0, colon);
+      port = value.slice(colon + 1);
+    }
+    if (host === '') return 'Enter a host name, e.g. registry.example.com.';
+    for (const component of host.split('.')) {
+      if (!DOMAIN_COMPONENT.test(component)) return `"${host}" is not a valid host name (letters, digits, "-" and ".").`;
+    }
+  }
+  if (port !== undefined) {
+    const portNumber = Number(port);
+    if (!/^\d{1,5}$/.test(port) || portNumber < 1 || portNumber > 65535) return `"${port}" is not a port number (1–65535).`;
+  }
+  return undefined;
+}
+
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/@\s]*@/i;
+
+/** Whether an endpoint carries a `user:password@` part (a secret in a committed file). */
+export function hasUserinfo(endpoint: string): boolean {
+  return USERINFO.test(endpoint);
+}
+
+/** The endpoint without its `user:password@` part: all that messages and the configuration may hold. */
+export function withoutUserinfo(endpoint: string): string {
+  return endpoint.replace(USERINFO, '$1');
+}
+
+/** Problems with the shape of an endpoint (scheme, path, characters), or undefined when it is a plain host[:port]. Never echoes a password. */
+export function endpointShapeProblem(given: string): string | undefined {
+  if (hasUserinfo(given)) {
+    return `endpoint must not hold a user name or password: write \`${withoutUserinfo(given).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] || 'registry.example.com'}\`, keep the username in \`username\` and the password in your credential store`;
+  }
+  const endpoint = given;
+  const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(endpoint);
+  if (schemeMatch) {
+    const rest = endpoint.slice(schemeMatch[0].length).split('/')[0] ?? '';
+    const plain = schemeMatch[1]?.toLowerCase() === 'http' ? '; set `plainHttp: true` for a registry that only speaks HTTP' : '';
+    return `endpoint must be a host without a scheme: write \`${rest || 'registry.example.com'}\`, not \`${endpoint}\`${plain}`;
+  }
+  const slash = endpoint.indexOf('/');
+  if (slash >= 0) {
+    return `endpoint must be a host[:port] without a path: write \`${endpoint.slice(0, slash)}\`; the repository path goes in the image reference`;
+  }
+  if (!/^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/.test(endpoint)) {
+    return `endpoint \`${endpoint}\` is not a valid host[:port] (for example \`registry.example.com:5000\`)`;
+  }
+  return undefined;
 }
 
 /** Whether a reference string (`sha256:...`) is a digest rather than a tag. */

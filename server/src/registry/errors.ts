@@ -1,6 +1,6 @@
 /** Failures of registry operations, each already sorted into a verdict with plain words and advice. */
 import { redact } from '../log/logger';
-import type { RateLimitInfo, Verdict } from './types';
+import type { ConnectionProblem, RateLimitInfo, Verdict } from './types';
 import type { TransportError } from './transport';
 
 export interface VerdictDetails {
@@ -10,6 +10,7 @@ export interface VerdictDetails {
   httpStatus?: number;
   registryErrorCode?: string;
   rateLimit?: RateLimitInfo;
+  connectionProblem?: ConnectionProblem;
 }
 
 /** Thrown by listTags/listRepositories; carries the same verdict, message and hint a pull check would give. */
@@ -19,6 +20,7 @@ export class RegistryRequestError extends Error implements VerdictDetails {
   readonly httpStatus?: number;
   readonly registryErrorCode?: string;
   readonly rateLimit?: RateLimitInfo;
+  readonly connectionProblem?: ConnectionProblem;
 
   constructor(details: VerdictDetails) {
     // Messages may quote the registry; a known secret never rides along.
@@ -29,6 +31,7 @@ export class RegistryRequestError extends Error implements VerdictDetails {
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
     if (details.registryErrorCode !== undefined) this.registryErrorCode = details.registryErrorCode;
     if (details.rateLimit !== undefined) this.rateLimit = details.rateLimit;
+    if (details.connectionProblem !== undefined) this.connectionProblem = details.connectionProblem;
   }
 
   get details(): VerdictDetails {
@@ -39,6 +42,7 @@ export class RegistryRequestError extends Error implements VerdictDetails {
       ...(this.httpStatus !== undefined ? { httpStatus: this.httpStatus } : {}),
       ...(this.registryErrorCode !== undefined ? { registryErrorCode: this.registryErrorCode } : {}),
       ...(this.rateLimit !== undefined ? { rateLimit: this.rateLimit } : {}),
+      ...(this.connectionProblem !== undefined ? { connectionProblem: this.connectionProblem } : {}),
     };
   }
 }
@@ -82,6 +86,7 @@ export function verdictForTransportError(error: TransportError, host: string, ti
       const expired = error.code === 'CERT_HAS_EXPIRED';
       return {
         verdict: 'tls-untrusted',
+        connectionProblem: 'tls-untrusted',
         message: mismatch
           ? `The TLS certificate of ${host} is for a different host name, so it is not trusted (${error.code}).`
           : expired
@@ -95,6 +100,7 @@ export function verdictForTransportError(error: TransportError, host: string, ti
     case 'not-tls':
       return {
         verdict: 'protocol-error',
+        connectionProblem: 'not-tls',
         message: `${host} did not answer with TLS; it may only speak plain HTTP (${error.code ?? error.message}).`,
         hint: 'If this is a plain-HTTP development registry, set plainHttp (CLI: --plain-http); otherwise check the port.',
       };

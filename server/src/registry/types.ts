@@ -17,6 +17,14 @@ export interface ConnectionSettings {
   plainHttp?: boolean;
 }
 
+/** One image on a registry, as the pull check addresses it. */
+export interface ImageTarget {
+  /** Repository path on the registry, e.g. `library/nginx`, `acme/app`. */
+  repository: string;
+  /** Tag or digest. */
+  reference: string;
+}
+
 /** One of the team's registries (no secret, ever). */
 export interface RegistryEntry extends ConnectionSettings {
   /** The registry name (Vendor API `slug`). */
@@ -64,6 +72,8 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+export type ConnectionProblem = 'not-tls' | 'tls-untrusted' | 'https-only';
+
 export interface RateLimitInfo {
   retryAfterSeconds?: number;
   limit?: string;
@@ -90,5 +100,21 @@ export interface PullCheckResult {
   durationMs: number;
   /** Anonymous check (no credentials used). */
   anonymous?: boolean;
+  /**
+   * When the failure is the connection's settings rather than the login or the image: the registry
+   * speaks only plain HTTP (`not-tls`), its certificate is not trusted here (`tls-untrusted`), or it
+   * speaks HTTPS to a plain-HTTP request (`https-only`). The wizard offers its connection options then.
+   */
+  connectionProblem?: ConnectionProblem;
   checkedAt?: string;
+}
+
+/** What the rules, the stores and the customer test need of the registry client (RegistryClient satisfies it). */
+export interface PullChecker {
+  checkPull(
+    connection: ConnectionSettings,
+    credentials: Credentials | undefined,
+    target: ImageTarget,
+    options?: { signal?: AbortSignal; noCache?: boolean },
+  ): Promise<PullCheckResult>;
 }

@@ -11,7 +11,7 @@
  *    install, so what the proxy will pull is checked like any reference.
  */
 import path from 'node:path';
-import type { AnalysisEnvironment, EvaluatedPiece, FoundImage, ImageKind, ImagePart, ImagePartRole, RelatedLocation } from '../analysis/types';
+import type { AnalysisEnvironment, EvaluatedPiece, FoundImage, ImageKind, ImagePart, ImagePartRole, RelatedLocation } from '../findings/types';
 import { describeKey, fileOfKey, type LoadedChart } from '../charts/chart';
 import { fileRoleOf } from '../manifests/shapes';
 import { toFoundImage } from '../manifests/findImages';
@@ -20,7 +20,7 @@ import { renderKotsScalar } from '../templates/kots';
 import { isComplete, unknownReasons, type Segment } from '../templates/values';
 import { mayHoldKotsKinds } from './kotsKinds';
 import { kotsFunctionsFor } from './modes';
-import { chartAt, loadRelease, type Release, type ReleaseFiles, type ReleaseHelmChart } from './release';
+import { chartAt, loadRelease, type Release, type ReleaseFiles, type ReleaseHelmChart, type ReleaseEnvironment } from './release';
 import { renderChart, renderChartDefaults, type RenderedImage } from './renderChart';
 
 /** The chart folder of a file under `<chart>/templates/`, or undefined. */
@@ -169,7 +169,7 @@ function topChartOf(release: Release, dir: string): LoadedChart | undefined {
 }
 
 /** The images `file` reports, with chart templates and KOTS templates evaluated. */
-export async function imagesInRelease(file: { path: string; text: string }, found: FoundImage[], env: Pick<AnalysisEnvironment, 'config' | 'release' | 'readFile' | 'readFileSync'>): Promise<FoundImage[]> {
+export async function imagesInRelease(file: { path: string; text: string }, found: FoundImage[], env: Pick<ReleaseEnvironment, 'config' | 'release' | 'readFile' | 'readFileSync'>): Promise<FoundImage[]> {
   if (!dependsOnRelease(file.path, file.text)) return found;
   const release = env.release ? await env.release() : await chartOnlyRelease(file, env);
   let images = found;

@@ -10,7 +10,7 @@
  *    (docs/reference/custom-resource-application.mdx).
  * (Paths are in replicatedhq/replicated-docs @3187d2d.)
  */
-import type { DocumentRange } from '../analysis/types';
+import type { DocumentRange } from '../findings/types';
 import { splitDocuments } from '../manifests/documents';
 import { documentTree } from '../manifests/findImages';
 import { mapGet, scalarValue, type YMap, type YNode, type YScalar } from '../manifests/yamlTree';

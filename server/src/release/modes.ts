@@ -5,10 +5,10 @@
  * docs/vendor/private-images-kots.mdx). Offline, a connected registry's image is private and a listed
  * public one is not; anything else cannot be told.
  */
-import type { AnalysisEnvironment } from '../analysis/types';
+import type { AnalysisEnvironment } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
-import { placeReference } from '../rules/registryRules';
+import { placeReference } from '../store/placement';
 import type { TemplateFunction } from '../templates/evaluate';
 import { kotsFunctions, type InstallMode } from '../templates/kots';
 import type { Release } from './release';

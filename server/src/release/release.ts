@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { loadArchiveCharts, loadChartFolder, readBytesOrProblem, usesReplicatedSdk, type FolderReader, type LoadedChart } from '../charts/chart';
+import type { AnalysisEnvironment } from '../findings/types';
 import type { RegistriesConfig } from '../store/types';
 import type { ConfigItem, InstallMode } from '../templates/kots';
 import { readKotsDocuments, type HelmChartResource } from './kotsKinds';
@@ -29,6 +30,9 @@ export interface ReleaseHelmChart extends HelmChartResource {
   /** Why no chart was matched (for hovers and `images`). */
   chartProblem?: string;
 }
+
+/** The environment of an analysis that reads the release a file belongs to. */
+export type ReleaseEnvironment = AnalysisEnvironment<Release>;
 
 export interface Release {
   root: string;

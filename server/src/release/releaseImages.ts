@@ -12,7 +12,7 @@
  *    gap bundle holds what the chart renders with the `builder` values.
  *  - Helm CLI installs: the chart's own values, nothing rewritten (docs/vendor/helm-image-registry.mdx).
  */
-import type { AnalysisEnvironment, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, FoundImage } from '../findings/types';
 import type { LoadedChart } from '../charts/chart';
 import { parseImageReference } from '../reference/imageReference';
 import { isReplicatedRegistryDomain, normalizeHost, parseProxyReference, proxyRewriteProblem, toProxyReference, DEFAULT_PROXY_DOMAIN } from '../reference/proxy';

@@ -5,7 +5,7 @@
  * it cannot edit safely (flow mappings, a non-map in the way) gives no edit rather than a wrong one.
  */
 import { isMap, isScalar, parseDocument, type Node } from 'yaml';
-import type { DocumentRange, FileEdit } from '../analysis/types';
+import type { DocumentRange, FileEdit } from '../findings/types';
 
 /** A YAML scalar written as a value: plain when it reads back as the same string, else single-quoted. */
 export function yamlScalar(value: string): string {

@@ -1,5 +1,5 @@
 /** Every rule the engine knows: stable code, default severity, title and help (shown in hovers and SARIF). */
-import type { RuleCode, RuleInfo } from '../analysis/types';
+import type { RuleCode, RuleInfo } from '../findings/types';
 
 export const RULES: Record<RuleCode, RuleInfo> = {
   'invalid-reference': {

@@ -16,7 +16,7 @@
  *    _helm-builder-requirements.mdx (the builder render decides the bundle), helm-native-v2-using.mdx
  *    (optionalValues on HasLocalRegistry rewrite to the local registry).
  */
-import type { AnalysisEnvironment, Finding, FindingFix, RelatedLocation } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FindingFix, RelatedLocation } from '../findings/types';
 import { describeKey, fileOfKey } from '../charts/chart';
 import { mapGet, type YNode, type YScalar } from '../manifests/yamlTree';
 import { parseImageReference } from '../reference/imageReference';

@@ -8,7 +8,7 @@
  * `additionalImages` must be upstream references: they are always reported, lowered to a warning when
  * the domain is the one KOTS uses; a manifest only when the domain differs (then it fails for certain).
  */
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { normalizeHost } from '../reference/proxy';
 import { kotsProxyDomain } from '../release/modes';
 import { fileRangeOf, relatedOf } from './ranges';

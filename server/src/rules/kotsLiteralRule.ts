@@ -5,7 +5,7 @@
  * `image: LocalImageName` (docs/partials/linter-rules/_container-image-local-image-name.mdx). Helm does
  * not know these functions either: in a chart template they fail the render.
  */
-import type { Finding, FoundImage } from '../analysis/types';
+import type { Finding, FoundImage } from '../findings/types';
 import { KOTS_FUNCTION_NAMES } from '../templates/kots';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';

@@ -1,5 +1,5 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
-import type { AnalysisEnvironment, Finding, FoundImage, ImageScan, RuleCode } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage, ImageScan, RuleCode } from '../findings/types';
 import { doubleProxyFindings } from './doubleProxyRule';
 import { kotsLiteralFindings } from './kotsLiteralRule';
 import { proxyPathFindings } from './proxyPathRules';

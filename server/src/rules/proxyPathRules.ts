@@ -8,7 +8,7 @@
  *  - Replicated registry: `registry.replicated.com/<app-slug>/<image>` (docs/vendor/private-images-replicated.mdx),
  *    `library/` images (the SDK) exempt.
  */
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { DEFAULT_PROXY_DOMAIN, normalizeHost } from '../reference/proxy';
 import { placeReference } from './registryRules';
 import { parseImageReference } from '../reference/imageReference';

@@ -4,12 +4,12 @@
  * side of `registry-not-connected` (as KOTS does, an image is public when an anonymous check succeeds).
  * A failing network never becomes a false "not found": at most an `info` saying the check could not run.
  */
-import type { AnalysisEnvironment, Finding, FindingData, FoundImage, PullChecker, RuleCode } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FindingData, FoundImage, PullChecker, RuleCode } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
 import type { CredentialAnswer } from '../registry/credentials/credentialGate';
 import { environmentVariableNames } from '../registry/credentials/environmentCredentialSource';
 import { credentialHost } from '../registry/credentials/hostBinding';
-import { guessProvider } from '../registry/endpoints';
+import { guessProvider } from '../registry/providers/catalog';
 import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
 import { annotateReadOnly } from './localRules';
 import { fileRangeOf, relatedOf } from './ranges';
@@ -103,15 +103,15 @@ class RemoteRun {
     if (placement.kind !== 'unknown' || !client || image.kind === 'excluded-image') return [];
     // Not a team registry: public (anonymous pull works) or a registry the team must connect.
     const connection: ConnectionSettings = { provider: guessProvider(reference.domain), endpoint: reference.domain };
-    // Like Docker, which treats loopback registries as insecure: plain HTTP is what they usually speak.
-    if (isLoopbackHost(reference.domain)) connection.plainHttp = true;
-    const result = await this.check(client, { connection, credentials: undefined, reference });
+    const loopback = isLoopbackHost(reference.domain) ? await this.checkLoopback(client, connection, reference) : undefined;
+    const result = loopback?.result ?? (await this.check(client, { connection, credentials: undefined, reference }));
+    const over = loopback ? ` over ${loopback.over}` : '';
     if (result.verdict === 'ok') return [];
     if (result.verdict === 'tag-not-found') return this.verdictFindings(image, reference, result, undefined);
     if (INCONCLUSIVE.has(result.verdict)) {
       return [notConnectedFinding(image, reference, 'info', `${reference.domain} is not one of the team's registries, and whether "${reference.familiar}" is public could not be told: ${clause(result.message)}; connect the registry, or list it under public: in .replicated-registries.yaml`)];
     }
-    return [notConnectedFinding(image, reference, 'warning', `${reference.domain} is not one of the team's registries and "${reference.familiar}" is not public (anonymous pull: ${result.verdict}), so the Replicated proxy cannot pull it for customers; connect the registry (replicated-registries registry add ${guessProvider(reference.domain)} ...)`)];
+    return [notConnectedFinding(image, reference, 'warning', `${reference.domain} is not one of the team's registries and "${reference.familiar}" is not public (anonymous pull${over}: ${result.verdict}), so the Replicated proxy cannot pull it for customers; connect the registry (replicated-registries registry add ${guessProvider(reference.domain)} ...)`)];
   }
 
   failure(image: FoundImage, error: unknown): Finding[] {
@@ -159,10 +159,21 @@ class RemoteRun {
     return lookup;
   }
 
+  /**
+   * Docker treats a loopback registry as insecure: HTTPS first, with any certificate, then plain HTTP when
+   * it does not speak TLS. The anonymous check does the same, and says which one answered.
+   */
+  private async checkLoopback(client: PullChecker, connection: ConnectionSettings, reference: ImageReference): Promise<{ result: PullCheckResult; over: string }> {
+    const overHttps = await this.check(client, { connection: { ...connection, insecureSkipTLSVerify: true }, credentials: undefined, reference });
+    if (overHttps.connectionProblem !== 'not-tls') return { result: { ...overHttps, message: `${clause(overHttps.message)} (${reference.domain} answered over HTTPS).` }, over: 'HTTPS' };
+    const overHttp = await this.check(client, { connection: { ...connection, plainHttp: true }, credentials: undefined, reference });
+    return { result: { ...overHttp, message: `${clause(overHttp.message)} (${reference.domain} answered over plain HTTP, not HTTPS).` }, over: 'plain HTTP, not HTTPS' };
+  }
+
   /** One check per registry, identity and canonical reference within a run. */
   private check(client: PullChecker, request: CheckRequest): Promise<PullCheckResult> {
     const { connection, credentials, reference } = request;
-    const key = `${connection.endpoint}\u0000${credentials ? credentials.username : ''}\u0000${reference.canonical}`;
+    const key = `${connection.endpoint}\u0000${connection.plainHttp ? 'http' : ''}\u0000${credentials ? credentials.username : ''}\u0000${reference.canonical}`;
     let pending = this.checks.get(key);
     if (!pending) {
       pending = this.bounded(() =>

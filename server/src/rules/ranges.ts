@@ -1,5 +1,5 @@
 /** Mapping a span inside an image's text back to offsets in the file. */
-import type { FoundImage, RelatedLocation } from '../analysis/types';
+import type { FoundImage, RelatedLocation } from '../findings/types';
 import type { TextSpan } from '../reference/imageReference';
 
 /**

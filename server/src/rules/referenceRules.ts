@@ -1,5 +1,5 @@
 /** `invalid-reference` and `proxy-app-mismatch`: what the reference text itself says. */
-import type { AnalysisEnvironment, Finding, FoundImage } from '../analysis/types';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
 import { proxyUpstreamError } from '../manifests/proxyPrefix';
 import { fileRangeOf, relatedOf } from './ranges';

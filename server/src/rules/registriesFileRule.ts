@@ -1,6 +1,7 @@
 /** `registries-file`: the team's registries file checked against its schema, with findings in the file itself. */
-import type { Finding } from '../analysis/types';
-import { parseRegistriesFile, readRegistriesFileText, REGISTRIES_FILE_NAME } from '../store/registriesFile';
+import type { Finding } from '../findings/types';
+import { readRegistriesFileText, REGISTRIES_FILE_NAME } from '../store/registriesFile/location';
+import { parseRegistriesFile } from '../store/registriesFile/parse';
 
 export function isRegistriesFile(filePath: string): boolean {
   const normalized = filePath.replace(/\\/g, '/');

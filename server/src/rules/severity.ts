@@ -1,5 +1,5 @@
 /** Severity levels: defaults from the rule catalog, re-levelled by the registries file and then by settings. */
-import { SEVERITIES, type AnalysisEnvironment, type Finding, type RuleCode, type Severity } from '../analysis/types';
+import { SEVERITIES, type AnalysisEnvironment, type Finding, type RuleCode, type Severity } from '../findings/types';
 import { RULES } from './catalog';
 import { suppressedCodesAt } from './suppression';
 

@@ -1,5 +1,5 @@
 /** `# replicated-registries-disable-next-line [code...]` comments: silence findings on the next line. */
-import { RULE_CODES, type RuleCode } from '../analysis/types';
+import { RULE_CODES, type RuleCode } from '../findings/types';
 
 export const DISABLE_NEXT_LINE = 'replicated-registries-disable-next-line';
 const KNOWN_CODES = new Set<string>(RULE_CODES);

@@ -2,7 +2,7 @@
  * `yaml-syntax`: a manifest, values, Compose or Kustomize file that is not valid YAML; and
  * `analysis-limit`: an input bound the reader reached (they travel with the syntax errors).
  */
-import { ANALYSIS_LIMIT_CODE, type Finding, type RuleCode, type YamlSyntaxError } from '../analysis/types';
+import { ANALYSIS_LIMIT_CODE, type Finding, type RuleCode, type YamlSyntaxError } from '../findings/types';
 import { FLOW_SCALAR_INDENT } from '../manifests/flowScalarRepair';
 import { nominalSeverity } from './severity';
 

@@ -1,5 +1,5 @@
 /** `tag-latest`, `tag-missing`, `digest-pinning`: reproducibility of what customers pull. */
-import type { Finding, FoundImage, RuleCode } from '../analysis/types';
+import type { Finding, FoundImage, RuleCode } from '../findings/types';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';
 

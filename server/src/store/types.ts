@@ -38,3 +38,8 @@ export interface RegistryStore {
   test(nameOrEndpoint: string, image: string): Promise<PullCheckResult>;
   logs?(nameOrEndpoint: string): Promise<PullLogEntry[]>;
 }
+
+/** The configuration of a workspace without a registries file. */
+export function emptyRegistriesConfig(): RegistriesConfig {
+  return { registries: [], customDomains: { proxy: [], registry: [] }, public: [] };
+}

@@ -10,19 +10,14 @@ import { silentLogger, type Logger } from '../log/logger';
 import { credentialsForEntry, type InsecureConsent } from '../registry/credentials/credentialGate';
 import type { CredentialSource } from '../registry/credentials/types';
 import { resolveTestImage } from '../registry/endpoints';
-import type { ConnectionSettings, Credentials, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
-import { loadRegistriesFile, parseRegistriesFile, RegistriesEditError, RegistriesFileError, RegistryNotFoundError, removeRegistry, upsertRegistry } from './registriesFile';
+import type { Credentials, PullChecker, PullCheckResult, RegistryEntry, Verdict } from '../registry/types';
+import { removeRegistry, upsertRegistry } from './registriesFile/edit';
+import { RegistriesEditError, RegistriesFileError, RegistryNotFoundError } from './registriesFile/errors';
+import { loadRegistriesFile, parseRegistriesFile } from './registriesFile/parse';
 import type { RegistryStore } from './types';
 
 /** What the store needs from the registry client (RegistryClient satisfies it). */
-export interface PullChecker {
-  checkPull(
-    conn: ConnectionSettings,
-    credentials: Credentials | undefined,
-    target: { repository: string; reference: string },
-    options?: { signal?: AbortSignal; noCache?: boolean },
-  ): Promise<PullCheckResult>;
-}
+export type { PullChecker } from '../registry/types';
 
 export interface WorkspaceRegistryStoreOptions {
   /** The registries file (need not exist yet: `add` creates it). */
@@ -31,7 +26,8 @@ export interface WorkspaceRegistryStoreOptions {
   credentials: CredentialSource;
   /** Whether `test` may use credentials with the file's insecure options (default: for no host). */
   consent?: InsecureConsent;
-  client: PullChecker;
+  /** The registry client for `verify` and `test`; without one, the store makes its own on first need (and closes it). */
+  client?: PullChecker;
   logger?: Logger;
 }
 
@@ -89,15 +85,29 @@ export class WorkspaceRegistryStore implements RegistryStore {
   readonly filePath: string;
   private readonly credentials: CredentialSource;
   private readonly consent: InsecureConsent;
-  private readonly client: PullChecker;
+  private client: Promise<PullChecker & { close?(): Promise<void> }> | undefined;
+  private readonly ownsClient: boolean;
   private readonly logger: Logger;
 
   constructor(options: WorkspaceRegistryStoreOptions) {
     this.filePath = path.resolve(options.filePath);
     this.credentials = options.credentials;
     this.consent = options.consent ?? NO_INSECURE_CONSENT;
-    this.client = options.client;
+    this.client = options.client ? Promise.resolve(options.client) : undefined;
+    this.ownsClient = options.client === undefined;
     this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The registry client: loaded on first need, so listing and removing never pay for the HTTP stack. */
+  pullChecker(): Promise<PullChecker> {
+    this.client ??= import('../registry/registryClient').then(({ RegistryClient }) => new RegistryClient({ cacheTtlMs: 0, logger: this.logger }));
+    return this.client;
+  }
+
+  /** Releases the client this store made (connections, caches). */
+  async close(): Promise<void> {
+    if (this.ownsClient && this.client) await (await this.client).close?.();
+    this.client = undefined;
   }
 
   /** The entries in the file; none when the file does not exist. Throws RegistriesFileError for a broken file. */
@@ -128,11 +138,11 @@ export class WorkspaceRegistryStore implements RegistryStore {
     if (image !== undefined) {
       const target = resolveTestImage(entry, image);
       if ('error' in target) throw new TestImageError(target.error);
-      const result = await this.client.checkPull(entry, credentials, target, { noCache: true });
+      const result = await (await this.pullChecker()).checkPull(entry, credentials, target, { noCache: true });
       const passed = result.verdict === 'ok';
       return { passed, probe: false, result, summary: passed ? `the credentials can pull ${result.image}` : `the check of ${result.image} failed (${result.verdict}): ${withoutFinalPeriod(result.message)}` };
     }
-    const result = await this.client.checkPull(entry, credentials, CREDENTIAL_PROBE_TARGET, { noCache: true });
+    const result = await (await this.pullChecker()).checkPull(entry, credentials, CREDENTIAL_PROBE_TARGET, { noCache: true });
     const passed = PROBE_ACCEPTED.has(result.verdict);
     return {
       passed,
@@ -188,7 +198,7 @@ export class WorkspaceRegistryStore implements RegistryStore {
     const target = resolveTestImage(entry, image);
     if ('error' in target) throw new TestImageError(target.error);
     const { credentials, withheld } = await credentialsForEntry(entry, (e) => this.credentials.get(e), this.consent);
-    const result = await this.client.checkPull(entry, credentials, target, { noCache: true });
+    const result = await (await this.pullChecker()).checkPull(entry, credentials, target, { noCache: true });
     return { entry, result, credentialOrigin: credentials ? (credentials.origin ?? undefined) : 'none', ...(withheld !== undefined ? { withheld } : {}) };
   }
 

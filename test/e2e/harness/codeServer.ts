@@ -5,7 +5,7 @@
  * in one process group, killed as a whole on stop and when this process exits however it exits.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { probeStatus, readTail, waitUntil } from '../../harness/processes';
@@ -133,12 +133,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const configFile = path.join(options.runDir, 'code-server-config.yaml');
   // Its own config file, so code-server never writes one (with a generated password) into a real home.
   writeFileSync(configFile, 'auth: none\ncert: false\n');
+  // The log is appended to (npm start keeps its demo folder, log included, between runs): only the lines
+  // this start writes say where it listens — an earlier run's "listening on" line names a port now closed.
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   const logFd = openSync(logFile, 'a');
   const args = [
     options.tools.codeServerBin,
     '--config', configFile,
     '--auth', 'none',
-    '--disable-workspace-trust',
+    // Workspace Trust off unless the test turns it on (the Restricted Mode scenario): the flag would trust every folder.
+    ...(options.userSettings['security.workspace.trust.enabled'] === true ? [] : ['--disable-workspace-trust']),
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
@@ -182,7 +186,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     let baseUrl = '';
     await waitUntil('code-server to log its listening address', () => {
       if (exited) throw new Error(`code-server exited early: ${readTail(logFile)}`);
-      const match = LISTENING_LINE.exec(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+      const match = LISTENING_LINE.exec(existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '');
       if (match?.[1]) baseUrl = match[1];
       return Promise.resolve(baseUrl !== '');
     }, 60_000, 100);

@@ -178,6 +178,49 @@ export class Workbench {
     await this.quickInputBox.press('Enter');
   }
 
+  /**
+   * In a multi-select step, makes exactly `wanted` checked (clicking only the rows whose state differs),
+   * then accepts with Enter. Returns the labels that were checked when the step opened (what it preselected).
+   */
+  async setCheckedAndAccept(wanted: string[], expectedTitle?: string | RegExp): Promise<string[]> {
+    if (expectedTitle) await this.waitForQuickInputTitle(expectedTitle);
+    const rows = this.quickInput.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    const preselected: string[] = [];
+    for (const row of await rows.all()) {
+      const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+      if ((await row.getAttribute('aria-checked')) === 'true') preselected.push(label);
+    }
+    for (const row of await rows.all()) {
+      const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+      const checked = (await row.getAttribute('aria-checked')) === 'true';
+      if (checked === wanted.includes(label)) continue;
+      await row.locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]').first().click();
+      await waitUntil(`"${label}" to be ${checked ? 'unchecked' : 'checked'}`, async () => ((await row.getAttribute('aria-checked')) === 'true') !== checked, 10_000, 100);
+    }
+    await this.quickInputBox.press('Enter');
+    return preselected;
+  }
+
+  /** The label of the QuickInput's focused (active) row. */
+  async activeQuickPickItem(): Promise<string> {
+    const row = this.quickInput.locator('.monaco-list-row.focused').first();
+    await row.waitFor({ state: 'visible' });
+    return ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+  }
+
+  /** Texts of the QuickInput's rows (label, description and detail each). */
+  async quickPickRows(): Promise<string[]> {
+    const rows = this.quickInput.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    const texts: string[] = [];
+    for (const row of await rows.all()) {
+      const parts = await row.locator('.label-name, .label-description, .quick-input-list-detail').allInnerTexts();
+      texts.push(parts.map((part) => part.trim()).filter(Boolean).join(' ').replace(/\s+/g, ' '));
+    }
+    return texts;
+  }
+
   /** The QuickInput's validation message, if any. */
   async quickInputMessage(): Promise<string> {
     const message = this.quickInput.locator('.quick-input-message');
@@ -223,6 +266,23 @@ export class Workbench {
   }
 
   // ---- modal dialogs --------------------------------------------------------------------------
+
+  /**
+   * The modal dialog's message and detail, its buttons (in the platform's order), and the default one —
+   * the button the dialog focuses, which Enter presses — once it shows.
+   */
+  async dialog(): Promise<{ text: string; buttons: string[]; primary: string }> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    const text = ((await dialog.locator('.dialog-message-row').innerText().catch(() => dialog.innerText())) ?? '').replace(/\s+/g, ' ').trim();
+    const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((label) => label.trim());
+    let primary = '';
+    await waitUntil('the dialog to focus its default button', async () => {
+      primary = ((await this.page.evaluate<string>('document.activeElement && document.activeElement.closest(".dialog-buttons") ? document.activeElement.textContent : ""')) ?? '').trim();
+      return primary !== '';
+    }, 10_000, 100);
+    return { text, buttons, primary };
+  }
 
   /** Clicks a button in a modal dialog (e.g. the "Remove" confirmation). */
   async answerDialog(buttonLabel: string): Promise<string> {
@@ -324,6 +384,24 @@ export class Workbench {
     const item = this.page.locator('.action-widget .monaco-list-row, .action-widget .action-list-item').filter({ hasText: title }).first();
     await item.waitFor({ state: 'visible' });
     await item.click();
+  }
+
+  /** The titles the Quick Fix menu offers at a 1-based position (the menu is closed again, nothing applied). */
+  async quickFixTitles(line: number, column: number, waitFor: string | RegExp): Promise<string[]> {
+    await this.goToPosition(line, column);
+    await this.runCommand('Quick Fix...');
+    const items = this.page.locator('.action-widget .monaco-list-row, .action-widget .action-list-item');
+    await items.filter({ hasText: waitFor }).first().waitFor({ state: 'visible' });
+    const titles: string[] = [];
+    for (const item of await items.all()) titles.push(((await item.innerText()) ?? '').replace(/\s+/g, ' ').trim());
+    await this.page.keyboard.press('Escape');
+    return titles;
+  }
+
+  /** What the page's clipboard holds (Copy commands write there). */
+  async clipboardText(): Promise<string> {
+    // Runs in the page (a browser), whose globals the test's Node types do not declare.
+    return this.page.evaluate<string>('navigator.clipboard.readText()');
   }
 
   // ---- Problems panel -------------------------------------------------------------------------

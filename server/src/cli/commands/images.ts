@@ -6,12 +6,12 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AnalysisEnvironment } from '../../analysis/types';
-import { listImages, manifestImagesOf, type ImageListEntry } from '../../release/imageList';
+import type { AnalysisEnvironment } from '../../findings/types';
+import { listImages, manifestImagesOf, type ImageListEntry } from '../../analysis/imageList';
 import { loadRelease } from '../../release/release';
 import { fileSystemRelease } from '../../release/releaseFiles';
 import { INSTALL_MODES, type InstallMode } from '../../templates/kots';
-import { formatFlagHelp, parseArgs, type FlagSpecs } from '../args';
+import { formatFlagHelp, parseFlags, type FlagSpecs } from '../flags';
 import { ExitCode, UsageError, type CliIO } from '../io';
 import { loadConfig, releaseRoot, toResults, writePrettyJson } from './lint';
 
@@ -57,7 +57,7 @@ interface JsonImage {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS, 'images');
+  const { flags, positionals } = parseFlags(argv, FLAGS, 'images');
   if (flags.help) {
     io.stdout.write(HELP);
     return ExitCode.ok;

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
-import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../analysis/types';
+import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../findings/types';
+import type { ReleaseEnvironment } from '../../release/release';
 import { BoundedReadError, readRegularFileSync } from '../../limits/boundedFiles';
 import { INPUT_LIMITS } from '../../limits/inputLimits';
 import { oversizedFileMessage } from '../../manifests/findImages';
@@ -19,10 +20,14 @@ import { environmentVariableNames } from '../../registry/credentials/environment
 import { credentialHost } from '../../registry/credentials/hostBinding';
 import type { RegistryEntry } from '../../registry/types';
 import type { RegistryClient } from '../../registry/registryClient';
-import { emptyRegistriesConfig, findRegistriesFile, loadRegistriesFile, RegistriesFileError } from '../../store/registriesFile';
+import { RegistriesFileError } from '../../store/registriesFile/errors';
+import { findRegistriesFile } from '../../store/registriesFile/location';
+import { loadRegistriesFile } from '../../store/registriesFile/parse';
+import { emptyRegistriesConfig } from '../../store/types';
 import type { RegistriesConfig } from '../../store/types';
 import { VERSION } from '../../version';
 import { findYamlFiles } from '../../workspace/yamlFiles';
+import { parseFlags, type FlagSpecs } from '../flags';
 import { fileSystemRelease, releaseLoader } from '../../release/releaseFiles';
 import { ExitCode, UsageError, type CliIO } from '../io';
 
@@ -103,7 +108,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Offline needs neither the HTTP client nor the credential store: not even loading them keeps start-up short.
   const online = options.offline ? undefined : await onlineServices(io, options.allowInsecure);
   const client = online?.client;
-  const env: AnalysisEnvironment = {
+  const env: ReleaseEnvironment = {
     config,
     offline: options.offline,
     credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve({}),
@@ -214,59 +219,27 @@ async function onlineServices(io: CliIO, allowInsecure: readonly string[]): Prom
   };
 }
 
+const LINT_FLAGS = {
+  format: { type: 'string', choices: FORMATS, description: 'output format' },
+  offline: { type: 'boolean', description: 'no network checks' },
+  'fail-on': { type: 'string', choices: ['error', 'warning', 'never'], description: 'the level that fails' },
+  config: { type: 'string', valueName: 'PATH', description: 'the registries file' },
+  'allow-insecure': { type: 'list', valueName: 'HOST', description: 'hosts whose insecure options may be used with credentials' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies FlagSpecs;
+
+/** The options, or undefined for --help. */
 function parseArguments(argv: string[]): LintOptions | undefined {
-  const options: LintOptions = { paths: [], format: 'text', offline: false, failOn: 'error', allowInsecure: [] };
-  const valueOf = (flag: string, index: number, inline: string | undefined): string => {
-    const value = inline ?? argv[index + 1];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value; run \`replicated-registries lint --help\``);
-    return value;
+  const { flags, positionals } = parseFlags(argv, LINT_FLAGS, 'lint');
+  if (flags.help) return undefined;
+  return {
+    paths: positionals,
+    format: (flags.format as Format | undefined) ?? 'text',
+    offline: flags.offline === true,
+    failOn: (flags['fail-on'] as FailOn | undefined) ?? 'error',
+    ...(flags.config !== undefined ? { config: flags.config } : {}),
+    allowInsecure: flags['allow-insecure'] ?? [],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i] as string;
-    if (argument === '-h' || argument === '--help') return undefined;
-    if (argument === '--') {
-      options.paths.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!argument.startsWith('-') || argument === '-') {
-      options.paths.push(argument);
-      continue;
-    }
-    const equals = argument.indexOf('=');
-    const flag = equals < 0 ? argument : argument.slice(0, equals);
-    const inline = equals < 0 ? undefined : argument.slice(equals + 1);
-    switch (flag) {
-      case '--offline':
-        if (inline !== undefined) throw new UsageError('--offline takes no value');
-        options.offline = true;
-        break;
-      case '--format': {
-        const value = valueOf(flag, i, inline);
-        if (inline === undefined) i++;
-        if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be text, json, sarif or codequality, not "${value}"`);
-        options.format = value as Format;
-        break;
-      }
-      case '--fail-on': {
-        const value = valueOf(flag, i, inline);
-        if (inline === undefined) i++;
-        if (value !== 'error' && value !== 'warning' && value !== 'never') throw new UsageError(`--fail-on must be error, warning or never, not "${value}"`);
-        options.failOn = value;
-        break;
-      }
-      case '--config':
-        options.config = valueOf(flag, i, inline);
-        if (inline === undefined) i++;
-        break;
-      case '--allow-insecure':
-        options.allowInsecure.push(valueOf(flag, i, inline));
-        if (inline === undefined) i++;
-        break;
-      default:
-        throw new UsageError(`unknown flag "${argument}"; run \`replicated-registries lint --help\``);
-    }
-  }
-  return options;
 }
 
 /** The release's folder: the registries file's (the app's root), else the first folder given. */

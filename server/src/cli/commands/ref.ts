@@ -3,6 +3,7 @@
  * them — valid or not (Docker's message, with carets under the offending characters), and what Docker
  * would pull. Exit 0 when every reference is valid, 1 when one is not, 2 on a usage error.
  */
+import { parseFlags, type FlagSpecs } from '../flags';
 import { ExitCode, UsageError, type CliIO } from '../io';
 import { parseImageReference } from '../../reference/parse';
 import { parseProxyReference } from '../../reference/proxy';
@@ -53,36 +54,14 @@ export interface RefJsonEntry {
   canonical: string | null;
 }
 
-function parseFormat(value: string | undefined): OutputFormat {
-  if (value === undefined) throw new UsageError('-o needs a value: text or json');
-  if (value === 'text' || value === 'json') return value;
-  throw new UsageError(`unknown output format "${value}"; use -o text or -o json`);
-}
+const REF_FLAGS = {
+  output: { type: 'string', short: 'o', choices: ['text', 'json'], description: 'output format' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies FlagSpecs;
 
 function parseArgs(argv: string[]): RefOptions {
-  const options: RefOptions = { format: 'text', references: [], help: false };
-  let flagsEnded = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (flagsEnded || !arg.startsWith('-') || arg === '-') {
-      options.references.push(arg);
-    } else if (arg === '--') {
-      flagsEnded = true;
-    } else if (arg === '-h' || arg === '--help') {
-      options.help = true;
-    } else if (arg === '-o' || arg === '--output') {
-      options.format = parseFormat(argv[++i]);
-    } else if (arg.startsWith('--output=')) {
-      options.format = parseFormat(arg.slice('--output='.length));
-    } else if (arg.startsWith('-o=')) {
-      options.format = parseFormat(arg.slice(3));
-    } else if (arg.startsWith('-o') && arg.length > 2) {
-      options.format = parseFormat(arg.slice(2));
-    } else {
-      throw new UsageError(`unknown flag "${arg}" for "ref"; run \`replicated-registries ref --help\` (put -- before a reference that starts with "-")`);
-    }
-  }
-  return options;
+  const { flags, positionals } = parseFlags(argv, REF_FLAGS, 'ref (put -- before a reference that starts with "-")');
+  return { format: (flags.output as OutputFormat | undefined) ?? 'text', references: positionals, help: flags.help === true };
 }
 
 function toJsonEntry(input: string): RefJsonEntry {

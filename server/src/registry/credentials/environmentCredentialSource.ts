@@ -14,7 +14,7 @@
  * guessing the host from the registries file would trust exactly the file this guards against.
  */
 import { registerSecret } from '../../log/logger';
-import { fixedUsername } from '../../store/providerRules';
+import { fixedUsername } from '../providers/catalog';
 import type { Credentials } from '../types';
 import { credentialHost, sameCredentialHost } from './hostBinding';
 import { CredentialSourceError, CredentialsWithheldError, type CredentialLookup, type CredentialSource } from './types';

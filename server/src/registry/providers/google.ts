@@ -48,3 +48,21 @@ export const garProvider: ProviderProfile = {
   normalizeCredentials: normalizeGoogleCredentials,
   hint: googleHint('gar'),
 };
+
+/**
+ * The problem with a service-account JSON key's content, or undefined. Never quotes the content (it is
+ * a private key). The CLI's `--serviceaccountkey` and the wizard's key file are checked with it.
+ */
+export function serviceAccountKeyProblem(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'That file is not JSON: choose the key file you downloaded for the service account (a .json file from IAM → Service accounts → Keys).';
+  }
+  const key = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  if (key.type !== 'service_account' || typeof key.private_key !== 'string' || typeof key.client_email !== 'string') {
+    return 'That JSON is not a service-account key (it needs "type": "service_account", "client_email" and "private_key"); download a JSON key for the service account.';
+  }
+  return undefined;
+}
