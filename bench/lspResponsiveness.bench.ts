@@ -20,7 +20,7 @@
  * The server under test: REPLICATED_LSP_SERVER (default dist/server.js), so an older build can be
  * measured with the same benchmark.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DidChangeConfigurationNotification, type Position } from 'vscode-languageserver-protocol';
@@ -36,6 +36,8 @@ const PEER_BIG_EDITS = 3;
 const YAML_LS_DEBOUNCE_MS = 200;
 const root = path.resolve(__dirname, '..');
 const yamlLanguageServer = path.join(root, 'node_modules/yaml-language-server/bin/yaml-language-server');
+/** 1.25.0, the newest release that runs on the Node 20 the project supports (2.x wants Node 22.13). */
+const PEER_VERSION = (JSON.parse(readFileSync(path.join(root, 'node_modules/yaml-language-server/package.json'), 'utf8')) as { version: string }).version;
 
 type Server = 'ours' | 'yaml-language-server';
 
@@ -323,7 +325,7 @@ async function bigFileFigures(server: Server, pull: boolean): Promise<void> {
 async function main(): Promise<void> {
   const dist = path.join(root, 'dist', 'server.js');
   if (!process.env.REPLICATED_LSP_SERVER && existsSync(dist)) process.env.REPLICATED_LSP_SERVER = dist;
-  console.log(`language server: ${process.env.REPLICATED_LSP_SERVER ?? 'fresh bundle'}; peer: yaml-language-server 2.0.0; ${ROUNDS} rounds`);
+  console.log(`language server: ${process.env.REPLICATED_LSP_SERVER ?? 'fresh bundle'}; peer: yaml-language-server ${PEER_VERSION}; ${ROUNDS} rounds`);
   console.log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPU(s)`);
   const only = process.env.BENCH_ONLY;
   // BENCH_NO_PEER=1 leaves yaml-language-server out; BENCH_NO_PULL=1 the pull figures (for a build without them).
