@@ -4,8 +4,10 @@
  * parseAllDocuments, `yaml`'s Lexer alone, and js-yaml's loadAll. Plus the engine in-process
  * (findImages + local rules) and the lint process's peak memory.
  *
- * Targets (issue 3 §6): lint --offline of the big file ≤ parseAllDocuments alone (aim: js-yaml's time);
- * the 1,000-file workspace < 5 s.
+ * Targets (issue 3 §6, issue 12 §6): lint --offline of the big file ≤ parseAllDocuments alone, and
+ * ≤ js-yaml's loadAll as whole processes, on the big file and on the 1,000-file workspace (every file read
+ * and parsed by js-yaml in one process); the workspace < 5 s. Process start: `--version`, and `--help`
+ * with the engine loaded (code cache warm, and off), beside `node -e 0` — target `--version` ≤ 1.2x.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
@@ -18,11 +20,12 @@ import { Lexer, parseAllDocuments } from 'yaml';
 import { findImages } from '../server/src/manifests/findImages';
 import { localFindings } from '../server/src/rules/localRules';
 import { emptyRegistriesConfig } from '../server/src/store/types';
+import { bigManifest, fixed, median, minimum, workload } from './workloads';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DOCUMENTS = 5_000;
 const WORKSPACE_FILES = 1_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 10);
 
 const REGISTRIES = `app: acme-platform
 registries:
@@ -33,81 +36,6 @@ registries:
     username: acme-bot
 public: [docker.io/library]
 `;
-
-/** A realistic workload document: labels, probes, env, resources, two containers, a ConfigMap now and then. */
-function workload(i: number): string {
-  const name = `svc-${i}`;
-  const kind = ['Deployment', 'StatefulSet', 'DaemonSet'][i % 3] as string;
-  const image = [`ghcr.io/acme/${name}:1.${i % 50}.0`, `proxy.replicated.com/proxy/acme-platform/ghcr.io/acme/${name}:2.0.${i % 7}`, 'docker.io/library/nginx:1.27', `quay.io/acme/${name}:latest`][i % 4] as string;
-  let doc = `---
-# ${name}: generated for the lint benchmark
-apiVersion: apps/v1
-kind: ${kind}
-metadata:
-  name: ${name}
-  namespace: acme
-  labels:
-    app.kubernetes.io/name: ${name}
-    app.kubernetes.io/version: "1.${i % 50}.0"
-spec:
-  replicas: ${1 + (i % 3)}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: ${name}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: ${name}
-    spec:
-      securityContext: {runAsNonRoot: true, runAsUser: 1000}
-      initContainers:
-        - name: migrate
-          image: "ghcr.io/acme/migrations:2.4.${i % 9}"
-          args: ["migrate", "--to", "latest"]
-      containers:
-        - name: ${name}
-          image: ${image}
-          imagePullPolicy: IfNotPresent
-          ports:
-            - containerPort: ${8000 + (i % 100)}
-              name: http
-          env:
-            - {name: LOG_LEVEL, value: info}
-          resources:
-            requests: {cpu: 100m, memory: 128Mi}
-            limits: {cpu: "1", memory: 512Mi}
-`;
-  if (i % 5 === 0) {
-    doc += `---
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ${name}-config
-data:
-  config.yaml: |
-    image: not-an-image-${i}
-    listen: ":8080"
-    features: [a, b, c]
-`;
-  }
-  return doc;
-}
-
-function bigManifest(): string {
-  const parts: string[] = [];
-  let documents = 0;
-  for (let i = 0; documents < DOCUMENTS; i++) {
-    const doc = workload(i);
-    parts.push(doc);
-    documents += i % 5 === 0 ? 2 : 1;
-  }
-  return parts.join('');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 interface Timing {
   ms: number;
@@ -140,9 +68,15 @@ interface ProcessRun {
 /** Reports the child's peak RSS on exit (through stderr), without touching the CLI. */
 const RSS_PRELOAD = `process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(2, '\\nbench-max-rss-kb ' + u.maxRSS + ' cpu-us ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });`;
 
-async function runLint(command: string[], cwd: string, preload: string): Promise<ProcessRun> {
+/** Reads every .yaml under argv[1] (synchronously) and parses it with js-yaml: the 1,000-file workspace's floor. */
+const WALK_AND_LOAD = `const fs = require('node:fs'); const path = require('node:path'); const jsYaml = require('js-yaml');
+const walk = (dir) => { for (const entry of fs.readdirSync(dir, { withFileTypes: true })) { const full = path.join(dir, entry.name);
+  if (entry.isDirectory()) walk(full); else if (entry.name.endsWith('.yaml')) jsYaml.loadAll(fs.readFileSync(full, 'utf8')); } };
+walk(process.argv[1]);`;
+
+async function runLint(command: string[], cwd: string, preload: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', preload, ...command], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: path.join(cwd, '.no-docker') } });
+  const child = spawn(process.execPath, ['--require', preload, ...command], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: path.join(cwd, '.no-docker'), ...extraEnv } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -234,6 +168,8 @@ async function main(): Promise<void> {
     const cli = cliCommand();
     const bigLint = await timeLint([...cli.command, 'lint', '--offline', '--format', 'json', 'manifest.yaml'], bigDir, preload);
     const workspaceLint = await timeLint([...cli.command, 'lint', '--offline', '--format', 'json'], workspace, preload);
+    // Its peer: every YAML file of the workspace read and parsed by js-yaml in one process.
+    const workspaceJsYaml = await timeLint(['-e', WALK_AND_LOAD, workspace], root, preload);
 
     const row = (label: string, timing: Timing, note = ''): void =>
       console.log(`${label.padEnd(50)} ${timing.ms.toFixed(0).padStart(6)} ms wall ${timing.cpuMs.toFixed(0).padStart(6)} ms CPU ${note}`);
@@ -250,7 +186,28 @@ async function main(): Promise<void> {
     console.log(`  aim ≤ js-yaml loadAll: in-process ${verdict(bigLint, jsYamlAll)}; as processes ${verdict(bigLint, jsYamlProcess)}`);
     console.log('\n1,000-file workspace');
     row(`lint --offline, whole process`, workspaceLint, `peak RSS ${workspaceLint.maxRssMb.toFixed(0)} MB, exit ${workspaceLint.exitCode}`);
+    row('node -e: read every file + js-yaml loadAll, whole process', workspaceJsYaml, `peak RSS ${workspaceJsYaml.maxRssMb.toFixed(0)} MB`);
     console.log(`  target < 5000 ms: wall ${workspaceLint.ms < 5000 ? 'MET' : 'MISSED'}, CPU ${workspaceLint.cpuMs < 5000 ? 'MET' : 'MISSED'}`);
+    console.log(`  aim ≤ js-yaml loadAll: ${verdict(workspaceLint, workspaceJsYaml)}; ratio wall ${(workspaceLint.ms / workspaceJsYaml.ms).toFixed(2)}x, CPU ${(workspaceLint.cpuMs / workspaceJsYaml.cpuMs).toFixed(2)}x`);
+    console.log(`  5,000-document manifest, lint / js-yaml as processes: wall ${(bigLint.ms / jsYamlProcess.ms).toFixed(2)}x, CPU ${(bigLint.cpuMs / jsYamlProcess.cpuMs).toFixed(2)}x`);
+
+    // Process start: the CLI beside an empty Node process, interleaved, START_RUNS each.
+    console.log(`\nprocess start, ${START_RUNS} runs each, interleaved (ms; CPU = user + system)`);
+    const starts: Array<{ label: string; args: string[]; env?: NodeJS.ProcessEnv; runs: ProcessRun[] }> = [
+      { label: 'node -e 0', args: ['-e', '0'], runs: [] },
+      { label: '--version (answered before the engine loads)', args: [...cli.command, '--version'], runs: [] },
+      { label: '--help (engine loaded, code cache)', args: [...cli.command, '--help'], runs: [] },
+      { label: '--help (engine loaded, no code cache)', args: [...cli.command, '--help'], env: { REPLICATED_REGISTRIES_CODE_CACHE: '0' }, runs: [] },
+    ];
+    for (let i = 0; i < START_RUNS; i++) for (const start of starts) start.runs.push(await runLint(start.args, dir, preload, start.env));
+    const floor = starts[0] as (typeof starts)[number];
+    for (const start of starts) {
+      const wall = start.runs.map((run) => run.ms);
+      const cpu = start.runs.map((run) => run.cpuMs);
+      const ratio = start === floor ? '' : `ratio (median) wall ${(median(wall) / median(floor.runs.map((run) => run.ms))).toFixed(2)}x, CPU ${(median(cpu) / median(floor.runs.map((run) => run.cpuMs))).toFixed(2)}x`;
+      console.log(`${start.label.padEnd(46)} wall min ${fixed(minimum(wall))} median ${fixed(median(wall))}  CPU min ${fixed(minimum(cpu))} median ${fixed(median(cpu))}  ${ratio}`);
+    }
+    console.log('  target --version ≤ 1.2x node -e 0');
     console.log(`(CLI: ${cli.label}; wall times depend on the machine's load, CPU times much less)`);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,9 @@
  * Pull-check benchmark against a real token-auth `docker-registry` on 127.0.0.1 (test/harness):
  * HTTP requests and wall time of a cold and a warm check, then 200 distinct references checked in one run
  * through one RegistryClient, beside the same 200 done with sequential `skopeo inspect --raw`.
- * Targets (issue 2 §8): cold 3 requests, warm 1, the 200 at least 10× faster than skopeo.
+ * Also a missing tag with a warm token: the HEAD's 404 has no body, so one `tags/list` tells a missing tag
+ * from a missing repository (2 requests; the README says so).
+ * Targets (issue 2 §8): cold 3 requests, warm 1, missing tag 2, the 200 at least 10× faster than skopeo.
  * Exits 1 when a target is missed or a check is not ok.
  */
 import { randomBytes } from 'node:crypto';
@@ -50,8 +52,12 @@ async function main(): Promise<void> {
     // noCache: the HTTP path with a cached token, not the client's result cache (which makes no request at all).
     const warm = await single.checkPull(conn, credentials, first, { noCache: true });
     const warmMs = millis(start);
+    start = process.hrtime.bigint();
+    const missing = await single.checkPull(conn, credentials, { repository: first.repository, reference: 'no-such-tag' }, { noCache: true });
+    const missingMs = millis(start);
     await single.close();
     for (const bad of notOk([cold, warm])) misses.push(`check not ok: ${JSON.stringify(bad)}`);
+    if (missing.verdict !== 'tag-not-found') misses.push(`missing tag verdict ${missing.verdict} (expected tag-not-found)`);
 
     // 200 distinct references in one run through one fresh client.
     const batchClient = new RegistryClient({});
@@ -74,12 +80,14 @@ async function main(): Promise<void> {
     console.log('pull check                               requests   wall ms');
     console.log(`cold check (ping, token, HEAD)           ${String(cold.requests).padStart(8)}  ${coldMs.toFixed(1).padStart(8)}`);
     console.log(`warm check (cached token)                ${String(warm.requests).padStart(8)}  ${warmMs.toFixed(1).padStart(8)}`);
+    console.log(`missing tag, warm (HEAD, tags/list)      ${String(missing.requests).padStart(8)}  ${missingMs.toFixed(1).padStart(8)}`);
     console.log(`${references.length} references, one RegistryClient       ${String(batchRequests).padStart(8)}  ${batchMs.toFixed(1).padStart(8)}   (${batchTokens} token requests)`);
     console.log(`${references.length} references, sequential skopeo inspect     n/a  ${skopeoMs.toFixed(1).padStart(8)}`);
     console.log(`speed-up over skopeo: ${speedUp.toFixed(1)}x`);
 
     if (cold.requests !== 3) misses.push(`cold check made ${cold.requests} requests (target 3)`);
     if (warm.requests !== 1) misses.push(`warm check made ${warm.requests} requests (target 1)`);
+    if (missing.requests !== 2) misses.push(`a missing tag made ${missing.requests} requests with a warm token (target 2)`);
     if (speedUp < 10) misses.push(`200 checks were ${speedUp.toFixed(1)}x faster than skopeo (target ≥ 10x)`);
   } finally {
     await registry.stop();
@@ -88,7 +96,7 @@ async function main(): Promise<void> {
     console.log(`\nMISSED:\n  ${misses.join('\n  ')}`);
     process.exitCode = 1;
   } else {
-    console.log('\nall targets met: cold 3 requests, warm 1, ≥ 10x faster than skopeo');
+    console.log('\nall targets met: cold 3 requests, warm 1, missing tag 2, ≥ 10x faster than skopeo');
   }
 }
 

@@ -1,4 +1,7 @@
 // Language server bundle entry: kept tiny; the service lives in lsp/. Transport from argv: --stdio | --node-ipc | --socket=N | --pipe=NAME.
+// The same bundle, started in a worker thread by the server, is its analysis worker (lsp/analysisWorker.ts).
+import { isAnalysisWorker, runAnalysisWorker } from './lsp/analysisWorker';
 import { startServer } from './lsp/startServer';
 
-startServer();
+if (isAnalysisWorker()) runAnalysisWorker();
+else startServer();

@@ -63,7 +63,11 @@ void describe('the extension’s requests', () => {
       env: { DOCKER_CONFIG: dockerHome },
     });
     registriesUri = fileUri(workspace.file('.replicated-registries.yaml'));
-    await client.open(fileUri(workspace.file('app/deploy.yaml')), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: registry.lab.example:5000/acme/api:1.4\n');
+    // The workspace's images are those of analysed files: wait for the open file's first diagnostics.
+    const deployUri = fileUri(workspace.file('app/deploy.yaml'));
+    const analysed = client.waitForDiagnostics({ uri: deployUri, timeoutMs: 30_000 });
+    await client.open(deployUri, 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: registry.lab.example:5000/acme/api:1.4\n');
+    await analysed;
   });
   after(async () => {
     await client.stop();

@@ -21,7 +21,10 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
+  DiagnosticRefreshRequest,
+  DocumentDiagnosticRequest,
   ExitNotification,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
@@ -30,7 +33,10 @@ import {
   ShutdownRequest,
   UnregistrationRequest,
   type Diagnostic,
+  type DocumentDiagnosticReport,
+  type Hover,
   type InitializeResult,
+  type Position,
   type PublishDiagnosticsParams,
   type WorkspaceFolder,
 } from 'vscode-languageserver-protocol';
@@ -110,6 +116,8 @@ export interface StartOptions {
   /** Start with this command instead of `node <bundle> --stdio`. */
   command?: { file: string; args: string[] };
   env?: NodeJS.ProcessEnv;
+  /** Offer LSP 3.17 pull diagnostics (`textDocument/diagnostic`, with `workspace/diagnostic/refresh`) as VS Code does. */
+  pullDiagnostics?: boolean;
 }
 
 export interface DiagnosticsWait {
@@ -132,6 +140,11 @@ export class LspTestClient {
   readonly customNotifications: { method: string; params: unknown }[] = [];
   /** Latest diagnostics per URI. */
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** publishDiagnostics notifications received per URI. */
+  readonly publishCounts = new Map<string, number>();
+  /** `workspace/diagnostic/refresh` requests received (pull diagnostics). */
+  refreshRequests = 0;
+  private readonly refreshWaiters = new Set<() => void>();
   private readonly waiters = new Set<{ uri: string; check: (d: Diagnostic[], version?: number) => boolean; resolve: (d: Diagnostic[]) => void }>();
   private readonly notificationWaiters = new Set<{ method: string; resolve: (params: unknown) => void }>();
   private readonly versions = new Map<string, number>();
@@ -152,6 +165,7 @@ export class LspTestClient {
     process.stdout.on('data', (chunk: Buffer) => this.serverOutput.push(chunk.toString('utf8')));
     connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.publishCounts.set(params.uri, (this.publishCounts.get(params.uri) ?? 0) + 1);
       for (const waiter of [...this.waiters]) {
         if (waiter.uri === params.uri && waiter.check(params.diagnostics, params.version)) {
           this.waiters.delete(waiter);
@@ -167,6 +181,11 @@ export class LspTestClient {
       for (const r of params.registrations) this.registrations.push(r.method);
     });
     connection.onRequest(UnregistrationRequest.type, () => undefined);
+    connection.onRequest(DiagnosticRefreshRequest.type, () => {
+      this.refreshRequests++;
+      for (const resolve of [...this.refreshWaiters]) resolve();
+      this.refreshWaiters.clear();
+    });
     connection.onRequest(GetCredentialsRequest, (params) => {
       this.credentialRequests.push(params);
       return options.credentials ? options.credentials(params) : null;
@@ -208,8 +227,10 @@ export class LspTestClient {
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,
+          ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
         },
         textDocument: {
+          ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } }, dataSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -267,6 +288,30 @@ export class LspTestClient {
       }, timeoutMs);
       this.waiters.add(waiter);
     });
+  }
+
+  /** Pulls the diagnostics of `uri` (LSP 3.17 `textDocument/diagnostic`), passing the last result id as VS Code does. */
+  pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
+    return this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, ...(previousResultId !== undefined ? { previousResultId } : {}) });
+  }
+
+  /** Resolves on the next `workspace/diagnostic/refresh` request (after the call), with a deadline. */
+  waitForRefresh(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.refreshWaiters.delete(waiter);
+        reject(new Error(`no workspace/diagnostic/refresh within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.refreshWaiters.add(waiter);
+    });
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
   }
 
   /** The version the next change() / edit() of `uri` will send. */

@@ -1,26 +1,51 @@
 /**
  * bin/replicated-registries, the command npm installs: before loading the bundle it refuses a Node.js
- * older than package.json's `engines` with a plain message (npm itself only warns), and says how to
- * build when the bundle is missing (a checkout).
+ * older than package.json's `engines` with a plain message (npm itself only warns), answers `--version`
+ * from package.json, says how to build when the bundle is missing (a checkout), and keeps V8's code
+ * cache of the bundle in the user's private cache folder only.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const BUILT_IN_CACHE = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const dirs: string[] = [];
 
 /** A copy of the entry script in a package whose package.json asks for `engine` and has no dist/. */
-function packageAsking(engine: string): string {
+function packageAsking(engine: string, bundle?: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-bin-'));
   dirs.push(dir);
   mkdirSync(path.join(dir, 'bin'));
   copyFileSync(path.join(ROOT, 'bin', 'replicated-registries'), path.join(dir, 'bin', 'replicated-registries'));
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'replicated-registries', engines: { node: engine } }));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'replicated-registries', version: '9.8.7', engines: { node: engine } }));
+  if (bundle !== undefined) {
+    mkdirSync(path.join(dir, 'dist'));
+    writeFileSync(path.join(dir, 'dist', 'cli.js'), bundle);
+  }
   return path.join(dir, 'bin', 'replicated-registries');
+}
+
+/** A stand-in bundle that shows what CommonJS gave it (the real one needs a build). */
+const PROBE_BUNDLE = `process.stdout.write([path().basename(__filename), path().basename(__dirname), typeof require('node:os').cpus, module.exports === exports, process.argv.slice(2).join(' ')].join(' ') + '\\n');
+function path() { return require('node:path'); }`;
+
+function cacheHome(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-cache-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function codeCaches(home: string): string[] {
+  try {
+    return readdirSync(path.join(home, 'replicated-registries', 'code-cache'));
+  } catch {
+    return [];
+  }
 }
 
 void after(() => {
@@ -36,8 +61,54 @@ void describe('bin/replicated-registries', () => {
   });
 
   void it('with a new enough Node.js, goes on to the bundle (here missing: says how to build it)', () => {
-    const ran = spawnSync(process.execPath, [packageAsking(`>=${process.versions.node}`), '--version'], { encoding: 'utf8' });
+    const ran = spawnSync(process.execPath, [packageAsking(`>=${process.versions.node}`), '--help'], { encoding: 'utf8' });
     assert.equal(ran.status, 2);
     assert.match(ran.stderr, /the CLI is not built yet; run `npm run build`/);
+  });
+
+  void it('answers --version from package.json without loading the bundle', () => {
+    for (const flag of ['--version', 'version']) {
+      const ran = spawnSync(process.execPath, [packageAsking(`>=${process.versions.node}`), flag], { encoding: 'utf8' });
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.equal(ran.stdout, '9.8.7\n');
+    }
+  });
+
+  void it('runs the bundle as CommonJS, keeps its code cache privately, and runs the same from the cache', () => {
+    const bin = packageAsking(`>=${process.versions.node}`, PROBE_BUNDLE);
+    const home = cacheHome();
+    const env = { ...process.env, XDG_CACHE_HOME: home, REPLICATED_REGISTRIES_CODE_CACHE: '' };
+    const first = spawnSync(process.execPath, [bin, 'lint', '-x'], { encoding: 'utf8', env });
+    assert.equal(first.stderr, '');
+    assert.equal(first.stdout, 'cli.js dist function true lint -x\n');
+    const caches = codeCaches(home);
+    const again = spawnSync(process.execPath, [bin, 'lint', '-x'], { encoding: 'utf8', env });
+    assert.equal(again.stdout, first.stdout);
+    // Node 22.1+ keeps its own cache (module.enableCompileCache) in the same private folder.
+    if (BUILT_IN_CACHE) {
+      assert.ok(caches.length > 0);
+      return;
+    }
+    assert.equal(caches.length, 1);
+    assert.match(caches[0] as string, /^cli-[0-9a-f]{32}-lint\.v8cache$/);
+    // A damaged cache is rejected by V8 and replaced: the command still runs.
+    writeFileSync(path.join(home, 'replicated-registries', 'code-cache', caches[0] as string), 'not a code cache');
+    const damaged = spawnSync(process.execPath, [bin, 'lint', '-x'], { encoding: 'utf8', env });
+    assert.equal(damaged.stdout, first.stdout);
+    assert.equal(damaged.stderr, '');
+  });
+
+  void it('writes no cache into a folder others can write, nor when turned off', () => {
+    const bin = packageAsking(`>=${process.versions.node}`, PROBE_BUNDLE);
+    const shared = cacheHome();
+    mkdirSync(path.join(shared, 'replicated-registries', 'code-cache'), { recursive: true });
+    chmodSync(path.join(shared, 'replicated-registries', 'code-cache'), 0o777);
+    const ran = spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: shared } });
+    assert.equal(ran.stdout, 'cli.js dist function true lint\n');
+    assert.deepEqual(codeCaches(shared), []);
+    const off = cacheHome();
+    const offRun = spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: off, REPLICATED_REGISTRIES_CODE_CACHE: '0' } });
+    assert.equal(offRun.stdout, 'cli.js dist function true lint\n');
+    assert.deepEqual(codeCaches(off), []);
   });
 });

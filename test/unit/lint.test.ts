@@ -292,7 +292,9 @@ void describe('lint CLI: very large files', () => {
 
 void describe('writePrettyJson', () => {
   void it('writes exactly what JSON.stringify(value, null, 2) writes, plus a newline', () => {
-    const value = { a: [1, 'two', null, undefined, { b: [], c: {}, d: undefined, e: 'x\ny' }], f: true, g: [[[]]], h: new Date(0), i: '' };
+    // Small array elements go through the native serializer in one piece, large ones (a SARIF run) key by key.
+    const large = { run: Array.from({ length: 300 }, (_, index) => ({ index, text: 'a\nb', skip: undefined })) };
+    const value = { a: [1, 'two', null, undefined, { b: [], c: {}, d: undefined, e: 'x\ny' }, large, [large]], f: true, g: [[[]]], h: new Date(0), i: '' };
     let written = '';
     const out = new PassThrough();
     out.on('data', (chunk: Buffer) => (written += chunk.toString()));

@@ -30,8 +30,18 @@ export const INPUT_LIMITS = {
   aliasExpansionNodes: 100_000,
   /** Block plus flow nesting of one document (and of the registries file). */
   nestingDepth: 200,
-  /** Wall time one file's analysis may take; documents after it are skipped (one finding says so). */
+  /**
+   * Work time one file's analysis may take (the language server counts the time spent analysing it,
+   * not the time it waits while typing goes first); documents after it are skipped (one finding says so).
+   */
   analysisTimeMs: 5_000,
+  /**
+   * Heap the language server's analysis worker may use for one document (it reads the documents larger
+   * than 32 KiB, lsp/analysisWorker.ts). A 1 MiB document of anchors, the exact parser's worst ordinary
+   * case, took 2 s and 160 MB; the largest document read (2 MiB) fits twice over. Past it the worker is
+   * stopped and the document gets one finding.
+   */
+  analysisWorkerMemoryMb: 768,
   /** The registries file. */
   registriesFileBytes: 1 * MiB,
   registriesFileEntries: 1_000,

@@ -30,8 +30,9 @@ import { DISABLE_NEXT_LINE } from '../rules/suppression';
 import type { ServerContext } from './context';
 import { documentPath, payloadOf, offsetRange, pathToUri, type DiagnosticPayload } from './convert';
 import { guarded } from './handlerErrors';
+import type { FileAnalysis } from './fileAnalysis';
 import { proxyDomainSwitch } from './proxyForms';
-import { effectiveReference, imageAt, imagesIn, registryTargetFor } from './registryTargets';
+import { effectiveReference, registryTargetFor } from './registryTargets';
 import { sortTagsNewestFirst } from './tagOrder';
 
 const MAX_TAG_CHOICES = 5;
@@ -149,8 +150,8 @@ function connectAction(reference: ImageReference, data: DiagnosticPayload, diagn
 }
 
 /** The reference a diagnostic is about: the image under it, else its `reference` text parsed. */
-function referenceOf(images: readonly FoundImage[], document: TextDocument, diagnostic: Diagnostic, data: DiagnosticPayload): { image?: FoundImage; reference?: ImageReference } {
-  const image = imageAt(images, document.offsetAt(diagnostic.range.start), documentPath(document.uri));
+function referenceOf(analysis: FileAnalysis, document: TextDocument, diagnostic: Diagnostic, data: DiagnosticPayload): { image?: FoundImage; reference?: ImageReference } {
+  const image = analysis.imageAt(document.offsetAt(diagnostic.range.start));
   const reference = image ? effectiveReference(image) : undefined;
   if (image && reference) return { image, reference };
   const parsed = parseImageReference(data.reference);
@@ -200,7 +201,7 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   for (const { diagnostic, data } of ours) {
     // Only editors that implement the add-registry command get it (elsewhere the message names the CLI command).
     if (data.code !== 'registry-not-connected' || !wants(CodeActionKind.QuickFix) || !ctx.init.clientCommands) continue;
-    const { reference } = referenceOf(analysis.images, document, diagnostic, data);
+    const { reference } = referenceOf(analysis, document, diagnostic, data);
     if (reference) actions.push(connectAction(reference, data, diagnostic, literals));
   }
   // Everything below edits text: only for clients that take CodeAction literals.
@@ -227,7 +228,7 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   for (const { diagnostic, data } of ours) {
     const code = data.code;
     if (!wants(CodeActionKind.QuickFix) || (code !== 'tag-latest' && code !== 'tag-missing' && code !== 'tag-not-found')) continue;
-    const { image, reference } = referenceOf(analysis.images, document, diagnostic, data);
+    const { image, reference } = referenceOf(analysis, document, diagnostic, data);
     if (!image || !reference || tagged.has(image)) continue;
     tagged.add(image);
     const tags = await tagChoices(ctx, uri, reference);
@@ -241,7 +242,7 @@ export async function computeCodeActions(ctx: ServerContext, params: CodeActionP
   }
 
   // Rewrites of the reference(s) under the cursor.
-  for (const image of imagesIn(analysis.images, start, end)) {
+  for (const image of analysis.imagesIn(start, end)) {
     const reference = effectiveReference(image);
     if (!reference || image.templated) continue;
     const related = ours.filter(({ diagnostic }) => {
@@ -302,7 +303,8 @@ export async function resolveCodeAction(ctx: ServerContext, action: CodeAction):
   const document = ctx.documents.get(uri);
   if (!document) return action;
   const analysis = await ctx.analysisOf(document);
-  const image = analysis.images.find((i) => i.start === imageStart);
+  const found = analysis.imageAt(imageStart);
+  const image = found?.start === imageStart ? found : undefined;
   const reference = image ? effectiveReference(image) : undefined;
   if (!image || !reference) return action;
   const digest = await digestOf(ctx, uri, reference);

@@ -14,9 +14,8 @@ import { parseImageReference } from '../reference/imageReference';
 import { customerProxyDomain } from '../reference/proxy';
 import { registryHostForReference } from '../registry/endpoints';
 import type { ServerContext } from './context';
-import { documentPath } from './convert';
 import { guarded } from './handlerErrors';
-import { imageAt, registryTargetFor } from './registryTargets';
+import { registryTargetFor } from './registryTargets';
 import { sortTagsNewestFirst } from './tagOrder';
 
 /** Keys whose value is an image (or an image's repository / new name); a Kustomize `name:` is reached through the engine's images instead (`name` is everywhere). */
@@ -47,7 +46,7 @@ export async function computeCompletion(ctx: ServerContext, params: CompletionPa
   if (!value) {
     // A value the engine already recognizes as an image (any key shape it knows), cursor inside it.
     const analysis = await ctx.analysisOf(document);
-    const image = imageAt(analysis.images, offset, documentPath(document.uri));
+    const image = analysis.imageAt(offset);
     if (!image || !image.exact || image.start > offset) return null;
     const prefix = image.text.slice(0, offset - image.start);
     value = { prefix, startCharacter: position.character - prefix.length };

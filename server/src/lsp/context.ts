@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger';
 import type { CredentialBroker } from './credentials';
 import type { FileAnalysis, LocalAnalysisCache } from './fileAnalysis';
 import type { RegistryAccess } from './registryAccess';
+import type { Priority } from './scheduler';
 import type { ReleaseCache } from './releaseCache';
 import type { InitializationOptions, ServerSettings, SettingsCache } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
@@ -25,6 +26,8 @@ export interface ClientFeatures {
   relatedInformation: boolean;
   markdownHover: boolean;
   workspaceFolders: boolean;
+  /** `textDocument/diagnostic` with `workspace/diagnostic/refresh` (LSP 3.17 pull diagnostics). */
+  pullDiagnostics: boolean;
 }
 
 export interface AnalysisSetup {
@@ -55,8 +58,11 @@ export interface ServerContext {
   networkAllowed(settings: ServerSettings): boolean;
   /** The folder whose release a file belongs to (its workspace folder, else its directory). */
   releaseRootOf(uri: string): string;
-  /** Images and local findings of an open document's current text. */
-  analysisOf(document: TextDocument): Promise<FileAnalysis>;
+  /**
+   * Images and local findings of an open document's newest text (the version the analysis read is
+   * `analysis.text`). Interactive unless said otherwise (scheduler.ts).
+   */
+  analysisOf(document: TextDocument, priority?: Priority): Promise<FileAnalysis>;
   /** A file's text: the open buffer when the file is open, else the disk. */
   readText(filePath: string): Promise<string | undefined>;
   readTextSync(filePath: string): string | undefined;

@@ -1,95 +1,99 @@
 /**
- * Diagnostics, one model on purpose: push, with a per-URI debounce cancelled on close.
- *  - After each change: local findings only (synchronous rules, per-document cache), debounced.
+ * Diagnostics: two models, chosen from what the client offers in `initialize`.
+ *  - Pull (LSP 3.17 `textDocument/diagnostic`, when the client also supports
+ *    `workspace/diagnostic/refresh`): open documents' diagnostics are answered on request, each set
+ *    with a result id; a request that names the current id gets `unchanged` (no diagnostics re-sent).
+ *    When something other than an edit changes them (pull checks done, configuration), the client is
+ *    asked to pull again.
+ *  - Push (`publishDiagnostics`) otherwise, with a per-URI debounce cancelled on close.
+ * Either way a set is made only for the newest version, and published (or given a new result id) only
+ * when it differs from the last one: typing in a comment sends nothing.
+ *  - After each change: local findings only (synchronous rules, per-document cache), after the delay.
  *  - On open and on save: the pull checks, in the background; their findings are kept per image text
  *    and merged with the latest local findings, so typing never waits on the network and an edited
  *    reference loses its stale verdict until the next save.
- *  - Files that are not open (whole-workspace scan) get the same treatment once, from disk.
+ *  - Files that are not open (whole-workspace scan) are pushed, once, from disk, as background work
+ *    that waits while an edit is pending (scheduler.ts).
  */
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from 'vscode-languageserver/node';
-import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
+import type { CancellationToken, Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisEnvironment, Finding } from '../findings/types';
+import { ChunkedTextDocument } from './chunkedTextDocument';
 import type { ServerContext } from './context';
-import { documentPath, findingToDiagnostic, pathToUri } from './convert';
+import { documentPath, pathToUri } from './convert';
 import { PerKeyDebouncer } from './debounce';
-import { finalizeFor, registriesFileFindingsFor, registriesFileLimitFindingFor, remoteFindingsFor } from './engine';
+import { anchorRemoteFindings, DiagnosticAssembler, sameDiagnostics, type RemoteFindings } from './diagnosticSet';
+import { registriesFileFindingsFor, registriesFileLimitFindingFor, remoteFindingsFor } from './engine';
+import { analyzedDocument, type FileAnalysis } from './fileAnalysis';
 import { runInBackground } from './handlerErrors';
+import type { Priority, WorkScheduler } from './scheduler';
 import type { StatusReporter } from './status';
 import { isRegistriesFile, toWorkspaceImage } from './workspaceModel';
 
-/** A remote finding, anchored to the image it is about (offsets relative to the image's start). */
-interface AnchoredFinding {
-  finding: Finding;
-  delta: number;
-}
-
 interface OpenDocumentState {
   /** Remote findings per image text, from the last check. */
-  remote?: Map<string, AnchoredFinding[]>;
+  remote?: RemoteFindings;
   remoteAbort?: AbortController;
-}
-
-/** Remote findings keyed by the image text they were computed for. */
-export function anchorRemoteFindings(findings: Finding[], images: FoundImage[]): Map<string, AnchoredFinding[]> {
-  const byText = new Map<string, AnchoredFinding[]>();
-  for (const finding of findings) {
-    let owner: FoundImage | undefined;
-    for (const image of images) {
-      if (image.text !== finding.reference) continue;
-      if (!owner || Math.abs(image.start - finding.start) < Math.abs(owner.start - finding.start)) owner = image;
-    }
-    if (!owner) continue;
-    const list = byText.get(owner.text) ?? [];
-    // The same verdict once per image text (several identical references share one check).
-    if (!list.some((a) => a.finding.code === finding.code && a.delta === finding.start - owner.start)) {
-      list.push({ finding, delta: finding.start - owner.start });
-    }
-    byText.set(owner.text, list);
-  }
-  return byText;
-}
-
-/** Places anchored remote findings on the current images with the same text. */
-export function placeRemoteFindings(anchored: Map<string, AnchoredFinding[]> | undefined, images: FoundImage[]): Finding[] {
-  if (!anchored || anchored.size === 0) return [];
-  const out: Finding[] = [];
-  for (const image of images) {
-    const list = anchored.get(image.text);
-    if (!list) continue;
-    for (const { finding, delta } of list) {
-      const length = finding.end - finding.start;
-      out.push({ ...finding, start: image.start + delta, end: image.start + delta + length });
-    }
-  }
-  return out;
+  /** The last set made (published, or answered to a pull): for which version, and its result id. */
+  current?: { version: number; diagnostics: Diagnostic[]; resultId: string };
+  /** Ends the interactive mark of the edits not validated yet (the workspace scan waits while it is set). */
+  endEdit?: () => void;
+  /** Settles when the debounced validation of the latest edit has run (a pull waits for it). */
+  settled?: { promise: Promise<void>; resolve: () => void };
 }
 
 export class DiagnosticsController {
   private readonly debouncer = new PerKeyDebouncer();
   private readonly open = new Map<string, OpenDocumentState>();
-  /** URIs of files not open that we published diagnostics for (workspace scan). */
-  private readonly unopenedPublished = new Set<string>();
+  /** Diagnostics last pushed for files that are not open (workspace scan), per URI. */
+  private readonly unopenedPublished = new Map<string, Diagnostic[]>();
+  private readonly assembler: DiagnosticAssembler;
+  private pullModel = false;
+  private nextResultId = 1;
+  private refreshScheduled = false;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly status: StatusReporter,
-  ) {}
+    private readonly scheduler: WorkScheduler,
+  ) {
+    this.assembler = new DiagnosticAssembler(
+      scheduler,
+      () => ctx.client.relatedInformation,
+      (filePath) => ctx.readTextSync(filePath),
+      (uri, text) => ChunkedTextDocument.create(uri, 'yaml', 0, text),
+      pathToUri,
+    );
+  }
+
+  /** Open documents' diagnostics are pulled by the client (LSP 3.17) instead of pushed. */
+  usePullModel(): void {
+    this.pullModel = true;
+  }
 
   // ---- open documents ----------------------------------------------------------------------------
 
   opened(document: TextDocument): void {
     this.open.set(document.uri, {});
-    this.unopenedPublished.delete(document.uri);
+    // Pulled diagnostics live apart from pushed ones in the client: clear what the workspace scan pushed.
+    if (this.unopenedPublished.delete(document.uri) && this.pullModel) void this.ctx.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }).catch(() => undefined);
     runInBackground(this.ctx.logger, `validating ${document.uri}`, async () => {
-      await this.validateOpen(document.uri);
+      await this.validateOpen(document.uri, 'edit');
       await this.checkRemote(document.uri);
     });
   }
 
   changed(document: TextDocument): void {
-    if (!this.open.has(document.uri)) this.open.set(document.uri, {});
+    let state = this.open.get(document.uri);
+    if (!state) this.open.set(document.uri, (state = {}));
+    state.endEdit ??= this.scheduler.beginInteractive();
+    if (!state.settled) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((done) => (resolve = done));
+      state.settled = { promise, resolve };
+    }
     this.debouncer.schedule(document.uri, this.ctx.init.diagnosticsDelayMs, () => {
-      runInBackground(this.ctx.logger, `validating ${document.uri}`, () => this.validateOpen(document.uri));
+      runInBackground(this.ctx.logger, `validating ${document.uri}`, () => this.validateOpen(document.uri, 'edit'));
     });
   }
 
@@ -97,18 +101,21 @@ export class DiagnosticsController {
     if (!this.ctx.documents.get(uri)) return;
     this.debouncer.cancel(uri);
     runInBackground(this.ctx.logger, `checking ${uri}`, async () => {
-      await this.validateOpen(uri);
+      await this.validateOpen(uri, 'edit');
       await this.checkRemote(uri);
     });
   }
 
   closed(uri: string): void {
     this.debouncer.cancel(uri);
-    this.open.get(uri)?.remoteAbort?.abort();
+    const state = this.open.get(uri);
+    state?.remoteAbort?.abort();
+    this.settle(state);
     this.open.delete(uri);
     this.ctx.analyses.forget(uri);
     this.ctx.workspace.forgetImages(uri);
-    void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+    // A pulling client forgets a closed document's diagnostics itself.
+    if (!this.pullModel) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   }
 
   isOpen(uri: string): boolean {
@@ -119,37 +126,61 @@ export class DiagnosticsController {
   revalidateOpen(options: { remote: boolean }): void {
     for (const uri of this.open.keys()) {
       runInBackground(this.ctx.logger, `re-validating ${uri}`, async () => {
-        await this.validateOpen(uri);
+        await this.validateOpen(uri, 'other');
         if (options.remote) await this.checkRemote(uri);
       });
     }
   }
 
-  /** Local findings merged with the last remote findings, published for the current version. */
-  async validateOpen(uri: string): Promise<void> {
-    const document = this.ctx.documents.get(uri);
+  /**
+   * Local findings merged with the last remote findings, for the newest version: published (push) or
+   * kept for the next pull when they differ from the last set. `cause` says whether an edit of this
+   * document asked (a pulling client then pulls by itself) or something else did (it is asked to).
+   */
+  async validateOpen(uri: string, cause: 'edit' | 'other' = 'other'): Promise<void> {
     const state = this.open.get(uri);
-    if (!document || !state) return;
-    const version = document.version;
-    const filePath = documentPath(uri);
-    const setup = await this.ctx.environmentFor(uri);
-    let findings: Finding[];
-    // The whole text only when needed: on a large open file, joining it costs more than analyzing an edit.
-    if (isRegistriesFile(filePath)) {
-      findings = registriesFileFindingsFor(document.getText(), filePath, setup.env);
-    } else {
-      const analysis = await this.ctx.analysisOf(document);
-      const remote = state.remote && state.remote.size > 0 ? finalizeFor(document.getText(), placeRemoteFindings(state.remote, analysis.images), filePath, setup.env) : [];
-      findings = remote.length > 0 ? [...analysis.findings, ...remote].sort((a, b) => a.start - b.start || a.end - b.end) : analysis.findings;
-      const config = setup.env.config;
-      this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => document.positionAt(o), config)));
+    if (!state || !this.ctx.documents.get(uri)) return;
+    let made: { version: number; diagnostics: Diagnostic[] } | undefined;
+    try {
+      made = await this.diagnosticsOfOpen(uri, state);
+      // A newer version has been (or will be) validated: do not publish stale ranges.
+      if (made && this.open.get(uri) === state && this.ctx.documents.get(uri)?.version === made.version) await this.commit(uri, state, made, cause);
+    } finally {
+      // The newest version is out (or failed): typing is no longer pending here, the workspace scan goes on.
+      if (this.open.get(uri) === state && !this.debouncer.isPending(uri) && (!made || this.ctx.documents.get(uri)?.version === made.version)) this.settle(state);
     }
-    // A newer version has been (or will be) validated: do not publish stale ranges.
-    if (this.ctx.documents.get(uri)?.version !== version || !this.open.has(uri)) return;
-    await this.publish(uri, document, findings, version);
   }
 
-  /** Pull checks for an open document, then a re-publish. Never blocks typing: runs in the background. */
+  /** Keeps a new set, and publishes it (push) or has the client pull it (pull, when no edit asked). */
+  private async commit(uri: string, state: OpenDocumentState, made: { version: number; diagnostics: Diagnostic[] }, cause: 'edit' | 'other'): Promise<void> {
+    if (state.current && sameDiagnostics(state.current.diagnostics, made.diagnostics)) {
+      state.current.version = made.version;
+      return;
+    }
+    state.current = { ...made, resultId: String(this.nextResultId++) };
+    if (!this.pullModel) await this.ctx.connection.sendDiagnostics({ uri, version: made.version, diagnostics: made.diagnostics });
+    else if (cause === 'other') this.requestRefresh();
+  }
+
+  /**
+   * `textDocument/diagnostic`: the newest set of an open document, once its pending edits are validated;
+   * `unchanged` when the client already has it. Documents that are not open are pushed (empty here).
+   */
+  async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const state = this.open.get(uri);
+    if (!state) return { kind: 'full', items: [] };
+    if (state.settled) {
+      await Promise.race([state.settled.promise, new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()))]);
+    }
+    const version = this.ctx.documents.get(uri)?.version;
+    if (!token.isCancellationRequested && state.current?.version !== version) await this.validateOpen(uri, 'edit');
+    const current = state.current;
+    if (!current) return { kind: 'full', items: [] };
+    if (previousResultId === current.resultId) return { kind: 'unchanged', resultId: current.resultId };
+    return { kind: 'full', resultId: current.resultId, items: current.diagnostics };
+  }
+
+  /** Pull checks for an open document, then a re-validation. Never blocks typing: runs in the background. */
   async checkRemote(uri: string): Promise<void> {
     const state = this.open.get(uri);
     const document = this.ctx.documents.get(uri);
@@ -175,13 +206,16 @@ export class DiagnosticsController {
     if (abort.signal.aborted || this.open.get(uri) !== state) return;
     state.remote = anchorRemoteFindings(findings, images);
     state.remoteAbort = undefined;
-    await this.validateOpen(uri);
+    await this.validateOpen(uri, 'other');
   }
 
   // ---- files that are not open --------------------------------------------------------------------
 
-  /** Full analysis (local + remote when allowed) of a file read from disk, published unless it is open. */
-  async validateUnopened(filePath: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Full analysis (local + remote when allowed) of a file read from disk, pushed unless it is open.
+   * Background work (the workspace scan): it pauses while an edit is pending.
+   */
+  async validateUnopened(filePath: string, signal?: AbortSignal, priority: Priority = 'background'): Promise<void> {
     const uri = pathToUri(filePath);
     if (this.open.has(uri)) return;
     const text = await this.ctx.readText(filePath);
@@ -189,37 +223,29 @@ export class DiagnosticsController {
       // A registries file too large to read still says why it is not used (one problem, on an empty document).
       const unusable = isRegistriesFile(filePath) ? registriesFileLimitFindingFor(filePath) : undefined;
       if (unusable && !this.open.has(uri)) {
-        this.unopenedPublished.add(uri);
-        await this.publish(uri, TextDocument.create(uri, 'yaml', 0, ''), [unusable], undefined);
+        await this.publishUnopened(uri, this.assembler.convertAll(uri, [unusable], ChunkedTextDocument.create(uri, 'yaml', 0, '')));
         return;
       }
       this.forgetUnopened(uri);
       return;
     }
     const setup = await this.ctx.environmentFor(uri);
-    const document = TextDocument.create(uri, 'yaml', 0, text);
-    let findings: Finding[];
+    const document = ChunkedTextDocument.create(uri, 'yaml', 0, text);
+    let diagnostics: Diagnostic[];
     if (isRegistriesFile(filePath)) {
-      findings = registriesFileFindingsFor(text, filePath, setup.env);
+      diagnostics = this.assembler.convertAll(uri, registriesFileFindingsFor(text, filePath, setup.env), document);
     } else {
-      const analysis = await this.ctx.analyses.analyze(`disk:${uri}`, text, filePath, setup.env, setup.generation);
-      findings = analysis.findings;
+      const analysis = await this.ctx.analyses.analyze(`disk:${uri}`, () => ({ text }), filePath, setup.env, setup.generation, { priority, scheduler: this.scheduler });
       const config = setup.env.config;
       this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => document.positionAt(o), config)));
-      const images = analysis.images.filter((image) => !image.templated);
-      if (!setup.env.offline && images.length > 0 && !signal?.aborted) {
-        this.status.begin();
-        try {
-          const remote = await remoteFindingsFor(images, filePath, setup.env, signal ?? new AbortController().signal);
-          findings = [...findings, ...finalizeFor(text, remote, filePath, setup.env)].sort((a, b) => a.start - b.start || a.end - b.end);
-        } finally {
-          this.status.end();
-        }
-      }
+      const remote = await this.remoteOfUnopened(analysis, filePath, setup.env, signal);
+      diagnostics = await this.assembler.assemble({ uri, filePath, document, analysis, remote, env: setup.env, priority });
     }
     if (signal?.aborted || this.open.has(uri)) return;
-    this.unopenedPublished.add(uri);
-    await this.publish(uri, document, findings, undefined);
+    // Publishing is one block of work (the JSON of every diagnostic): let a pending edit go first.
+    await this.scheduler.yield(priority);
+    if (signal?.aborted || this.open.has(uri)) return;
+    await this.publishUnopened(uri, diagnostics);
   }
 
   /** A file that is not open was deleted (or left the workspace): clear its diagnostics. */
@@ -232,34 +258,72 @@ export class DiagnosticsController {
   }
 
   unopenedUris(): string[] {
-    return [...this.unopenedPublished];
+    return [...this.unopenedPublished.keys()];
   }
 
   dispose(): void {
     this.debouncer.dispose();
-    for (const state of this.open.values()) state.remoteAbort?.abort();
+    for (const state of this.open.values()) {
+      state.remoteAbort?.abort();
+      this.settle(state);
+    }
   }
 
-  private async publish(uri: string, document: TextDocument, findings: Finding[], version: number | undefined): Promise<void> {
-    const related = new Map<string, TextDocument | undefined>();
-    const relatedDocument = (file: string): TextDocument | undefined => {
-      if (related.has(file)) return related.get(file);
-      const relatedUri = pathToUri(file);
-      let found: TextDocument | undefined = relatedUri === uri ? document : this.ctx.documents.get(relatedUri);
-      if (!found) {
-        const text = this.ctx.readTextSync(file);
-        found = text === undefined ? undefined : TextDocument.create(relatedUri, 'yaml', 0, text);
-      }
-      related.set(file, found);
-      return found;
-    };
-    const diagnostics: Diagnostic[] = findings.map((finding) => {
-      const diagnostic = findingToDiagnostic(finding, document, relatedDocument);
-      if (!this.ctx.client.relatedInformation) delete diagnostic.relatedInformation;
-      return diagnostic;
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  /** The diagnostics of an open document's newest version (undefined when it closed meanwhile). */
+  private async diagnosticsOfOpen(uri: string, state: OpenDocumentState): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> {
+    const document = this.ctx.documents.get(uri);
+    if (!document) return undefined;
+    const filePath = documentPath(uri);
+    const setup = await this.ctx.environmentFor(uri);
+    if (isRegistriesFile(filePath)) {
+      // The whole text only here: on a large open file, joining it costs more than analysing an edit.
+      const current = this.ctx.documents.get(uri) ?? document;
+      return { version: current.version, diagnostics: this.assembler.convertAll(uri, registriesFileFindingsFor(current.getText(), filePath, setup.env), current) };
+    }
+    const analysis = await this.ctx.analysisOf(document);
+    const analyzed = analyzedDocument(analysis, document);
+    const config = setup.env.config;
+    this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => analyzed.positionAt(o), config)));
+    if (this.open.get(uri) !== state) return undefined;
+    const diagnostics = await this.assembler.assemble({ uri, filePath, document: analyzed, analysis, remote: state.remote, env: setup.env, priority: 'interactive' });
+    return { version: analyzed.version, diagnostics };
+  }
+
+  private async remoteOfUnopened(analysis: FileAnalysis, filePath: string, env: AnalysisEnvironment, signal: AbortSignal | undefined): Promise<RemoteFindings | undefined> {
+    if (env.offline || signal?.aborted) return undefined;
+    const images = analysis.images.filter((image) => !image.templated);
+    if (images.length === 0) return undefined;
+    this.status.begin();
+    try {
+      return anchorRemoteFindings(await remoteFindingsFor(images, filePath, env, signal ?? new AbortController().signal), images);
+    } finally {
+      this.status.end();
+    }
+  }
+
+  private async publishUnopened(uri: string, diagnostics: Diagnostic[]): Promise<void> {
+    if (sameDiagnostics(this.unopenedPublished.get(uri), diagnostics)) return;
+    this.unopenedPublished.set(uri, diagnostics);
+    await this.ctx.connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  private settle(state: OpenDocumentState | undefined): void {
+    if (!state) return;
+    state.endEdit?.();
+    state.endEdit = undefined;
+    state.settled?.resolve();
+    state.settled = undefined;
+  }
+
+  /** Asks a pulling client to pull again (once for a burst of changes). */
+  private requestRefresh(): void {
+    if (this.refreshScheduled) return;
+    this.refreshScheduled = true;
+    setImmediate(() => {
+      this.refreshScheduled = false;
+      this.ctx.connection.languages.diagnostics.refresh();
     });
-    await this.ctx.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 }
-
-export type { AnalysisEnvironment };

@@ -7,7 +7,8 @@ import { localFindings, registriesFileFindings, registryNamesOf, remoteFindings,
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../findings/types';
 import type { ReleaseEnvironment } from '../release/release';
 import { silentLogger, type Logger } from '../log/logger';
-import { findImagesInDocument, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
+import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
+import { INPUT_LIMITS } from '../limits/inputLimits';
 import { registriesFileLimitFinding } from '../rules/registriesFileRule';
 import { limitFinding } from '../rules/syntaxRule';
 
@@ -33,9 +34,14 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
   }
 }
 
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: AnalysisEnvironment): ImageScan {
+/** The registry names of a configuration, made once per configuration (not once per document). */
+const registryNamesByConfig = new WeakMap<AnalysisEnvironment['config'], ReadonlyMap<string, string>>();
+
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>): ImageScan {
   try {
-    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
+    let registryNames = registryNamesByConfig.get(env.config);
+    if (!registryNames) registryNamesByConfig.set(env.config, (registryNames = registryNamesOf(env)));
+    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames });
   } catch (err) {
     report('finding images', filePath, err);
     return { images: [], syntaxErrors: [] };
@@ -50,6 +56,11 @@ export function limitFindingFor(text: string, filePath: string, env: AnalysisEnv
 /** The finding of the first document skipped because the file's time budget was spent (`text` starts at that document). */
 export function timeBudgetFindingFor(text: string, filePath: string, env: AnalysisEnvironment): Finding[] {
   return finalizeFor(text, [limitFinding(text, timeBudgetError(text, 0))], filePath, env);
+}
+
+/** The finding of the first document skipped because reading it needed more memory than the analysis worker's budget. */
+export function memoryBudgetFindingFor(text: string, filePath: string, env: AnalysisEnvironment): Finding[] {
+  return finalizeFor(text, [limitFinding(text, memoryBudgetError(text, 0, INPUT_LIMITS.analysisWorkerMemoryMb))], filePath, env);
 }
 
 /**

@@ -4,13 +4,34 @@
  * shifted to where the document now starts. With an edit hint (which part of the text changed since
  * the last run, from the incremental didChange events) not even the split is redone outside the edited
  * region. This is what keeps edit-to-diagnostics fast on 5,000-document manifests.
+ *
+ * The work is cut into slices (scheduler.ts) between documents, so a big file never holds the server's
+ * thread for long; a document too large to read quickly goes to the analysis worker (analysisWorker.ts),
+ * which can be stopped. Every file has a time budget (INPUT_LIMITS.analysisTimeMs of work, not of waiting)
+ * and every document read in the worker a memory budget: past either, one `analysis-limit` finding says
+ * where the analysis stopped.
+ *
+ * Results are returned per document (`documents`, offsets relative to each document's start) so that the
+ * diagnostics can be converted once per unchanged document, and a position is found by binary search.
  */
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLocation, YamlSyntaxError } from '../findings/types';
 import type { ReleaseEnvironment } from '../release/release';
 import { INPUT_LIMITS } from '../limits/inputLimits';
-import { ChunkedTextDocument } from './chunkedTextDocument';
 import { dependsOnRelease } from '../release/fileImages';
-import { customerFindingsSafe, findImagesInDocumentSafe, limitFindingFor, localFindingsFor, needsResolution, resolveImagesSafe, splitDocumentsSafe, timeBudgetFindingFor } from './engine';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ChunkedTextDocument } from './chunkedTextDocument';
+import {
+  customerFindingsSafe,
+  findImagesInDocumentSafe,
+  limitFindingFor,
+  localFindingsFor,
+  memoryBudgetFindingFor,
+  needsResolution,
+  resolveImagesSafe,
+  splitDocumentsSafe,
+  timeBudgetFindingFor,
+} from './engine';
+import { UNSLICED, type Priority, type WorkScheduler } from './scheduler';
 
 /**
  * A file's text: a string (files read from disk), or an open document's chunked text, which the
@@ -18,23 +39,18 @@ import { customerFindingsSafe, findImagesInDocumentSafe, limitFindingFor, localF
  */
 export type AnalyzedText = string | ChunkedTextDocument;
 
-function lengthOf(text: AnalyzedText): number {
-  return text.length;
-}
-
-function sliceOf(text: AnalyzedText, start: number, end: number): string {
-  return text.slice(start, end);
-}
-
 function fullTextOf(text: AnalyzedText): string {
   return typeof text === 'string' ? text : text.getText();
 }
 
-export interface FileAnalysis {
-  /** Every image, in file offsets (computed on first access: typing rarely needs them). */
-  readonly images: FoundImage[];
-  /** Local findings (no network), levels and disable comments applied, in file order. */
-  readonly findings: Finding[];
+/**
+ * A private copy of `text[start, end)`: strings the results keep (image text, references) would
+ * otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
+ * Slicing a concatenation makes V8 flatten it into a new string of the document's size only (one
+ * copy; `split('\n').join('\n')` did the same with an array of every line, 2–3× the time).
+ */
+function copyOf(text: AnalyzedText, start: number, end: number): string {
+  return (' ' + text.slice(start, end)).slice(1);
 }
 
 /** What changed since the text the cache last analyzed: everything outside [prefix, length - suffix) is unchanged. */
@@ -47,36 +63,87 @@ export interface EditHint {
   delta: number;
 }
 
-interface DocumentResult {
+/** One document's results. Immutable once made: an unchanged document keeps the same object across edits. */
+export interface DocumentResult {
   /** Offsets relative to the document's start. */
   images: FoundImage[];
   /** Kept only while `findings` is undefined (the rules run on every pass then); offsets relative to the document's start. */
   syntaxErrors: YamlSyntaxError[];
   /** Undefined when the document's images depend on other files (the release, .env): they are resolved on every run. */
   findings: Finding[] | undefined;
-  /** Not read: the file's analysis time budget was spent before it (never cached). */
+  /** Not read: the file's analysis budget was spent before it (never cached). */
   skipped?: true;
 }
 
-/** The per-file time budget of one `analyze` call (INPUT_LIMITS.analysisTimeMs): documents after it are skipped, the first with a finding. */
-interface Budget {
-  deadline: number;
-  spent: boolean;
-}
-
-interface CachedDocument {
+export interface AnalyzedDocument {
   start: number;
   end: number;
   result: DocumentResult;
 }
 
-interface FileCache {
-  /** Configuration generation the results were computed under. */
-  generation: string;
-  /** The text analyzed (the same string or document version the caller holds, so no extra memory). */
-  text: AnalyzedText;
-  documents: CachedDocument[];
+/** The environment one document's local rules need, as data (what the analysis worker is sent). */
+export type DocumentEnvironment = Pick<AnalysisEnvironment, 'config' | 'severityOverrides' | 'offline'>;
+
+/** Local rules never ask for credentials; the environment they get still has the whole shape. */
+export function ruleEnvironment(env: DocumentEnvironment): AnalysisEnvironment {
+  return { config: env.config, severityOverrides: env.severityOverrides, offline: env.offline, credentialsFor: () => Promise.resolve({}) };
 }
+
+export interface FileAnalysis {
+  /** The text analysed (for an open document: the version it was, which carries its version number). */
+  readonly text: AnalyzedText;
+  /** Every document, in order, covering the text. */
+  readonly documents: readonly AnalyzedDocument[];
+  /**
+   * Findings of the documents that depend on other files (the release, .env) and the file's
+   * customer-pull findings: file offsets, in order. Recomputed on every analysis.
+   */
+  readonly resolvedFindings: readonly Finding[];
+  /** The images of those documents, resolved (file offsets, in order). */
+  readonly resolvedImages: readonly FoundImage[];
+  /** Every local finding (no network), levels and disable comments applied, in file order (made on first access). */
+  readonly findings: Finding[];
+  /** Every image, in file offsets (made on first access: typing rarely needs them). */
+  readonly images: FoundImage[];
+  /** The image whose text (or, for Helm blocks, one of its parts in this file) contains `offset`, found without listing every image. */
+  imageAt(offset: number): FoundImage | undefined;
+  /** The images overlapping [start, end]. */
+  imagesIn(start: number, end: number): FoundImage[];
+}
+
+/** The document an analysis read (open documents are ChunkedTextDocument versions), else `fallback`. */
+export function analyzedDocument(analysis: FileAnalysis, fallback: TextDocument): TextDocument {
+  return analysis.text instanceof ChunkedTextDocument ? analysis.text : fallback;
+}
+
+/** How an analysis runs: at which priority, sliced by which scheduler. */
+export interface AnalysisOptions {
+  priority: Priority;
+  scheduler?: Pick<WorkScheduler, 'due' | 'turn'>;
+}
+
+/** What one analysis reads, taken when it starts (after the previous analysis of the same key ended). */
+export interface AnalysisInput {
+  text: AnalyzedText;
+  /** What changed since the text the previous analysis of this key read. */
+  hint?: EditHint;
+}
+
+/** While typing, documents larger than this (UTF-16 code units) are read in an analysis worker when there is one. */
+export const WORKER_DOCUMENT_CHARS = 32 * 1024;
+/**
+ * Background analyses send their documents to the worker in batches of about this much text: about
+ * 2 ms of the worker's time and 1 ms of this thread's (receiving the results) each, on the benchmark
+ * manifest. A document over WORKER_DOCUMENT_CHARS goes alone (a batch over budget is reported on its
+ * first document).
+ */
+const BATCH_CHARS = 64 * 1024;
+
+/** A batch read in the analysis worker (results in order), or why it was not. */
+export type WorkerOutcome = { results: DocumentResult[]; elapsedMs: number } | { overBudget: 'time' | 'memory' };
+
+/** Reads documents of one file off the server's thread, within `budgetMs`, at `priority` (analysisWorker.ts). */
+export type OffThreadReader = (job: { texts: string[]; filePath: string; env: DocumentEnvironment }, budgetMs: number, priority: Priority) => Promise<WorkerOutcome>;
 
 function shiftRelated(related: RelatedLocation[] | undefined, filePath: string, delta: number): RelatedLocation[] | undefined {
   if (!related) return undefined;
@@ -100,80 +167,108 @@ export function shiftFinding(finding: Finding, filePath: string, delta: number):
   return shifted;
 }
 
-/** Index of the cached document containing `offset` (documents cover the text contiguously). */
-function documentIndexAt(documents: CachedDocument[], offset: number): number {
+/** Index of the document containing `offset` (documents cover the text contiguously). */
+export function documentIndexAt(documents: readonly DocumentRange[], offset: number): number {
   let low = 0;
   let high = documents.length - 1;
   while (low < high) {
     const middle = (low + high + 1) >> 1;
-    if ((documents[middle] as CachedDocument).start <= offset) low = middle;
+    if ((documents[middle] as DocumentRange).start <= offset) low = middle;
     else high = middle - 1;
   }
   return low;
 }
 
+/** Whether `image` (relative offsets) covers `offset` (relative), by its text or one of its parts in this file. */
+function covers(image: FoundImage, offset: number, filePath: string): boolean {
+  if (offset >= image.start && offset <= image.end) return true;
+  return (image.parts ?? []).some((part) => (part.file === undefined || part.file === filePath) && offset >= part.start && offset <= part.end);
+}
+
 const NO_ERRORS: YamlSyntaxError[] = [];
+
+/**
+ * One document, read and checked by the local rules: the function both the server's thread and the
+ * analysis worker run. `text` is the document alone.
+ */
+export function analyzeDocumentText(text: string, filePath: string, env: AnalysisEnvironment): DocumentResult {
+  const scan = findImagesInDocumentSafe(text, { start: 0, end: text.length }, filePath, env);
+  // Chart templates and values, HelmCharts, KOTS templates (the release) and Compose `${VAR}` (.env) depend on other files.
+  if (dependsOnRelease(filePath, text) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+  return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(text, scan, filePath, env) };
+}
+
+/** The per-file budget of one analysis: work time (not time spent waiting for other work), and whether it ran out. */
+class Budget {
+  private usedMs = 0;
+  spent = false;
+
+  get remainingMs(): number {
+    return Math.max(0, INPUT_LIMITS.analysisTimeMs - this.usedMs);
+  }
+
+  add(ms: number): void {
+    this.usedMs += ms;
+  }
+}
+
+interface FileCache {
+  /** Configuration generation the results were computed under. */
+  generation: string;
+  /** The text analyzed (the same string or document version the caller holds, so no extra memory). */
+  text: AnalyzedText;
+  documents: AnalyzedDocument[];
+}
+
+/** One analysis of one file, as the queue of its key holds it. */
+interface Job {
+  input: () => AnalysisInput;
+  filePath: string;
+  env: ReleaseEnvironment;
+  generation: string;
+  options: AnalysisOptions;
+  promise: Promise<FileAnalysis>;
+  started: boolean;
+}
 
 export class LocalAnalysisCache {
   private readonly files = new Map<string, FileCache>();
+  /** The analysis of each key that has not started yet (later callers share it) and the one running. */
+  private readonly queued = new Map<string, Job>();
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  /** `offThread`: reads big documents in the analysis worker (none: everything on this thread, still sliced). */
+  constructor(private readonly offThread?: OffThreadReader) {}
 
   /**
-   * Images and local findings of `text`. `generation` identifies the configuration and settings in
-   * effect (a different one discards the cache for this file); `hint` says what changed since the
-   * previous call for this key, when known.
+   * Images and local findings of a file. Analyses of one key run one after another; `input` is called
+   * when this one starts, so that the text and the edit hint it reads belong together (the hint says
+   * what changed since the text the previous analysis read). A caller arriving while an analysis of the
+   * key waits to start shares it. `generation` identifies the configuration and settings in effect (a
+   * different one discards the cache for this file).
    */
-  async analyze(key: string, text: AnalyzedText, filePath: string, env: ReleaseEnvironment, generation: string, hint?: EditHint): Promise<FileAnalysis> {
-    if (lengthOf(text) > INPUT_LIMITS.analyzedFileBytes) {
-      // Too large to read at all: one finding, and nothing kept.
-      this.files.delete(key);
-      return { findings: limitFindingFor(fullTextOf(text), filePath, env), images: [] };
+  analyze(key: string, input: () => AnalysisInput, filePath: string, env: ReleaseEnvironment, generation: string, options: AnalysisOptions = { priority: 'interactive' }): Promise<FileAnalysis> {
+    const waiting = this.queued.get(key);
+    if (waiting && !waiting.started) {
+      // The waiting analysis reads the text when it starts: the newest one. Run it with the newest environment and the higher priority.
+      waiting.env = env;
+      waiting.generation = generation;
+      if (options.priority === 'interactive') waiting.options = options;
+      return waiting.promise;
     }
-    const previous = this.files.get(key);
-    const reusable = previous && previous.generation === generation ? previous : undefined;
-    const budget: Budget = { deadline: Date.now() + INPUT_LIMITS.analysisTimeMs, spent: false };
-    let documents: CachedDocument[];
-    if (reusable && !hint && reusable.text === text) documents = reusable.documents;
-    else if (reusable && hint && this.hintFits(reusable, text, hint)) documents = this.splitWithHint(reusable, text, filePath, env, hint, budget);
-    else documents = this.splitFully(reusable, text, filePath, env, budget);
-    // A file whose budget ran out is read afresh next time, not pieced together from skipped documents.
-    if (budget.spent) this.files.delete(key);
-    else this.files.set(key, { generation, text, documents });
-
-    const findings: Finding[] = [];
-    let pendingImages: FoundImage[] | undefined;
-    const pendingErrors: YamlSyntaxError[] = [];
-    for (const document of documents) {
-      if (document.result.findings) {
-        for (const finding of document.result.findings) findings.push(shiftFinding(finding, filePath, document.start));
-      } else {
-        for (const image of document.result.images) (pendingImages ??= []).push(shiftImage(image, filePath, document.start));
-        for (const error of document.result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
-      }
-    }
-    let resolvedImages: FoundImage[] = [];
-    if (documents.some((document) => !document.result.findings)) {
-      const fullText = fullTextOf(text);
-      // Even with no image of its own: a HelmChart reports what its chart renders.
-      resolvedImages = await resolveImagesSafe(pendingImages ?? [], filePath, fullText, env);
-      findings.push(...localFindingsFor(fullText, { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env));
-      findings.push(...(await customerFindingsSafe(filePath, fullText, env)));
-      findings.sort((a, b) => a.start - b.start || a.end - b.end);
-    }
-    let images: FoundImage[] | undefined;
-    return {
-      findings,
-      get images(): FoundImage[] {
-        if (!images) {
-          images = [];
-          for (const document of documents) {
-            if (!document.result.findings) continue;
-            for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
-          }
-          if (resolvedImages.length > 0) images = [...images, ...resolvedImages].sort((a, b) => a.start - b.start);
-        }
-        return images;
-      },
-    };
+    const previous = this.running.get(key) ?? Promise.resolve();
+    const job = { input, filePath, env, generation, options, started: false } as Job;
+    job.promise = previous.then(
+      () => this.start(key, job),
+      () => this.start(key, job),
+    );
+    this.queued.set(key, job);
+    const settled = job.promise.finally(() => {
+      if (this.running.get(key) === settled) this.running.delete(key);
+    });
+    settled.catch(() => undefined);
+    this.running.set(key, settled);
+    return job.promise;
   }
 
   forget(key: string): void {
@@ -190,69 +285,251 @@ export class LocalAnalysisCache {
     this.files.clear();
   }
 
-  private hintFits(previous: FileCache, text: AnalyzedText, hint: EditHint): boolean {
-    const previousLength = lengthOf(previous.text);
-    return (
-      previous.documents.length > 0 &&
-      previousLength + hint.delta === lengthOf(text) &&
-      hint.prefix >= 0 &&
-      hint.suffix >= 0 &&
-      hint.prefix + hint.suffix <= Math.min(previousLength, lengthOf(text))
-    );
+  private start(key: string, job: Job): Promise<FileAnalysis> {
+    job.started = true;
+    if (this.queued.get(key) === job) this.queued.delete(key);
+    const { text, hint } = job.input();
+    return this.run(key, text, hint, job.filePath, job.env, job.generation, job.options);
   }
 
-  /** Re-splits and re-reads only the documents around the edited region. */
-  private splitWithHint(previous: FileCache, text: AnalyzedText, filePath: string, env: AnalysisEnvironment, hint: EditHint, budget: Budget): CachedDocument[] {
-    const old = previous.documents;
-    // The document before the edit too: an edit at a document's first character may create or remove its `---`.
-    const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
-    // The document holding the first unchanged character after the edit: its marker line may have changed.
-    const oldLength = lengthOf(previous.text);
-    const last = documentIndexAt(old, Math.min(oldLength - 1, oldLength - hint.suffix));
-    const regionStart = (old[first] as CachedDocument).start;
-    const regionEnd = (old[last] as CachedDocument).end + hint.delta;
-    const regionText = sliceOf(text, regionStart, regionEnd);
-    const middle: CachedDocument[] = splitDocumentsSafe(regionText).map((range) => {
-      const absolute = { start: range.start + regionStart, end: range.end + regionStart };
-      return { ...absolute, result: this.analyzeDocument(text, absolute, filePath, env, budget) };
-    });
-    const after = old.slice(last + 1).map((d) => (hint.delta === 0 ? d : { start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
-    return [...old.slice(0, first), ...middle, ...after];
-  }
-
-  /** Splits the whole text; documents whose text is unchanged reuse their results. */
-  private splitFully(previous: FileCache | undefined, source: AnalyzedText, filePath: string, env: AnalysisEnvironment, budget: Budget): CachedDocument[] {
-    const byText = new Map<string, DocumentResult>();
-    if (previous) {
-      const previousText = fullTextOf(previous.text);
-      for (const d of previous.documents) byText.set(previousText.slice(d.start, d.end), d.result);
+  private async run(key: string, text: AnalyzedText, hint: EditHint | undefined, filePath: string, env: ReleaseEnvironment, generation: string, options: AnalysisOptions): Promise<FileAnalysis> {
+    if (text.length > INPUT_LIMITS.analyzedFileBytes) {
+      // Too large to read at all: one finding, and nothing kept.
+      this.files.delete(key);
+      return fileAnalysisOf(text, [], limitFindingFor(fullTextOf(text), filePath, env), [], filePath);
     }
-    const text = fullTextOf(source);
-    const documents = splitDocumentsSafe(text).map((range) => {
-      const documentText = text.slice(range.start, range.end);
-      let result = byText.get(documentText);
-      if (!result) {
-        result = this.analyzeDocument(text, range, filePath, env, budget);
-        if (!result.skipped) byText.set(documentText, result);
+    const previous = this.files.get(key);
+    const reusable = previous && previous.generation === generation ? previous : undefined;
+    const budget = new Budget();
+    const reader = new DocumentReader(filePath, env, budget, options, this.offThread);
+    let documents: AnalyzedDocument[];
+    if (reusable && !hint && reusable.text === text) documents = reusable.documents;
+    else if (reusable && hint && hintFits(reusable, text, hint)) documents = await splitWithHint(reusable, text, hint, reader);
+    else documents = await splitFully(reusable, text, reader);
+    // A file whose budget ran out is read afresh next time, not pieced together from skipped documents.
+    if (budget.spent) this.files.delete(key);
+    else this.files.set(key, { generation, text, documents });
+
+    if (!documents.some((document) => !document.result.findings)) return fileAnalysisOf(text, documents, [], [], filePath);
+    const pendingImages: FoundImage[] = [];
+    const pendingErrors: YamlSyntaxError[] = [];
+    for (const document of documents) {
+      if (document.result.findings) continue;
+      for (const image of document.result.images) pendingImages.push(shiftImage(image, filePath, document.start));
+      for (const error of document.result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
+    }
+    await options.scheduler?.turn(options.priority);
+    const fullText = fullTextOf(text);
+    // Even with no image of its own: a HelmChart reports what its chart renders.
+    const resolvedImages = await resolveImagesSafe(pendingImages, filePath, fullText, env);
+    const resolvedFindings = [...localFindingsFor(fullText, { images: resolvedImages, syntaxErrors: pendingErrors }, filePath, env), ...(await customerFindingsSafe(filePath, fullText, env))];
+    resolvedFindings.sort((a, b) => a.start - b.start || a.end - b.end);
+    return fileAnalysisOf(text, documents, resolvedFindings, resolvedImages, filePath);
+  }
+}
+
+function hintFits(previous: FileCache, text: AnalyzedText, hint: EditHint): boolean {
+  const previousLength = previous.text.length;
+  return (
+    previous.documents.length > 0 &&
+    previousLength + hint.delta === text.length &&
+    hint.prefix >= 0 &&
+    hint.suffix >= 0 &&
+    hint.prefix + hint.suffix <= Math.min(previousLength, text.length)
+  );
+}
+
+/** Re-splits and re-reads only the documents around the edited region. */
+async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: EditHint, reader: DocumentReader): Promise<AnalyzedDocument[]> {
+  const old = previous.documents;
+  // The document before the edit too: an edit at a document's first character may create or remove its `---`.
+  const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
+  // The document holding the first unchanged character after the edit: its marker line may have changed.
+  const oldLength = previous.text.length;
+  const last = documentIndexAt(old, Math.min(oldLength - 1, oldLength - hint.suffix));
+  const regionStart = (old[first] as AnalyzedDocument).start;
+  const regionEnd = (old[last] as AnalyzedDocument).end + hint.delta;
+  const regionText = text.slice(regionStart, regionEnd);
+  const middle: AnalyzedDocument[] = [];
+  for (const range of splitDocumentsSafe(regionText)) {
+    const absolute = { start: range.start + regionStart, end: range.end + regionStart };
+    const read = reader.read(text, absolute);
+    middle.push({ ...absolute, result: read instanceof Promise ? await read : read });
+  }
+  const after = hint.delta === 0 ? old.slice(last + 1) : old.slice(last + 1).map((d) => ({ start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
+  return [...old.slice(0, first), ...middle, ...after];
+}
+
+/** Splits the whole text; documents whose text is unchanged reuse their results. */
+async function splitFully(previous: FileCache | undefined, source: AnalyzedText, reader: DocumentReader): Promise<AnalyzedDocument[]> {
+  const byText = new Map<string, DocumentResult>();
+  if (previous) {
+    const previousText = fullTextOf(previous.text);
+    for (const d of previous.documents) byText.set(previousText.slice(d.start, d.end), d.result);
+  }
+  const text = fullTextOf(source);
+  const ranges = splitDocumentsSafe(text);
+  const results: Array<DocumentResult | undefined> = ranges.map((range) => (byText.size > 0 ? byText.get(text.slice(range.start, range.end)) : undefined));
+  const unread = ranges.filter((_, index) => !results[index]);
+  const read = await reader.readAll(text, unread);
+  let next = 0;
+  return ranges.map((range, index) => ({ start: range.start, end: range.end, result: results[index] ?? (read[next++] as DocumentResult) }));
+}
+
+/** Reads the documents of one analysis: sliced, big ones in the worker, within the file's budget. */
+class DocumentReader {
+  private readonly workerEnv: DocumentEnvironment;
+  private readonly ruleEnv: AnalysisEnvironment;
+
+  constructor(
+    private readonly filePath: string,
+    private readonly env: AnalysisEnvironment,
+    private readonly budget: Budget,
+    private readonly options: AnalysisOptions,
+    private readonly offThread: OffThreadReader | undefined,
+  ) {
+    // What the local rules read of the environment, as data (functions do not cross to the worker).
+    // Without a registry client the registry rule says "offline", as on this thread.
+    this.workerEnv = { config: env.config, severityOverrides: env.severityOverrides, offline: env.offline || !env.registryClient };
+    this.ruleEnv = ruleEnvironment(this.workerEnv);
+  }
+
+  /**
+   * Reads documents in order. In the background with a worker, when there is more than a batch of them:
+   * all of them there, in batches sent only when no edit is pending; otherwise one by one (read()) —
+   * a small file costs a millisecond here, less than starting a worker for it.
+   */
+  async readAll(text: AnalyzedText, ranges: readonly DocumentRange[]): Promise<DocumentResult[]> {
+    const out: DocumentResult[] = [];
+    const offThread = this.offThread;
+    const chars = ranges.reduce((sum, range) => sum + range.end - range.start, 0);
+    if (!offThread || this.options.priority !== 'background' || chars <= BATCH_CHARS) {
+      for (const range of ranges) {
+        const read = this.read(text, range);
+        out.push(read instanceof Promise ? await read : read);
       }
-      return { start: range.start, end: range.end, result };
-    });
-    return documents;
+      return out;
+    }
+    const scheduler = this.options.scheduler ?? UNSLICED;
+    for (let at = 0; at < ranges.length; ) {
+      let end = at;
+      let chars = 0;
+      while (end < ranges.length) {
+        const range = ranges[end] as DocumentRange;
+        const length = range.end - range.start;
+        if (end > at && (chars + length > BATCH_CHARS || length > WORKER_DOCUMENT_CHARS)) break;
+        chars += length;
+        end++;
+        if (length > WORKER_DOCUMENT_CHARS) break;
+      }
+      const batch = ranges.slice(at, end);
+      if (scheduler.due('background')) await scheduler.turn('background');
+      if (this.budget.spent || this.budget.remainingMs <= 0) {
+        for (const range of batch) out.push(this.skip(text, range, 'time'));
+      } else {
+        const outcome = await offThread({ texts: batch.map((range) => text.slice(range.start, range.end)), filePath: this.filePath, env: this.workerEnv }, this.budget.remainingMs, 'background');
+        if ('results' in outcome) {
+          this.budget.add(outcome.elapsedMs);
+          for (const result of outcome.results) out.push(result);
+        } else {
+          for (const range of batch) out.push(this.skip(text, range, outcome.overBudget));
+        }
+      }
+      at = end;
+    }
+    return out;
   }
 
-  private analyzeDocument(text: AnalyzedText, range: DocumentRange, filePath: string, env: AnalysisEnvironment, budget: Budget): DocumentResult {
-    if (budget.spent || Date.now() > budget.deadline) {
-      // The first skipped document says so; the others stay silent.
-      const findings = budget.spent ? [] : timeBudgetFindingFor(sliceOf(text, range.start, Math.min(range.end, range.start + 400)), filePath, env);
-      budget.spent = true;
-      return { images: [], syntaxErrors: NO_ERRORS, findings, skipped: true };
-    }
-    // Analyze a private copy of the document: strings the results keep (image text, references) would
-    // otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
-    const copy = sliceOf(text, range.start, range.end).split('\n').join('\n');
-    const scan = findImagesInDocumentSafe(copy, { start: 0, end: copy.length }, filePath, env);
-    // Chart templates and values, HelmCharts, KOTS templates (the release) and Compose `${VAR}` (.env) depend on other files.
-    if (dependsOnRelease(filePath, copy) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
-    return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(copy, scan, filePath, env) };
+  /** Reads one document; a promise only when it has to wait (a slice is used up, or the worker reads it). */
+  read(text: AnalyzedText, range: DocumentRange): DocumentResult | Promise<DocumentResult> {
+    const scheduler = this.options.scheduler ?? UNSLICED;
+    if (scheduler.due(this.options.priority)) return scheduler.turn(this.options.priority).then(() => this.readNow(text, range));
+    return this.readNow(text, range);
   }
+
+  private readNow(text: AnalyzedText, range: DocumentRange): DocumentResult | Promise<DocumentResult> {
+    if (this.budget.spent || this.budget.remainingMs <= 0) return this.skip(text, range, 'time');
+    const copy = copyOf(text, range.start, range.end);
+    if (this.offThread && copy.length > WORKER_DOCUMENT_CHARS) {
+      return this.offThread({ texts: [copy], filePath: this.filePath, env: this.workerEnv }, this.budget.remainingMs, this.options.priority).then((outcome) => {
+        if (!('results' in outcome) || !outcome.results[0]) return this.skip(text, range, 'results' in outcome ? 'time' : outcome.overBudget);
+        this.budget.add(outcome.elapsedMs);
+        return outcome.results[0];
+      });
+    }
+    const started = performance.now();
+    const result = analyzeDocumentText(copy, this.filePath, this.ruleEnv);
+    this.budget.add(performance.now() - started);
+    return result;
+  }
+
+  /** A document not read because the budget ran out: the first one says so; the others stay silent. */
+  private skip(text: AnalyzedText, range: DocumentRange, why: 'time' | 'memory'): DocumentResult {
+    const head = text.slice(range.start, Math.min(range.end, range.start + 400));
+    const findings = this.budget.spent ? [] : why === 'time' ? timeBudgetFindingFor(head, this.filePath, this.env) : memoryBudgetFindingFor(head, this.filePath, this.env);
+    this.budget.spent = true;
+    return { images: [], syntaxErrors: NO_ERRORS, findings, skipped: true };
+  }
+}
+
+/** The analysis of `text` from its documents and the findings of the parts that depend on other files. */
+function fileAnalysisOf(text: AnalyzedText, documents: readonly AnalyzedDocument[], resolvedFindings: Finding[], resolvedImages: FoundImage[], filePath: string): FileAnalysis {
+  let findings: Finding[] | undefined;
+  let images: FoundImage[] | undefined;
+  const resolvedByStart = [...resolvedImages].sort((a, b) => a.start - b.start);
+  return {
+    text,
+    documents,
+    resolvedFindings,
+    resolvedImages: resolvedByStart,
+    get findings(): Finding[] {
+      if (!findings) {
+        findings = [];
+        for (const document of documents) {
+          for (const finding of document.result.findings ?? []) findings.push(shiftFinding(finding, filePath, document.start));
+        }
+        if (resolvedFindings.length > 0) findings = [...findings, ...resolvedFindings].sort((a, b) => a.start - b.start || a.end - b.end);
+      }
+      return findings;
+    },
+    get images(): FoundImage[] {
+      if (!images) {
+        images = [];
+        for (const document of documents) {
+          if (!document.result.findings) continue;
+          for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
+        }
+        if (resolvedByStart.length > 0) images = [...images, ...resolvedByStart].sort((a, b) => a.start - b.start);
+      }
+      return images;
+    },
+    imageAt(offset: number): FoundImage | undefined {
+      if (documents.length > 0) {
+        const index = documentIndexAt(documents, offset);
+        // An offset at a document's first character may belong to the end of the one before.
+        for (const candidate of [index, index - 1]) {
+          const document = documents[candidate];
+          if (!document?.result.findings) continue;
+          const image = document.result.images.find((i) => covers(i, offset - document.start, filePath));
+          if (image) return shiftImage(image, filePath, document.start);
+        }
+      }
+      return resolvedByStart.find((image) => covers(image, offset, filePath));
+    },
+    imagesIn(start: number, end: number): FoundImage[] {
+      const out: FoundImage[] = [];
+      if (documents.length > 0) {
+        for (let index = Math.max(0, documentIndexAt(documents, start) - 1); index < documents.length; index++) {
+          const document = documents[index] as AnalyzedDocument;
+          if (document.start > end) break;
+          if (!document.result.findings) continue;
+          for (const image of document.result.images) {
+            if (image.start + document.start <= end && image.end + document.start >= start) out.push(shiftImage(image, filePath, document.start));
+          }
+        }
+      }
+      for (const image of resolvedByStart) if (image.start <= end && image.end >= start) out.push(image);
+      return out.sort((a, b) => a.start - b.start);
+    },
+  };
 }

@@ -11,22 +11,27 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-/** Wraps a request handler: its failure is reported to the client as a ResponseError and logged. */
-export function guarded<P, R>(
+/**
+ * Wraps a request handler: its failure is reported to the client as a ResponseError (with `errorData`,
+ * for requests whose errors carry some) and logged.
+ */
+export function guarded<P, R, D = void>(
   logger: Logger,
   method: string,
   handler: (params: P, token: CancellationToken) => R | Promise<R>,
-): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+  errorData?: D,
+): (params: P, token: CancellationToken) => Promise<R | ResponseError<D>> {
   return async (params, token) => {
     try {
       return await handler(params, token);
     } catch (err) {
-      if (err instanceof ResponseError) return err as ResponseError<void>;
+      if (err instanceof ResponseError) return err as ResponseError<D>;
       logger.error(`${method} failed: ${describe(err)}`);
       const message = err instanceof Error ? err.message : String(err);
-      return new ResponseError<void>(
+      return new ResponseError<D>(
         ErrorCodes.InternalError,
         `replicated-registries: ${method} failed (${message}). The server keeps running; see its log for details.`,
+        errorData,
       );
     }
   };

@@ -17,7 +17,8 @@ import { guarded } from './handlerErrors';
 import { proxyFormsOf } from './proxyForms';
 import { customProxyDomain } from '../reference/proxy';
 import type { RecordedCheck } from './registryAccess';
-import { effectiveReference, imageAt } from './registryTargets';
+import { effectiveReference } from './registryTargets';
+import { analyzedDocument } from './fileAnalysis';
 import { placeReference } from '../rules/registryRules';
 import type { RegistriesConfig } from '../store/types';
 
@@ -173,11 +174,13 @@ function proxyLines(ctx: ServerContext, uri: string, image: FoundImage, config: 
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover(
     guarded(ctx.logger, 'hover', async (params: HoverParams): Promise<Hover | null> => {
-      const document = ctx.documents.get(params.textDocument.uri);
-      if (!document) return null;
-      const offset = document.offsetAt(params.position);
-      const analysis = await ctx.analysisOf(document);
-      const image = imageAt(analysis.images, offset, documentPath(document.uri));
+      const open = ctx.documents.get(params.textDocument.uri);
+      if (!open) return null;
+      const analysis = await ctx.analysisOf(open);
+      // Positions in the version the analysis read (the newest; the same one unless an edit came in between).
+      const document = analyzedDocument(analysis, open);
+      // The document under the cursor by binary search, then its images: not every image of the file.
+      const image = analysis.imageAt(document.offsetAt(params.position));
       if (!image) return null;
       const value = await hoverMarkdown(ctx, document.uri, image);
       return {

@@ -3,7 +3,6 @@
  * that talk to a registry themselves: tags for quick fixes and completion, pin to digest, hover.
  * Placement is the engine's (`placeReference`); this only picks the connection to use.
  */
-import type { FoundImage } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
 import { guessProvider } from '../registry/providers/catalog';
 import type { ConnectionSettings, Credentials, RegistryEntry } from '../registry/types';
@@ -30,20 +29,4 @@ export async function registryTargetFor(reference: ImageReference, config: Regis
     return { reference, placement, entry: placement.entry, connection: placement.entry, credentials: await credentials.credentialsFor(placement.entry) };
   }
   return { reference, placement, connection: { provider: guessProvider(reference.domain), endpoint: reference.domain }, credentials: undefined };
-}
-
-/** The image whose text (or, for Helm blocks, one of its parts in this file) contains `offset`. */
-export function imageAt(images: readonly FoundImage[], offset: number, filePath: string): FoundImage | undefined {
-  for (const image of images) {
-    if (offset >= image.start && offset <= image.end) return image;
-    for (const part of image.parts ?? []) {
-      if ((part.file === undefined || part.file === filePath) && offset >= part.start && offset <= part.end) return image;
-    }
-  }
-  return undefined;
-}
-
-/** The images overlapping [start, end]. */
-export function imagesIn(images: readonly FoundImage[], start: number, end: number): FoundImage[] {
-  return images.filter((image) => image.start <= end && image.end >= start);
 }

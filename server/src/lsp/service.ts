@@ -34,8 +34,10 @@ import type { ClientRequestContext } from './requests/requestContext';
 import { DiagnosticsController } from './diagnostics';
 import { EditTracker } from './editTracker';
 import { setEngineLogger } from './engine';
-import { LocalAnalysisCache, type FileAnalysis } from './fileAnalysis';
-import { guardedNotification } from './handlerErrors';
+import { AnalysisWorkerHost } from './analysisWorker';
+import { LocalAnalysisCache, type EditHint, type FileAnalysis } from './fileAnalysis';
+import { WorkScheduler, type Priority } from './scheduler';
+import { guarded, guardedNotification } from './handlerErrors';
 import { registerHover } from './hover';
 import { RegistryAccess } from './registryAccess';
 import { isReleaseFile, ReleaseCache } from './releaseCache';
@@ -66,6 +68,14 @@ export const SERVER_CAPABILITIES: ServerCapabilities = {
   workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };
 
+/**
+ * Added when the client pulls diagnostics (LSP 3.17) and can be asked to pull again: open documents'
+ * diagnostics are then answered with result ids (`unchanged` when the client has them already).
+ * interFileDependencies: a values.yaml or a release file changes other files' diagnostics. Files that
+ * are not open are still pushed (no workspace pull).
+ */
+const PULL_DIAGNOSTICS: ServerCapabilities['diagnosticProvider'] = { interFileDependencies: true, workspaceDiagnostics: false };
+
 function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
   const codeAction = capabilities.textDocument?.codeAction;
   return {
@@ -77,6 +87,7 @@ function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
     relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
     markdownHover: capabilities.textDocument?.hover?.contentFormat?.includes('markdown') ?? false,
     workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+    pullDiagnostics: capabilities.textDocument?.diagnostic !== undefined && capabilities.workspace?.diagnostics?.refreshSupport === true,
   };
 }
 
@@ -85,7 +96,11 @@ export class RegistriesLanguageService implements ClientRequestContext {
   readonly documents = new TextDocuments(this.edits.configuration);
   readonly logger: Logger;
   readonly workspace = new WorkspaceModel();
-  readonly analyses = new LocalAnalysisCache();
+  /** Slices long work and lets edits go first (scheduler.ts). */
+  readonly scheduler = new WorkScheduler();
+  /** Analysis workers: the workspace scan's (at a lower OS priority), and the one for big documents while typing. */
+  private readonly workers: { background: AnalysisWorkerHost; interactive: AnalysisWorkerHost } | undefined;
+  readonly analyses: LocalAnalysisCache;
   readonly releases = new ReleaseCache((filePath) => this.readText(filePath));
   readonly registries: RegistryAccess;
   readonly settings: SettingsCache;
@@ -107,7 +122,11 @@ export class RegistriesLanguageService implements ClientRequestContext {
   private readonly configurationLoaded: Promise<void>;
   private markConfigurationLoaded: () => void = () => undefined;
 
-  constructor(readonly connection: Connection) {
+  /** `options.workerScript`: the bundle the server runs from, started again as the analysis worker. */
+  constructor(
+    readonly connection: Connection,
+    options: { workerScript?: string } = {},
+  ) {
     this.configurationLoaded = new Promise((resolve) => {
       this.markConfigurationLoaded = resolve;
     });
@@ -120,10 +139,14 @@ export class RegistriesLanguageService implements ClientRequestContext {
       debug: (m) => console.log(m),
     });
     setEngineLogger(this.logger);
+    const script = options.workerScript;
+    const workers = script && AnalysisWorkerHost.canRun(script) ? { background: new AnalysisWorkerHost(script, this.logger, { nice: 10 }), interactive: new AnalysisWorkerHost(script, this.logger) } : undefined;
+    this.workers = workers;
+    this.analyses = new LocalAnalysisCache(workers ? (job, budgetMs, priority) => workers[priority].read(job, budgetMs) : undefined);
     this.registries = new RegistryAccess(this.logger);
     this.settings = new SettingsCache(connection, () => this.client.configurationRequest);
     this.status = new StatusReporter(connection);
-    this.diagnostics = new DiagnosticsController(this, this.status);
+    this.diagnostics = new DiagnosticsController(this, this.status, this.scheduler);
     this.workspaceHandler = new WorkspaceHandler(this, this.diagnostics, () => this.surfacePortalWarnings());
   }
 
@@ -207,6 +230,8 @@ export class RegistriesLanguageService implements ClientRequestContext {
       }),
     );
 
+    // A failed pull is not retried by the client on its own (the next edit or refresh pulls again).
+    connection.languages.diagnostics.on(guarded(logger, 'diagnostic', (params, token) => this.diagnostics.pull(params.textDocument.uri, params.previousResultId, token), { retriggerRequest: false }));
     registerHover(this);
     registerCodeActions(this);
     registerCompletion(this);
@@ -217,6 +242,8 @@ export class RegistriesLanguageService implements ClientRequestContext {
       if (this.portalTimer) clearInterval(this.portalTimer);
       this.workspaceHandler.dispose();
       this.diagnostics.dispose();
+      this.workers?.background.dispose();
+      this.workers?.interactive.dispose();
       await this.registries.dispose();
     });
 
@@ -271,12 +298,18 @@ export class RegistriesLanguageService implements ClientRequestContext {
     return this.workspace.folderOf(filePath) ?? path.dirname(filePath);
   }
 
-  async analysisOf(document: TextDocument): Promise<FileAnalysis> {
-    const setup = await this.environmentFor(document.uri);
-    // Synchronous from here to the cache update: the hint is consumed by exactly the analysis it describes.
-    // The chunked document itself, not getText(): joining a 3 MB text on every keystroke is what made edits slow.
-    const text = document instanceof ChunkedTextDocument ? document : document.getText();
-    return this.analyses.analyze(document.uri, text, documentPath(document.uri), setup.env, setup.generation, this.edits.take(document.uri));
+  async analysisOf(document: TextDocument, priority: Priority = 'interactive'): Promise<FileAnalysis> {
+    const uri = document.uri;
+    const setup = await this.environmentFor(uri);
+    // The newest version when the analysis starts, with the edits since the previous one: the hint is
+    // consumed by exactly the analysis it describes. The chunked document itself, not getText():
+    // joining a 3 MB text on every keystroke is what made edits slow.
+    const input = (): { text: ChunkedTextDocument | string; hint?: EditHint } => {
+      const current = this.documents.get(uri) ?? document;
+      const hint = this.documents.get(uri) ? this.edits.take(uri) : undefined;
+      return { text: current instanceof ChunkedTextDocument ? current : current.getText(), ...(hint ? { hint } : {}) };
+    };
+    return this.analyses.analyze(uri, input, documentPath(uri), setup.env, setup.generation, { priority, scheduler: this.scheduler });
   }
 
   async readText(filePath: string): Promise<string | undefined> {
@@ -314,7 +347,9 @@ export class RegistriesLanguageService implements ClientRequestContext {
       localLookup: (entry) => local.get(entry),
       consent: serverInsecureConsent(this.connection, this.logger, { allowInsecure: this.init.allowInsecure, env: process.env, clientAsks: this.init.insecureConsentProvider }),
     });
-    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'replicated-registries', version: VERSION } };
+    if (this.client.pullDiagnostics) this.diagnostics.usePullModel();
+    const capabilities = this.client.pullDiagnostics ? { ...SERVER_CAPABILITIES, diagnosticProvider: PULL_DIAGNOSTICS } : SERVER_CAPABILITIES;
+    return { capabilities, serverInfo: { name: 'replicated-registries', version: VERSION } };
   }
 
   private async initialized(): Promise<void> {

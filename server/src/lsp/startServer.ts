@@ -17,7 +17,8 @@ export function startServer(): Connection {
     );
     process.exit(2);
   }
-  const service = new RegistriesLanguageService(connection);
+  // The bundle this code runs from (dist/server.js, or dist/cli.js for `lsp --stdio`) is also the analysis worker's.
+  const service = new RegistriesLanguageService(connection, { workerScript: __filename });
   service.listen();
   return connection;
 }

@@ -99,6 +99,19 @@ export function timeBudgetError(text: string, at: number): YamlSyntaxError {
   );
 }
 
+/**
+ * The limit error of a document whose reading needed more memory than the language server's analysis
+ * worker may use (`limitMb`): it and the documents after it are not checked.
+ */
+export function memoryBudgetError(text: string, at: number, limitMb: number): YamlSyntaxError {
+  const newline = text.indexOf('\n', at);
+  return limitError(
+    at,
+    Math.max(at + 1, newline < 0 ? text.length : newline),
+    `reading this document needed more than ${limitMb} MB of memory, so it and the documents after it are not checked; split it into smaller documents`,
+  );
+}
+
 /** The images and syntax errors of one document of `text` (ranges are offsets in `text`). */
 export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): ImageScan {
   const role = fileRoleOf(filePath);

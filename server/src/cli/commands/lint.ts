@@ -9,7 +9,7 @@ import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../findings/types';
 import type { ReleaseEnvironment } from '../../release/release';
-import { BoundedReadError, readRegularFile } from '../../limits/boundedFiles';
+import { BoundedReadError, readRegularFileSync } from '../../limits/boundedFiles';
 import { INPUT_LIMITS } from '../../limits/inputLimits';
 import { oversizedFileMessage } from '../../manifests/findImages';
 import { limitFinding } from '../../rules/syntaxRule';
@@ -112,7 +112,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     config,
     offline: options.offline,
     credentialsFor: (entry) => online?.credentialsFor(entry) ?? Promise.resolve({}),
-    readFile: (filePath) => readText(filePath).catch(() => undefined),
+    readFile: (filePath) => {
+      try {
+        return Promise.resolve(readText(filePath));
+      } catch {
+        return Promise.resolve(undefined);
+      }
+    },
     // The release (HelmCharts, their charts and packaged .tgz, Config items), read only if a file needs it.
     release: releaseLoader(fileSystemRelease(await releaseRoot(configFile, absoluteTargets[0] as string)), config),
     reportEngineError: (what, filePath, error) => io.stderr.write(`replicated-registries lint: ${what} failed on ${relativePath(io.cwd, filePath)} (${error instanceof Error ? error.message : String(error)}); its other findings are reported\n`),
@@ -129,7 +135,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const filePath = files[next++] as string;
         let text: string;
         try {
-          text = await readText(filePath);
+          text = readText(filePath);
         } catch (error) {
           if (error instanceof BoundedReadError && error.failure === 'too-large') {
             // Not read at all: one finding says why (a hostile 50 MB file must not cost 50 MB).
@@ -165,9 +171,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return reachesFailLevel(results, options.failOn) ? ExitCode.failed : ExitCode.ok;
 }
 
-/** A file lint reads (manifest, values.yaml): a regular file within the analysed size (never a FIFO or a device). */
-async function readText(filePath: string): Promise<string> {
-  return (await readRegularFile(filePath, INPUT_LIMITS.analyzedFileBytes)).toString('utf8');
+/**
+ * A file lint reads (manifest, values.yaml): a regular file within the analysed size (never a FIFO or a
+ * device). Read synchronously: lint has nothing else to do meanwhile but pull checks already in flight,
+ * and 1,000 small files cost 8–9 ms read this way against 60–75 ms through the promise API (issue 12).
+ */
+function readText(filePath: string): string {
+  return readRegularFileSync(filePath, INPUT_LIMITS.analyzedFileBytes).toString('utf8');
 }
 
 /** The `code` of a file system error (`ENOENT`, `EACCES`...), if it has one. */
@@ -450,6 +460,20 @@ export function toCodeQuality(results: LintResult[]): unknown[] {
  * Writes `value` exactly as `JSON.stringify(value, null, 2)` plus a newline, in pieces: a lint of a 50 MB
  * manifest has ~10^6 findings, whose JSON exceeds V8's largest string ("Invalid string length").
  */
+/** Values (at any depth) up to which an array element is serialized in one piece. */
+const SMALL_NODES = 256;
+
+/** What is left of `budget` after counting the values in `node`; negative when it holds more (stops counting there). */
+function isSmall(node: unknown, budget: number): number {
+  let left = budget - 1;
+  if (node === null || typeof node !== 'object') return left;
+  for (const item of Array.isArray(node) ? node : Object.values(node)) {
+    left = isSmall(item, left);
+    if (left < 0) return left;
+  }
+  return left;
+}
+
 export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): void {
   const FLUSH_AT = 1 << 20;
   let pending = '';
@@ -468,6 +492,9 @@ export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): voi
       node.forEach((item: unknown, index) => {
         emit(`${index === 0 ? '' : ','}\n${inner}`);
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
+        // A small element (a lint result, a SARIF result) in one native call: visiting every key of 10,000
+        // results was a fifth of `lint --format json` on the 5,000-document benchmark manifest.
+        else if (isSmall(item, SMALL_NODES) >= 0) emit((JSON.stringify(item, null, 2) ?? 'null').replace(/\n/g, `\n${inner}`));
         else visit(item, inner);
       });
       return emit(`\n${indent}]`);

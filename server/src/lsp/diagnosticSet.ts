@@ -1,0 +1,229 @@
+/**
+ * A file's diagnostics, made from its analysis (fileAnalysis.ts) and its last pull-check findings,
+ * converted once per unchanged document: each document's diagnostics are kept with the document's
+ * results, and an edit elsewhere only moves them when lines were added or removed above them. Before,
+ * every publish converted every finding of the file again (about 40 ms for the 11,000 findings of the
+ * 4.3 MB benchmark file, on every keystroke).
+ *
+ * Pull-check findings are anchored to the image text they were computed for (offset within the image),
+ * by a lookup per image text: placing 40,000 of them on 40,000 references used to compare every finding
+ * with every reference (30 s of a 40 s first hover, bench/firstHover.bench.ts).
+ */
+import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
+import { findingToDiagnostic } from './convert';
+import { finalizeFor } from './engine';
+import { shiftFinding, type AnalyzedDocument, type DocumentResult, type FileAnalysis } from './fileAnalysis';
+import type { Priority, WorkScheduler } from './scheduler';
+
+/** A remote finding, anchored to the image it is about (offsets relative to the image's start). */
+export interface AnchoredFinding {
+  finding: Finding;
+  delta: number;
+}
+
+/** Remote findings keyed by the image text they were computed for. */
+export type RemoteFindings = Map<string, AnchoredFinding[]>;
+
+/**
+ * Anchors remote findings on the images they were computed for: each finding goes to the image with its
+ * reference text nearest to it (several identical references share one check, so one verdict per text).
+ */
+export function anchorRemoteFindings(findings: readonly Finding[], images: readonly FoundImage[]): RemoteFindings {
+  const startsByText = new Map<string, number[]>();
+  for (const image of images) {
+    const starts = startsByText.get(image.text);
+    if (starts) starts.push(image.start);
+    else startsByText.set(image.text, [image.start]);
+  }
+  for (const starts of startsByText.values()) starts.sort((a, b) => a - b);
+  const byText: RemoteFindings = new Map();
+  const seen = new Set<string>();
+  for (const finding of findings) {
+    const starts = startsByText.get(finding.reference);
+    if (!starts) continue;
+    const owner = nearest(starts, finding.start);
+    const delta = finding.start - owner;
+    // The same verdict once per image text.
+    const key = `${finding.code}\u0000${delta}\u0000${finding.reference}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const list = byText.get(finding.reference);
+    if (list) list.push({ finding, delta });
+    else byText.set(finding.reference, [{ finding, delta }]);
+  }
+  return byText;
+}
+
+/** The value in ascending `sorted` (not empty) nearest to `target` (the lower one on a tie). */
+function nearest(sorted: readonly number[], target: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] as number) < target) low = middle + 1;
+    else high = middle;
+  }
+  const after = sorted[low] as number;
+  const before = low > 0 ? (sorted[low - 1] as number) : undefined;
+  return before !== undefined && target - before <= after - target ? before : after;
+}
+
+/** Anchored remote findings placed on `images` (with the same text), in the images' offsets. */
+export function placeRemoteFindings(anchored: RemoteFindings | undefined, images: readonly FoundImage[]): Finding[] {
+  if (!anchored || anchored.size === 0) return [];
+  const out: Finding[] = [];
+  for (const image of images) {
+    const list = anchored.get(image.text);
+    if (!list) continue;
+    for (const { finding, delta } of list) {
+      const length = finding.end - finding.start;
+      out.push({ ...finding, start: image.start + delta, end: image.start + delta + length });
+    }
+  }
+  return out;
+}
+
+/** Diagnostics of one document, kept with its (immutable) results, for the line the document started on. */
+interface ConvertedDocument {
+  startLine: number;
+  local: Diagnostic[];
+  /** The document's remote findings, for one set of them. */
+  remote?: { findings: RemoteFindings; diagnostics: Diagnostic[] };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.range.end.line - b.range.end.line || a.range.end.character - b.range.end.character;
+}
+
+function shiftRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/** `diagnostics` moved down `lines` lines (related locations in the same file too). */
+function shiftDiagnostics(diagnostics: readonly Diagnostic[], lines: number, uri: string): Diagnostic[] {
+  return diagnostics.map((diagnostic) => {
+    const shifted: Diagnostic = { ...diagnostic, range: shiftRange(diagnostic.range, lines) };
+    if (diagnostic.relatedInformation) {
+      shifted.relatedInformation = diagnostic.relatedInformation.map((related): DiagnosticRelatedInformation => (related.location.uri === uri ? { ...related, location: { uri, range: shiftRange(related.location.range, lines) } } : related));
+    }
+    return shifted;
+  });
+}
+
+/** Whether two diagnostics say the same thing at the same place. */
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  if (a === b) return true;
+  return (
+    byPosition(a, b) === 0 &&
+    a.severity === b.severity &&
+    a.code === b.code &&
+    a.message === b.message &&
+    a.source === b.source &&
+    JSON.stringify(a.data) === JSON.stringify(b.data) &&
+    JSON.stringify(a.relatedInformation) === JSON.stringify(b.relatedInformation)
+  );
+}
+
+/** Whether two diagnostic lists are the same (so there is nothing new to publish). */
+export function sameDiagnostics(a: readonly Diagnostic[] | undefined, b: readonly Diagnostic[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameDiagnostic(a[i] as Diagnostic, b[i] as Diagnostic)) return false;
+  return true;
+}
+
+export interface AssemblyInput {
+  uri: string;
+  filePath: string;
+  /** Positions (the document the analysis read). */
+  document: TextDocument;
+  analysis: FileAnalysis;
+  remote: RemoteFindings | undefined;
+  env: AnalysisEnvironment;
+  priority: Priority;
+}
+
+export class DiagnosticAssembler {
+  private readonly converted = new WeakMap<DocumentResult, ConvertedDocument>();
+
+  constructor(
+    private readonly scheduler: Pick<WorkScheduler, 'due' | 'turn'>,
+    /** Related information is kept only when the client shows it. */
+    private readonly relatedInformation: () => boolean,
+    /** Another file's text, for the positions of related information there. */
+    private readonly readTextSync: (filePath: string) => string | undefined,
+    private readonly createDocument: (uri: string, text: string) => TextDocument,
+    private readonly pathToUri: (filePath: string) => string,
+  ) {}
+
+  /** The file's diagnostics, in position order. */
+  async assemble(input: AssemblyInput): Promise<Diagnostic[]> {
+    const { analysis, document } = input;
+    const related = this.relatedDocuments(input.uri, document);
+    const out: Diagnostic[] = [];
+    for (const analyzed of analysis.documents) {
+      if (this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
+      if (!analyzed.result.findings) continue;
+      for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) out.push(diagnostic);
+    }
+    if (analysis.resolvedFindings.length === 0 && analysis.resolvedImages.length === 0) return out;
+    // The parts that depend on other files are converted on every pass (they are few: values and templates).
+    const remote = input.remote && input.remote.size > 0 ? finalizeFor(document.getText(), placeRemoteFindings(input.remote, analysis.resolvedImages), input.filePath, input.env) : [];
+    for (const finding of [...analysis.resolvedFindings, ...remote]) out.push(this.convert(finding, document, related));
+    return out.sort(byPosition);
+  }
+
+  private documentDiagnostics(analyzed: AnalyzedDocument, input: AssemblyInput, related: (file: string) => TextDocument | undefined): Diagnostic[] {
+    const { document, uri } = input;
+    const startLine = document.positionAt(analyzed.start).line;
+    let cached = this.converted.get(analyzed.result);
+    if (!cached) {
+      const local = (analyzed.result.findings ?? []).map((finding) => this.convert(shiftFinding(finding, input.filePath, analyzed.start), document, related));
+      cached = { startLine, local };
+      // Findings with related places in other files follow those files: not kept.
+      if (!analyzed.result.findings?.some((finding) => finding.related?.some((r) => r.file !== input.filePath))) this.converted.set(analyzed.result, cached);
+    } else if (cached.startLine !== startLine) {
+      const lines = startLine - cached.startLine;
+      cached = { startLine, local: shiftDiagnostics(cached.local, lines, uri), ...(cached.remote ? { remote: { findings: cached.remote.findings, diagnostics: shiftDiagnostics(cached.remote.diagnostics, lines, uri) } } : {}) };
+      this.converted.set(analyzed.result, cached);
+    }
+    if (!input.remote || input.remote.size === 0) return cached.local;
+    if (cached.remote?.findings !== input.remote) {
+      const placed = placeRemoteFindings(input.remote, analyzed.result.images);
+      const text = placed.length > 0 ? document.getText({ start: document.positionAt(analyzed.start), end: document.positionAt(analyzed.end) }) : '';
+      const diagnostics = finalizeFor(text, placed, input.filePath, input.env).map((finding) => this.convert(shiftFinding(finding, input.filePath, analyzed.start), document, related));
+      cached.remote = { findings: input.remote, diagnostics };
+    }
+    if (cached.remote.diagnostics.length === 0) return cached.local;
+    return [...cached.local, ...cached.remote.diagnostics].sort(byPosition);
+  }
+
+  /** Findings converted as they are (a registries file's, a file's single limit finding). */
+  convertAll(uri: string, findings: readonly Finding[], document: TextDocument): Diagnostic[] {
+    const related = this.relatedDocuments(uri, document);
+    return findings.map((finding) => this.convert(finding, document, related));
+  }
+
+  private convert(finding: Finding, document: TextDocument, related: (file: string) => TextDocument | undefined): Diagnostic {
+    const diagnostic = findingToDiagnostic(finding, document, related);
+    if (!this.relatedInformation()) delete diagnostic.relatedInformation;
+    return diagnostic;
+  }
+
+  /** Other files' documents for related information, read once per assembly. */
+  private relatedDocuments(uri: string, document: TextDocument): (file: string) => TextDocument | undefined {
+    const known = new Map<string, TextDocument | undefined>();
+    return (file) => {
+      if (known.has(file)) return known.get(file);
+      const fileUri = this.pathToUri(file);
+      let found: TextDocument | undefined = fileUri === uri ? document : undefined;
+      if (!found) {
+        const text = this.readTextSync(file);
+        found = text === undefined ? undefined : this.createDocument(fileUri, text);
+      }
+      known.set(file, found);
+      return found;
+    };
+  }
+}
