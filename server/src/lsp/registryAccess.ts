@@ -33,7 +33,16 @@ export class RegistryAccess {
   /** What the latest check of each registry said about the registry itself (reachability, login). */
   private readonly healthByRegistry = new Map<string, RegistryHealth>();
 
-  constructor(private readonly logger: Logger) {}
+  /**
+   * `healthChanged` runs when a registry's health changes state (ok ↔ login failed ↔ unreachable …), so
+   * the view, which reads the health only when it refreshes, learns that a background check changed it —
+   * e.g. a check that ran between a registry's save and its credentials reaching the server said
+   * "unauthorized", and the recheck a moment later said "ok".
+   */
+  constructor(
+    private readonly logger: Logger,
+    private readonly healthChanged: () => void = () => undefined,
+  ) {}
 
   /** The client for these settings (created on first need). */
   clientFor(settings: ServerSettings): RegistryClient {
@@ -123,7 +132,12 @@ export class RegistryAccess {
     this.checksByImage.set(imageKey(connection.endpoint, target.repository, target.reference), recorded);
     const host = registryHostForReference(connection.endpoint);
     // A check served by the cache or skipped for a rate-limit wait asked the registry nothing new.
-    if (result.requests > 0 || by === 'test') this.healthByRegistry.set(host, healthOf(result, host, by));
+    if (result.requests > 0 || by === 'test') {
+      const before = this.healthByRegistry.get(host);
+      const after = healthOf(result, host, by);
+      this.healthByRegistry.set(host, after);
+      if (before?.state !== after.state || before.anonymous !== after.anonymous) this.healthChanged();
+    }
     // Anonymous checks of public images say nothing about the team's credentials for that registry.
     if (!result.anonymous) this.checksByRegistry.set(registryHostForReference(connection.endpoint), recorded);
   }

@@ -20,7 +20,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { readRegularFile, readRegularFileSync } from '../limits/boundedFiles';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { redactingLogger, type Logger } from '../log/logger';
-import { CredentialsChangedNotification, PortalConnectionChangedNotification } from '../protocol/messages';
+import { CredentialsChangedNotification, PortalConnectionChangedNotification, RegistriesChangedNotification } from '../protocol/messages';
 import { chainCredentialSources, DockerCredentialStore, EnvironmentCredentialSource } from '../registry/credentials/index';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import { registerCodeActions } from './codeActions';
@@ -143,7 +143,17 @@ export class RegistriesLanguageService implements ClientRequestContext {
     const workers = script && AnalysisWorkerHost.canRun(script) ? { background: new AnalysisWorkerHost(script, this.logger, { nice: 10 }), interactive: new AnalysisWorkerHost(script, this.logger) } : undefined;
     this.workers = workers;
     this.analyses = new LocalAnalysisCache(workers ? (job, budgetMs, priority) => workers[priority].read(job, budgetMs) : undefined);
-    this.registries = new RegistryAccess(this.logger);
+    // A registry's health changed in a background check: the client's view reads it only when it refreshes.
+    // Coalesced so a scan that changes many registries sends one notification.
+    let healthNoticePending = false;
+    this.registries = new RegistryAccess(this.logger, () => {
+      if (healthNoticePending) return;
+      healthNoticePending = true;
+      setImmediate(() => {
+        healthNoticePending = false;
+        void connection.sendNotification(RegistriesChangedNotification, {}).catch(() => undefined);
+      });
+    });
     this.settings = new SettingsCache(connection, () => this.client.configurationRequest);
     this.status = new StatusReporter(connection);
     this.diagnostics = new DiagnosticsController(this, this.status, this.scheduler);
