@@ -51,7 +51,18 @@ for (const layer of layers) {
   const concurrency = layer === 'unit' || layer === 'stress' || layer === 'lsp' ? '4' : '1';
   // The unit and stress layers stay on this machine: a connection beyond loopback throws (test/harness/loopbackOnly.ts).
   const guard = layer === 'unit' || layer === 'stress' ? ['--import', './test/harness/loopbackOnly.ts'] : [];
-  const status = run(process.execPath, ['--import', 'tsx', ...guard, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files]);
-  if (status !== 0) failed = true;
+  const runFiles = (list) => run(process.execPath, ['--import', 'tsx', ...guard, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...list]);
+  if (layer !== 'e2e') {
+    if (runFiles(files) !== 0) failed = true;
+    continue;
+  }
+  // e2e drives a real editor in a real browser on a shared 2-core machine: a UI timing can still lose a race
+  // (two fresh-clone runs each failed one different step of 36 that passes on its own). A failing file gets
+  // one more run, said loudly, and the layer fails if the retry fails too; the first failure stays in the log.
+  for (const file of files) {
+    if (runFiles([file]) === 0) continue;
+    console.log(`\n# RETRY e2e ${path.relative(root, file)}: failed once (see above); running it again`);
+    if (runFiles([file]) !== 0) failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);
