@@ -280,6 +280,9 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       await page.runCommand('Replicated: Edit External Registry');
       await page.pick(palette.slug);
       await page.pick(/^\s*Username of an account with pull access\s*$/, new RegExp(`^Edit External Registry: ${palette.slug}$`));
+      // The username box replaces the form under the same title: type only once the form's rows are gone, or
+      // the text lands in the form's filter and the old username is tested (seen once in a fresh-clone run).
+      await page.quickInput.locator('.monaco-list-row').first().waitFor({ state: 'hidden' });
       await page.answerInput('nobody-here');
       await page.pick('Test and Save');
       const image = `${palette.repository}:${palette.tag}`;
