@@ -114,26 +114,23 @@ export interface FolderReader {
 
 const TEMPLATE_FILE = /\.(ya?ml|tpl|txt)$/i;
 
+/** A chart from its Chart.yaml, before its values, templates and subcharts are read (folder or archive alike). */
+function emptyChart(chartYaml: ChartFile, fallbackName: string, location: LoadedChart['location']): LoadedChart {
+  const meta = chartMetadata(chartYaml);
+  const chart: LoadedChart = { name: meta.name ?? fallbackName, version: meta.version ?? '', location, chartYaml, templates: [], dependencies: meta.dependencies, subcharts: [], problems: [] };
+  if (meta.appVersion !== undefined) chart.appVersion = meta.appVersion;
+  if (meta.appVersionOrigin) chart.appVersionOrigin = meta.appVersionOrigin;
+  if (meta.type) chart.type = meta.type;
+  return chart;
+}
+
 /** A chart folder (the one holding Chart.yaml), with its subcharts. */
 export async function loadChartFolder(dir: string, reader: FolderReader, depth = 0): Promise<LoadedChart | undefined> {
   const chartYamlPath = path.join(dir, 'Chart.yaml');
   const chartYamlText = await reader.readText(chartYamlPath);
   if (chartYamlText === undefined) return undefined;
   const chartYaml: ChartFile = { key: chartYamlPath, text: chartYamlText };
-  const meta = chartMetadata(chartYaml);
-  const chart: LoadedChart = {
-    name: meta.name ?? path.basename(dir),
-    version: meta.version ?? '',
-    location: { kind: 'folder', dir },
-    chartYaml,
-    templates: [],
-    dependencies: meta.dependencies,
-    subcharts: [],
-    problems: [],
-  };
-  if (meta.appVersion !== undefined) chart.appVersion = meta.appVersion;
-  if (meta.appVersionOrigin) chart.appVersionOrigin = meta.appVersionOrigin;
-  if (meta.type) chart.type = meta.type;
+  const chart = emptyChart(chartYaml, path.basename(dir), { kind: 'folder', dir });
   const valuesPath = path.join(dir, 'values.yaml');
   const valuesText = await reader.readText(valuesPath);
   if (valuesText !== undefined) chart.values = { key: valuesPath, text: valuesText };
@@ -203,20 +200,7 @@ async function chartFromEntries(files: Map<string, string | Uint8Array>, prefix:
   const chartYamlText = files.get(`${prefix}Chart.yaml`);
   if (typeof chartYamlText !== 'string') return undefined;
   const chartYaml: ChartFile = { key: key(`${prefix}Chart.yaml`), text: chartYamlText };
-  const meta = chartMetadata(chartYaml);
-  const chart: LoadedChart = {
-    name: meta.name ?? prefix.replace(/\/$/, '').split('/').pop() ?? '',
-    version: meta.version ?? '',
-    location: { kind: 'archive', file: archive, prefix },
-    chartYaml,
-    templates: [],
-    dependencies: meta.dependencies,
-    subcharts: [],
-    problems: [],
-  };
-  if (meta.appVersion !== undefined) chart.appVersion = meta.appVersion;
-  if (meta.appVersionOrigin) chart.appVersionOrigin = meta.appVersionOrigin;
-  if (meta.type) chart.type = meta.type;
+  const chart = emptyChart(chartYaml, prefix.replace(/\/$/, '').split('/').pop() ?? '', { kind: 'archive', file: archive, prefix });
   const values = files.get(`${prefix}values.yaml`);
   if (typeof values === 'string') chart.values = { key: key(`${prefix}values.yaml`), text: values };
   const subchartPrefixes = new Set<string>();
