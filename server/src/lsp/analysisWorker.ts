@@ -12,10 +12,10 @@
  *
  * A worker is the server's own bundle started again in a thread (the entry checks `isAnalysisWorker()`),
  * so there is still one bundle per side. Started on first need; one batch at a time, in order; stopped
- * once it has had nothing to do for DEFAULT_WORKER_IDLE_MS (settings.ts; 30 s). Measured (2-core machine, production bundle):
- * a worker adds about 36 MB to the server's RSS and answers its first batch about 250 ms after it is
- * started (most of it compiling the bundle), so it is kept through a scan and a burst of typing, and
- * given back when those are over.
+ * once it has had nothing to do for DEFAULT_WORKER_IDLE_MS (settings.ts; 30 s). Measured (2-core
+ * machine, production bundle): a worker adds about 36 MB to the server's RSS and answers its first
+ * batch about 250 ms after it is started (most of it compiling the bundle), so it is kept through a scan
+ * and a burst of typing, and given back when those are over.
  *
  * The scan's worker runs at the lowest OS priority (BACKGROUND_NICE): on a busy 2-core machine the
  * editor's and the server's own threads then get the CPU first while someone types.
@@ -96,11 +96,6 @@ export class AnalysisWorkerHost {
     private readonly logger: Logger,
     private readonly options: { name?: string; nice?: number; memoryMb?: number; idleMs?: () => number } = {},
   ) {}
-
-  /** Whether a worker thread is running now. */
-  get started(): boolean {
-    return this.worker !== undefined;
-  }
 
   /** Only a bundle can be started as the worker (not TypeScript sources run by a test runner). */
   static canRun(script: string): boolean {

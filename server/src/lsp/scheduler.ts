@@ -37,7 +37,8 @@ export const MAX_PAUSE_MS = 1_000;
 /** A background block that cannot be cut waits this long after the last edit's diagnostics (ms). */
 export const BLOCK_QUIET_MS = 150;
 /**
- * A file not open is read and published as such blocks from this size (UTF-16 code units): below it
+ * A file not open is read and published as such blocks from this size (bytes on disk, characters of its
+ * text: about the same for YAML): below it
  * they take about a millisecond, and a workspace of small files would otherwise wait for pauses in typing.
  */
 export const BLOCK_FILE_CHARS = 256 * 1024;
