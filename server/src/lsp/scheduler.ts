@@ -22,9 +22,11 @@
  * the JSON of the notification, 20–60 ms with 11,000 of them). A CPU profile of the server during the
  * scan while typing (one keystroke every 30 ms) showed each of these blocks starting when the 25 ms quiet
  * period ended, that is just before the next keystroke, which then waited for the whole block. So such a
- * block waits for a longer pause, BLOCK_QUIET_MS without an edit — someone who stops typing for that long
- * has stopped — or for MAX_PAUSE_MS: while typing goes on, each block costs at most one keystroke in
- * a second its latency, not one in ten.
+ * block waits for a longer pause, BLOCK_QUIET_MS without an edit (longer than the 60–100 ms between the
+ * keystrokes of a word, settings.ts), or for MAX_PAUSE_MS: while typing goes on, each block delays at
+ * most one keystroke a second. Measured in the same runs (bench/lspResponsiveness.bench.ts, keystrokes
+ * 30 ms apart): keystroke p95 during the scan 1.3x idle, against 2.9–3.2x before; the scan takes 4.2 s
+ * instead of 2.2 s while typing goes on (0.5 s with nobody typing).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
