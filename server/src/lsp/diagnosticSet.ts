@@ -11,6 +11,7 @@
  */
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { causeOf } from '../findings/cause';
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
@@ -105,11 +106,52 @@ function shiftRange(range: Range, lines: number): Range {
 function shiftDiagnostics(diagnostics: readonly Diagnostic[], lines: number, uri: string): Diagnostic[] {
   return diagnostics.map((diagnostic) => {
     const shifted: Diagnostic = { ...diagnostic, range: shiftRange(diagnostic.range, lines) };
+    const cause = causes.get(diagnostic);
+    if (cause !== undefined) causes.set(shifted, cause);
     if (diagnostic.relatedInformation) {
       shifted.relatedInformation = diagnostic.relatedInformation.map((related): DiagnosticRelatedInformation => (related.location.uri === uri ? { ...related, location: { uri, range: shiftRange(related.location.range, lines) } } : related));
     }
     return shifted;
   });
+}
+
+/**
+ * The problem each of our diagnostics is about (findings/cause.ts), beside the diagnostic rather than in
+ * it: nothing more to serialize on every publish.
+ */
+const causes = new WeakMap<Diagnostic, string>();
+
+/**
+ * `diagnostics` (in position order) with at most `max` places marked per problem (0: all); the first
+ * place of a problem with more says how many more there are. Each kept diagnostic is the same object as
+ * before, so an unchanged set still compares equal cheaply.
+ */
+export function capRepeatedProblems(diagnostics: readonly Diagnostic[], max: number): Diagnostic[] {
+  if (max <= 0 || diagnostics.length <= max) return [...diagnostics];
+  const totals = new Map<string, number>();
+  for (const diagnostic of diagnostics) {
+    const cause = causes.get(diagnostic);
+    if (cause !== undefined) totals.set(cause, (totals.get(cause) ?? 0) + 1);
+  }
+  const marked = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    const cause = causes.get(diagnostic);
+    const total = cause === undefined ? 0 : (totals.get(cause) as number);
+    if (cause === undefined || total <= max) {
+      out.push(diagnostic);
+      continue;
+    }
+    const count = (marked.get(cause) ?? 0) + 1;
+    marked.set(cause, count);
+    if (count > max) continue;
+    out.push(count === 1 ? { ...diagnostic, message: `${diagnostic.message} (${repeatedNote(total, max)})` } : diagnostic);
+  }
+  return out;
+}
+
+function repeatedNote(total: number, max: number): string {
+  return `the same problem at ${total.toLocaleString('en-US')} places in this file; the first ${max} are marked (replicated-registries.maxRepeatedProblems)`;
 }
 
 /** Whether two diagnostics say the same thing at the same place. */
@@ -142,6 +184,8 @@ export interface AssemblyInput {
   remote: RemoteFindings | undefined;
   env: AnalysisEnvironment;
   priority: Priority;
+  /** Places marked per problem (settings.ts `maxRepeatedProblems`; 0: all). */
+  maxRepeated: number;
 }
 
 export class DiagnosticAssembler {
@@ -167,11 +211,11 @@ export class DiagnosticAssembler {
       if (!analyzed.result.findings) continue;
       for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) out.push(diagnostic);
     }
-    if (analysis.resolvedFindings.length === 0 && analysis.resolvedImages.length === 0) return out;
+    if (analysis.resolvedFindings.length === 0 && analysis.resolvedImages.length === 0) return capRepeatedProblems(out, input.maxRepeated);
     // The parts that depend on other files are converted on every pass (they are few: values and templates).
     const remote = input.remote && input.remote.size > 0 ? finalizeFor(document.getText(), placeRemoteFindings(input.remote, analysis.resolvedImages), input.filePath, input.env) : [];
     for (const finding of [...analysis.resolvedFindings, ...remote]) out.push(this.convert(finding, document, related));
-    return out.sort(byPosition);
+    return capRepeatedProblems(out.sort(byPosition), input.maxRepeated);
   }
 
   private documentDiagnostics(analyzed: AnalyzedDocument, input: AssemblyInput, related: (file: string) => TextDocument | undefined): Diagnostic[] {
@@ -208,6 +252,7 @@ export class DiagnosticAssembler {
   private convert(finding: Finding, document: TextDocument, related: (file: string) => TextDocument | undefined): Diagnostic {
     const diagnostic = findingToDiagnostic(finding, document, related);
     if (!this.relatedInformation()) delete diagnostic.relatedInformation;
+    causes.set(diagnostic, causeOf(finding));
     return diagnostic;
   }
 
