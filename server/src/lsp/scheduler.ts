@@ -25,8 +25,8 @@
  * block waits for a longer pause, BLOCK_QUIET_MS without an edit (longer than the 60–100 ms between the
  * keystrokes of a word, settings.ts), or for MAX_PAUSE_MS: while typing goes on, each block delays at
  * most one keystroke a second. Measured in the same runs (bench/lspResponsiveness.bench.ts, keystrokes
- * 30 ms apart): keystroke p95 during the scan 1.3x idle, against 2.9–3.2x before; the scan takes 4.2 s
- * instead of 2.2 s while typing goes on (0.5 s with nobody typing).
+ * 30 ms apart, four runs): keystroke p95 during the scan 1.3–2.2x idle, against 2.7–3.2x before; the scan takes 4.1–4.4 s
+ * instead of 2.1–2.3 s while typing goes on (0.4–0.5 s with nobody typing).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
