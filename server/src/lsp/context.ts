@@ -63,7 +63,10 @@ export interface ServerContext {
    * `analysis.text`). Interactive unless said otherwise (scheduler.ts).
    */
   analysisOf(document: TextDocument, priority?: Priority): Promise<FileAnalysis>;
-  /** A file's text: the open buffer when the file is open, else the disk. */
-  readText(filePath: string): Promise<string | undefined>;
+  /**
+   * A file's text: the open buffer when the file is open, else the disk (`beforeDecode` is awaited
+   * between reading the bytes and decoding them, with their count).
+   */
+  readText(filePath: string, beforeDecode?: (bytes: number) => Promise<void>): Promise<string | undefined>;
   readTextSync(filePath: string): string | undefined;
 }

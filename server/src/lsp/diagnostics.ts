@@ -26,7 +26,7 @@ import { anchorRemoteFindings, DiagnosticAssembler, sameDiagnostics, type Remote
 import { registriesFileFindingsFor, registriesFileLimitFindingFor, remoteFindingsFor } from './engine';
 import { analyzedDocument, type FileAnalysis } from './fileAnalysis';
 import { runInBackground } from './handlerErrors';
-import type { Priority, WorkScheduler } from './scheduler';
+import { BLOCK_FILE_CHARS, type Priority, type WorkScheduler } from './scheduler';
 import type { StatusReporter } from './status';
 import { isRegistriesFile, toWorkspaceImage } from './workspaceModel';
 
@@ -218,7 +218,8 @@ export class DiagnosticsController {
   async validateUnopened(filePath: string, signal?: AbortSignal, priority: Priority = 'background'): Promise<void> {
     const uri = pathToUri(filePath);
     if (this.open.has(uri)) return;
-    const text = await this.ctx.readText(filePath);
+    // Decoding, indexing and splitting a big file is one block: in a pause in typing (scheduler.ts).
+    const text = await this.ctx.readText(filePath, (bytes) => (bytes > BLOCK_FILE_CHARS ? this.scheduler.beforeBlock(priority) : Promise.resolve()));
     if (text === undefined) {
       // A registries file too large to read still says why it is not used (one problem, on an empty document).
       const unusable = isRegistriesFile(filePath) ? registriesFileLimitFindingFor(filePath) : undefined;
@@ -242,8 +243,9 @@ export class DiagnosticsController {
       diagnostics = await this.assembler.assemble({ uri, filePath, document, analysis, remote, env: setup.env, priority, maxRepeated: setup.settings.maxRepeatedProblems });
     }
     if (signal?.aborted || this.open.has(uri)) return;
-    // Publishing is one block of work (the JSON of every diagnostic): let a pending edit go first.
-    await this.scheduler.yield(priority);
+    // Publishing is one block of work (comparing with the last set, the JSON of every diagnostic): let
+    // a pending edit go first, and for a big file wait for a pause in typing.
+    await (text.length > BLOCK_FILE_CHARS ? this.scheduler.beforeBlock(priority) : this.scheduler.yield(priority));
     if (signal?.aborted || this.open.has(uri)) return;
     await this.publishUnopened(uri, diagnostics);
   }

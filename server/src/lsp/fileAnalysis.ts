@@ -218,6 +218,18 @@ interface FileCache {
   /** The text analyzed (the same string or document version the caller holds, so no extra memory). */
   text: AnalyzedText;
   documents: AnalyzedDocument[];
+  /**
+   * How many documents depend on other files (findings undefined), kept up to date per edit: asking
+   * `documents.some(...)` over 5,000 documents twice per keystroke cost 0.3–0.5 ms of a 5 ms edit.
+   */
+  dependent: number;
+}
+
+/** Documents whose findings depend on other files (the release, .env), among `documents`. */
+function countDependent(documents: readonly AnalyzedDocument[]): number {
+  let count = 0;
+  for (const document of documents) if (!document.result.findings) count++;
+  return count;
 }
 
 /** One analysis of one file, as the queue of its key holds it. */
@@ -278,7 +290,7 @@ export class LocalAnalysisCache {
   /** Whether the last analysis of `key` had images that depend on the release (undefined: never analysed). */
   dependsOnRelease(key: string): boolean | undefined {
     const cached = this.files.get(key);
-    return cached ? cached.documents.some((document) => !document.result.findings) : undefined;
+    return cached ? cached.dependent > 0 : undefined;
   }
 
   clear(): void {
@@ -302,15 +314,19 @@ export class LocalAnalysisCache {
     const reusable = previous && previous.generation === generation ? previous : undefined;
     const budget = new Budget();
     const reader = new DocumentReader(filePath, env, budget, options, this.offThread);
-    let documents: AnalyzedDocument[];
-    if (reusable && !hint && reusable.text === text) documents = reusable.documents;
-    else if (reusable && hint && hintFits(reusable, text, hint)) documents = await splitWithHint(reusable, text, hint, reader);
-    else documents = await splitFully(reusable, text, reader);
+    let split: { documents: AnalyzedDocument[]; dependent: number };
+    if (reusable && !hint && reusable.text === text) split = reusable;
+    else if (reusable && hint && hintFits(reusable, text, hint)) split = await splitWithHint(reusable, text, hint, reader);
+    else {
+      const documents = await splitFully(reusable, text, reader);
+      split = { documents, dependent: countDependent(documents) };
+    }
+    const { documents, dependent } = split;
     // A file whose budget ran out is read afresh next time, not pieced together from skipped documents.
     if (budget.spent) this.files.delete(key);
-    else this.files.set(key, { generation, text, documents });
+    else this.files.set(key, { generation, text, documents, dependent });
 
-    if (!documents.some((document) => !document.result.findings)) return fileAnalysisOf(text, documents, [], [], filePath);
+    if (dependent === 0) return fileAnalysisOf(text, documents, [], [], filePath);
     const pendingImages: FoundImage[] = [];
     const pendingErrors: YamlSyntaxError[] = [];
     for (const document of documents) {
@@ -340,7 +356,7 @@ function hintFits(previous: FileCache, text: AnalyzedText, hint: EditHint): bool
 }
 
 /** Re-splits and re-reads only the documents around the edited region. */
-async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: EditHint, reader: DocumentReader): Promise<AnalyzedDocument[]> {
+async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: EditHint, reader: DocumentReader): Promise<{ documents: AnalyzedDocument[]; dependent: number }> {
   const old = previous.documents;
   // The document before the edit too: an edit at a document's first character may create or remove its `---`.
   const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
@@ -357,7 +373,8 @@ async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: Edit
     middle.push({ ...absolute, result: read instanceof Promise ? await read : read });
   }
   const after = hint.delta === 0 ? old.slice(last + 1) : old.slice(last + 1).map((d) => ({ start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
-  return [...old.slice(0, first), ...middle, ...after];
+  const dependent = previous.dependent - countDependent(old.slice(first, last + 1)) + countDependent(middle);
+  return { documents: [...old.slice(0, first), ...middle, ...after], dependent };
 }
 
 /** Splits the whole text; documents whose text is unchanged reuse their results. */

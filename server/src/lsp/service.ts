@@ -34,7 +34,7 @@ import type { ClientRequestContext } from './requests/requestContext';
 import { DiagnosticsController } from './diagnostics';
 import { EditTracker } from './editTracker';
 import { setEngineLogger } from './engine';
-import { AnalysisWorkerHost } from './analysisWorker';
+import { AnalysisWorkerHost, BACKGROUND_NICE } from './analysisWorker';
 import { LocalAnalysisCache, type EditHint, type FileAnalysis } from './fileAnalysis';
 import { WorkScheduler, type Priority } from './scheduler';
 import { guarded, guardedNotification } from './handlerErrors';
@@ -140,7 +140,14 @@ export class RegistriesLanguageService implements ClientRequestContext {
     });
     setEngineLogger(this.logger);
     const script = options.workerScript;
-    const workers = script && AnalysisWorkerHost.canRun(script) ? { background: new AnalysisWorkerHost(script, this.logger, { nice: 10 }), interactive: new AnalysisWorkerHost(script, this.logger) } : undefined;
+    const idleMs = (): number => this.init.analysisWorkerIdleMs;
+    const workers =
+      script && AnalysisWorkerHost.canRun(script)
+        ? {
+            background: new AnalysisWorkerHost(script, this.logger, { name: 'workspace scan', nice: BACKGROUND_NICE, idleMs }),
+            interactive: new AnalysisWorkerHost(script, this.logger, { name: 'big documents', idleMs }),
+          }
+        : undefined;
     this.workers = workers;
     this.analyses = new LocalAnalysisCache(workers ? (job, budgetMs, priority) => workers[priority].read(job, budgetMs) : undefined);
     // A registry's health changed in a background check: the client's view reads it only when it refreshes.
@@ -322,15 +329,18 @@ export class RegistriesLanguageService implements ClientRequestContext {
     return this.analyses.analyze(uri, input, documentPath(uri), setup.env, setup.generation, { priority, scheduler: this.scheduler });
   }
 
-  async readText(filePath: string): Promise<string | undefined> {
+  async readText(filePath: string, beforeDecode?: (bytes: number) => Promise<void>): Promise<string | undefined> {
     const open = this.documents.get(pathToUri(filePath));
     if (open) return open.getText();
+    let bytes: Buffer;
     try {
       // Regular files within the analysed size only: a FIFO or a device would block, /dev/zero never ends.
-      return (await readRegularFile(filePath, INPUT_LIMITS.analyzedFileBytes)).toString('utf8');
+      bytes = await readRegularFile(filePath, INPUT_LIMITS.analyzedFileBytes);
     } catch {
       return undefined;
     }
+    await beforeDecode?.(bytes.length);
+    return bytes.toString('utf8');
   }
 
   readTextSync(filePath: string): string | undefined {

@@ -48,6 +48,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
 export interface InitializationOptions {
   /** How long after a keystroke an open document is analysed (DEFAULT_DIAGNOSTICS_DELAY_MS); tests shorten it. */
   diagnosticsDelayMs: number;
+  /** How long an analysis worker with nothing to do is kept (DEFAULT_WORKER_IDLE_MS); tests shorten it. */
+  analysisWorkerIdleMs: number;
   /** False in an untrusted workspace: no network checks, no credentials requested. */
   trusted: boolean;
   /** No network checks at all. */
@@ -78,6 +80,9 @@ export interface InitializationOptions {
  */
 export const DEFAULT_DIAGNOSTICS_DELAY_MS = 100;
 
+/** How long an analysis worker with nothing to do is kept (ms): the measurement is in analysisWorker.ts. */
+export const DEFAULT_WORKER_IDLE_MS = 30_000;
+
 const SEVERITY_VALUES = new Set<string>(['off', 'error', 'warning', 'info', 'hint']);
 const RULE_CODE_SET = new Set<string>(RULE_CODES);
 
@@ -88,8 +93,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseInitializationOptions(raw: unknown): InitializationOptions {
   const options = isRecord(raw) ? raw : {};
   const delay = options.diagnosticsDelayMs;
+  const idle = options.analysisWorkerIdleMs;
   return {
     diagnosticsDelayMs: typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? Math.min(delay, 10_000) : DEFAULT_DIAGNOSTICS_DELAY_MS,
+    analysisWorkerIdleMs: typeof idle === 'number' && Number.isFinite(idle) && idle >= 0 ? Math.min(idle, 600_000) : DEFAULT_WORKER_IDLE_MS,
     trusted: options.trusted !== false,
     offline: options.offline === true,
     credentialsProvider: options.credentialsProvider === true,
