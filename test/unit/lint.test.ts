@@ -121,6 +121,33 @@ void describe('lint CLI', () => {
     }
   });
 
+  void it('text groups registry-not-connected per registry (count, first places, one message); a lone one keeps its line; JSON keeps one result per reference', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-unconnected-'));
+    try {
+      // No registries file: every registry is unknown, and offline it cannot be told whether an image is public.
+      const pod = (images: string[]): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image) => `    - image: ${image}\n`).join('')}`;
+      const quay = Array.from({ length: 12 }, (_, i) => `quay.io/acme/app-${i}:1.0`);
+      await writeFile(path.join(folder, 'a.yaml'), pod([...quay.slice(0, 6), 'ghcr.io/acme/web:1.0']));
+      await writeFile(path.join(folder, 'b.yaml'), pod(quay.slice(6)));
+      const text = await lint(folder, '--offline', '--fail-on', 'never');
+      assert.equal(text.code, 0);
+      const places = [5, 6, 7, 8, 9, 10].map((line) => `a.yaml:${line}:14`).concat([5, 6, 7, 8].map((line) => `b.yaml:${line}:14`));
+      assert.deepEqual(text.stdout.trimEnd().split('\n'), [
+        `info registry-not-connected registry quay.io: 12 image references (${places.join(', ')}, and 2 more (--format json lists each)); the first: quay.io is not one of the team's registries, and offline it cannot be told whether "quay.io/acme/app-0" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`,
+        `a.yaml:11:14 info registry-not-connected ghcr.io is not one of the team's registries, and offline it cannot be told whether "ghcr.io/acme/web" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`,
+        '13 problems (13 infos); 2 YAML files checked',
+      ]);
+      const json = JSON.parse((await lint(folder, '--offline', '--format', 'json', '--fail-on', 'never')).stdout) as LintResult[];
+      assert.equal(json.length, 13);
+      assert.ok(json.every((result) => result.code === 'registry-not-connected'));
+      assert.deepEqual(json.map((result) => `${result.file}:${result.line}`).slice(0, 3), ['a.yaml:5', 'a.yaml:6', 'a.yaml:7']);
+      // The exit code is the findings' level, grouped or not: infos never fail.
+      assert.equal((await lint(folder, '--offline', '--fail-on', 'warning')).code, 0);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   void it('credentials bound to another host: the grouped line says why they were not used, nothing is checked', async () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-bound-'));
     try {
