@@ -48,7 +48,7 @@ void describe('findYamlFiles', () => {
     assert.deepEqual(findYamlFilesSync(root), await findYamlFiles(root));
   });
 
-  void it('stops at maxFiles, and tells about a folder it cannot read', async () => {
+  void it('stops at maxFiles, and tells about a folder it cannot read', () => {
     assert.deepEqual(findYamlFilesSync(root, { maxFiles: 2 }).map((file) => path.basename(file)), ['a.yaml', 'x.yml']);
     const unreadable: string[] = [];
     assert.deepEqual(findYamlFilesSync(path.join(root, 'missing'), { onUnreadable: (folder) => unreadable.push(folder) }), []);

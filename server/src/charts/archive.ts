@@ -10,8 +10,7 @@
  * and what to do, and nothing of it is used. Entry names with `..`, absolute paths, links and devices
  * are skipped, never followed.
  */
-import { createGunzip } from 'node:zlib';
-import { extract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
 
 export const ARCHIVE_LIMITS = {
   /** The `.tgz` file itself. */
@@ -70,6 +69,9 @@ export async function readChartArchive(bytes: Uint8Array, label: string): Promis
   let decompressed = 0;
   let entries = 0;
 
+  // Loaded with the first archive: most workspaces have none, and lint paid for zlib, tar-stream and the
+  // streams they pull in on every start (issue 12).
+  const [{ createGunzip }, { extract }] = await Promise.all([import('node:zlib'), import('tar-stream')]);
   const gunzip = createGunzip();
   const tar = extract();
   const done = new Promise<void>((resolve, reject) => {

@@ -5,8 +5,9 @@
  * such as /dev/zero or /dev/tty, a socket, a folder); reading stops one byte past the cap, so a file
  * that grows while it is read cannot exhaust memory either.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+// `promises` from node:fs, read at call time: node:fs/promises (and the streams and readline it loads)
+// then costs nothing to a process that only reads synchronously, as lint does.
+import { closeSync, constants, fstatSync, openSync, promises, readSync, type Stats } from 'node:fs';
 import { formatBytes } from './inputLimits';
 
 export type BoundedReadFailure = 'not-a-file' | 'too-large' | 'io';
@@ -73,9 +74,9 @@ function grown(buffer: Buffer, used: number, maxBytes: number): Buffer {
 
 /** The bytes of a regular file of at most `maxBytes`; throws BoundedReadError. */
 export async function readRegularFile(filePath: string, maxBytes: number): Promise<Buffer> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: Awaited<ReturnType<typeof promises.open>> | undefined;
   try {
-    handle = await open(filePath, OPEN_FLAGS);
+    handle = await promises.open(filePath, OPEN_FLAGS);
     const stats = await handle.stat();
     checkStats(stats, maxBytes);
     let buffer: Buffer = Buffer.allocUnsafe(firstBufferSize(stats, maxBytes));
