@@ -317,16 +317,18 @@ function relativePath(cwd: string, file: string): string {
 
 /**
  * Results by file, line, column and code, files and codes in `localeCompare` order. Each distinct file
- * and code is ranked once: comparing with `localeCompare` in the comparator was 17–28 ms of a lint of the
- * 5,000-document manifest's 9,400 findings (ICU per comparison); the ranks give the same order.
+ * and code is ranked once, with one `Intl.Collator` (what `localeCompare` does, without building a
+ * collator per call): `localeCompare` in the comparator was 17–28 ms of a lint of the 5,000-document
+ * manifest's 9,400 findings, and ranking 1,000 file names with it 13 ms; the order is the same.
  */
 export function sortResults(results: LintResult[]): void {
+  const collator = new Intl.Collator();
   const rank = (values: Iterable<string>): Map<string, number> => {
     const ranks = new Map<string, number>();
     let previous: string | undefined;
-    // Values localeCompare calls equal share a rank, so the (stable) sort keeps them as it found them.
-    for (const value of [...new Set(values)].sort((a, b) => a.localeCompare(b))) {
-      ranks.set(value, previous === undefined ? 0 : (ranks.get(previous) as number) + (previous.localeCompare(value) === 0 ? 0 : 1));
+    // Values the collator calls equal share a rank, so the (stable) sort keeps them as it found them.
+    for (const value of [...new Set(values)].sort(collator.compare)) {
+      ranks.set(value, previous === undefined ? 0 : (ranks.get(previous) as number) + (collator.compare(previous, value) === 0 ? 0 : 1));
       previous = value;
     }
     return ranks;
