@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { CliIO } from '../../server/src/cli/io';
-import { writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { RULE_CODES } from '../../server/src/findings/types';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -119,6 +120,15 @@ void describe('lint CLI', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+
+  void it('results are sorted by file (localeCompare order), line, column and code; rule codes sort alike by localeCompare and by code units', () => {
+    assert.deepEqual([...RULE_CODES].sort((a, b) => a.localeCompare(b)), [...RULE_CODES].sort());
+    const result = (file: string, line: number, code: LintResult['code']): LintResult => ({ file, line, column: 1, endLine: line, endColumn: 2, code, severity: 'warning', message: '', reference: '' });
+    const results = [result('b.yaml', 1, 'tag-latest'), result('B.yaml', 2, 'tag-latest'), result('a.yaml', 3, 'tag-missing'), result('a.yaml', 3, 'tag-latest'), result('a_b/x.yaml', 1, 'tag-latest'), result('a-b/x.yaml', 1, 'tag-latest')];
+    const expected = [...results].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || x.code.localeCompare(y.code));
+    sortResults(results);
+    assert.deepEqual(results, expected);
   });
 
   void it('text groups registry-not-connected per registry (count, first places, one message); a lone one keeps its line; JSON keeps one result per reference', async () => {
