@@ -44,8 +44,11 @@ void describe('findYamlFiles', () => {
     assert.deepEqual(found, expected);
   });
 
-  void it('the synchronous walk (lint) finds the same files in the same order', async () => {
+  void it('the synchronous walk (lint) finds the same files in the same order; paths are joined as path.join would', async () => {
     assert.deepEqual(findYamlFilesSync(root), await findYamlFiles(root));
+    assert.deepEqual(findYamlFilesSync(`${root}${path.sep}`), (await findYamlFiles(root)));
+    const relative = path.relative(process.cwd(), root);
+    assert.deepEqual(findYamlFilesSync(`.${path.sep}${relative}`), expected.map((file) => path.join(relative, file)));
   });
 
   void it('stops at maxFiles, and tells about a folder it cannot read', () => {
