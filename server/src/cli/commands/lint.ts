@@ -312,6 +312,11 @@ function collectFiles(targets: string[], reportUnreadable: (path: string, error:
 }
 
 function relativePath(cwd: string, file: string): string {
+  // A file under the current folder, its path plainly normalized (no `.`, `..` or `//`; a dot file takes
+  // the long way), is its path past the folder: path.relative resolves both paths again, for each file.
+  if (path.sep === '/' && cwd.startsWith('/') && file.length > cwd.length + 1 && file.startsWith(cwd) && (cwd.endsWith('/') || file.charCodeAt(cwd.length) === 47) && !file.includes('/.') && !file.includes('//') && path.normalize(cwd) === cwd) {
+    return file.slice(cwd.endsWith('/') ? cwd.length : cwd.length + 1);
+  }
   return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
 }
 
