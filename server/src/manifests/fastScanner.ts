@@ -116,10 +116,11 @@ function isBlank(code: number): boolean {
 
 /**
  * The entries of the collections being read, as a stack shared by every collection of a document: a
- * collection pushes its entries, then takes them as one array of exactly their number. Arrays grown by
- * `push` start at 17 slots, so the typical 2–5 entries of a manifest's maps cost about 150 bytes per
- * array; on the 5,000-document benchmark manifest the scanner allocated ~53 MB (of 113 MB for the whole
- * analysis), and the garbage collector was the largest single cost of a cold `lint` (issue 12).
+ * collection pushes its entries, then takes them as one array of exactly their number. An array grown
+ * by `push` gets about 16 slots at once, so the typical 2–5 entries of a manifest's maps cost about 150
+ * bytes per array. On the 5,000-document benchmark manifest the scanner allocated ~53 MB of the 113 MB
+ * of a whole analysis (sampled), and the garbage collector was the largest single cost of a cold `lint`;
+ * taking exact arrays brought the analysis to 96 MB (issue 12).
  * Entries are written by index (never `length =`, which would make V8 trim and regrow the store).
  */
 class Scratch<T> {

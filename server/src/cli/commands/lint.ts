@@ -150,7 +150,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const fileResults = toResults(findings, text, relativePath(io.cwd, filePath));
         findings.forEach((finding, index) => {
           if (finding.code === 'registry-not-connected') {
-            if (finding.data?.domain) domainOf.set(fileResults[index] as LintResult, finding.data.domain);
+            if (options.format === 'text' && finding.data?.domain) domainOf.set(fileResults[index] as LintResult, finding.data.domain);
             return;
           }
           const { registrySlug: slug, registryEndpoint: endpoint, credentialsWithheld: withheld } = finding.data ?? {};
