@@ -10,6 +10,7 @@
  * and what to do, and nothing of it is used. Entry names with `..`, absolute paths, links and devices
  * are skipped, never followed.
  */
+import { createGunzip } from 'node:zlib';
 import type { Header } from 'tar-stream';
 
 export const ARCHIVE_LIMITS = {
@@ -69,9 +70,10 @@ export async function readChartArchive(bytes: Uint8Array, label: string): Promis
   let decompressed = 0;
   let entries = 0;
 
-  // Loaded with the first archive: most workspaces have none, and lint paid for zlib, tar-stream and the
-  // streams they pull in on every start (issue 12).
-  const [{ createGunzip }, { extract }] = await Promise.all([import('node:zlib'), import('tar-stream')]);
+  // tar-stream (bundled) is loaded with the first archive: most workspaces have none (issue 12). A Node
+  // built-in stays a static import: a dynamic import() of one fails in the CLI's bundle, which runs
+  // through vm.Script for its code cache ("A dynamic import callback was not specified").
+  const { extract } = await import('tar-stream');
   const gunzip = createGunzip();
   const tar = extract();
   const done = new Promise<void>((resolve, reject) => {
