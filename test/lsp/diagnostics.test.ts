@@ -161,6 +161,60 @@ void describe('settings over LSP', () => {
   });
 });
 
+void describe('one problem repeated many times in a file', () => {
+  /** `count` Pods on an unconnected registry (quay.io) plus one on another (ghcr.io), all pinned to a version. */
+  const manyPods = (count: number): string =>
+    [...Array.from({ length: count }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: quay.io/acme/svc-${i}:1.0.${i}\n`), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: other\nspec:\n  containers:\n    - name: c\n      image: ghcr.io/acme/other:1.0.0\n'].join('---\n');
+  const notConnected = (diagnostics: Diagnostic[], domain: string): Diagnostic[] => diagnostics.filter((d) => d.code === 'registry-not-connected' && d.message.startsWith(`${domain} `));
+
+  for (const [label, settings, marked] of [
+    ['marks the first 20 places of an unconnected registry by default, the first saying how many there are', {}, 20],
+    ['marks the number of places replicated-registries.maxRepeatedProblems says', { maxRepeatedProblems: 5 }, 5],
+    ['marks every place with replicated-registries.maxRepeatedProblems: 0', { maxRepeatedProblems: 0 }, 30],
+  ] as const) {
+    void it(label, async () => {
+      const workspace = tempWorkspace({});
+      const client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { offline: true }, settings: { 'replicated-registries': settings } });
+      try {
+        const uri = fileUri(workspace.file('pods.yaml'));
+        const text = manyPods(30);
+        const got = client.waitForDiagnostics({ uri, until: (d) => notConnected(d, 'ghcr.io').length === 1 });
+        await client.open(uri, text);
+        const diagnostics = await got;
+        const quay = notConnected(diagnostics, 'quay.io');
+        assert.equal(quay.length, marked, 'places marked for quay.io');
+        // The marked ones are the first places, in file order.
+        assert.deepEqual(quay.map((d) => d.range.start.line), rangesOfFirst(text, 'quay.io/acme/svc-', marked));
+        const notes = quay.filter((d) => d.message.includes('places in this file'));
+        if (marked < 30) {
+          assert.equal(notes.length, 1, 'one diagnostic says how many there are');
+          assert.equal(notes[0], quay[0], 'the first one');
+          assert.match(notes[0]?.message ?? '', new RegExp(`the same problem at 30 places in this file; the first ${marked} are marked \\(replicated-registries\\.maxRepeatedProblems\\)`));
+        } else {
+          assert.equal(notes.length, 0);
+        }
+        // Another problem keeps its own mark.
+        assert.equal(notConnected(diagnostics, 'ghcr.io').length, 1);
+        assert.ok(!notConnected(diagnostics, 'ghcr.io')[0]?.message.includes('places in this file'));
+
+        // An edit that removes places changes the count; the set follows.
+        const fewer = manyPods(22);
+        const after = client.waitForDiagnostics({ uri, until: (d) => notConnected(d, 'quay.io').length === Math.min(marked, 22) && (marked >= 22 || notConnected(d, 'quay.io')[0]?.message.includes('at 22 places') === true) });
+        await client.change(uri, fewer);
+        await after;
+      } finally {
+        await client.stop();
+        workspace.dispose();
+      }
+    });
+  }
+});
+
+/** 0-based lines of the first `count` occurrences of `needle`. */
+function rangesOfFirst(text: string, needle: string, count: number): number[] {
+  return text.split('\n').flatMap((line, index) => (line.includes(needle) ? [index] : [])).slice(0, count);
+}
+
 void describe('whole-workspace diagnostics', () => {
   void it('publishes for unopened files (honouring .gitignore), follows the registries file and deletions', async () => {
     const workspace = tempWorkspace({

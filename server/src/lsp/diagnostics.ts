@@ -239,7 +239,7 @@ export class DiagnosticsController {
       const config = setup.env.config;
       this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => document.positionAt(o), config)));
       const remote = await this.remoteOfUnopened(analysis, filePath, setup.env, signal);
-      diagnostics = await this.assembler.assemble({ uri, filePath, document, analysis, remote, env: setup.env, priority });
+      diagnostics = await this.assembler.assemble({ uri, filePath, document, analysis, remote, env: setup.env, priority, maxRepeated: setup.settings.maxRepeatedProblems });
     }
     if (signal?.aborted || this.open.has(uri)) return;
     // Publishing is one block of work (the JSON of every diagnostic): let a pending edit go first.
@@ -287,7 +287,7 @@ export class DiagnosticsController {
     const config = setup.env.config;
     this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => analyzed.positionAt(o), config)));
     if (this.open.get(uri) !== state) return undefined;
-    const diagnostics = await this.assembler.assemble({ uri, filePath, document: analyzed, analysis, remote: state.remote, env: setup.env, priority: 'interactive' });
+    const diagnostics = await this.assembler.assemble({ uri, filePath, document: analyzed, analysis, remote: state.remote, env: setup.env, priority: 'interactive', maxRepeated: setup.settings.maxRepeatedProblems });
     return { version: analyzed.version, diagnostics };
   }
 

@@ -20,7 +20,20 @@ export interface ServerSettings {
   trace: TraceLevel;
   /** VS Code's `http.proxy` / `http.proxyStrictSSL`. */
   http: { proxy?: string; proxyStrictSSL: boolean };
+  /** Places marked per problem and file (DEFAULT_MAX_REPEATED_PROBLEMS); 0 marks every one. */
+  maxRepeatedProblems: number;
 }
+
+/**
+ * How many places of one problem a file's diagnostics mark (findings/cause.ts says what "one problem"
+ * is); the first of them says how many more there are. Measured (bench/lspResponsiveness.bench.ts, the
+ * 4.3 MB benchmark file without a registries file): every reference of an unconnected registry marked is
+ * 9,373 diagnostics, 4.7 MB of JSON on every keystroke, edit → diagnostics p95 about 140 ms, most of it
+ * writing and parsing that JSON (LSP sends a file's diagnostics whole); 20 per problem is 1,104
+ * diagnostics with the same causes named. 20 is cSpell's `maxDuplicateProblems` default, and more marks
+ * of one unconnected registry say nothing new.
+ */
+export const DEFAULT_MAX_REPEATED_PROBLEMS = 20;
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   remoteChecks: true,
@@ -28,6 +41,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   rules: {},
   trace: 'off',
   http: { proxyStrictSSL: true },
+  maxRepeatedProblems: DEFAULT_MAX_REPEATED_PROBLEMS,
 };
 
 /** What the client may pass in `initializationOptions`. */
@@ -100,6 +114,7 @@ export function normalizeSettings(section: unknown, httpSection: unknown): Serve
   const traceRaw = isRecord(s.trace) ? s.trace.server : s['trace.server'];
   const trace: TraceLevel = traceRaw === 'messages' || traceRaw === 'verbose' ? traceRaw : 'off';
   const ttl = s.cacheTtlSeconds;
+  const repeated = s.maxRepeatedProblems;
   const h = isRecord(httpSection) ? httpSection : {};
   const proxy = typeof h.proxy === 'string' && h.proxy.trim() !== '' ? h.proxy.trim() : undefined;
   return {
@@ -108,6 +123,7 @@ export function normalizeSettings(section: unknown, httpSection: unknown): Serve
     rules,
     trace,
     http: { proxy, proxyStrictSSL: h.proxyStrictSSL !== false },
+    maxRepeatedProblems: typeof repeated === 'number' && Number.isInteger(repeated) && repeated >= 0 ? repeated : DEFAULT_SETTINGS.maxRepeatedProblems,
   };
 }
 
