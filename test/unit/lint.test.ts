@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { CliIO } from '../../server/src/cli/io';
-import { writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { RULE_CODES } from '../../server/src/findings/types';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -116,6 +117,42 @@ void describe('lint CLI', () => {
       assert.deepEqual(json.map((result) => [result.file, result.line, result.code]), [['a.yaml', 5, 'credentials-missing'], ['a.yaml', 6, 'credentials-missing'], ['b.yaml', 5, 'credentials-missing']]);
       // Each per-reference message names the registry once, briefly (the diagnostic already sits on the image).
       assert.equal(json[0]?.message, 'no credentials for registry "acme-ghcr" on this machine, so this image is not checked (docker login ghcr.io, or REPLICATED_REGISTRIES_ACME_GHCR_USERNAME / REPLICATED_REGISTRIES_ACME_GHCR_PASSWORD with REPLICATED_REGISTRIES_ACME_GHCR_HOST=ghcr.io)');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  void it('results are sorted by file (localeCompare order), line, column and code; rule codes sort alike by localeCompare and by code units', () => {
+    assert.deepEqual([...RULE_CODES].sort((a, b) => a.localeCompare(b)), [...RULE_CODES].sort());
+    const result = (file: string, line: number, code: LintResult['code']): LintResult => ({ file, line, column: 1, endLine: line, endColumn: 2, code, severity: 'warning', message: '', reference: '' });
+    const results = [result('b.yaml', 1, 'tag-latest'), result('B.yaml', 2, 'tag-latest'), result('a.yaml', 3, 'tag-missing'), result('a.yaml', 3, 'tag-latest'), result('a_b/x.yaml', 1, 'tag-latest'), result('a-b/x.yaml', 1, 'tag-latest')];
+    const expected = [...results].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || x.code.localeCompare(y.code));
+    sortResults(results);
+    assert.deepEqual(results, expected);
+  });
+
+  void it('text groups registry-not-connected per registry (count, first places, one message); a lone one keeps its line; JSON keeps one result per reference', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'rr-lint-unconnected-'));
+    try {
+      // No registries file: every registry is unknown, and offline it cannot be told whether an image is public.
+      const pod = (images: string[]): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n${images.map((image) => `    - image: ${image}\n`).join('')}`;
+      const quay = Array.from({ length: 12 }, (_, i) => `quay.io/acme/app-${i}:1.0`);
+      await writeFile(path.join(folder, 'a.yaml'), pod([...quay.slice(0, 6), 'ghcr.io/acme/web:1.0']));
+      await writeFile(path.join(folder, 'b.yaml'), pod(quay.slice(6)));
+      const text = await lint(folder, '--offline', '--fail-on', 'never');
+      assert.equal(text.code, 0);
+      const places = [5, 6, 7, 8, 9, 10].map((line) => `a.yaml:${line}:14`).concat([5, 6, 7, 8].map((line) => `b.yaml:${line}:14`));
+      assert.deepEqual(text.stdout.trimEnd().split('\n'), [
+        `info registry-not-connected registry quay.io: 12 image references (${places.join(', ')}, and 2 more (--format json lists each)); the first: quay.io is not one of the team's registries, and offline it cannot be told whether "quay.io/acme/app-0" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`,
+        `a.yaml:11:14 info registry-not-connected ghcr.io is not one of the team's registries, and offline it cannot be told whether "ghcr.io/acme/web" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`,
+        '13 problems (13 infos); 2 YAML files checked',
+      ]);
+      const json = JSON.parse((await lint(folder, '--offline', '--format', 'json', '--fail-on', 'never')).stdout) as LintResult[];
+      assert.equal(json.length, 13);
+      assert.ok(json.every((result) => result.code === 'registry-not-connected'));
+      assert.deepEqual(json.map((result) => `${result.file}:${result.line}`).slice(0, 3), ['a.yaml:5', 'a.yaml:6', 'a.yaml:7']);
+      // The exit code is the findings' level, grouped or not: infos never fail.
+      assert.equal((await lint(folder, '--offline', '--fail-on', 'warning')).code, 0);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

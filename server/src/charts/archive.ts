@@ -11,7 +11,7 @@
  * are skipped, never followed.
  */
 import { createGunzip } from 'node:zlib';
-import { extract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
 
 export const ARCHIVE_LIMITS = {
   /** The `.tgz` file itself. */
@@ -70,6 +70,10 @@ export async function readChartArchive(bytes: Uint8Array, label: string): Promis
   let decompressed = 0;
   let entries = 0;
 
+  // tar-stream (bundled) is loaded with the first archive: most workspaces have none (issue 12). A Node
+  // built-in stays a static import: a dynamic import() of one fails in the CLI's bundle, which runs
+  // through vm.Script for its code cache ("A dynamic import callback was not specified").
+  const { extract } = await import('tar-stream');
   const gunzip = createGunzip();
   const tar = extract();
   const done = new Promise<void>((resolve, reject) => {

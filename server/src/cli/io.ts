@@ -9,8 +9,17 @@ export interface CliIO {
   cwd: string;
 }
 
+/** The process's streams; stdin is looked at only by a command that reads it (opening it loads Node's stream classes). */
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** `stream` with every string written to it passed through redact() first (synchronously, in order). */
@@ -28,7 +37,15 @@ function redactingStream<T extends NodeJS.WritableStream>(stream: T): T {
 
 /** The same streams, redacting every known secret and URL password on the way out. */
 export function redactingIO(io: CliIO): CliIO {
-  return { ...io, stdout: redactingStream(io.stdout), stderr: redactingStream(io.stderr) };
+  return {
+    stdout: redactingStream(io.stdout),
+    stderr: redactingStream(io.stderr),
+    get stdin() {
+      return io.stdin;
+    },
+    env: io.env,
+    cwd: io.cwd,
+  };
 }
 
 /** Exit codes shared by every command. */

@@ -65,7 +65,7 @@ export function findImages(text: string, filePath: string, options: FindImagesOp
     while (nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.start) nextTemplateLine++;
     const templated = nextTemplateLine < templateLines.length && (templateLines[nextTemplateLine] as number) < range.end;
     const tree = documentTree(text, range, role, 'auto', templated);
-    for (const image of imagesFromTree(tree.root, filePath, options)) images.push(image);
+    for (const image of imagesFromTree(tree.root, filePath, options, role)) images.push(image);
     for (const error of tree.errors) syntaxErrors.push(error);
   }
   if (role !== 'helm-template') {
@@ -121,13 +121,14 @@ export function findImagesInDocument(text: string, range: DocumentRange, filePat
     const control = controlCharacterError(text, range.start, range.end);
     if (control) syntaxErrors.push(control);
   }
-  return { images: imagesFromTree(root, filePath, options), syntaxErrors };
+  return { images: imagesFromTree(root, filePath, options, role), syntaxErrors };
 }
 
 /** The images of an already parsed document tree (tests compare the trees of both parse paths this way). */
-export function imagesFromTree(root: YNode | null, filePath: string, options: FindImagesOptions = {}): FoundImage[] {
+export function imagesFromTree(root: YNode | null, filePath: string, options: FindImagesOptions = {}, role: FileRole = fileRoleOf(filePath)): FoundImage[] {
+  if (!root) return [];
   const proxyDomains = options.proxyDomains ?? [];
-  return imagesInDocument(root, fileRoleOf(filePath)).map((raw) => toFoundImage(raw, proxyDomains, options.registryNames));
+  return imagesInDocument(root, role).map((raw) => toFoundImage(raw, proxyDomains, options.registryNames));
 }
 
 const TEMPLATE = /\{\{/;

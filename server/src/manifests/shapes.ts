@@ -89,6 +89,11 @@ export function fileRoleOf(filePath: string): FileRole {
   return 'manifest';
 }
 
+function inOrder(images: RawImage[]): boolean {
+  for (let i = 1; i < images.length; i++) if ((images[i - 1] as RawImage).start > (images[i] as RawImage).start) return false;
+  return true;
+}
+
 export function imagesInDocument(root: YNode | null, role: FileRole): RawImage[] {
   if (!root) return [];
   const found = new Finder(role);
@@ -154,8 +159,10 @@ class Finder {
         else this.resourceScalar(candidate.node, candidate.keyKind);
       }
     }
-    // The rules above run in order of precedence (the first to claim a scalar names its kind); report in document order.
-    this.images.sort((a, b) => a.start - b.start);
+    // The rules above run in order of precedence (the first to claim a scalar names its kind); report in
+    // document order. Usually they found them in that order already: a sort per document allocated ~3 MB
+    // of work arrays on the 5,000-document benchmark manifest.
+    if (!inOrder(this.images)) this.images.sort((a, b) => a.start - b.start);
   }
 
   /**

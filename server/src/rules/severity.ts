@@ -41,5 +41,7 @@ export function finalizeFindings(text: string, findings: Finding[], env: Pick<An
     const severity = !lowered || RANK[level] < RANK[finding.severity] ? level : finding.severity;
     out.push(severity === finding.severity ? finding : { ...finding, severity });
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
+  // Codes compare as strings: rule codes (lowercase words and hyphens) sort the same as with localeCompare
+  // (test/unit/lint.test.ts), and localeCompare's first call creates an ICU collator, 9 ms of a cold start.
+  return out.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

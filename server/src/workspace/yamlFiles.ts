@@ -2,11 +2,21 @@
  * Finds the YAML files of a folder, for `lint` and the language server's whole-workspace diagnostics
  * alike: skips `node_modules` and VCS folders, honours every `.gitignore` on the way down (nested ones
  * apply to their own subtree), and stops at a file limit so a huge folder cannot stall the server.
+ *
+ * One walk, two drivers: the walk is a generator that asks for each folder's listing and `.gitignore`
+ * and decides everything else; `findYamlFiles` answers it with the promise API (the language server,
+ * which must not block), `findYamlFilesSync` synchronously (`lint`, which has nothing else to do
+ * meanwhile). Measured on the 1,000-file benchmark workspace (100 folders), cold, in one process: the
+ * promise walk took 100–133 ms of wall time, most of it the event loop waiting for the thread pool one
+ * folder at a time; the synchronous walk 12–20 ms (issue 12). A `.gitignore` is read only where the
+ * folder's listing shows one (opening one in each folder cost a failed system call and an exception
+ * each), and a folder's path relative to each `.gitignore` is found once per folder, not a
+ * `path.relative` per entry and scope.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { readRegularFile } from '../limits/boundedFiles';
+import { readRegularFile, readRegularFileSync } from '../limits/boundedFiles';
 
 /** A .gitignore larger than this is not read (it is a committed file like any other: a FIFO or a huge file must not stall the walk). */
 const MAX_GITIGNORE_BYTES = 1024 * 1024;
@@ -30,52 +40,123 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-function isIgnored(scopes: IgnoreScope[], absolutePath: string, isDirectory: boolean): boolean {
-  for (const scope of scopes) {
-    const relative = path.relative(scope.base, absolutePath).split(path.sep).join('/');
-    if (relative === '' || relative.startsWith('..')) continue;
-    if (scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+/**
+ * Whether `name` in a folder is ignored; `within[i]` is that folder relative to `scopes[i]`'s base
+ * ('' for the base itself), computed once per folder rather than a `path.relative` per entry and scope.
+ */
+function isIgnored(scopes: IgnoreScope[], within: string[], name: string, isDirectory: boolean): boolean {
+  for (let i = 0; i < scopes.length; i++) {
+    const folder = within[i] as string;
+    if (folder.startsWith('..')) continue;
+    const relative = folder === '' ? name : `${folder}/${name}`;
+    if ((scopes[i] as IgnoreScope).rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
   }
   return false;
 }
 
-async function readGitignore(folder: string): Promise<IgnoreScope | undefined> {
-  try {
-    const text = (await readRegularFile(path.join(folder, '.gitignore'), MAX_GITIGNORE_BYTES)).toString('utf8');
-    return { base: folder, rules: ignore().add(text) };
-  } catch {
-    return undefined;
-  }
+/** What the walk asks for: a folder's `.gitignore` text (undefined when there is none or it cannot be read), or its listing. */
+type WalkRequest = { gitignore: string } | { list: string };
+type WalkAnswer = string | undefined | Dirent[] | { error: unknown };
+
+interface Frame {
+  folder: string;
+  scopes: IgnoreScope[];
+  /** The folder's entries in name order (undefined until read), and the next one to look at. */
+  entries?: Dirent[];
+  next: number;
+  /** The folder relative to each scope's base (see isIgnored). */
+  within?: string[];
 }
 
-/** Absolute paths of the YAML files under `root`, sorted. */
-export async function findYamlFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+/**
+ * The walk itself, depth first in name order (a subfolder is walked where its name sorts among the
+ * files): yields what it needs to read, is answered with it, returns the files found.
+ */
+function* walkFolder(root: string, options: ScanOptions): Generator<WalkRequest, string[], WalkAnswer> {
   const maxFiles = options.maxFiles ?? 20_000;
   const pattern = options.pattern ?? YAML_FILE;
   const found: string[] = [];
-  const walk = async (folder: string, inherited: IgnoreScope[]): Promise<void> => {
-    if (found.length >= maxFiles || options.signal?.aborted) return;
-    const own = await readGitignore(folder);
-    const scopes = own ? [...inherited, own] : inherited;
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(folder, { withFileTypes: true });
-    } catch (error) {
-      options.onUnreadable?.(folder, error);
-      return;
+  // Folders below the root are path.join()ed already: their entries' paths are the folder, a separator
+  // and the name (path.join normalizes each of ~1,000 paths again, ~10 ms of a cold walk).
+  const start = path.normalize(root);
+  const stack: Frame[] = [{ folder: start, scopes: [], next: 0 }];
+  const childPath = (folder: string, name: string): string => (folder === '.' || folder === `.${path.sep}` ? name : folder.endsWith(path.sep) ? folder + name : folder + path.sep + name);
+  while (stack.length > 0 && found.length < maxFiles) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (!frame.entries) {
+      if (options.signal?.aborted) break;
+      const listing = (yield { list: frame.folder }) as Dirent[] | { error: unknown };
+      if (!Array.isArray(listing)) {
+        options.onUnreadable?.(frame.folder, listing.error);
+        stack.pop();
+        continue;
+      }
+      // Only a folder whose listing names a .gitignore has one to read (trying to open one in every folder
+      // was a failed system call and an exception each).
+      if (listing.some((entry) => entry.name === '.gitignore')) {
+        const gitignore = (yield { gitignore: childPath(frame.folder, '.gitignore') }) as string | undefined;
+        if (gitignore !== undefined) frame.scopes = [...frame.scopes, { base: frame.folder, rules: ignore().add(gitignore) }];
+      }
+      frame.entries = listing.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      frame.within = frame.scopes.map((scope) => path.relative(scope.base, frame.folder).split(path.sep).join('/'));
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (found.length >= maxFiles) return;
-      const full = path.join(folder, entry.name);
+    const within = frame.within as string[];
+    const entries = frame.entries;
+    let descended = false;
+    while (frame.next < entries.length && found.length < maxFiles) {
+      const entry = entries[frame.next++] as Dirent;
+      const full = childPath(frame.folder, entry.name);
       if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(scopes, full, true)) continue;
-        await walk(full, scopes);
-      } else if (entry.isFile() && pattern.test(entry.name) && !isIgnored(scopes, full, false)) {
-        found.push(full);
+        if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(frame.scopes, within, entry.name, true)) continue;
+        stack.push({ folder: full, scopes: frame.scopes, next: 0 });
+        descended = true;
+        break;
+      }
+      if (entry.isFile() && pattern.test(entry.name) && !isIgnored(frame.scopes, within, entry.name, false)) found.push(full);
+    }
+    if (!descended) stack.pop();
+  }
+  return found;
+}
+
+/** Absolute paths of the YAML files under `root`, in walk order (depth first, names sorted). */
+export async function findYamlFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+  const walk = walkFolder(root, options);
+  let step = walk.next();
+  while (!step.done) {
+    const request = step.value;
+    let answer: WalkAnswer;
+    if ('gitignore' in request) answer = await readRegularFile(request.gitignore, MAX_GITIGNORE_BYTES).then((bytes) => bytes.toString('utf8'), () => undefined);
+    else answer = await fs.readdir(request.list, { withFileTypes: true }).catch((error: unknown) => ({ error }));
+    step = walk.next(answer);
+  }
+  return step.value;
+}
+
+/** `findYamlFiles`, synchronously: for `lint`, which waits for the list anyway. */
+export function findYamlFilesSync(root: string, options: Omit<ScanOptions, 'signal'> = {}): string[] {
+  const walk = walkFolder(root, options);
+  let step = walk.next();
+  while (!step.done) {
+    const request = step.value;
+    let answer: WalkAnswer;
+    if ('gitignore' in request) answer = readGitignoreSync(request.gitignore);
+    else {
+      try {
+        answer = readdirSync(request.list, { withFileTypes: true });
+      } catch (error) {
+        answer = { error };
       }
     }
-  };
-  await walk(root, []);
-  return found;
+    step = walk.next(answer);
+  }
+  return step.value;
+}
+
+function readGitignoreSync(file: string): string | undefined {
+  try {
+    return readRegularFileSync(file, MAX_GITIGNORE_BYTES).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }

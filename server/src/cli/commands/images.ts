@@ -65,8 +65,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length > 1) throw new UsageError('images takes one PATH: the folder of the release');
   const target = path.resolve(io.cwd, positionals[0] ?? '.');
   if (!(await stat(target).catch(() => undefined))) throw new UsageError(`${positionals[0] ?? '.'} does not exist; pass the folder of the release`);
-  const { config, file } = await loadConfig(flags.config === undefined ? {} : { config: flags.config }, target, io);
-  const root = await releaseRoot(file, target);
+  const { config, file } = loadConfig(flags.config === undefined ? {} : { config: flags.config }, target, io);
+  const root = releaseRoot(file, target);
   const files = fileSystemRelease(root);
   const release = await loadRelease(files, config);
   for (const problem of release.problems) io.stderr.write(`replicated-registries images: ${problem.message}\n`);
