@@ -13,9 +13,9 @@ import { errorMessage, type ClientLogger } from '../log';
 import type { ServerConnection } from '../server/serverConnection';
 import { code, escapeMarkdown } from '../text/markdownText';
 import { customerTestable, displayReference, howPulled, howPulledSentence, imageLabel, MODE_LABEL, MODE_MEANING, sourceText, verdictOf, type CustomerVerdictText, type Verdict } from './releaseImageText';
+import { BurstDebounce } from '../tree/burstDebounce';
 
 export const IMAGES_VIEW_ID = 'replicated-registries.images';
-const REFRESH_DEBOUNCE_MS = 200;
 
 export interface FolderNode {
   kind: 'folder';
@@ -73,7 +73,7 @@ export class ReleaseImagesTreeProvider implements vscode.TreeDataProvider<Images
   private readonly results = new Map<string, Promise<ReleaseImagesResult>>();
   private readonly outcomes = new Map<string, CustomerOutcome>();
   private readonly imageNodes = new Map<string, ImageNode>();
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly refreshes = new BurstDebounce(() => this.refreshNow());
 
   constructor(
     private readonly server: ServerConnection,
@@ -81,11 +81,7 @@ export class ReleaseImagesTreeProvider implements vscode.TreeDataProvider<Images
   ) {}
 
   refresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.refreshNow();
-    }, REFRESH_DEBOUNCE_MS);
+    this.refreshes.schedule();
   }
 
   refreshNow(): void {
@@ -247,7 +243,7 @@ export class ReleaseImagesTreeProvider implements vscode.TreeDataProvider<Images
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshes.dispose();
     this.changeEmitter.dispose();
   }
 }

@@ -30,10 +30,10 @@ import {
   type TagsNode,
   type TreeNode,
 } from './treeNodes';
+import { BurstDebounce } from './burstDebounce';
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
-const REFRESH_DEBOUNCE_MS = 200;
 /** Tags whose age is fetched as soon as their page shows (each costs two or three small GETs). */
 const AGES_PER_PAGE = 10;
 
@@ -59,7 +59,7 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly tagNodes = new Map<string, TagNode>();
   private readonly tagDetails = new Map<string, Promise<TagDetails>>();
   private readonly knownDetails = new Map<string, TagDetails>();
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly refreshes = new BurstDebounce(() => this.refreshNow());
 
   constructor(
     private readonly model: RegistriesModel,
@@ -70,11 +70,7 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   /** Reloads everything after a short quiet period (file saves and server notifications come in bursts). */
   refresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.refreshNow();
-    }, REFRESH_DEBOUNCE_MS);
+    this.refreshes.schedule();
   }
 
   refreshNow(node?: TreeNode): void {
@@ -542,7 +538,7 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshes.dispose();
     this.changeEmitter.dispose();
   }
 }
