@@ -242,10 +242,10 @@ export class DiagnosticAssembler {
       if (this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
       for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) capped.add(diagnostic);
     }
-    if (!resolved) return capped.finish();
     const out = capped.finish();
+    if (!resolved) return out;
     // The parts that depend on other files are converted on every pass (they are few: values and templates).
-    const remote = input.remote && input.remote.size > 0 ? finalizeFor(document.getText(), placeRemoteFindings(input.remote, analysis.resolvedImages), input.filePath, input.env) : [];
+    const remote = hasRemote ? finalizeFor(document.getText(), placeRemoteFindings(input.remote, analysis.resolvedImages), input.filePath, input.env) : [];
     for (const finding of [...analysis.resolvedFindings, ...remote]) out.push(this.convert(finding, document, related));
     return capRepeatedProblems(out.sort(byPosition), input.maxRepeated);
   }

@@ -78,21 +78,19 @@ export class WorkScheduler {
     this.sliceStarted = performance.now();
   }
 
-  /** Yields once, whatever the slice (before a block of work that cannot be cut, such as a publish). */
-  async yield(priority: Priority): Promise<void> {
+  /**
+   * Yields once, whatever the slice, before a block of work that cannot be cut (such as a publish):
+   * background work then waits for `quietMs` without edits (or MAX_PAUSE_MS).
+   */
+  async yield(priority: Priority, quietMs = this.quietMs): Promise<void> {
     await yieldToEventLoop();
-    if (priority === 'background' && this.mustWait()) await this.quiet();
+    if (priority === 'background' && this.mustWait(quietMs)) await this.quiet(quietMs);
     this.sliceStarted = performance.now();
   }
 
-  /**
-   * Yields before a long block that cannot be cut (decoding, indexing or publishing a big file):
-   * background work waits for BLOCK_QUIET_MS without edits (or MAX_PAUSE_MS).
-   */
-  async beforeBlock(priority: Priority): Promise<void> {
-    await yieldToEventLoop();
-    if (priority === 'background' && this.mustWait(BLOCK_QUIET_MS)) await this.quiet(BLOCK_QUIET_MS);
-    this.sliceStarted = performance.now();
+  /** `yield` before a long block (decoding, indexing or publishing a big file): it waits for BLOCK_QUIET_MS. */
+  beforeBlock(priority: Priority): Promise<void> {
+    return this.yield(priority, BLOCK_QUIET_MS);
   }
 
   /** Marks interactive work as pending until the returned function is called (idempotent). */

@@ -29,7 +29,7 @@ export interface ServerSettings {
  * is); the first of them says how many more there are. Measured (bench/lspResponsiveness.bench.ts, the
  * 4.3 MB benchmark file without a registries file): every reference of an unconnected registry marked is
  * 9,373 diagnostics, 4.7 MB of JSON on every keystroke, edit → diagnostics p95 about 140 ms, most of it
- * writing and parsing that JSON (LSP sends a file's diagnostics whole); 20 per problem is 1,104
+ * writing and parsing that JSON (LSP sends a file's diagnostics whole); 20 per problem is 1,101
  * diagnostics with the same causes named. 20 is cSpell's `maxDuplicateProblems` default, and more marks
  * of one unconnected registry say nothing new.
  */
