@@ -38,7 +38,7 @@ void describe('draft tests over LSP', () => {
     realm = await startAttackerHost({ tls: true, address: '127.0.0.3', responder: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"token":"t"}' }) });
     registry = await startAttackerHost({ tls: true, responder: (request) => ({ status: 401, headers: { 'www-authenticate': `Bearer realm="https://${realm.host}/token",service="x"` }, body: request.path }) });
     workspace = tempWorkspace({});
-    client = await LspTestClient.start({ rootPath: workspace.root, insecureConsent: () => ++consentAsked < 0, env: { HOME: workspace.file('home'), DOCKER_CONFIG: workspace.file('docker') } });
+    client = await LspTestClient.start({ rootPath: workspace.root, recordServerOutput: true, insecureConsent: () => ++consentAsked < 0, env: { HOME: workspace.file('home'), DOCKER_CONFIG: workspace.file('docker') } });
   });
   after(async () => {
     await client?.stop();
