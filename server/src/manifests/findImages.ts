@@ -112,9 +112,13 @@ export function memoryBudgetError(text: string, at: number, limitMb: number): Ya
   );
 }
 
-/** The images and syntax errors of one document of `text` (ranges are offsets in `text`). */
-export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions = {}, strategy: ParseStrategy = 'auto'): ImageScan {
-  const role = fileRoleOf(filePath);
+/**
+ * The images and syntax errors of one document of `text` (ranges are offsets in `text`). `options.role`:
+ * the file's role when the caller knows it already — a caller reading a file document by document asks
+ * once, not three regular expressions on the path per document (11 ms of a cold 5,000-document open).
+ */
+export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions & { role?: FileRole } = {}, strategy: ParseStrategy = 'auto'): ImageScan {
+  const role = options.role ?? fileRoleOf(filePath);
   const { root, errors } = documentTree(text, range, role, strategy);
   const syntaxErrors = errors === NO_ERRORS ? [] : [...errors];
   if (role !== 'helm-template') {
