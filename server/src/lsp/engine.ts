@@ -9,6 +9,7 @@ import type { ReleaseEnvironment } from '../release/release';
 import { silentLogger, type Logger } from '../log/logger';
 import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
 import { INPUT_LIMITS } from '../limits/inputLimits';
+import type { FileRole } from '../manifests/shapes';
 import { registriesFileLimitFinding } from '../rules/registriesFileRule';
 import { limitFinding } from '../rules/syntaxRule';
 
@@ -37,11 +38,12 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
 /** The registry names of a configuration, made once per configuration (not once per document). */
 const registryNamesByConfig = new WeakMap<AnalysisEnvironment['config'], ReadonlyMap<string, string>>();
 
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>): ImageScan {
+/** `role`: the file's (fileRoleOf), when the caller reads it document by document and has asked once. */
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>, role?: FileRole): ImageScan {
   try {
     let registryNames = registryNamesByConfig.get(env.config);
     if (!registryNames) registryNamesByConfig.set(env.config, (registryNames = registryNamesOf(env)));
-    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames });
+    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames, ...(role ? { role } : {}) });
   } catch (err) {
     report('finding images', filePath, err);
     return { images: [], syntaxErrors: [] };

@@ -18,6 +18,7 @@ import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLo
 import type { ReleaseEnvironment } from '../release/release';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { dependsOnRelease } from '../release/fileImages';
+import { fileRoleOf, type FileRole } from '../manifests/shapes';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import {
@@ -191,10 +192,10 @@ const NO_ERRORS: YamlSyntaxError[] = [];
  * One document, read and checked by the local rules: the function both the server's thread and the
  * analysis worker run. `text` is the document alone.
  */
-export function analyzeDocumentText(text: string, filePath: string, env: AnalysisEnvironment): DocumentResult {
-  const scan = findImagesInDocumentSafe(text, { start: 0, end: text.length }, filePath, env);
+export function analyzeDocumentText(text: string, filePath: string, env: AnalysisEnvironment, role: FileRole = fileRoleOf(filePath)): DocumentResult {
+  const scan = findImagesInDocumentSafe(text, { start: 0, end: text.length }, filePath, env, role);
   // Chart templates and values, HelmCharts, KOTS templates (the release) and Compose `${VAR}` (.env) depend on other files.
-  if (dependsOnRelease(filePath, text) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+  if (dependsOnRelease(filePath, text, role) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
   return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(text, scan, filePath, env) };
 }
 
@@ -397,6 +398,8 @@ async function splitFully(previous: FileCache | undefined, source: AnalyzedText,
 class DocumentReader {
   private readonly workerEnv: DocumentEnvironment;
   private readonly ruleEnv: AnalysisEnvironment;
+  /** The file's role, asked once per file rather than once per document. */
+  private readonly role: FileRole;
 
   constructor(
     private readonly filePath: string,
@@ -409,6 +412,7 @@ class DocumentReader {
     // Without a registry client the registry rule says "offline", as on this thread.
     this.workerEnv = { config: env.config, severityOverrides: env.severityOverrides, offline: env.offline || !env.registryClient };
     this.ruleEnv = ruleEnvironment(this.workerEnv);
+    this.role = fileRoleOf(filePath);
   }
 
   /**
@@ -475,7 +479,7 @@ class DocumentReader {
       });
     }
     const started = performance.now();
-    const result = analyzeDocumentText(copy, this.filePath, this.ruleEnv);
+    const result = analyzeDocumentText(copy, this.filePath, this.ruleEnv, this.role);
     this.budget.add(performance.now() - started);
     return result;
   }
