@@ -79,3 +79,17 @@ void describe('ChunkedTextDocument', () => {
     assert.equal(document.length, big.length + 3);
   });
 });
+
+void describe('slices an analysis keeps', () => {
+  void it('sliceToKeep gives the text of the range, in the created version, an edited one and a joined one', () => {
+    const text = 'image: ghcr.io/acme/app:1.0\n'.repeat(5_000);
+    const created = ChunkedTextDocument.create('file:///a.yaml', 'yaml', 1, text);
+    assert.equal(created.sliceToKeep(28, 56), 'image: ghcr.io/acme/app:1.0\n');
+    assert.equal(created.sliceToKeep(16_370, 16_400), text.slice(16_370, 16_400));
+    const edited = ChunkedTextDocument.update(created, [{ range: { start: { line: 1, character: 24 }, end: { line: 1, character: 27 } }, text: 'latest' }], 2);
+    assert.equal(edited.sliceToKeep(28, 59), 'image: ghcr.io/acme/app:latest\n');
+    assert.equal(edited.sliceToKeep(16_370, 16_400), edited.getText().slice(16_370, 16_400));
+    // Once joined, an edited version's text is a new string: still the same characters.
+    assert.equal(edited.sliceToKeep(0, 28), 'image: ghcr.io/acme/app:1.0\n');
+  });
+});
