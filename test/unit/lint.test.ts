@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { CliIO } from '../../server/src/cli/io';
-import { sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { asciiRootCompare, collatesAsRoot, sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
 import { RULE_CODES } from '../../server/src/findings/types';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -129,6 +129,41 @@ void describe('lint CLI', () => {
     const expected = [...results].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || x.code.localeCompare(y.code));
     sortResults(results);
     assert.deepEqual(results, expected);
+  });
+
+  void it('printable-ASCII file names sort without ICU exactly as Intl.Collator sorts them for English and the root locale', () => {
+    const sign = (n: number): number => Math.sign(n);
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+    for (const locale of ['en', 'und', 'en-US']) {
+      const collator = new Intl.Collator(locale);
+      // Every pair of characters, then random names over an alphabet rich in case pairs and punctuation.
+      for (const a of printable) for (const b of printable) assert.equal(sign(asciiRootCompare(a, b)), sign(collator.compare(a, b)), `${locale}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      let seed = 12345;
+      const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+      const alphabet = 'aAbBzZ09_-./ ~$@`^';
+      const name = (): string => Array.from({ length: random(7) }, () => alphabet[random(alphabet.length)]).join('');
+      for (let i = 0; i < 20_000; i++) {
+        const a = name();
+        const b = random(4) === 0 ? a.toUpperCase() : name();
+        assert.equal(sign(asciiRootCompare(a, b)), sign(collator.compare(a, b)), `${locale}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      }
+    }
+    // The results' order is the collator's whichever way the names are ranked.
+    const result = (file: string): LintResult => ({ file, line: 1, column: 1, endLine: 1, endColumn: 2, code: 'tag-latest', severity: 'warning', message: '', reference: '' });
+    const names = ['team-10/a.yaml', 'team-1/a.yaml', 'Team-1/b.yaml', 'team_1/a.yaml', 'team.1/a.yaml', 'a b.yaml', 'ab.yaml', 'aB.yaml', 'Ab.yaml', 'é.yaml'];
+    const expected = [...names].sort(new Intl.Collator().compare);
+    for (const env of [{ LANG: 'C.UTF-8' }, { LANG: 'da_DK.UTF-8' }]) {
+      for (const list of [names, names.slice(0, -1)]) {
+        const results = [...list].reverse().map(result);
+        sortResults(results, env);
+        assert.deepEqual(results.map((r) => r.file), expected.filter((file) => list.includes(file)));
+      }
+    }
+    assert.equal(collatesAsRoot({}), true);
+    assert.equal(collatesAsRoot({ LANG: 'en_US.UTF-8', LC_ALL: '' }), true);
+    assert.equal(collatesAsRoot({ LANG: 'C.UTF-8', LC_COLLATE: 'POSIX' }), true);
+    assert.equal(collatesAsRoot({ LANG: 'C.UTF-8', LC_ALL: 'da_DK.UTF-8' }), false);
+    assert.equal(collatesAsRoot({ LANG: 'tr_TR.UTF-8' }), false);
   });
 
   void it('text groups registry-not-connected per registry (count, first places, one message); a lone one keeps its line; JSON keeps one result per reference', async () => {
