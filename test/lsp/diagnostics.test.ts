@@ -210,6 +210,62 @@ void describe('one problem repeated many times in a file', () => {
   }
 });
 
+void describe('an open file\'s set, kept in blocks of documents between edits', () => {
+  /**
+   * 300 documents (five blocks of 64, diagnosticSet.ts): unconnected registries repeated past the cap, one
+   * `latest` message repeated, and `latest` messages each said once.
+   */
+  const image = (i: number): string => (i % 3 === 0 ? `quay.io/acme/svc-${i}:1.0` : i % 3 === 1 ? 'ghcr.io/acme/app:latest' : `gcr.io/acme/job-${i}:latest`);
+  const pod = (i: number): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: ${image(i)}\n`;
+
+  void it('after each kind of edit, equals the set made afresh, place by place, without blocks', async () => {
+    const workspace = tempWorkspace({});
+    const client = await LspTestClient.start({ rootPath: workspace.root, initializationOptions: { offline: true }, settings: { 'replicated-registries': { maxRepeatedProblems: 5 } } });
+    try {
+      await client.until(() => client.logs.some((line) => line.startsWith('workspace scan:')), 'the first workspace scan');
+      const uri = fileUri(workspace.file('open.yaml'));
+      let text = Array.from({ length: 300 }, (_, i) => pod(i)).join('---\n');
+      const opened = client.waitForVersion(uri, 1, 30_000);
+      await client.open(uri, text);
+      let diagnostics = await opened;
+      let step = 0;
+      /** The same text as an unopened file: the workspace scan assembles it document by document. */
+      const afresh = async (): Promise<Diagnostic[]> => {
+        const refUri = fileUri(workspace.file(`fresh-${++step}.yaml`));
+        const published = client.waitForDiagnostics({ uri: refUri, timeoutMs: 30_000 });
+        workspace.write(`fresh-${step}.yaml`, text);
+        await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: refUri, type: FileChangeType.Created }] });
+        return published;
+      };
+      assert.ok(diagnostics.length > 30, `${diagnostics.length} diagnostics`);
+      assert.deepEqual(diagnostics, await afresh(), 'on open');
+
+      const edit = async (label: string, find: string, replace: string): Promise<void> => {
+        const range = rangeOf(text, find);
+        const version = client.nextVersion(uri);
+        const published = client.waitForVersion(uri, version, 30_000);
+        await client.edit(uri, range, replace);
+        text = text.replace(find, replace);
+        diagnostics = await published;
+        assert.deepEqual(diagnostics, await afresh(), label);
+      };
+      // In the first block: one `latest` said once goes away, then a place of ghcr.io moves to quay.io
+      // (the first marks of both registries and the counts in their notes change).
+      await edit('a tag pinned in the first block', 'gcr.io/acme/job-2:latest', 'gcr.io/acme/job-2:2.0');
+      await edit('an image moved to another registry', 'image: ghcr.io/acme/app:latest\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p2\n', 'image: quay.io/acme/moved:1.0\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p2\n');
+      // Lines added in the middle: every later block starts lower.
+      await edit('lines added in the second block', '  name: p100\n', '  name: p100\n  labels:\n    tier: web\n');
+      // A document removed: every later document has another index.
+      await edit('a document removed', `${pod(3)}---\n`, '');
+      await edit('the last document changed', 'gcr.io/acme/job-299:latest', 'quay.io/acme/job-299:latest');
+      assert.equal(diagnostics.filter((d) => d.code === 'registry-not-connected' && d.message.startsWith('quay.io ')).length, 5);
+    } finally {
+      await client.stop();
+      workspace.dispose();
+    }
+  });
+});
+
 /** 0-based lines of the first `count` occurrences of `needle`. */
 function rangesOfFirst(text: string, needle: string, count: number): number[] {
   return text.split('\n').flatMap((line, index) => (line.includes(needle) ? [index] : [])).slice(0, count);

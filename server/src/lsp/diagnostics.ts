@@ -112,6 +112,7 @@ export class DiagnosticsController {
     state?.remoteAbort?.abort();
     this.settle(state);
     this.open.delete(uri);
+    this.assembler.forget(uri);
     this.ctx.analyses.forget(uri);
     this.ctx.workspace.forgetImages(uri);
     // A pulling client forgets a closed document's diagnostics itself.
@@ -289,7 +290,7 @@ export class DiagnosticsController {
     const config = setup.env.config;
     this.ctx.workspace.setImages(uri, () => analysis.images.map((image) => toWorkspaceImage(uri, image, (o) => analyzed.positionAt(o), config)));
     if (this.open.get(uri) !== state) return undefined;
-    const diagnostics = await this.assembler.assemble({ uri, filePath, document: analyzed, analysis, remote: state.remote, env: setup.env, priority: 'interactive', maxRepeated: setup.settings.maxRepeatedProblems });
+    const diagnostics = await this.assembler.assemble({ uri, filePath, document: analyzed, analysis, remote: state.remote, env: setup.env, priority: 'interactive', maxRepeated: setup.settings.maxRepeatedProblems, keep: true });
     return { version: analyzed.version, diagnostics };
   }
 
