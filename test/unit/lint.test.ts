@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -334,6 +335,33 @@ void describe('lint CLI', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 1);
     assert.equal((JSON.parse(stdout) as LintResult[])[0]?.code, 'invalid-reference');
+  });
+
+  void it('as a process, ends itself once its output is written: megabytes of JSON to a file or a pipe arrive whole, with the exit status', async () => {
+    // lint exits as soon as stdout and stderr are written (cli.ts): a file is written synchronously (the
+    // early exit), a pipe read while it writes may still hold a queue (the ordinary end); both get every byte.
+    const count = 12_000;
+    await mkdir(path.join(workspace, 'many'), { recursive: true });
+    await writeFile(path.join(workspace, 'many/app.yaml'), `apiVersion: kots.io/v1beta1\nkind: Application\nspec:\n  additionalImages:\n${'    - quay.io/acme/w:latest\n'.repeat(count)}`);
+    const args = ['--import', pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, path.join(ROOT, 'server/src/cli.ts'), 'lint', '--offline', '--format', 'json', '--fail-on', 'warning', 'many/app.yaml'];
+    const check = (stdout: string, code: number | null): void => {
+      assert.ok(stdout.length > 4_000_000, `${stdout.length} bytes`);
+      assert.equal((JSON.parse(stdout) as LintResult[]).filter((result) => result.code === 'tag-latest').length, count);
+      assert.equal(code, 1);
+    };
+    const outputFile = path.join(workspace, 'many/out.json');
+    const handle = await open(outputFile, 'w');
+    try {
+      const toFile = spawn(process.execPath, args, { cwd: workspace, stdio: ['ignore', handle.fd, 'pipe'] });
+      check(...(await new Promise<[string, number | null]>((resolve) => toFile.on('close', (code) => resolve([readFileSync(outputFile, 'utf8'), code])))));
+    } finally {
+      await handle.close();
+    }
+    const toPipe = spawn(process.execPath, args, { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    toPipe.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const code = await new Promise<number | null>((resolve) => toPipe.on('close', resolve));
+    check(Buffer.concat(chunks).toString(), code);
   });
 });
 
