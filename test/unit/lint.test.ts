@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { CliIO } from '../../server/src/cli/io';
-import { sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { asciiRootCompare, collatesAsRoot, sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
 import { RULE_CODES } from '../../server/src/findings/types';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -129,6 +130,41 @@ void describe('lint CLI', () => {
     const expected = [...results].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || x.code.localeCompare(y.code));
     sortResults(results);
     assert.deepEqual(results, expected);
+  });
+
+  void it('printable-ASCII file names sort without ICU exactly as Intl.Collator sorts them for English and the root locale', () => {
+    const sign = (n: number): number => Math.sign(n);
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+    for (const locale of ['en', 'und', 'en-US']) {
+      const collator = new Intl.Collator(locale);
+      // Every pair of characters, then random names over an alphabet rich in case pairs and punctuation.
+      for (const a of printable) for (const b of printable) assert.equal(sign(asciiRootCompare(a, b)), sign(collator.compare(a, b)), `${locale}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      let seed = 12345;
+      const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+      const alphabet = 'aAbBzZ09_-./ ~$@`^';
+      const name = (): string => Array.from({ length: random(7) }, () => alphabet[random(alphabet.length)]).join('');
+      for (let i = 0; i < 20_000; i++) {
+        const a = name();
+        const b = random(4) === 0 ? a.toUpperCase() : name();
+        assert.equal(sign(asciiRootCompare(a, b)), sign(collator.compare(a, b)), `${locale}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      }
+    }
+    // The results' order is the collator's whichever way the names are ranked.
+    const result = (file: string): LintResult => ({ file, line: 1, column: 1, endLine: 1, endColumn: 2, code: 'tag-latest', severity: 'warning', message: '', reference: '' });
+    const names = ['team-10/a.yaml', 'team-1/a.yaml', 'Team-1/b.yaml', 'team_1/a.yaml', 'team.1/a.yaml', 'a b.yaml', 'ab.yaml', 'aB.yaml', 'Ab.yaml', 'é.yaml'];
+    const expected = [...names].sort(new Intl.Collator().compare);
+    for (const env of [{ LANG: 'C.UTF-8' }, { LANG: 'da_DK.UTF-8' }]) {
+      for (const list of [names, names.slice(0, -1)]) {
+        const results = [...list].reverse().map(result);
+        sortResults(results, env);
+        assert.deepEqual(results.map((r) => r.file), expected.filter((file) => list.includes(file)));
+      }
+    }
+    assert.equal(collatesAsRoot({}), true);
+    assert.equal(collatesAsRoot({ LANG: 'en_US.UTF-8', LC_ALL: '' }), true);
+    assert.equal(collatesAsRoot({ LANG: 'C.UTF-8', LC_COLLATE: 'POSIX' }), true);
+    assert.equal(collatesAsRoot({ LANG: 'C.UTF-8', LC_ALL: 'da_DK.UTF-8' }), false);
+    assert.equal(collatesAsRoot({ LANG: 'tr_TR.UTF-8' }), false);
   });
 
   void it('text groups registry-not-connected per registry (count, first places, one message); a lone one keeps its line; JSON keeps one result per reference', async () => {
@@ -299,6 +335,33 @@ void describe('lint CLI', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 1);
     assert.equal((JSON.parse(stdout) as LintResult[])[0]?.code, 'invalid-reference');
+  });
+
+  void it('as a process, ends itself once its output is written: megabytes of JSON to a file or a pipe arrive whole, with the exit status', async () => {
+    // lint exits as soon as stdout and stderr are written (cli.ts): a file is written synchronously (the
+    // early exit), a pipe read while it writes may still hold a queue (the ordinary end); both get every byte.
+    const count = 12_000;
+    await mkdir(path.join(workspace, 'many'), { recursive: true });
+    await writeFile(path.join(workspace, 'many/app.yaml'), `apiVersion: kots.io/v1beta1\nkind: Application\nspec:\n  additionalImages:\n${'    - quay.io/acme/w:latest\n'.repeat(count)}`);
+    const args = ['--import', pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, path.join(ROOT, 'server/src/cli.ts'), 'lint', '--offline', '--format', 'json', '--fail-on', 'warning', 'many/app.yaml'];
+    const check = (stdout: string, code: number | null): void => {
+      assert.ok(stdout.length > 4_000_000, `${stdout.length} bytes`);
+      assert.equal((JSON.parse(stdout) as LintResult[]).filter((result) => result.code === 'tag-latest').length, count);
+      assert.equal(code, 1);
+    };
+    const outputFile = path.join(workspace, 'many/out.json');
+    const handle = await open(outputFile, 'w');
+    try {
+      const toFile = spawn(process.execPath, args, { cwd: workspace, stdio: ['ignore', handle.fd, 'pipe'] });
+      check(...(await new Promise<[string, number | null]>((resolve) => toFile.on('close', (code) => resolve([readFileSync(outputFile, 'utf8'), code])))));
+    } finally {
+      await handle.close();
+    }
+    const toPipe = spawn(process.execPath, args, { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    toPipe.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const code = await new Promise<number | null>((resolve) => toPipe.on('close', resolve));
+    check(Buffer.concat(chunks).toString(), code);
   });
 });
 

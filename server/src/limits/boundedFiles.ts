@@ -107,9 +107,14 @@ export function readRegularFileSync(filePath: string, maxBytes: number): Buffer 
     let total = 0;
     for (;;) {
       if (total === buffer.length) buffer = grown(buffer, total, maxBytes);
-      const bytesRead = readSync(fd, buffer, total, buffer.length - total, null);
-      if (bytesRead === 0) break;
+      const asked = buffer.length - total;
+      const bytesRead = readSync(fd, buffer, total, asked, null);
       total += bytesRead;
+      // A short read that reached the size fstat gave is the end of the file as it was opened: no second
+      // read to see 0 bytes (one system call of five per file; 1,000 small files read in 29–32 ms instead
+      // of 35–39 ms, issue 12). A file still growing is read as it was at fstat, never past the cap; a file
+      // whose size says nothing (0: /proc and the like) is read to its end.
+      if (bytesRead === 0 || (bytesRead < asked && stats.size > 0 && total >= stats.size)) break;
     }
     if (total > maxBytes) throw tooLargeWhileReading(maxBytes);
     return buffer.subarray(0, total);

@@ -3,7 +3,6 @@
  * given files and folders (default: the current folder, honouring .gitignore), analyzes every YAML
  * file, prints text, JSON, SARIF or GitLab Code Quality, and exits 1 when a finding reaches the `--fail-on` level.
  */
-import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
@@ -322,17 +321,22 @@ function relativePath(cwd: string, file: string): string {
 
 /**
  * Results by file, line, column and code, files in `localeCompare` order. Each distinct file is ranked
- * once, with one `Intl.Collator` (what `localeCompare` does, without a collator per call):
- * `localeCompare` in the comparator was 17–28 ms of a lint of the 5,000-document manifest's 9,400
- * findings, and ranking 1,000 file names with it 13 ms; the order is the same. Creating the collator (ICU)
- * costs 9 ms of a process, so a single file needs none; rule codes (lowercase words and hyphens, which
- * `localeCompare` orders as their code units: test/unit/lint.test.ts) compare as strings.
+ * once: `localeCompare` in the comparator was 17–28 ms of a lint of the 5,000-document manifest's 9,400
+ * findings. Rule codes (lowercase words and hyphens, which `localeCompare` orders as their code units:
+ * test/unit/lint.test.ts) compare as strings.
+ * Creating an `Intl.Collator` (ICU's collation data) costs 8–11 ms of a process, so a single file needs
+ * none, and names of printable ASCII are ranked by the same root collation without ICU (asciiRootCompare)
+ * when the process's locale is one whose collation is the root's (C, POSIX, English): on the 1,000-file
+ * benchmark workspace that was 10–13 ms of the lint's 440 ms.
  */
-export function sortResults(results: LintResult[]): void {
+export function sortResults(results: LintResult[], env: NodeJS.ProcessEnv = process.env): void {
   const distinctFiles = [...new Set(results.map((result) => result.file))];
   const files = new Map<string, number>();
   if (distinctFiles.length === 1) files.set(distinctFiles[0] as string, 0);
-  else {
+  else if (collatesAsRoot(env) && distinctFiles.every(isPrintableAscii)) {
+    // Distinct printable-ASCII names are never equal to the collator: each its own rank.
+    distinctFiles.sort(asciiRootCompare).forEach((file, rank) => files.set(file, rank));
+  } else {
     const collator = new Intl.Collator();
     let previous: string | undefined;
     // Names the collator calls equal share a rank, so the (stable) sort keeps them as it found them.
@@ -343,6 +347,70 @@ export function sortResults(results: LintResult[]): void {
   }
   const rankOf = (file: string): number => files.get(file) as number;
   results.sort((a, b) => rankOf(a.file) - rankOf(b.file) || a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/**
+ * Printable ASCII in the order of ICU's root collation (CLDR), which `Intl.Collator` uses for the root
+ * locale and English: blanks and punctuation, symbols, digits, then letters, each lowercase before its
+ * uppercase. Punctuation is not ignorable there (the root's `alternate` is non-ignorable).
+ */
+const ROOT_ASCII_ORDER = ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789aAbBcCdDeEfFgGhHiIjJkKlLmMnNoOpPqQrRsStTuUvVwWxXyYzZ';
+
+/** Per code unit (0x20–0x7e): the primary weight (a letter's case left out) and the tertiary one (its case). */
+let rootWeights: { primary: Uint8Array; tertiary: Uint8Array } | undefined;
+
+function weights(): { primary: Uint8Array; tertiary: Uint8Array } {
+  if (!rootWeights) {
+    const primary = new Uint8Array(128);
+    const tertiary = new Uint8Array(128);
+    let weight = 0;
+    for (let i = 0; i < ROOT_ASCII_ORDER.length; i++) {
+      const code = ROOT_ASCII_ORDER.charCodeAt(i);
+      const isUpper = code >= 65 && code <= 90;
+      if (!isUpper) weight++;
+      primary[code] = weight;
+      tertiary[code] = isUpper ? 1 : 0;
+    }
+    rootWeights = { primary, tertiary };
+  }
+  return rootWeights;
+}
+
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
+ * `Intl.Collator`'s comparison for the root locale, on printable ASCII: one collation element per
+ * character, so the primary weights decide left to right (a prefix first), then case left to right.
+ * test/unit/lint.test.ts checks it against `Intl.Collator` on every pair of characters and random names.
+ */
+export function asciiRootCompare(a: string, b: string): number {
+  const { primary, tertiary } = weights();
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const difference = (primary[a.charCodeAt(i)] as number) - (primary[b.charCodeAt(i)] as number);
+    if (difference !== 0) return difference;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < length; i++) {
+    const difference = (tertiary[a.charCodeAt(i)] as number) - (tertiary[b.charCodeAt(i)] as number);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Whether the default collation is the root's, from the variables ICU takes the default locale from:
+ * unset, C, POSIX or English. Any other locale (Danish sorts `aa` last, Lithuanian `y` as `i`, Turkish
+ * has a dotless i...) goes to `Intl.Collator`.
+ */
+export function collatesAsRoot(env: NodeJS.ProcessEnv): boolean {
+  return [env.LC_ALL, env.LC_COLLATE, env.LC_MESSAGES, env.LANG].every((value) => value === undefined || value === '' || /^(C|POSIX|en)([._@-]|$)/.test(value));
 }
 
 /**
@@ -533,6 +601,17 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
   };
 }
 
+/**
+ * node:crypto, loaded only for the Code Quality format: loading it (and what it pulls in) was 4–9 ms of
+ * every lint start. Required rather than imported with import(): a dynamic import() of a Node built-in
+ * fails in the CLI bundle, which bin/ runs through vm.Script for its code cache ("A dynamic import
+ * callback was not specified").
+ */
+function nodeCrypto(): typeof import('node:crypto') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:crypto') as typeof import('node:crypto');
+}
+
 const CODE_QUALITY_SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
 
 /**
@@ -551,7 +630,7 @@ export function toCodeQuality(results: LintResult[]): unknown[] {
     return {
       description: result.message,
       check_name: result.code,
-      fingerprint: createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
+      fingerprint: nodeCrypto().createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
       severity: CODE_QUALITY_SEVERITY[result.severity],
       location: { path: result.file, lines: { begin: result.line, end: result.endLine } },
     };
@@ -562,43 +641,78 @@ export function toCodeQuality(results: LintResult[]): unknown[] {
  * Writes `value` exactly as `JSON.stringify(value, null, 2)` plus a newline, in pieces: a lint of a 50 MB
  * manifest has ~10^6 findings, whose JSON exceeds V8's largest string ("Invalid string length").
  */
-/** Values (at any depth) up to which an array element is serialized in one piece. */
+/** Values (at any depth) up to which an array element is serialized by the native serializer. */
 const SMALL_NODES = 256;
 
-/** What is left of `budget` after counting the values in `node`; negative when it holds more (stops counting there). */
+/**
+ * Small elements serialized in one native call: one `JSON.stringify` per element (and a re-indenting
+ * replace each) was 30–60 ms of `lint --format json` on the 5,000-document benchmark manifest's 2,082
+ * results, a run of them at once about 5 ms. A run is at most this many elements, so a piece stays far
+ * below the flush size.
+ */
+const SMALL_RUN = 512;
+
+/**
+ * What is left of `budget` after counting the values in `node`; negative when it holds more (stops
+ * counting there). An object's own keys are walked with `for...in` rather than `Object.values`, which
+ * allocated an array per result (a fifth of writing the 5,000-document manifest's JSON).
+ */
 function isSmall(node: unknown, budget: number): number {
   let left = budget - 1;
   if (node === null || typeof node !== 'object') return left;
-  for (const item of Array.isArray(node) ? node : Object.values(node)) {
-    left = isSmall(item, left);
+  if (Array.isArray(node)) {
+    for (const item of node as unknown[]) {
+      left = isSmall(item, left);
+      if (left < 0) return left;
+    }
+    return left;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    left = isSmall(record[key], left);
     if (left < 0) return left;
   }
   return left;
+}
+
+/** An array element the native serializer writes whole (undefined, functions and symbols become `null` in an array). */
+function isSmallElement(item: unknown): boolean {
+  return item === undefined || typeof item === 'function' || typeof item === 'symbol' || isSmall(item, SMALL_NODES) >= 0;
 }
 
 export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): void {
   const FLUSH_AT = 1 << 20;
   let pending = '';
   const emit = (piece: string): void => {
-    pending += piece;
-    if (pending.length >= FLUSH_AT) {
+    // Flushed before a piece that would take it past FLUSH_AT, so no write is much larger than FLUSH_AT.
+    if (pending.length > 0 && pending.length + piece.length > FLUSH_AT) {
       out.write(pending);
       pending = '';
     }
+    pending += piece;
   };
   const visit = (node: unknown, indent: string): void => {
     if (Array.isArray(node)) {
       if (node.length === 0) return emit('[]');
       const inner = `${indent}  `;
       emit('[');
-      node.forEach((item: unknown, index) => {
-        emit(`${index === 0 ? '' : ','}\n${inner}`);
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
-        // A small element (a lint result, a SARIF result) in one native call: visiting every key of 10,000
-        // results was a fifth of `lint --format json` on the 5,000-document benchmark manifest.
-        else if (isSmall(item, SMALL_NODES) >= 0) emit((JSON.stringify(item, null, 2) ?? 'null').replace(/\n/g, `\n${inner}`));
-        else visit(item, inner);
-      });
+      let index = 0;
+      while (index < node.length) {
+        const separator = index === 0 ? '' : ',';
+        if (!isSmallElement(node[index])) {
+          emit(`${separator}\n${inner}`);
+          visit(node[index], inner);
+          index++;
+          continue;
+        }
+        let end = index + 1;
+        while (end < node.length && end - index < SMALL_RUN && isSmallElement(node[end])) end++;
+        // "[\n  a,\n  b\n]" without its brackets: the elements at an indent of two, one level in.
+        const run = JSON.stringify(node.slice(index, end), null, 2).slice(2, -2);
+        emit(`${separator}\n${indent === '' ? run : `${indent}${run.replace(/\n/g, `\n${indent}`)}`}`);
+        index = end;
+      }
       return emit(`\n${indent}]`);
     }
     if (node !== null && typeof node === 'object' && typeof (node as { toJSON?: unknown }).toJSON !== 'function') {
