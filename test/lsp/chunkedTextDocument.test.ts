@@ -79,3 +79,34 @@ void describe('ChunkedTextDocument', () => {
     assert.equal(document.length, big.length + 3);
   });
 });
+
+void describe('slices an analysis keeps', () => {
+  void it('sliceToKeep gives the text of the range, in the created version, an edited one and a joined one', () => {
+    const text = 'image: ghcr.io/acme/app:1.0\n'.repeat(5_000);
+    const created = ChunkedTextDocument.create('file:///a.yaml', 'yaml', 1, text);
+    assert.equal(created.sliceToKeep(28, 56), 'image: ghcr.io/acme/app:1.0\n');
+    assert.equal(created.sliceToKeep(16_370, 16_400), text.slice(16_370, 16_400));
+    const edited = ChunkedTextDocument.update(created, [{ range: { start: { line: 1, character: 24 }, end: { line: 1, character: 27 } }, text: 'latest' }], 2);
+    assert.equal(edited.sliceToKeep(28, 59), 'image: ghcr.io/acme/app:latest\n');
+    assert.equal(edited.sliceToKeep(16_370, 16_400), edited.getText().slice(16_370, 16_400));
+    // Once joined, an edited version's text is a new string: still the same characters.
+    assert.equal(edited.sliceToKeep(0, 28), 'image: ghcr.io/acme/app:1.0\n');
+  });
+});
+
+void describe('line starts of a created document', () => {
+  void it('match vscode-languageserver-textdocument for texts with \\n only: empty, one line, no final line break, past the first array size', () => {
+    const texts = ['', 'a', '\n', 'a\nb', 'a\nb\n', '\n\n\n', 'x\n'.repeat(3_000) + 'tail', 'a-rather-long-line-of-text-here\n'.repeat(2_000)];
+    for (const text of texts) {
+      const ours = ChunkedTextDocument.create('file:///a.yaml', 'yaml', 1, text);
+      const theirs = TextDocument.create('file:///a.yaml', 'yaml', 1, text);
+      assert.equal(ours.lineCount, theirs.lineCount, JSON.stringify(text.slice(0, 20)));
+      for (let line = 0; line <= theirs.lineCount; line += Math.max(1, Math.floor(theirs.lineCount / 50))) {
+        assert.equal(ours.offsetAt({ line, character: 0 }), theirs.offsetAt({ line, character: 0 }));
+      }
+      for (let offset = 0; offset <= text.length; offset += Math.max(1, Math.floor(text.length / 97))) {
+        assert.deepEqual(ours.positionAt(offset), theirs.positionAt(offset));
+      }
+    }
+  });
+});

@@ -395,3 +395,20 @@ void describe('findImages: hostile flow nesting', () => {
     assert.equal(documentTree(text, range, 'manifest', 'fast').via, 'fast');
   });
 });
+
+void describe('image texts shared across the documents of one file', () => {
+  void it('images with the same text share one reference, and read exactly as without sharing (proxy form included)', () => {
+    const pod = (image: string): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: ${image}\n`;
+    const text = [pod('proxy.replicated.com/proxy/acme/ghcr.io/acme/api:1.2'), pod('proxy.replicated.com/proxy/acme/ghcr.io/acme/api:1.2'), pod('ghcr.io/acme/web:2')].join('---\n');
+    const parsed = new Map();
+    const shared = splitDocuments(text).map((range) => findImagesInDocument(text, range, 'deploy.yaml', { parsed }));
+    const alone = splitDocuments(text).map((range) => findImagesInDocument(text, range, 'deploy.yaml'));
+    assert.deepEqual(shared, alone);
+    const [first, second, third] = shared.map((scan) => scan.images[0]);
+    assert.ok(first?.reference && first.upstream && first.proxy, 'the proxy form is read');
+    assert.equal(second?.reference, first.reference);
+    assert.equal(second?.upstream, first.upstream);
+    assert.notEqual(third?.reference, first.reference);
+    assert.equal(parsed.size, 2);
+  });
+});

@@ -10,6 +10,7 @@ import { marked, yaml } from '../fixtures/carets';
 import { memoryRelease, releaseOf } from '../fixtures/release';
 import { findImages } from '../../server/src/manifests/findImages';
 import { imagesInRelease } from '../../server/src/release/fileImages';
+import { offlineRegistryFindings } from '../../server/src/rules/registryRules';
 
 function config(overrides: Partial<RegistriesConfig> = {}): RegistriesConfig {
   return {
@@ -355,5 +356,24 @@ void describe('rules: proxy shapes, KOTS rewrites, app scopes', () => {
     // Without the app's id (no vendor portal to resolve the slug), an id in the list may be this app's: no finding.
     const unresolved = config({ registries: [{ slug: 'acme-ghcr', provider: 'ghcr', endpoint: 'ghcr.io', authType: 'token', appIds: ['app-id-2'] }] });
     await expectFindings(pod(['ghcr.io/acme/api:1']), 'registry-not-connected', environment({ config: unresolved }));
+  });
+});
+
+void describe('offline verdicts shared by a reference object', () => {
+  void it('the same reference object read under another configuration gets that configuration\'s verdict', () => {
+    const [image] = findImages(pod(['quay.io/acme/api:1']), 'pod.yaml').images;
+    assert.ok(image?.reference);
+    const env = environment();
+    const unknown = offlineRegistryFindings(image, env);
+    assert.deepEqual(unknown.map((finding) => finding.code), ['registry-not-connected']);
+    // The same reference object again, elsewhere, under the same configuration: the same message and data objects.
+    const again = offlineRegistryFindings({ ...image, start: image.start + 10, end: image.end + 10 }, env);
+    assert.equal(again[0]?.message, unknown[0]?.message);
+    assert.equal(again[0]?.data, unknown[0]?.data);
+    assert.equal(again[0]?.start, (unknown[0]?.start ?? 0) + 10);
+    // Connected in another configuration: nothing to say there, whatever was said before.
+    const connected = config({ registries: [{ slug: 'acme-quay', provider: 'quay', endpoint: 'quay.io', authType: 'password', username: 'acme+bot' }] });
+    assert.deepEqual(offlineRegistryFindings(image, environment({ config: connected })), []);
+    assert.deepEqual(offlineRegistryFindings(image, environment()).map((finding) => finding.code), ['registry-not-connected']);
   });
 });

@@ -7,8 +7,9 @@ import { localFindings, registriesFileFindings, registryNamesOf, remoteFindings,
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../findings/types';
 import type { ReleaseEnvironment } from '../release/release';
 import { silentLogger, type Logger } from '../log/logger';
-import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError } from '../manifests/findImages';
+import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError, type ParsedImageTexts } from '../manifests/findImages';
 import { INPUT_LIMITS } from '../limits/inputLimits';
+import type { FileRole } from '../manifests/shapes';
 import { registriesFileLimitFinding } from '../rules/registriesFileRule';
 import { limitFinding } from '../rules/syntaxRule';
 
@@ -37,11 +38,15 @@ export function splitDocumentsSafe(text: string): DocumentRange[] {
 /** The registry names of a configuration, made once per configuration (not once per document). */
 const registryNamesByConfig = new WeakMap<AnalysisEnvironment['config'], ReadonlyMap<string, string>>();
 
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>): ImageScan {
+/**
+ * `file`, when the caller reads a file document by document: the file's role (fileRoleOf), asked once,
+ * and the image texts read so far in this file under this configuration (shared references).
+ */
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>, file?: { role: FileRole; parsed: ParsedImageTexts }): ImageScan {
   try {
     let registryNames = registryNamesByConfig.get(env.config);
     if (!registryNames) registryNamesByConfig.set(env.config, (registryNames = registryNamesOf(env)));
-    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames });
+    return findImagesInDocument(text, range, filePath, { proxyDomains: env.config.customDomains.proxy, registryNames, ...file });
   } catch (err) {
     report('finding images', filePath, err);
     return { images: [], syntaxErrors: [] };

@@ -18,6 +18,8 @@ import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLo
 import type { ReleaseEnvironment } from '../release/release';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { dependsOnRelease } from '../release/fileImages';
+import { fileRoleOf, type FileRole } from '../manifests/shapes';
+import type { ParsedImageTexts } from '../manifests/findImages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import {
@@ -47,9 +49,11 @@ function fullTextOf(text: AnalyzedText): string {
  * A private copy of `text[start, end)`: strings the results keep (image text, references) would
  * otherwise be slices of this version's whole text and keep every edited version of a 3 MB file alive.
  * Slicing a concatenation makes V8 flatten it into a new string of the document's size only (one
- * copy; `split('\n').join('\n')` did the same with an array of every line, 2–3× the time).
+ * copy; `split('\n').join('\n')` did the same with an array of every line, 2–3× the time). An open
+ * document's first version needs no copy (ChunkedTextDocument.sliceToKeep).
  */
 function copyOf(text: AnalyzedText, start: number, end: number): string {
+  if (typeof text !== 'string') return text.sliceToKeep(start, end);
   return (' ' + text.slice(start, end)).slice(1);
 }
 
@@ -188,13 +192,23 @@ function covers(image: FoundImage, offset: number, filePath: string): boolean {
 const NO_ERRORS: YamlSyntaxError[] = [];
 
 /**
+ * What the documents of one file read under one configuration share: the file's role (asked once, not
+ * twice per document) and the image texts read so far (the images with the same text share one parsed
+ * reference; manifests/findImages.ts ParsedImageTexts).
+ */
+export interface FileReading {
+  role: FileRole;
+  parsed: ParsedImageTexts;
+}
+
+/**
  * One document, read and checked by the local rules: the function both the server's thread and the
  * analysis worker run. `text` is the document alone.
  */
-export function analyzeDocumentText(text: string, filePath: string, env: AnalysisEnvironment): DocumentResult {
-  const scan = findImagesInDocumentSafe(text, { start: 0, end: text.length }, filePath, env);
+export function analyzeDocumentText(text: string, filePath: string, env: AnalysisEnvironment, file: FileReading = { role: fileRoleOf(filePath), parsed: new Map() }): DocumentResult {
+  const scan = findImagesInDocumentSafe(text, { start: 0, end: text.length }, filePath, env, file);
   // Chart templates and values, HelmCharts, KOTS templates (the release) and Compose `${VAR}` (.env) depend on other files.
-  if (dependsOnRelease(filePath, text) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
+  if (dependsOnRelease(filePath, text, file.role) || scan.images.some(needsResolution)) return { images: scan.images, syntaxErrors: scan.syntaxErrors, findings: undefined };
   return { images: scan.images, syntaxErrors: NO_ERRORS, findings: localFindingsFor(text, scan, filePath, env) };
 }
 
@@ -397,6 +411,7 @@ async function splitFully(previous: FileCache | undefined, source: AnalyzedText,
 class DocumentReader {
   private readonly workerEnv: DocumentEnvironment;
   private readonly ruleEnv: AnalysisEnvironment;
+  private readonly file: FileReading;
 
   constructor(
     private readonly filePath: string,
@@ -409,6 +424,7 @@ class DocumentReader {
     // Without a registry client the registry rule says "offline", as on this thread.
     this.workerEnv = { config: env.config, severityOverrides: env.severityOverrides, offline: env.offline || !env.registryClient };
     this.ruleEnv = ruleEnvironment(this.workerEnv);
+    this.file = { role: fileRoleOf(filePath), parsed: new Map() };
   }
 
   /**
@@ -475,7 +491,7 @@ class DocumentReader {
       });
     }
     const started = performance.now();
-    const result = analyzeDocumentText(copy, this.filePath, this.ruleEnv);
+    const result = analyzeDocumentText(copy, this.filePath, this.ruleEnv, this.file);
     this.budget.add(performance.now() - started);
     return result;
   }

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import type { AnalysisEnvironment, EvaluatedPiece, FoundImage, ImageKind, ImagePart, ImagePartRole, RelatedLocation } from '../findings/types';
 import { describeKey, fileOfKey, type LoadedChart } from '../charts/chart';
-import { fileRoleOf } from '../manifests/shapes';
+import { fileRoleOf, type FileRole } from '../manifests/shapes';
 import { toFoundImage } from '../manifests/findImages';
 import { explore } from '../templates/evaluate';
 import { renderKotsScalar } from '../templates/kots';
@@ -33,9 +33,8 @@ export function chartDirOf(filePath: string): string | undefined {
 
 const KOTS_TEMPLATE = /repl\{\{|\{\{repl/;
 
-/** Whether a file's images depend on other files of the release (its results cannot be cached alone). */
-export function dependsOnRelease(filePath: string, text: string): boolean {
-  const role = fileRoleOf(filePath);
+/** Whether a file's images depend on other files of the release (its results cannot be cached alone). `role`: the file's, when known. */
+export function dependsOnRelease(filePath: string, text: string, role: FileRole = fileRoleOf(filePath)): boolean {
   if (role === 'helm-template') return true;
   if (role === 'helm-values' && path.basename(filePath) === 'values.yaml') return true;
   return mayHoldKotsKinds(text) || KOTS_TEMPLATE.test(text);
