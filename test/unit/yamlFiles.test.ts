@@ -1,40 +1,30 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { findYamlFiles, findYamlFilesSync } from '../../server/src/workspace/yamlFiles';
+import { tempWorkspace } from '../lsp/workspaceFixture';
 
-let root: string;
-
-async function write(relative: string, text = 'a: 1\n'): Promise<void> {
-  const full = path.join(root, relative);
-  await mkdir(path.dirname(full), { recursive: true });
-  await writeFile(full, text);
-}
-
-void before(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'rr-yaml-files-'));
-  await write('.gitignore', 'build/\n*.generated.yaml\n');
-  await write('a.yaml');
-  await write('b-dir/x.yml');
-  await write('b.yaml');
-  await write('build/out.yaml');
-  await write('c/keep.yaml');
-  await write('c/skip.generated.yaml');
-  await write('c/.gitignore', 'local.yaml\n/only-here/\n');
-  await write('c/local.yaml');
-  await write('c/only-here/x.yaml');
-  await write('c/d/local.yaml');
-  await write('c/d/only-here/y.yaml');
-  await write('node_modules/pkg/x.yaml');
-  await write('.git/x.yaml');
-  await write('notes.txt');
+const YAML = 'a: 1\n';
+const workspace = tempWorkspace({
+  '.gitignore': 'build/\n*.generated.yaml\n',
+  'a.yaml': YAML,
+  'b-dir/x.yml': YAML,
+  'b.yaml': YAML,
+  'build/out.yaml': YAML,
+  'c/keep.yaml': YAML,
+  'c/skip.generated.yaml': YAML,
+  'c/.gitignore': 'local.yaml\n/only-here/\n',
+  'c/local.yaml': YAML,
+  'c/only-here/x.yaml': YAML,
+  'c/d/local.yaml': YAML,
+  'c/d/only-here/y.yaml': YAML,
+  'node_modules/pkg/x.yaml': YAML,
+  '.git/x.yaml': YAML,
+  'notes.txt': YAML,
 });
+const root = workspace.root;
 
-void after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+void after(() => workspace.dispose());
 
 void describe('findYamlFiles', () => {
   const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
