@@ -166,18 +166,16 @@ function parseImageText(text: string, proxyDomains: string[], registryNames: Rea
 export function toFoundImage(raw: RawImage, proxyDomains: string[], registryNames?: ReadonlyMap<string, string>, known?: ParsedImageTexts): FoundImage {
   // A Compose image with `${VAR}` waits for its `.env` (composeInterpolation.ts) before any rule reads it.
   const templated = TEMPLATE.test(raw.text) || (raw.kind === 'compose' && !raw.interpolated && raw.text.includes('$'));
-  if (templated) {
-    const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
-    if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
-    return image;
-  }
+  const image: FoundImage = { text: raw.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
+  if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
+  if (templated) return image;
   let parsed = known?.get(raw.text);
   if (!parsed) {
     parsed = parseImageText(raw.text, proxyDomains, registryNames);
     known?.set(raw.text, parsed);
   }
-  const image: FoundImage = { text: parsed.text, start: raw.start, end: raw.end, kind: raw.kind, templated, exact: raw.exact };
-  if (raw.parts) image.parts = raw.parts.map(({ role, start, end, text }) => ({ role, start, end, text }));
+  // The shared text: one string per distinct image text, not one per place.
+  image.text = parsed.text;
   if (parsed.reference) image.reference = parsed.reference;
   if (parsed.proxy) image.proxy = parsed.proxy;
   if (parsed.upstream) image.upstream = parsed.upstream;
