@@ -11,7 +11,7 @@ function diagnostic(line: number, message: string, extra: Partial<Diagnostic> = 
     source: 'replicated-registries',
     code: 'tag-latest',
     message,
-    data: { code: 'tag-latest', reference: `quay.io/acme/svc-${line}:latest` },
+    data: { reference: `quay.io/acme/svc-${line}:latest` },
     ...extra,
   };
 }
