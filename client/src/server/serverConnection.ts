@@ -1,6 +1,6 @@
 /**
  * The extension's one door to the engine: the language client for the bundled server (`dist/server.js`
- * over IPC), started on first need and restarted one operation at a time. Every engine question is an
+ * over stdio), started on first need and restarted one operation at a time. Every engine question is an
  * LSP request sent with `send` (its type picked from the protocol module, which arrives with the lazily
  * loaded language client), and the server's questions — credentials, consent to insecure options, the
  * vendor-portal connection — are answered here from the extension's own secrets.
@@ -137,8 +137,10 @@ export class ServerConnection implements vscode.Disposable {
       const registriesFileWatcher = vscode.workspace.createFileSystemWatcher('**/.replicated-registries.yaml');
       disposables.push(registriesFileWatcher);
       const serverOptions = {
-        run: { module: serverModule, transport: TransportKind.ipc },
-        debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+        // stdio, not IPC: over stdio the server writes each unchanged diagnostic's kept JSON
+        // (server/src/lsp/diagnosticsEncoder.ts), which Node's IPC channel would serialize again.
+        run: { module: serverModule, transport: TransportKind.stdio },
+        debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
       };
       const client = new LanguageClient('replicated-registries', 'Replicated Registries', serverOptions, {
         documentSelector: ANALYZED_LANGUAGES.map((language) => ({ scheme: 'file', language })),

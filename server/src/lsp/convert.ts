@@ -13,14 +13,19 @@ export const DIAGNOSTIC_SOURCE = 'replicated-registries';
 
 /**
  * What a diagnostic carries for code actions (`Diagnostic.data`): kept small on purpose (a manifest can
- * have thousands of diagnostics, serialized on every publish); what can be derived again from the
- * reference under the diagnostic (domain, path, tag, canonical form) is not repeated here.
+ * have thousands of diagnostics, serialized on every publish and parsed by the client); what can be
+ * derived again from the reference under the diagnostic (domain, path, tag, canonical form) is not
+ * repeated here, nor the rule, which is the diagnostic's `code` (`"code":"tag-latest",` in `data` was
+ * 22 KB of the 371 KB each keystroke on the 4.3 MB benchmark file sent).
  */
 export interface DiagnosticPayload extends Pick<FindingData, 'provider' | 'registrySlug' | 'digestFound' | 'verdict' | 'fixes' | 'mode'> {
   code: RuleCode;
   /** The image text as written. */
   reference: string;
 }
+
+/** `Diagnostic.data` as sent: the payload without its code. */
+type SentPayload = Omit<DiagnosticPayload, 'code'>;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -61,7 +66,7 @@ export function findingToDiagnostic(
   document: TextDocument,
   relatedDocument: (file: string) => TextDocument | undefined,
 ): Diagnostic {
-  const data: DiagnosticPayload = { code: finding.code, reference: finding.reference };
+  const data: SentPayload = { reference: finding.reference };
   const extra = finding.data;
   if (extra?.provider) data.provider = extra.provider;
   if (extra?.registrySlug) data.registrySlug = extra.registrySlug;
@@ -92,7 +97,7 @@ export function findingToDiagnostic(
 /** Our payload of a diagnostic the client sends back (code actions), or undefined for other sources. */
 export function payloadOf(diagnostic: Diagnostic): DiagnosticPayload | undefined {
   if (diagnostic.source !== DIAGNOSTIC_SOURCE) return undefined;
-  const data = diagnostic.data as Partial<DiagnosticPayload> | null | undefined;
-  if (typeof data !== 'object' || data === null || typeof data.code !== 'string' || typeof data.reference !== 'string') return undefined;
-  return data as DiagnosticPayload;
+  const data = diagnostic.data as Partial<SentPayload> | null | undefined;
+  if (typeof diagnostic.code !== 'string' || typeof data !== 'object' || data === null || typeof data.reference !== 'string') return undefined;
+  return { ...(data as SentPayload), code: diagnostic.code as RuleCode };
 }
