@@ -6,7 +6,8 @@ import { tempWorkspace } from '../lsp/workspaceFixture';
 
 const YAML = 'a: 1\n';
 const workspace = tempWorkspace({
-  '.gitignore': 'build/\n*.generated.yaml\n',
+  // c/d/e/: a path two folders below the .gitignore that names it (the walk's folder relative to each scope).
+  '.gitignore': 'build/\n*.generated.yaml\nc/d/e/\n',
   'a.yaml': YAML,
   'b-dir/x.yml': YAML,
   'b.yaml': YAML,
@@ -18,6 +19,8 @@ const workspace = tempWorkspace({
   'c/only-here/x.yaml': YAML,
   'c/d/local.yaml': YAML,
   'c/d/only-here/y.yaml': YAML,
+  'c/d/e/deep.yaml': YAML,
+  'c/d/kept/deep.yaml': YAML,
   'node_modules/pkg/x.yaml': YAML,
   '.git/x.yaml': YAML,
   'notes.txt': YAML,
@@ -27,7 +30,7 @@ const root = workspace.root;
 void after(() => workspace.dispose());
 
 void describe('findYamlFiles', () => {
-  const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
+  const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/d/kept/deep.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
 
   void it('walks depth first in name order, honouring every .gitignore on the way down (nested ones for their subtree)', async () => {
     const found = (await findYamlFiles(root)).map((file) => path.relative(root, file).split(path.sep).join('/'));
