@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { findYamlFiles, findYamlFilesSync } from '../../server/src/workspace/yamlFiles';
+import { findYamlFiles, findYamlFilesSync, namesFoldersOnly } from '../../server/src/workspace/yamlFiles';
 import { tempWorkspace } from '../lsp/workspaceFixture';
 
 const YAML = 'a: 1\n';
@@ -49,5 +49,28 @@ void describe('findYamlFiles', () => {
     const unreadable: string[] = [];
     assert.deepEqual(findYamlFilesSync(path.join(root, 'missing'), { onUnreadable: (folder) => unreadable.push(folder) }), []);
     assert.deepEqual(unreadable, [path.join(root, 'missing')]);
+  });
+
+  void it('a .gitignore naming only folders (no file can match it) finds what asking about every file finds', () => {
+    const folders = tempWorkspace({
+      '.gitignore': '# folders\nout/\n/top/  \n\n!keep/\n',
+      'out.yaml': YAML,
+      'top.yaml': YAML,
+      'a/out/x.yaml': YAML,
+      'a/top/y.yaml': YAML,
+      'top/z.yaml': YAML,
+      'keep/k.yaml': YAML,
+    });
+    try {
+      const found = findYamlFilesSync(folders.root).map((file) => path.relative(folders.root, file).split(path.sep).join('/'));
+      assert.deepEqual(found, ['a/top/y.yaml', 'keep/k.yaml', 'out.yaml', 'top.yaml']);
+    } finally {
+      folders.dispose();
+    }
+  });
+
+  void it('tells a .gitignore of literal folder paths from one with any other rule', () => {
+    for (const text of ['', 'build/\n', '# c\n\nbuild/\n/out/  \r\n!keep/\nnode_modules/\n', 'a/b/\n']) assert.equal(namesFoldersOnly(text), true, JSON.stringify(text));
+    for (const text of ['*.log\n', 'build/\nsecret.yaml\n', 'build\n', '**/tmp/\n', 'a/*/\n', 'x?/\n', '[ab]/\n', 'foo\\ /\n', '/\n', '!/\n', 'build/\t\n']) assert.equal(namesFoldersOnly(text), false, JSON.stringify(text));
   });
 });
