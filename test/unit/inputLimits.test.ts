@@ -84,6 +84,14 @@ void describe("lint's reader of listed files (one buffer, fstat only when the re
     });
   });
 
+  void it('reads a file larger than its buffer into one buffer of its size (not one doubled and copied)', () => {
+    const reader = new SeenRegularFileReader(1024 * 1024);
+    const file = path.join(dir, 'seen-large.yaml');
+    writeFileSync(file, 'z'.repeat(300_000));
+    assert.equal(reader.readText(file).length, 300_000);
+    assert.equal((reader as unknown as { buffer: Buffer }).buffer.length, 300_001);
+  });
+
   void it('refuses a file over the cap with the error readRegularFileSync gives, reading at most its first buffer', () => {
     const file = path.join(dir, 'seen-big.yaml');
     writeFileSync(file, Buffer.alloc(200 * 1024, 0x61));

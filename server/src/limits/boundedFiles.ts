@@ -151,17 +151,24 @@ export class SeenRegularFileReader {
     try {
       const opened = openSync(filePath, OPEN_FLAGS);
       fd = opened;
-      let checked = false;
-      const check = (): void => {
-        if (!checked) checkStats(fstatSync(opened), this.maxBytes);
-        checked = true;
+      let stats: Stats | undefined;
+      const check = (): Stats => {
+        if (!stats) {
+          stats = fstatSync(opened);
+          checkStats(stats, this.maxBytes);
+        }
+        return stats;
       };
       let total = 0;
       for (;;) {
         if (total === this.buffer.length) {
-          // More than the buffer holds: a large file (refused unread past the cap) or a device without end.
-          check();
-          this.buffer = grown(this.buffer, total, this.maxBytes);
+          // More than the buffer holds: a large file (refused unread past the cap; else read into a buffer
+          // of its size at once, not one doubled and copied a dozen times) or a device without end.
+          const { size } = check();
+          if (total > this.maxBytes) throw tooLargeWhileReading(this.maxBytes);
+          const bigger = Buffer.allocUnsafe(Math.min(Math.max(size + 1, this.buffer.length * 2), this.maxBytes + 1));
+          this.buffer.copy(bigger, 0, 0, total);
+          this.buffer = bigger;
         }
         let bytesRead: number;
         try {
