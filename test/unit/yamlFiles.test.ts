@@ -21,6 +21,9 @@ const workspace = tempWorkspace({
   'c/d/only-here/y.yaml': YAML,
   'c/d/e/deep.yaml': YAML,
   'c/d/kept/deep.yaml': YAML,
+  // A folder whose name starts with two dots (Kubernetes' ..data) is below its .gitignore like any other.
+  'c/..data/local.yaml': YAML,
+  'c/..data/kept.yaml': YAML,
   'node_modules/pkg/x.yaml': YAML,
   '.git/x.yaml': YAML,
   'notes.txt': YAML,
@@ -30,7 +33,7 @@ const root = workspace.root;
 void after(() => workspace.dispose());
 
 void describe('findYamlFiles', () => {
-  const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/d/kept/deep.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
+  const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/..data/kept.yaml', 'c/d/kept/deep.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
 
   void it('walks depth first in name order, honouring every .gitignore on the way down (nested ones for their subtree)', async () => {
     const found = (await findYamlFiles(root)).map((file) => path.relative(root, file).split(path.sep).join('/'));

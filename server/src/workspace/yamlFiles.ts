@@ -35,8 +35,6 @@ export interface ScanOptions {
 }
 
 interface IgnoreScope {
-  /** Folder the .gitignore sits in, absolute. */
-  base: string;
   rules: Ignore;
   /** Every rule names folders only (see namesFoldersOnly): no file is asked about. */
   foldersOnly: boolean;
@@ -61,15 +59,14 @@ export function namesFoldersOnly(gitignore: string): boolean {
 }
 
 /**
- * Whether `name` in a folder is ignored; `within[i]` is that folder relative to `scopes[i]`'s base
- * ('' for the base itself), computed once per folder rather than a `path.relative` per entry and scope.
+ * Whether `name` in a folder is ignored; `within[i]` is that folder relative to the folder of
+ * `scopes[i]`'s .gitignore ('' for that folder itself), always below it (see Frame.within).
  */
 function isIgnored(scopes: IgnoreScope[], within: string[], name: string, isDirectory: boolean): boolean {
   for (let i = 0; i < scopes.length; i++) {
     const scope = scopes[i] as IgnoreScope;
     if (!isDirectory && scope.foldersOnly) continue;
     const folder = within[i] as string;
-    if (folder.startsWith('..')) continue;
     const relative = folder === '' ? name : `${folder}/${name}`;
     if (scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
   }
@@ -122,7 +119,7 @@ function* walkFolder(root: string, options: ScanOptions): Generator<WalkRequest,
       if (listing.some((entry) => entry.name === '.gitignore')) {
         const gitignore = (yield { gitignore: childPath(frame.folder, '.gitignore') }) as string | undefined;
         if (gitignore !== undefined) {
-          frame.scopes = [...frame.scopes, { base: frame.folder, rules: ignore().add(gitignore), foldersOnly: namesFoldersOnly(gitignore) }];
+          frame.scopes = [...frame.scopes, { rules: ignore().add(gitignore), foldersOnly: namesFoldersOnly(gitignore) }];
           frame.within = [...frame.within, ''];
         }
       }
