@@ -1,11 +1,10 @@
 // CLI bundle entry: everything lives in cli/main. In a worker thread, this bundle is the language
 // server's analysis worker (`lsp --stdio` starts it; lsp/analysisWorker.ts), loaded only then.
-import { isMainThread } from 'node:worker_threads';
 import { main } from './cli/main';
 import { redact } from './log/logger';
 
-if (isMainThread) {
-  const argv = process.argv.slice(2);
+const argv = process.argv.slice(2);
+if (argv.length > 0 || isMainThread()) {
   main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -20,6 +19,18 @@ if (isMainThread) {
   void import('./lsp/analysisWorker').then((worker) => {
     if (worker.isAnalysisWorker()) worker.runAnalysisWorker();
   });
+}
+
+/**
+ * Whether this is the process's main thread, asked only of a run without a command: a worker's
+ * `process.argv` is Node's path and the script's and nothing more (the language server starts its
+ * analysis worker without an `argv` option), so a command on the line means the main thread. Loading
+ * node:worker_threads to ask cost every `lint` 3.7-4.1 ms and 121 page faults in a fresh process on the
+ * benchmark machine (issue 12). Required, not imported with import(): see cli/commands/lint.ts's nodeCrypto.
+ */
+function isMainThread(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 }
 
 /**

@@ -98,6 +98,16 @@ void describe('bin/replicated-registries', () => {
     assert.equal(damaged.stderr, '');
   });
 
+  void it('reads the bundle as UTF-8, multi-byte characters at its first and last bytes too, with and without its cache', () => {
+    const bin = packageAsking(`>=${process.versions.node}`, `'é';process.stdout.write('é—✓ ' + typeof module.exports + ' ' + __filename.endsWith('cli.js') + '\\n');//✓`);
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome(), REPLICATED_REGISTRIES_CODE_CACHE: '' };
+    for (let run = 0; run < 2; run++) {
+      const ran = spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env });
+      assert.equal(ran.stderr, '');
+      assert.equal(ran.stdout, 'é—✓ object true\n');
+    }
+  });
+
   void it('writes no cache into a folder others can write, nor when turned off', () => {
     const bin = packageAsking(`>=${process.versions.node}`, PROBE_BUNDLE);
     const shared = cacheHome();

@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { ANALYSIS_LIMIT_CODE } from '../../server/src/findings/types';
 import type { ReleaseEnvironment } from '../../server/src/release/release';
 import { analyzeFile } from '../../server/src/analysis/analyzeFile';
-import { BoundedReadError, readRegularFile, readRegularFileSync } from '../../server/src/limits/boundedFiles';
+import { BoundedReadError, readRegularFile, readRegularFileSync, SeenRegularFileReader } from '../../server/src/limits/boundedFiles';
 import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';
 import { nestingDeeperThan } from '../../server/src/limits/nestingDepth';
 import { findImages } from '../../server/src/manifests/findImages';
@@ -59,6 +59,64 @@ void describe('reading a file a committed file names', () => {
 
   void it('reports a missing file with its code', async () => {
     await assert.rejects(readRegularFile(path.join(dir, 'absent'), 10), (error: unknown) => error instanceof BoundedReadError && error.failure === 'io' && error.code === 'ENOENT');
+  });
+});
+
+void describe("lint's reader of listed files (one buffer, fstat only when the read is unusual)", () => {
+  /** The error `fn` throws (it must throw). */
+  function thrown(fn: () => unknown): BoundedReadError {
+    try {
+      fn();
+    } catch (error) {
+      assert.ok(error instanceof BoundedReadError, String(error));
+      return error;
+    }
+    assert.fail('expected a BoundedReadError');
+  }
+
+  void it('reads files of every size in turn through its one buffer, each exactly', () => {
+    const reader = new SeenRegularFileReader(1024 * 1024);
+    const texts = ['é'.repeat(50_000) + 'end', 'short', '', 'x'.repeat(64 * 1024), 'y'.repeat(64 * 1024 + 1), 'after: ok\n'];
+    texts.forEach((text, index) => {
+      const file = path.join(dir, `seen-${index}.yaml`);
+      writeFileSync(file, text);
+      assert.equal(reader.readText(file), text);
+    });
+  });
+
+  void it('reads a file larger than its buffer into one buffer of its size (not one doubled and copied)', () => {
+    const reader = new SeenRegularFileReader(1024 * 1024);
+    const file = path.join(dir, 'seen-large.yaml');
+    writeFileSync(file, 'z'.repeat(300_000));
+    assert.equal(reader.readText(file).length, 300_000);
+    assert.equal((reader as unknown as { buffer: Buffer }).buffer.length, 300_001);
+  });
+
+  void it('refuses a file over the cap with the error readRegularFileSync gives, reading at most its first buffer', () => {
+    const file = path.join(dir, 'seen-big.yaml');
+    writeFileSync(file, Buffer.alloc(200 * 1024, 0x61));
+    const error = thrown(() => new SeenRegularFileReader(100 * 1024).readText(file));
+    assert.equal(error.failure, 'too-large');
+    assert.equal(error.size, 200 * 1024);
+    assert.equal(error.message, thrown(() => readRegularFileSync(file, 100 * 1024)).message);
+    // A cap below the first buffer's size: the read stops one byte past it.
+    assert.equal(thrown(() => new SeenRegularFileReader(1000).readText(file)).failure, 'too-large');
+  });
+
+  void it('refuses what is not a regular file as readRegularFileSync does: a FIFO nobody writes, a folder, a device', () => {
+    const fifo = path.join(dir, 'seen.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = new SeenRegularFileReader(1024);
+    for (const target of [fifo, dir, '/dev/null', '/dev/zero']) {
+      const error = thrown(() => reader.readText(target));
+      assert.equal(error.failure, 'not-a-file', target);
+      assert.equal(error.message, thrown(() => readRegularFileSync(target, 1024)).message, target);
+    }
+  });
+
+  void it('reports a missing file with its code', () => {
+    const error = thrown(() => new SeenRegularFileReader(10).readText(path.join(dir, 'absent')));
+    assert.deepEqual([error.failure, error.code], ['io', 'ENOENT']);
   });
 });
 

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { findYamlFiles, findYamlFilesSync } from '../../server/src/workspace/yamlFiles';
+import { findYamlFiles, findYamlFilesSync, namesFoldersOnly } from '../../server/src/workspace/yamlFiles';
 import { tempWorkspace } from '../lsp/workspaceFixture';
 
 const YAML = 'a: 1\n';
 const workspace = tempWorkspace({
-  '.gitignore': 'build/\n*.generated.yaml\n',
+  // c/d/e/: a path two folders below the .gitignore that names it (the walk's folder relative to each scope).
+  '.gitignore': 'build/\n*.generated.yaml\nc/d/e/\n',
   'a.yaml': YAML,
   'b-dir/x.yml': YAML,
   'b.yaml': YAML,
@@ -18,6 +19,11 @@ const workspace = tempWorkspace({
   'c/only-here/x.yaml': YAML,
   'c/d/local.yaml': YAML,
   'c/d/only-here/y.yaml': YAML,
+  'c/d/e/deep.yaml': YAML,
+  'c/d/kept/deep.yaml': YAML,
+  // A folder whose name starts with two dots (Kubernetes' ..data) is below its .gitignore like any other.
+  'c/..data/local.yaml': YAML,
+  'c/..data/kept.yaml': YAML,
   'node_modules/pkg/x.yaml': YAML,
   '.git/x.yaml': YAML,
   'notes.txt': YAML,
@@ -27,7 +33,7 @@ const root = workspace.root;
 void after(() => workspace.dispose());
 
 void describe('findYamlFiles', () => {
-  const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
+  const expected = ['a.yaml', 'b-dir/x.yml', 'b.yaml', 'c/..data/kept.yaml', 'c/d/kept/deep.yaml', 'c/d/only-here/y.yaml', 'c/keep.yaml'];
 
   void it('walks depth first in name order, honouring every .gitignore on the way down (nested ones for their subtree)', async () => {
     const found = (await findYamlFiles(root)).map((file) => path.relative(root, file).split(path.sep).join('/'));
@@ -46,5 +52,28 @@ void describe('findYamlFiles', () => {
     const unreadable: string[] = [];
     assert.deepEqual(findYamlFilesSync(path.join(root, 'missing'), { onUnreadable: (folder) => unreadable.push(folder) }), []);
     assert.deepEqual(unreadable, [path.join(root, 'missing')]);
+  });
+
+  void it('a .gitignore naming only folders (no file can match it) finds what asking about every file finds', () => {
+    const folders = tempWorkspace({
+      '.gitignore': '# folders\nout/\n/top/  \n\n!keep/\n',
+      'out.yaml': YAML,
+      'top.yaml': YAML,
+      'a/out/x.yaml': YAML,
+      'a/top/y.yaml': YAML,
+      'top/z.yaml': YAML,
+      'keep/k.yaml': YAML,
+    });
+    try {
+      const found = findYamlFilesSync(folders.root).map((file) => path.relative(folders.root, file).split(path.sep).join('/'));
+      assert.deepEqual(found, ['a/top/y.yaml', 'keep/k.yaml', 'out.yaml', 'top.yaml']);
+    } finally {
+      folders.dispose();
+    }
+  });
+
+  void it('tells a .gitignore of literal folder paths from one with any other rule', () => {
+    for (const text of ['', 'build/\n', '# c\n\nbuild/\n/out/  \r\n!keep/\nnode_modules/\n', 'a/b/\n']) assert.equal(namesFoldersOnly(text), true, JSON.stringify(text));
+    for (const text of ['*.log\n', 'build/\nsecret.yaml\n', 'build\n', '**/tmp/\n', 'a/*/\n', 'x?/\n', '[ab]/\n', 'foo\\ /\n', '/\n', '!/\n', 'build/\t\n']) assert.equal(namesFoldersOnly(text), false, JSON.stringify(text));
   });
 });

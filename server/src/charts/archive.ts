@@ -10,7 +10,6 @@
  * and what to do, and nothing of it is used. Entry names with `..`, absolute paths, links and devices
  * are skipped, never followed.
  */
-import { createGunzip } from 'node:zlib';
 import type { Header } from 'tar-stream';
 
 export const ARCHIVE_LIMITS = {
@@ -61,6 +60,18 @@ export function normalizeEntryName(name: string): string | undefined {
   return parts.join('/');
 }
 
+/**
+ * node:zlib, loaded with the first archive: a static import loaded it (3.5-3.8 ms and 116 page faults
+ * in a fresh process on the benchmark machine) in every `lint` and language server start, though only
+ * packaged charts need it (issue 12). Required rather than imported with import(): a dynamic import()
+ * of a Node built-in fails in the CLI bundle, which bin/ runs through vm.Script for its code cache ("A
+ * dynamic import callback was not specified").
+ */
+function nodeZlib(): typeof import('node:zlib') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:zlib') as typeof import('node:zlib');
+}
+
 /** Reads a `.tgz` (bytes) into the entries a chart analysis needs. Rejects with ArchiveError past any bound. */
 export async function readChartArchive(bytes: Uint8Array, label: string): Promise<ArchiveEntries> {
   if (bytes.byteLength > ARCHIVE_LIMITS.compressedBytes) throw new ArchiveError(archiveTooLarge(label, bytes.byteLength));
@@ -70,11 +81,9 @@ export async function readChartArchive(bytes: Uint8Array, label: string): Promis
   let decompressed = 0;
   let entries = 0;
 
-  // tar-stream (bundled) is loaded with the first archive: most workspaces have none (issue 12). A Node
-  // built-in stays a static import: a dynamic import() of one fails in the CLI's bundle, which runs
-  // through vm.Script for its code cache ("A dynamic import callback was not specified").
+  // tar-stream (bundled) and node:zlib are loaded with the first archive: most workspaces have none (issue 12).
   const { extract } = await import('tar-stream');
-  const gunzip = createGunzip();
+  const gunzip = nodeZlib().createGunzip();
   const tar = extract();
   const done = new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {

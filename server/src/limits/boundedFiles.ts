@@ -124,3 +124,70 @@ export function readRegularFileSync(filePath: string, maxBytes: number): Buffer 
     if (fd !== undefined) closeSync(fd);
   }
 }
+
+/**
+ * Reads many files, one after another, as text through one buffer kept between them, for files already
+ * seen to be regular files (`lint`'s list: a folder listing's entry type, or `stat` of a path it was
+ * given). `readRegularFileSync`'s bounds hold: opened with O_NONBLOCK, a file over `maxBytes` refused
+ * with the same error, never more than one byte past it read. What changes is when `fstat` is asked:
+ * only when the read ends empty or with an error, or outgrows the first buffer — the cases of a large
+ * file and of a FIFO, device or folder swapped in since the listing — not for every small file.
+ * Node 20's `fstatSync` builds a Stats object with four Dates (13-14 µs a call, and its code is hot
+ * enough for V8 to optimize it in the background); with it and a fresh buffer per file, reading the
+ * 1,000-file benchmark workspace took 33-37 ms in a fresh process against 28-32 ms this way (23-26 ms
+ * for `readFileSync(path, 'utf8')`, which bounds nothing; issue 12). A FIFO swapped in between the
+ * listing and the open, with a live writer, is read as text (within the cap).
+ */
+export class SeenRegularFileReader {
+  private buffer: Buffer;
+
+  constructor(private readonly maxBytes: number) {
+    this.buffer = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1));
+  }
+
+  /** The text (UTF-8) of a file of at most `maxBytes`; throws BoundedReadError. */
+  readText(filePath: string): string {
+    let fd: number | undefined;
+    try {
+      const opened = openSync(filePath, OPEN_FLAGS);
+      fd = opened;
+      let stats: Stats | undefined;
+      const check = (): Stats => {
+        if (!stats) {
+          stats = fstatSync(opened);
+          checkStats(stats, this.maxBytes);
+        }
+        return stats;
+      };
+      let total = 0;
+      for (;;) {
+        if (total === this.buffer.length) {
+          // More than the buffer holds: a large file (refused unread past the cap; else read into a buffer
+          // of its size at once, not one doubled and copied a dozen times) or a device without end.
+          const { size } = check();
+          if (total > this.maxBytes) throw tooLargeWhileReading(this.maxBytes);
+          const bigger = Buffer.allocUnsafe(Math.min(Math.max(size + 1, this.buffer.length * 2), this.maxBytes + 1));
+          this.buffer.copy(bigger, 0, 0, total);
+          this.buffer = bigger;
+        }
+        let bytesRead: number;
+        try {
+          bytesRead = readSync(opened, this.buffer, total, this.buffer.length - total, null);
+        } catch (error) {
+          // A folder (EISDIR), a FIFO or terminal with nothing to read (EAGAIN): said as fstat says it.
+          check();
+          throw error;
+        }
+        if (bytesRead === 0) break;
+        total += bytesRead;
+      }
+      // Nothing read: an empty file, or a FIFO nobody writes, /dev/null...
+      if (total === 0) check();
+      return this.buffer.toString('utf8', 0, total);
+    } catch (error) {
+      throw ioError(error);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+}

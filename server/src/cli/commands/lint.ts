@@ -8,7 +8,7 @@ import path from 'node:path';
 import { analyzeFile, finalizeFindings } from '../../analysis/analyzeFile';
 import type { AnalysisEnvironment, Finding, RuleCode, Severity } from '../../findings/types';
 import type { ReleaseEnvironment } from '../../release/release';
-import { BoundedReadError, readRegularFileSync } from '../../limits/boundedFiles';
+import { BoundedReadError, readRegularFileSync, SeenRegularFileReader } from '../../limits/boundedFiles';
 import { INPUT_LIMITS } from '../../limits/inputLimits';
 import { oversizedFileMessage } from '../../manifests/findImages';
 import { limitFinding } from '../../rules/syntaxRule';
@@ -128,6 +128,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // credentials-missing and registry-not-connected results and their registry: the text output groups them per registry.
   const registryOf = new Map<LintResult, MissingCredentialsRegistry>();
   const domainOf = new Map<LintResult, string>();
+  // The listed files are regular files (their folder's listing or `stat` said so): read through one buffer.
+  const reader = new SeenRegularFileReader(INPUT_LIMITS.analyzedFileBytes);
+  const relative = relativeTo(io.cwd);
   try {
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -135,19 +138,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const filePath = files[next++] as string;
         let text: string;
         try {
-          text = readText(filePath);
+          text = reader.readText(filePath);
         } catch (error) {
           if (error instanceof BoundedReadError && error.failure === 'too-large') {
             // Not read at all: one finding says why (a hostile 50 MB file must not cost 50 MB).
             const finding = limitFinding('', { start: 0, end: 0, message: oversizedFileMessage(error.size ?? INPUT_LIMITS.analyzedFileBytes + 1) });
-            for (const result of toResults(finalizeFindings('', [finding], env), '', relativePath(io.cwd, filePath))) results.push(result);
+            for (const result of toResults(finalizeFindings('', [finding], env), '', relative(filePath))) results.push(result);
           } else {
             reportUnreadable(filePath, error);
           }
           continue;
         }
         const findings = await analyzeFile({ text, path: filePath }, env);
-        const fileResults = toResults(findings, text, relativePath(io.cwd, filePath));
+        const fileResults = toResults(findings, text, relative(filePath));
         findings.forEach((finding, index) => {
           if (finding.code === 'registry-not-connected') {
             if (options.format === 'text' && finding.data?.domain) domainOf.set(fileResults[index] as LintResult, finding.data.domain);
@@ -311,12 +314,22 @@ function collectFiles(targets: string[], reportUnreadable: (path: string, error:
 }
 
 function relativePath(cwd: string, file: string): string {
+  return relativeTo(cwd)(file);
+}
+
+/**
+ * `relativePath` for many files under one folder: whether the folder is plainly normalized is found
+ * once, not per file (a `path.normalize` per file, 1,000 on the benchmark workspace, issue 12).
+ */
+function relativeTo(cwd: string): (file: string) => string {
   // A file under the current folder, its path plainly normalized (no `.`, `..` or `//`; a dot file takes
   // the long way), is its path past the folder: path.relative resolves both paths again, for each file.
-  if (path.sep === '/' && cwd.startsWith('/') && file.length > cwd.length + 1 && file.startsWith(cwd) && (cwd.endsWith('/') || file.charCodeAt(cwd.length) === 47) && !file.includes('/.') && !file.includes('//') && path.normalize(cwd) === cwd) {
-    return file.slice(cwd.endsWith('/') ? cwd.length : cwd.length + 1);
-  }
-  return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
+  const plain = path.sep === '/' && cwd.startsWith('/') && path.normalize(cwd) === cwd;
+  const prefix = cwd.endsWith('/') ? cwd.length : cwd.length + 1;
+  return (file) => {
+    if (plain && file.length > cwd.length + 1 && file.startsWith(cwd) && (cwd.endsWith('/') || file.charCodeAt(cwd.length) === 47) && !file.includes('/.') && !file.includes('//')) return file.slice(prefix);
+    return path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
+  };
 }
 
 /**

@@ -1,0 +1,91 @@
+/**
+ * What an offline `lint` loads: only what it uses. node:zlib (packaged charts) is loaded with the first
+ * archive, and node:worker_threads only by a run without a command (which may be the language server's
+ * analysis worker), not on every start (issue 12: 3.5-4.1 ms and 116-121 page faults of each start,
+ * each). The CLI entry is bundled as dist/cli.js is (tsx itself loads worker_threads) and run in a fresh
+ * process, whose list of loaded Node modules is the evidence.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+
+/** The build's plugin (a plain ES module): the same one dist/cli.js is built with. */
+interface PluginModule {
+  registriesSchemaValidatorPlugin: (root: string) => esbuild.Plugin;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-lint-startup-'));
+const bundle = path.join(dir, 'cli.js');
+const workspace = path.join(dir, 'workspace');
+/** Prints the Node modules the process loaded, as JSON on stderr's last line, at exit. */
+const REPORT_MODULES = path.join(dir, 'report-modules.cjs');
+
+void before(async () => {
+  const { registriesSchemaValidatorPlugin } = (await import(path.join(ROOT, 'scripts/registriesSchemaValidatorPlugin.mjs'))) as PluginModule;
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'server/src/cli.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'error',
+    absWorkingDir: ROOT,
+    define: { __VERSION__: JSON.stringify('0.0.0-test') },
+    plugins: [registriesSchemaValidatorPlugin(ROOT)],
+  });
+  writeFileSync(REPORT_MODULES, `process.on('exit', () => process.stderr.write('\\n' + JSON.stringify(process.moduleLoadList) + '\\n'));`);
+  mkdirSync(workspace);
+  writeFileSync(path.join(workspace, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n');
+});
+
+void after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the bundled CLI with `args` in the workspace: exit code, stdout, and the Node modules it loaded. */
+function runBundle(...args: string[]): { status: number | null; stdout: string; modules: string[] } {
+  const ran = spawnSync(process.execPath, ['--require', REPORT_MODULES, bundle, ...args], { cwd: workspace, encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+  return { status: ran.status, stdout: ran.stdout, modules: JSON.parse(ran.stderr.trim().split('\n').pop() as string) as string[] };
+}
+
+void describe('lint --offline start-up', () => {
+  void it('loads neither node:zlib nor node:worker_threads', () => {
+    const ran = runBundle('lint', '--offline', '--format', 'json');
+    assert.equal(ran.status, 0, ran.stdout);
+    assert.ok(ran.stdout.startsWith('['), ran.stdout);
+    assert.ok(ran.modules.includes('NativeModule fs'), 'the list is read');
+    assert.ok(!ran.modules.includes('NativeModule zlib'));
+    assert.ok(!ran.modules.includes('NativeModule worker_threads'));
+  });
+
+  void it('asks node:worker_threads when there is no command (the analysis worker has none), and prints the help', () => {
+    const ran = runBundle();
+    assert.match(ran.stdout, /^replicated-registries — /);
+    assert.ok(ran.modules.includes('NativeModule worker_threads'));
+  });
+
+  void it('loads node:zlib when a packaged chart is read (the check above can see it)', () => {
+    // The archive reader itself, through tsx: a gzip header and nothing after it runs gunzip and fails.
+    const ran = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const archive = await import(${JSON.stringify(path.join(ROOT, 'server/src/charts/archive.ts'))});
+         const { readChartArchive } = archive.readChartArchive ? archive : archive.default;
+         const before = process.moduleLoadList.includes('NativeModule zlib');
+         const failed = await readChartArchive(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), 'broken.tgz').then(() => false, (error) => error instanceof Error);
+         console.log(JSON.stringify({ before, after: process.moduleLoadList.includes('NativeModule zlib'), failed }));`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.deepEqual(JSON.parse(ran.stdout.trim().split('\n').pop() as string), { before: false, after: true, failed: true });
+  });
+});
