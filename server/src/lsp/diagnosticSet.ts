@@ -17,7 +17,7 @@ import { causeOf } from '../findings/cause';
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
-import { shiftFinding, type AnalyzedDocument, type DocumentResult, type FileAnalysis } from './fileAnalysis';
+import { shiftFinding, type AnalyzedDocument, type DocumentList, type DocumentResult, type FileAnalysis } from './fileAnalysis';
 import type { Priority, WorkScheduler } from './scheduler';
 
 /** A remote finding, anchored to the image it is about (offsets relative to the image's start). */
@@ -306,25 +306,24 @@ function addPlace(block: Block, cause: string | undefined, diagnostic: Diagnosti
 }
 
 /** Whether `documents[first…first+count)` are the block's documents, lying the same way. */
-function sameDocuments(block: Block, documents: readonly AnalyzedDocument[], first: number, count: number): boolean {
+function sameDocuments(block: Block, documents: DocumentList, first: number, count: number): boolean {
   if (block.results.length !== count) return false;
-  const head = (documents[first] as AnalyzedDocument).start;
+  const head = documents.start(first);
   for (let i = 0; i < count; i++) {
-    const analyzed = documents[first + i] as AnalyzedDocument;
-    if (analyzed.result !== block.results[i] || analyzed.start - head !== block.offsets[i]) return false;
+    if (documents.result(first + i) !== block.results[i] || documents.start(first + i) - head !== block.offsets[i]) return false;
   }
   return true;
 }
 
 /** Whether a document's findings have related places in other files. */
-function pointsElsewhere(analyzed: AnalyzedDocument, filePath: string): boolean {
-  return analyzed.result.findings?.some((finding) => finding.related?.some((r) => r.file !== filePath)) ?? false;
+function pointsElsewhere(result: DocumentResult, filePath: string): boolean {
+  return result.findings?.some((finding) => finding.related?.some((r) => r.file !== filePath)) ?? false;
 }
 
 /** Whether a document may have diagnostics: findings of its own, or images the remote findings may be about. */
-function hasDiagnostics(analyzed: AnalyzedDocument, hasRemote: boolean): boolean {
-  const findings = analyzed.result.findings;
-  return findings !== undefined && (findings.length > 0 || (hasRemote && analyzed.result.images.length > 0));
+function hasDiagnostics(result: DocumentResult, hasRemote: boolean): boolean {
+  const findings = result.findings;
+  return findings !== undefined && (findings.length > 0 || (hasRemote && result.images.length > 0));
 }
 
 export class DiagnosticAssembler {
@@ -355,7 +354,7 @@ export class DiagnosticAssembler {
         const made = block.diagnostics[index];
         if (made) return made;
         // The block is valid for this analysis: its documents are this analysis's, at the same index.
-        const analyzed = analysis.documents[block.first + (block.owners[index] as number)] as AnalyzedDocument;
+        const analyzed = analysis.documents.at(block.first + (block.owners[index] as number));
         const diagnostic = this.documentDiagnostics(analyzed, input, related)[block.items[index] as number] as Diagnostic;
         block.diagnostics[index] = diagnostic;
         return diagnostic;
@@ -364,13 +363,14 @@ export class DiagnosticAssembler {
     } else {
       const hasRemote = input.remote !== undefined && input.remote.size > 0;
       let skipped = 0;
-      for (const analyzed of analysis.documents) {
-        if (!hasDiagnostics(analyzed, hasRemote)) {
+      const documents = analysis.documents;
+      for (let index = 0; index < documents.length; index++) {
+        if (!hasDiagnostics(documents.result(index), hasRemote)) {
           if (++skipped % SKIPPED_PER_CHECK === 0 && this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
           continue;
         }
         if (this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
-        for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) capped.add(diagnostic);
+        for (const diagnostic of this.documentDiagnostics(documents.at(index), input, related)) capped.add(diagnostic);
       }
     }
     const out = capped.finish();
@@ -395,8 +395,8 @@ export class DiagnosticAssembler {
     const blocks: Block[] = [];
     for (let first = 0, index = 0; first < documents.length; first += BLOCK_DOCUMENTS, index++) {
       const count = Math.min(BLOCK_DOCUMENTS, documents.length - first);
-      const head = documents[first] as AnalyzedDocument;
-      const firstLine = document.positionAt(head.start).line;
+      const head = documents.start(first);
+      const firstLine = document.positionAt(head).line;
       const old = before[index];
       if (old && old.keepable && old.firstLine === firstLine && old.remote === input.remote && sameDocuments(old, documents, first, count)) {
         blocks.push(old);
@@ -405,18 +405,18 @@ export class DiagnosticAssembler {
       if (this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
       const block: Block = { first, results: [], offsets: [], firstLine, remote: input.remote, keepable: true, causes: [], diagnostics: [], owners: [], items: [], places: new Map() };
       for (let i = 0; i < count; i++) {
-        const analyzed = documents[first + i] as AnalyzedDocument;
-        block.results.push(analyzed.result);
-        block.offsets.push(analyzed.start - head.start);
+        const result = documents.result(first + i);
+        block.results.push(result);
+        block.offsets.push(documents.start(first + i) - head);
         // A document with nothing to say costs one test, not a position lookup: with a registries file
         // most of 5,000 documents have no diagnostic, and looking each up cost every keystroke 1–2 ms of CPU.
-        if (!hasDiagnostics(analyzed, hasRemote)) continue;
-        if (pointsElsewhere(analyzed, input.filePath)) block.keepable = false;
+        if (!hasDiagnostics(result, hasRemote)) continue;
+        if (pointsElsewhere(result, input.filePath)) block.keepable = false;
         if (hasRemote) {
-          for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) addPlace(block, (diagnostic as WithCause)[CAUSE], diagnostic, i, -1);
+          for (const diagnostic of this.documentDiagnostics(documents.at(first + i), input, related)) addPlace(block, (diagnostic as WithCause)[CAUSE], diagnostic, i, -1);
         } else {
           // Converted when marked: a document's diagnostics are its findings, one for one, in order.
-          (analyzed.result.findings ?? []).forEach((finding, item) => addPlace(block, causeOf(finding), undefined, i, item));
+          (result.findings ?? []).forEach((finding, item) => addPlace(block, causeOf(finding), undefined, i, item));
         }
       }
       blocks.push(block);
@@ -433,7 +433,7 @@ export class DiagnosticAssembler {
       const local = (analyzed.result.findings ?? []).map((finding) => this.convert(shiftFinding(finding, input.filePath, analyzed.start), document, related));
       cached = { startLine, local };
       // Findings with related places in other files follow those files: not kept.
-      if (!pointsElsewhere(analyzed, input.filePath)) this.converted.set(analyzed.result, cached);
+      if (!pointsElsewhere(analyzed.result, input.filePath)) this.converted.set(analyzed.result, cached);
     } else if (cached.startLine !== startLine) {
       const lines = startLine - cached.startLine;
       cached = { startLine, local: shiftDiagnostics(cached.local, lines, uri), ...(cached.remote ? { remote: { findings: cached.remote.findings, diagnostics: shiftDiagnostics(cached.remote.diagnostics, lines, uri) } } : {}) };
