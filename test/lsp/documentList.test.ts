@@ -44,8 +44,8 @@ function assertSame(list: DocumentList, model: readonly AnalyzedDocument[]): voi
   assert.equal(list.dependentIn(0, model.length - 1), model.filter((d) => !d.result.findings).length);
 }
 
-describe('DocumentList', () => {
-  it('matches a plain array through random replacements', () => {
+void describe('DocumentList', () => {
+  void it('matches a plain array through random replacements', () => {
     const next = random(12);
     let model = documentsFrom(0, 700, next);
     let list = DocumentList.of(model);
@@ -69,7 +69,7 @@ describe('DocumentList', () => {
     }
   });
 
-  it('finds the first document for offsets before it and the last for offsets past the end', () => {
+  void it('finds the first document for offsets before it and the last for offsets past the end', () => {
     const list = DocumentList.of([
       { start: 0, end: 10, result: result(false) },
       { start: 10, end: 20, result: result(true) },
