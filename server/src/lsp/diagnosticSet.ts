@@ -288,9 +288,9 @@ export class Tallies {
   reset(): void {
     let unused = 0;
     for (const tally of this.byCause.values()) if (tally.count === 0) unused++;
-    const prune = unused > 1024 && unused * 2 > this.byCause.size;
-    for (const [cause, tally] of this.byCause) {
-      if (prune && tally.count === 0) this.byCause.delete(cause);
+    // Entries only when pruning: iterating them makes an array per entry (67 KB a keystroke on the benchmark file).
+    if (unused > 1024 && unused * 2 > this.byCause.size) for (const [cause, tally] of this.byCause) if (tally.count === 0) this.byCause.delete(cause);
+    for (const tally of this.byCause.values()) {
       tally.count = 0;
       tally.first = -1;
     }
