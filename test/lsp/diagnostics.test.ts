@@ -258,6 +258,11 @@ void describe('an open file\'s set, kept in blocks of documents between edits', 
       // A document removed: every later document has another index.
       await edit('a document removed', `${pod(3)}---\n`, '');
       await edit('the last document changed', 'gcr.io/acme/job-299:latest', 'quay.io/acme/job-299:latest');
+      // Back to counts an earlier set had: the notes kept from one set to the next must say them again.
+      await edit('the last document back', 'quay.io/acme/job-299:latest', 'gcr.io/acme/job-299:latest');
+      await edit('a problem gone since the first set back', 'gcr.io/acme/job-2:2.0', 'gcr.io/acme/job-2:latest');
+      await edit('a place of ghcr.io back', 'image: quay.io/acme/moved:1.0\n', 'image: ghcr.io/acme/app:latest\n');
+      await edit('the last document changed again', 'gcr.io/acme/job-299:latest', 'quay.io/acme/job-299:latest');
       assert.equal(diagnostics.filter((d) => d.code === 'registry-not-connected' && d.message.startsWith('quay.io ')).length, 5);
     } finally {
       await client.stop();

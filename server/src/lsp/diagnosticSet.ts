@@ -17,7 +17,7 @@ import { causeOf } from '../findings/cause';
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
-import { shiftFinding, type AnalyzedDocument, type DocumentResult, type FileAnalysis } from './fileAnalysis';
+import { shiftFinding, type AnalyzedDocument, type DocumentList, type DocumentResult, type FileAnalysis } from './fileAnalysis';
 import type { Priority, WorkScheduler } from './scheduler';
 
 /** A remote finding, anchored to the image it is about (offsets relative to the image's start). */
@@ -128,8 +128,9 @@ interface Block {
   /** For a place not converted yet: its document (in the block) and its index in that document's diagnostics. */
   owners: number[];
   items: number[];
-  /** Per problem: its places, in order. */
-  places: Map<string | undefined, number[]>;
+  /** Its problems, in the order of their first places, and each one's places, in order (arrays: iterating a Map's entries made an array per entry on every keystroke). */
+  problems: (string | undefined)[];
+  placesOf: number[][];
 }
 
 /** A block's place as a diagnostic, converted when first asked for. */
@@ -178,10 +179,21 @@ type WithCause = Diagnostic & { [CAUSE]?: string };
  */
 class RepeatedProblems {
   readonly out: Diagnostic[] = [];
-  /** Per problem: places seen, and where its first mark is in `out`. */
-  private readonly seen = new Map<string, { count: number; first: number }>();
+  /** Places of a block picked to be marked (addBlock), by index in the block: reused from block to block. */
+  private picked = new Uint8Array(256);
 
-  constructor(private readonly max: number) {}
+  /**
+   * `tallies`: an open file's tallies, kept from one assembly to the next (Tallies): on the benchmark file
+   * a fresh map of every problem with a fresh tally each, the entries of every block's problem map and the
+   * list of picked places sorted per block were 360 KB of garbage a keystroke, a quarter of what an edit
+   * allocated.
+   */
+  constructor(
+    private readonly max: number,
+    private readonly tallies: Tallies = new Tallies(),
+  ) {
+    tallies.reset();
+  }
 
   add(diagnostic: Diagnostic): void {
     const cause = (diagnostic as WithCause)[CAUSE];
@@ -189,13 +201,9 @@ class RepeatedProblems {
       this.out.push(diagnostic);
       return;
     }
-    const seen = this.seen.get(cause);
-    if (!seen) {
-      this.seen.set(cause, { count: 1, first: this.out.length });
-      this.out.push(diagnostic);
-    } else if (++seen.count <= this.max) {
-      this.out.push(diagnostic);
-    }
+    const tally = this.tallies.of(cause);
+    if (tally.count++ === 0) tally.first = this.out.length;
+    if (tally.count <= this.max) this.out.push(diagnostic);
   }
 
   /**
@@ -204,44 +212,104 @@ class RepeatedProblems {
    * first blocks).
    */
   addBlock(block: Block, place: PlaceOf): void {
+    const count = block.causes.length;
     if (this.max <= 0) {
-      for (let index = 0; index < block.causes.length; index++) this.out.push(place(block, index));
+      for (let index = 0; index < count; index++) this.out.push(place(block, index));
       return;
     }
-    let picked: number[] | undefined;
-    for (const [cause, places] of block.places) {
+    if (this.picked.length < count) this.picked = new Uint8Array(count * 2);
+    const picked = this.picked;
+    let any = false;
+    for (let problem = 0; problem < block.problems.length; problem++) {
+      const cause = block.problems[problem];
+      const places = block.placesOf[problem] as number[];
       if (cause === undefined) {
-        (picked ??= []).push(...places);
+        for (const index of places) picked[index] = 1;
+        any = true;
         continue;
       }
-      const seen = this.seen.get(cause);
-      const room = this.max - (seen?.count ?? 0);
-      if (room > 0) {
-        picked ??= [];
-        for (let i = 0; i < room && i < places.length; i++) picked.push(places[i] as number);
-      }
-      if (seen) seen.count += places.length;
-      // The first mark's place in `out` is set below, once the picked places are in position order.
-      else this.seen.set(cause, { count: places.length, first: -1 });
+      const tally = this.tallies.of(cause);
+      const room = Math.min(this.max - tally.count, places.length);
+      for (let i = 0; i < room; i++) picked[places[i] as number] = 1;
+      if (room > 0) any = true;
+      tally.count += places.length;
     }
-    if (!picked) return;
-    picked.sort((a, b) => a - b);
-    for (const index of picked) {
-      const diagnostic = place(block, index);
+    if (!any) return;
+    // The picked places in position order; the first mark of each problem is where its note goes.
+    for (let index = 0; index < count; index++) {
+      if (picked[index] === 0) continue;
+      picked[index] = 0;
       const cause = block.causes[index];
-      const seen = cause === undefined ? undefined : this.seen.get(cause);
-      if (seen && seen.first < 0) seen.first = this.out.length;
-      this.out.push(diagnostic);
+      if (cause !== undefined) {
+        const tally = this.tallies.of(cause);
+        if (tally.first < 0) tally.first = this.out.length;
+      }
+      this.out.push(place(block, index));
     }
   }
 
   finish(): Diagnostic[] {
-    for (const { count, first } of this.seen.values()) {
-      if (count <= this.max) continue;
-      const diagnostic = this.out[first] as Diagnostic;
-      this.out[first] = { ...diagnostic, message: `${diagnostic.message} (${repeatedNote(count, this.max)})` };
-    }
+    this.tallies.note(this.out, this.max);
     return this.out;
+  }
+}
+
+/** One problem's places in a set being made, where its first mark is in the set, and that mark with its note. */
+export interface Tally {
+  count: number;
+  first: number;
+  noted?: { from: Diagnostic; count: number; max: number; diagnostic: Diagnostic };
+}
+
+/**
+ * The tallies of a file's problems, reset for each set made. An open file keeps its tallies with its
+ * blocks: the next keystroke counts into the same objects, and a first mark that says "the same problem
+ * at N places" is the same object as long as it and N are the same (so the next set compares equal
+ * quickly, and each keystroke does not make ~50 new notes).
+ */
+export class Tallies {
+  private readonly byCause = new Map<string, Tally>();
+
+  /** Problems tallied (kept from earlier sets included). */
+  get size(): number {
+    return this.byCause.size;
+  }
+
+  of(cause: string): Tally {
+    let tally = this.byCause.get(cause);
+    if (!tally) {
+      tally = { count: 0, first: -1 };
+      this.byCause.set(cause, tally);
+    }
+    return tally;
+  }
+
+  /** Zero counts for a new set. Problems the last set did not have go when they are most of them (an image reference typed letter by letter makes a new problem per keystroke). */
+  reset(): void {
+    let unused = 0;
+    for (const tally of this.byCause.values()) if (tally.count === 0) unused++;
+    // Entries only when pruning: iterating them makes an array per entry (67 KB a keystroke on the benchmark file).
+    if (unused > 1024 && unused * 2 > this.byCause.size) for (const [cause, tally] of this.byCause) if (tally.count === 0) this.byCause.delete(cause);
+    for (const tally of this.byCause.values()) {
+      tally.count = 0;
+      tally.first = -1;
+    }
+  }
+
+  /** Puts the note on the first mark of each problem with more than `max` places. */
+  note(out: Diagnostic[], max: number): void {
+    for (const tally of this.byCause.values()) {
+      if (tally.count <= max) continue;
+      const from = out[tally.first] as Diagnostic;
+      const noted = tally.noted;
+      if (noted?.from === from && noted.count === tally.count && noted.max === max) {
+        out[tally.first] = noted.diagnostic;
+        continue;
+      }
+      const diagnostic = { ...from, message: `${from.message} (${repeatedNote(tally.count, max)})` };
+      tally.noted = { from, count: tally.count, max, diagnostic };
+      out[tally.first] = diagnostic;
+    }
   }
 }
 
@@ -294,43 +362,53 @@ export interface AssemblyInput {
   keep?: boolean;
 }
 
+/**
+ * Adds a place to a block being made. The block keeps one string per problem: each finding's cause is a
+ * fresh concatenation (findings/cause.ts), and keeping them all was 9,373 strings (and as many
+ * concatenations) on the benchmark file, 1.5 MB that the cold open's scavenges copied and promoted.
+ */
 function addPlace(block: Block, cause: string | undefined, diagnostic: Diagnostic | undefined, owner: number, item: number): void {
   const index = block.causes.length;
-  block.causes.push(cause);
+  let problem = block.problems.indexOf(cause);
+  if (problem >= 0) (block.placesOf[problem] as number[]).push(index);
+  else {
+    problem = block.problems.length;
+    block.problems.push(cause);
+    block.placesOf.push([index]);
+  }
+  block.causes.push(block.problems[problem]);
   block.diagnostics.push(diagnostic);
   block.owners.push(owner);
   block.items.push(item);
-  const places = block.places.get(cause);
-  if (places) places.push(index);
-  else block.places.set(cause, [index]);
 }
 
 /** Whether `documents[first…first+count)` are the block's documents, lying the same way. */
-function sameDocuments(block: Block, documents: readonly AnalyzedDocument[], first: number, count: number): boolean {
+function sameDocuments(block: Block, documents: DocumentList, first: number, count: number): boolean {
   if (block.results.length !== count) return false;
-  const head = (documents[first] as AnalyzedDocument).start;
+  const head = documents.start(first);
   for (let i = 0; i < count; i++) {
-    const analyzed = documents[first + i] as AnalyzedDocument;
-    if (analyzed.result !== block.results[i] || analyzed.start - head !== block.offsets[i]) return false;
+    if (documents.result(first + i) !== block.results[i] || documents.start(first + i) - head !== block.offsets[i]) return false;
   }
   return true;
 }
 
 /** Whether a document's findings have related places in other files. */
-function pointsElsewhere(analyzed: AnalyzedDocument, filePath: string): boolean {
-  return analyzed.result.findings?.some((finding) => finding.related?.some((r) => r.file !== filePath)) ?? false;
+function pointsElsewhere(result: DocumentResult, filePath: string): boolean {
+  return result.findings?.some((finding) => finding.related?.some((r) => r.file !== filePath)) ?? false;
 }
 
 /** Whether a document may have diagnostics: findings of its own, or images the remote findings may be about. */
-function hasDiagnostics(analyzed: AnalyzedDocument, hasRemote: boolean): boolean {
-  const findings = analyzed.result.findings;
-  return findings !== undefined && (findings.length > 0 || (hasRemote && analyzed.result.images.length > 0));
+function hasDiagnostics(result: DocumentResult, hasRemote: boolean): boolean {
+  const findings = result.findings;
+  return findings !== undefined && (findings.length > 0 || (hasRemote && result.images.length > 0));
 }
 
 export class DiagnosticAssembler {
   private readonly converted = new WeakMap<DocumentResult, ConvertedDocument>();
   /** Open files' sets, in blocks (Block), by URI; dropped when the file closes (`forget`). */
   private readonly kept = new Map<string, Block[]>();
+  /** Open files' problem tallies (Tallies), by URI, for the next set; dropped with the blocks. */
+  private readonly keptTallies = new Map<string, Tallies>();
 
   constructor(
     private readonly scheduler: Pick<WorkScheduler, 'due' | 'turn'>,
@@ -348,29 +426,34 @@ export class DiagnosticAssembler {
     const related = this.relatedDocuments(input.uri, document);
     const resolved = analysis.resolvedFindings.length > 0 || analysis.resolvedImages.length > 0;
     // Without findings that depend on other files the documents' sets come in position order: capped as they come.
-    const capped = new RepeatedProblems(resolved ? 0 : input.maxRepeated);
+    const max = resolved ? 0 : input.maxRepeated;
+    let capped: RepeatedProblems;
     if (input.keep) {
       const blocks = await this.blocks(input, related);
+      // From here to finish() nothing waits: the kept tallies are this assembly's alone.
+      capped = new RepeatedProblems(max, this.tallies(input.uri));
       const place: PlaceOf = (block, index) => {
         const made = block.diagnostics[index];
         if (made) return made;
         // The block is valid for this analysis: its documents are this analysis's, at the same index.
-        const analyzed = analysis.documents[block.first + (block.owners[index] as number)] as AnalyzedDocument;
+        const analyzed = analysis.documents.at(block.first + (block.owners[index] as number));
         const diagnostic = this.documentDiagnostics(analyzed, input, related)[block.items[index] as number] as Diagnostic;
         block.diagnostics[index] = diagnostic;
         return diagnostic;
       };
       for (const block of blocks) capped.addBlock(block, place);
     } else {
+      capped = new RepeatedProblems(max);
       const hasRemote = input.remote !== undefined && input.remote.size > 0;
       let skipped = 0;
-      for (const analyzed of analysis.documents) {
-        if (!hasDiagnostics(analyzed, hasRemote)) {
+      const documents = analysis.documents;
+      for (let index = 0; index < documents.length; index++) {
+        if (!hasDiagnostics(documents.result(index), hasRemote)) {
           if (++skipped % SKIPPED_PER_CHECK === 0 && this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
           continue;
         }
         if (this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
-        for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) capped.add(diagnostic);
+        for (const diagnostic of this.documentDiagnostics(documents.at(index), input, related)) capped.add(diagnostic);
       }
     }
     const out = capped.finish();
@@ -384,6 +467,16 @@ export class DiagnosticAssembler {
   /** Drops what was kept for an open file (it closed). */
   forget(uri: string): void {
     this.kept.delete(uri);
+    this.keptTallies.delete(uri);
+  }
+
+  private tallies(uri: string): Tallies {
+    let tallies = this.keptTallies.get(uri);
+    if (!tallies) {
+      tallies = new Tallies();
+      this.keptTallies.set(uri, tallies);
+    }
+    return tallies;
   }
 
   /** The open file's set in blocks: the kept ones that are still valid, the others made again. */
@@ -395,28 +488,28 @@ export class DiagnosticAssembler {
     const blocks: Block[] = [];
     for (let first = 0, index = 0; first < documents.length; first += BLOCK_DOCUMENTS, index++) {
       const count = Math.min(BLOCK_DOCUMENTS, documents.length - first);
-      const head = documents[first] as AnalyzedDocument;
-      const firstLine = document.positionAt(head.start).line;
+      const head = documents.start(first);
+      const firstLine = document.positionAt(head).line;
       const old = before[index];
       if (old && old.keepable && old.firstLine === firstLine && old.remote === input.remote && sameDocuments(old, documents, first, count)) {
         blocks.push(old);
         continue;
       }
       if (this.scheduler.due(input.priority)) await this.scheduler.turn(input.priority);
-      const block: Block = { first, results: [], offsets: [], firstLine, remote: input.remote, keepable: true, causes: [], diagnostics: [], owners: [], items: [], places: new Map() };
+      const block: Block = { first, results: [], offsets: [], firstLine, remote: input.remote, keepable: true, causes: [], diagnostics: [], owners: [], items: [], problems: [], placesOf: [] };
       for (let i = 0; i < count; i++) {
-        const analyzed = documents[first + i] as AnalyzedDocument;
-        block.results.push(analyzed.result);
-        block.offsets.push(analyzed.start - head.start);
+        const result = documents.result(first + i);
+        block.results.push(result);
+        block.offsets.push(documents.start(first + i) - head);
         // A document with nothing to say costs one test, not a position lookup: with a registries file
         // most of 5,000 documents have no diagnostic, and looking each up cost every keystroke 1–2 ms of CPU.
-        if (!hasDiagnostics(analyzed, hasRemote)) continue;
-        if (pointsElsewhere(analyzed, input.filePath)) block.keepable = false;
+        if (!hasDiagnostics(result, hasRemote)) continue;
+        if (pointsElsewhere(result, input.filePath)) block.keepable = false;
         if (hasRemote) {
-          for (const diagnostic of this.documentDiagnostics(analyzed, input, related)) addPlace(block, (diagnostic as WithCause)[CAUSE], diagnostic, i, -1);
+          for (const diagnostic of this.documentDiagnostics(documents.at(first + i), input, related)) addPlace(block, (diagnostic as WithCause)[CAUSE], diagnostic, i, -1);
         } else {
           // Converted when marked: a document's diagnostics are its findings, one for one, in order.
-          (analyzed.result.findings ?? []).forEach((finding, item) => addPlace(block, causeOf(finding), undefined, i, item));
+          (result.findings ?? []).forEach((finding, item) => addPlace(block, causeOf(finding), undefined, i, item));
         }
       }
       blocks.push(block);
@@ -433,7 +526,7 @@ export class DiagnosticAssembler {
       const local = (analyzed.result.findings ?? []).map((finding) => this.convert(shiftFinding(finding, input.filePath, analyzed.start), document, related));
       cached = { startLine, local };
       // Findings with related places in other files follow those files: not kept.
-      if (!pointsElsewhere(analyzed, input.filePath)) this.converted.set(analyzed.result, cached);
+      if (!pointsElsewhere(analyzed.result, input.filePath)) this.converted.set(analyzed.result, cached);
     } else if (cached.startLine !== startLine) {
       const lines = startLine - cached.startLine;
       cached = { startLine, local: shiftDiagnostics(cached.local, lines, uri), ...(cached.remote ? { remote: { findings: cached.remote.findings, diagnostics: shiftDiagnostics(cached.remote.diagnostics, lines, uri) } } : {}) };

@@ -79,11 +79,132 @@ export interface DocumentResult {
   skipped?: true;
 }
 
+/** One document of an analysis (file offsets), made when asked for (DocumentList.at). */
 export interface AnalyzedDocument {
   start: number;
   end: number;
   result: DocumentResult;
 }
+
+/** Results per page of a DocumentList: an edit copies one page (1 KB) and the list of pages. */
+const PAGE = 128;
+
+/**
+ * The documents of one analysis, in order, covering the text: their starts and ends in typed arrays
+ * (outside the JavaScript heap) and their results in pages of PAGE. An edit moves every document after
+ * it; with an object per document and one array of them, a keystroke on the 4.3 MB benchmark file made
+ * about 2,500 new objects and a 5,000-slot array, and a part of each lived on until an edit further up
+ * replaced it: what each edit leaves in the young generation (forced scavenge after each, --trace-gc-nvp)
+ * was 100 KB, most of it these, and every scavenge copied or promoted about ten edits' worth. Here an
+ * edit that keeps the number of documents copies two typed arrays and one page.
+ */
+export class DocumentList {
+  private constructor(
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly pages: readonly (readonly DocumentResult[])[],
+    readonly length: number,
+  ) {}
+
+  static of(documents: readonly AnalyzedDocument[]): DocumentList {
+    const starts = new Int32Array(documents.length);
+    const ends = new Int32Array(documents.length);
+    documents.forEach((document, index) => {
+      starts[index] = document.start;
+      ends[index] = document.end;
+    });
+    return new DocumentList(starts, ends, paged(documents.map((document) => document.result)), documents.length);
+  }
+
+  /** Documents at [starts[i], ends[i]) with `results[i]`. */
+  static from(starts: Int32Array, ends: Int32Array, results: readonly DocumentResult[]): DocumentList {
+    return new DocumentList(starts, ends, paged(results), results.length);
+  }
+
+  start(index: number): number {
+    return this.starts[index] as number;
+  }
+
+  end(index: number): number {
+    return this.ends[index] as number;
+  }
+
+  result(index: number): DocumentResult {
+    return (this.pages[(index / PAGE) | 0] as readonly DocumentResult[])[index % PAGE] as DocumentResult;
+  }
+
+  at(index: number): AnalyzedDocument {
+    return { start: this.start(index), end: this.end(index), result: this.result(index) };
+  }
+
+  /** Index of the document containing `offset` (0 when there is none). */
+  indexAt(offset: number): number {
+    let low = 0;
+    let high = this.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** This list with documents [first, last] replaced by `middle` and the ones after moved by `delta`. */
+  replaced(first: number, last: number, middle: readonly AnalyzedDocument[], delta: number): DocumentList {
+    const tail = this.length - (last + 1);
+    const count = first + middle.length + tail;
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    starts.set(this.starts.subarray(0, first));
+    ends.set(this.ends.subarray(0, first));
+    const after = first + middle.length;
+    if (delta === 0) {
+      starts.set(this.starts.subarray(last + 1), after);
+      ends.set(this.ends.subarray(last + 1), after);
+    } else {
+      for (let i = 0; i < tail; i++) {
+        starts[after + i] = (this.starts[last + 1 + i] as number) + delta;
+        ends[after + i] = (this.ends[last + 1 + i] as number) + delta;
+      }
+    }
+    middle.forEach((document, i) => {
+      starts[first + i] = document.start;
+      ends[first + i] = document.end;
+    });
+    if (middle.length !== last + 1 - first) {
+      // Documents added or removed: every page after the edit changes.
+      const results: DocumentResult[] = [];
+      for (let i = 0; i < first; i++) results.push(this.result(i));
+      for (const document of middle) results.push(document.result);
+      for (let i = last + 1; i < this.length; i++) results.push(this.result(i));
+      return new DocumentList(starts, ends, paged(results), count);
+    }
+    // The same number of documents: only the pages holding [first, last] are copied.
+    const pages = this.pages.slice();
+    middle.forEach((document, i) => {
+      const index = first + i;
+      const page = (index / PAGE) | 0;
+      if (pages[page] === this.pages[page]) pages[page] = (this.pages[page] as readonly DocumentResult[]).slice();
+      (pages[page] as DocumentResult[])[index % PAGE] = document.result;
+    });
+    return new DocumentList(starts, ends, pages, count);
+  }
+
+  /** How many documents depend on other files (findings undefined) among [first, last]. */
+  dependentIn(first: number, last: number): number {
+    let count = 0;
+    for (let i = first; i <= last; i++) if (!this.result(i).findings) count++;
+    return count;
+  }
+}
+
+function paged(results: readonly DocumentResult[]): DocumentResult[][] {
+  const pages: DocumentResult[][] = [];
+  for (let at = 0; at < results.length; at += PAGE) pages.push(results.slice(at, at + PAGE));
+  return pages;
+}
+
+const NO_DOCUMENTS = DocumentList.of([]);
 
 /** The environment one document's local rules need, as data (what the analysis worker is sent). */
 export type DocumentEnvironment = Pick<AnalysisEnvironment, 'config' | 'severityOverrides' | 'offline'>;
@@ -97,7 +218,7 @@ export interface FileAnalysis {
   /** The text analysed (for an open document: the version it was, which carries its version number). */
   readonly text: AnalyzedText;
   /** Every document, in order, covering the text. */
-  readonly documents: readonly AnalyzedDocument[];
+  readonly documents: DocumentList;
   /**
    * Findings of the documents that depend on other files (the release, .env) and the file's
    * customer-pull findings: file offsets, in order. Recomputed on every analysis.
@@ -171,18 +292,6 @@ export function shiftFinding(finding: Finding, filePath: string, delta: number):
   return shifted;
 }
 
-/** Index of the document containing `offset` (documents cover the text contiguously). */
-export function documentIndexAt(documents: readonly DocumentRange[], offset: number): number {
-  let low = 0;
-  let high = documents.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((documents[middle] as DocumentRange).start <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
 /** Whether `image` (relative offsets) covers `offset` (relative), by its text or one of its parts in this file. */
 function covers(image: FoundImage, offset: number, filePath: string): boolean {
   if (offset >= image.start && offset <= image.end) return true;
@@ -231,7 +340,7 @@ interface FileCache {
   generation: string;
   /** The text analyzed (the same string or document version the caller holds, so no extra memory). */
   text: AnalyzedText;
-  documents: AnalyzedDocument[];
+  documents: DocumentList;
   /**
    * How many documents depend on other files (findings undefined), kept up to date per edit: asking
    * `documents.some(...)` over 5,000 documents twice per keystroke cost 0.3–0.5 ms of a 5 ms edit.
@@ -239,12 +348,6 @@ interface FileCache {
   dependent: number;
 }
 
-/** Documents whose findings depend on other files (the release, .env), among `documents`. */
-function countDependent(documents: readonly AnalyzedDocument[]): number {
-  let count = 0;
-  for (const document of documents) if (!document.result.findings) count++;
-  return count;
-}
 
 /** One analysis of one file, as the queue of its key holds it. */
 interface Job {
@@ -322,18 +425,18 @@ export class LocalAnalysisCache {
     if (text.length > INPUT_LIMITS.analyzedFileBytes) {
       // Too large to read at all: one finding, and nothing kept.
       this.files.delete(key);
-      return fileAnalysisOf(text, [], limitFindingFor(fullTextOf(text), filePath, env), [], filePath);
+      return fileAnalysisOf(text, NO_DOCUMENTS, limitFindingFor(fullTextOf(text), filePath, env), [], filePath);
     }
     const previous = this.files.get(key);
     const reusable = previous && previous.generation === generation ? previous : undefined;
     const budget = new Budget();
     const reader = new DocumentReader(filePath, env, budget, options, this.offThread);
-    let split: { documents: AnalyzedDocument[]; dependent: number };
+    let split: { documents: DocumentList; dependent: number };
     if (reusable && !hint && reusable.text === text) split = reusable;
     else if (reusable && hint && hintFits(reusable, text, hint)) split = await splitWithHint(reusable, text, hint, reader);
     else {
       const documents = await splitFully(reusable, text, reader);
-      split = { documents, dependent: countDependent(documents) };
+      split = { documents, dependent: documents.dependentIn(0, documents.length - 1) };
     }
     const { documents, dependent } = split;
     // A file whose budget ran out is read afresh next time, not pieced together from skipped documents.
@@ -343,10 +446,12 @@ export class LocalAnalysisCache {
     if (dependent === 0) return fileAnalysisOf(text, documents, [], [], filePath);
     const pendingImages: FoundImage[] = [];
     const pendingErrors: YamlSyntaxError[] = [];
-    for (const document of documents) {
-      if (document.result.findings) continue;
-      for (const image of document.result.images) pendingImages.push(shiftImage(image, filePath, document.start));
-      for (const error of document.result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + document.start, end: error.end + document.start });
+    for (let index = 0; index < documents.length; index++) {
+      const result = documents.result(index);
+      if (result.findings) continue;
+      const start = documents.start(index);
+      for (const image of result.images) pendingImages.push(shiftImage(image, filePath, start));
+      for (const error of result.syntaxErrors) pendingErrors.push({ ...error, start: error.start + start, end: error.end + start });
     }
     await options.scheduler?.turn(options.priority);
     const fullText = fullTextOf(text);
@@ -370,15 +475,15 @@ function hintFits(previous: FileCache, text: AnalyzedText, hint: EditHint): bool
 }
 
 /** Re-splits and re-reads only the documents around the edited region. */
-async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: EditHint, reader: DocumentReader): Promise<{ documents: AnalyzedDocument[]; dependent: number }> {
+async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: EditHint, reader: DocumentReader): Promise<{ documents: DocumentList; dependent: number }> {
   const old = previous.documents;
   // The document before the edit too: an edit at a document's first character may create or remove its `---`.
-  const first = documentIndexAt(old, Math.max(0, hint.prefix - 1));
+  const first = old.indexAt(Math.max(0, hint.prefix - 1));
   // The document holding the first unchanged character after the edit: its marker line may have changed.
   const oldLength = previous.text.length;
-  const last = documentIndexAt(old, Math.min(oldLength - 1, oldLength - hint.suffix));
-  const regionStart = (old[first] as AnalyzedDocument).start;
-  const regionEnd = (old[last] as AnalyzedDocument).end + hint.delta;
+  const last = old.indexAt(Math.min(oldLength - 1, oldLength - hint.suffix));
+  const regionStart = old.start(first);
+  const regionEnd = old.end(last) + hint.delta;
   const regionText = text.slice(regionStart, regionEnd);
   const middle: AnalyzedDocument[] = [];
   for (const range of splitDocumentsSafe(regionText)) {
@@ -386,17 +491,18 @@ async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: Edit
     const read = reader.read(text, absolute);
     middle.push({ ...absolute, result: read instanceof Promise ? await read : read });
   }
-  const after = hint.delta === 0 ? old.slice(last + 1) : old.slice(last + 1).map((d) => ({ start: d.start + hint.delta, end: d.end + hint.delta, result: d.result }));
-  const dependent = previous.dependent - countDependent(old.slice(first, last + 1)) + countDependent(middle);
-  return { documents: [...old.slice(0, first), ...middle, ...after], dependent };
+  const documents = old.replaced(first, last, middle, hint.delta);
+  const dependent = previous.dependent - old.dependentIn(first, last) + documents.dependentIn(first, first + middle.length - 1);
+  return { documents, dependent };
 }
 
 /** Splits the whole text; documents whose text is unchanged reuse their results. */
-async function splitFully(previous: FileCache | undefined, source: AnalyzedText, reader: DocumentReader): Promise<AnalyzedDocument[]> {
+async function splitFully(previous: FileCache | undefined, source: AnalyzedText, reader: DocumentReader): Promise<DocumentList> {
   const byText = new Map<string, DocumentResult>();
   if (previous) {
     const previousText = fullTextOf(previous.text);
-    for (const d of previous.documents) byText.set(previousText.slice(d.start, d.end), d.result);
+    const old = previous.documents;
+    for (let index = 0; index < old.length; index++) byText.set(previousText.slice(old.start(index), old.end(index)), old.result(index));
   }
   const text = fullTextOf(source);
   const ranges = splitDocumentsSafe(text);
@@ -404,7 +510,14 @@ async function splitFully(previous: FileCache | undefined, source: AnalyzedText,
   const unread = ranges.filter((_, index) => !results[index]);
   const read = await reader.readAll(text, unread);
   let next = 0;
-  return ranges.map((range, index) => ({ start: range.start, end: range.end, result: results[index] ?? (read[next++] as DocumentResult) }));
+  const starts = new Int32Array(ranges.length);
+  const ends = new Int32Array(ranges.length);
+  ranges.forEach((range, index) => {
+    starts[index] = range.start;
+    ends[index] = range.end;
+    results[index] ??= read[next++] as DocumentResult;
+  });
+  return DocumentList.from(starts, ends, results as DocumentResult[]);
 }
 
 /** Reads the documents of one analysis: sliced, big ones in the worker, within the file's budget. */
@@ -506,7 +619,7 @@ class DocumentReader {
 }
 
 /** The analysis of `text` from its documents and the findings of the parts that depend on other files. */
-function fileAnalysisOf(text: AnalyzedText, documents: readonly AnalyzedDocument[], resolvedFindings: Finding[], resolvedImages: FoundImage[], filePath: string): FileAnalysis {
+function fileAnalysisOf(text: AnalyzedText, documents: DocumentList, resolvedFindings: Finding[], resolvedImages: FoundImage[], filePath: string): FileAnalysis {
   let findings: Finding[] | undefined;
   let images: FoundImage[] | undefined;
   const resolvedByStart = [...resolvedImages].sort((a, b) => a.start - b.start);
@@ -518,8 +631,9 @@ function fileAnalysisOf(text: AnalyzedText, documents: readonly AnalyzedDocument
     get findings(): Finding[] {
       if (!findings) {
         findings = [];
-        for (const document of documents) {
-          for (const finding of document.result.findings ?? []) findings.push(shiftFinding(finding, filePath, document.start));
+        for (let index = 0; index < documents.length; index++) {
+          const start = documents.start(index);
+          for (const finding of documents.result(index).findings ?? []) findings.push(shiftFinding(finding, filePath, start));
         }
         if (resolvedFindings.length > 0) findings = [...findings, ...resolvedFindings].sort((a, b) => a.start - b.start || a.end - b.end);
       }
@@ -528,9 +642,11 @@ function fileAnalysisOf(text: AnalyzedText, documents: readonly AnalyzedDocument
     get images(): FoundImage[] {
       if (!images) {
         images = [];
-        for (const document of documents) {
-          if (!document.result.findings) continue;
-          for (const image of document.result.images) images.push(shiftImage(image, filePath, document.start));
+        for (let index = 0; index < documents.length; index++) {
+          const result = documents.result(index);
+          if (!result.findings) continue;
+          const start = documents.start(index);
+          for (const image of result.images) images.push(shiftImage(image, filePath, start));
         }
         if (resolvedByStart.length > 0) images = [...images, ...resolvedByStart].sort((a, b) => a.start - b.start);
       }
@@ -538,13 +654,15 @@ function fileAnalysisOf(text: AnalyzedText, documents: readonly AnalyzedDocument
     },
     imageAt(offset: number): FoundImage | undefined {
       if (documents.length > 0) {
-        const index = documentIndexAt(documents, offset);
+        const index = documents.indexAt(offset);
         // An offset at a document's first character may belong to the end of the one before.
         for (const candidate of [index, index - 1]) {
-          const document = documents[candidate];
-          if (!document?.result.findings) continue;
-          const image = document.result.images.find((i) => covers(i, offset - document.start, filePath));
-          if (image) return shiftImage(image, filePath, document.start);
+          if (candidate < 0) continue;
+          const result = documents.result(candidate);
+          if (!result.findings) continue;
+          const start = documents.start(candidate);
+          const image = result.images.find((i) => covers(i, offset - start, filePath));
+          if (image) return shiftImage(image, filePath, start);
         }
       }
       return resolvedByStart.find((image) => covers(image, offset, filePath));
@@ -552,12 +670,13 @@ function fileAnalysisOf(text: AnalyzedText, documents: readonly AnalyzedDocument
     imagesIn(start: number, end: number): FoundImage[] {
       const out: FoundImage[] = [];
       if (documents.length > 0) {
-        for (let index = Math.max(0, documentIndexAt(documents, start) - 1); index < documents.length; index++) {
-          const document = documents[index] as AnalyzedDocument;
-          if (document.start > end) break;
-          if (!document.result.findings) continue;
-          for (const image of document.result.images) {
-            if (image.start + document.start <= end && image.end + document.start >= start) out.push(shiftImage(image, filePath, document.start));
+        for (let index = Math.max(0, documents.indexAt(start) - 1); index < documents.length; index++) {
+          const documentStart = documents.start(index);
+          if (documentStart > end) break;
+          const result = documents.result(index);
+          if (!result.findings) continue;
+          for (const image of result.images) {
+            if (image.start + documentStart <= end && image.end + documentStart >= start) out.push(shiftImage(image, filePath, documentStart));
           }
         }
       }
