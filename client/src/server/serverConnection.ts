@@ -137,8 +137,8 @@ export class ServerConnection implements vscode.Disposable {
       const registriesFileWatcher = vscode.workspace.createFileSystemWatcher('**/.replicated-registries.yaml');
       disposables.push(registriesFileWatcher);
       const serverOptions = {
-        // stdio, not IPC: over stdio the server writes each unchanged diagnostic's kept JSON
-        // (server/src/lsp/diagnosticsEncoder.ts), which Node's IPC channel would serialize again.
+        // stdio, not IPC: over stdio the server writes each unchanged diagnostic's kept JSON itself,
+        // where Node's IPC channel would serialize every message again.
         run: { module: serverModule, transport: TransportKind.stdio },
         debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
       };

@@ -26,7 +26,8 @@ import { INPUT_LIMITS } from '../limits/inputLimits';
 import type { Logger } from '../log/logger';
 import { setEngineLogger } from './engine';
 import { DEFAULT_WORKER_IDLE_MS } from './settings';
-import { analyzeDocumentText, ruleEnvironment, type DocumentEnvironment, type DocumentResult, type FileReading, type WorkerOutcome } from './fileAnalysis';
+import { analyzeDocumentText, ruleEnvironment, type DocumentEnvironment, type DocumentResult, type WorkerOutcome } from './fileAnalysis';
+import type { FileReading } from '../manifests/findImages';
 import { fileRoleOf } from '../manifests/shapes';
 
 const ROLE = 'replicated-registries-analysis-worker';
@@ -68,7 +69,7 @@ export function runAnalysisWorker(): void {
   port.on('message', (job: Job) => {
     const started = performance.now();
     const env = ruleEnvironment(job.env);
-    // The documents of one batch share their file's role and parsed image texts (fileAnalysis.ts FileReading).
+    // The documents of one batch share their file's role and parsed image texts (manifests/findImages.ts FileReading).
     const file: FileReading = { role: fileRoleOf(job.filePath), parsed: new Map() };
     const results = job.texts.map((text) => analyzeDocumentText(text, job.filePath, env, file));
     port.postMessage({ id: job.id, results, elapsedMs: performance.now() - started } satisfies Reply);

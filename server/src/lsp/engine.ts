@@ -7,9 +7,8 @@ import { localFindings, registriesFileFindings, registryNamesOf, remoteFindings,
 import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, ImageScan } from '../findings/types';
 import type { ReleaseEnvironment } from '../release/release';
 import { silentLogger, type Logger } from '../log/logger';
-import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError, type ParsedImageTexts } from '../manifests/findImages';
+import { findImagesInDocument, memoryBudgetError, oversizedTextError, splitDocuments, timeBudgetError, type FileReading } from '../manifests/findImages';
 import { INPUT_LIMITS } from '../limits/inputLimits';
-import type { FileRole } from '../manifests/shapes';
 import { registriesFileLimitFinding } from '../rules/registriesFileRule';
 import { limitFinding } from '../rules/syntaxRule';
 
@@ -42,7 +41,7 @@ const registryNamesByConfig = new WeakMap<AnalysisEnvironment['config'], Readonl
  * `file`, when the caller reads a file document by document: the file's role (fileRoleOf), asked once,
  * and the image texts read so far in this file under this configuration (shared references).
  */
-export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>, file?: { role: FileRole; parsed: ParsedImageTexts }): ImageScan {
+export function findImagesInDocumentSafe(text: string, range: DocumentRange, filePath: string, env: Pick<AnalysisEnvironment, 'config'>, file?: FileReading): ImageScan {
   try {
     let registryNames = registryNamesByConfig.get(env.config);
     if (!registryNames) registryNamesByConfig.set(env.config, (registryNames = registryNamesOf(env)));

@@ -18,8 +18,8 @@ import type { AnalysisEnvironment, DocumentRange, Finding, FoundImage, RelatedLo
 import type { ReleaseEnvironment } from '../release/release';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { dependsOnRelease } from '../release/fileImages';
-import { fileRoleOf, type FileRole } from '../manifests/shapes';
-import type { ParsedImageTexts } from '../manifests/findImages';
+import { fileRoleOf } from '../manifests/shapes';
+import type { FileReading } from '../manifests/findImages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import {
@@ -300,15 +300,6 @@ function covers(image: FoundImage, offset: number, filePath: string): boolean {
 
 const NO_ERRORS: YamlSyntaxError[] = [];
 
-/**
- * What the documents of one file read under one configuration share: the file's role (asked once, not
- * twice per document) and the image texts read so far (the images with the same text share one parsed
- * reference; manifests/findImages.ts ParsedImageTexts).
- */
-export interface FileReading {
-  role: FileRole;
-  parsed: ParsedImageTexts;
-}
 
 /**
  * One document, read and checked by the local rules: the function both the server's thread and the

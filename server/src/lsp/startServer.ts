@@ -8,11 +8,7 @@ import { format } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { DiagnosticsEncoder } from './diagnosticsEncoder';
 import { RegistriesLanguageService } from './service';
-
-/** The transport argument vscode-languageserver would pick: the first one given. */
-function transportArgument(argv: readonly string[]): string | undefined {
-  return argv.find((arg) => arg === '--stdio' || arg === '--node-ipc' || /^--(socket|pipe)(=|$)/.test(arg));
-}
+import { transportArgument } from './transport';
 
 function stdioConnection(): Connection {
   const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: new DiagnosticsEncoder() });

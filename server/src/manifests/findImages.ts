@@ -118,7 +118,7 @@ export function memoryBudgetError(text: string, at: number, limitMb: number): Ya
  * the file's role when the caller knows it already — a caller reading a file document by document asks
  * once, not three regular expressions on the path per document (11 ms of a cold 5,000-document open).
  */
-export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions & { role?: FileRole; parsed?: ParsedImageTexts } = {}, strategy: ParseStrategy = 'auto'): ImageScan {
+export function findImagesInDocument(text: string, range: DocumentRange, filePath: string, options: FindImagesOptions & Partial<FileReading> = {}, strategy: ParseStrategy = 'auto'): ImageScan {
   const role = options.role ?? fileRoleOf(filePath);
   const { root, errors } = documentTree(text, range, role, strategy);
   const syntaxErrors = errors === NO_ERRORS ? [] : [...errors];
@@ -152,6 +152,15 @@ export interface ParsedImageText {
  * generation GC during that pass copies what it keeps.
  */
 export type ParsedImageTexts = Map<string, ParsedImageText>;
+
+/**
+ * What the documents of one file read under one configuration share: the file's role (asked once, not
+ * twice per document) and the image texts read so far (ParsedImageTexts).
+ */
+export interface FileReading {
+  role: FileRole;
+  parsed: ParsedImageTexts;
+}
 
 const TEMPLATE = /\{\{/;
 

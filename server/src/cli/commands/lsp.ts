@@ -1,3 +1,4 @@
+import { transportArgument } from '../../lsp/transport';
 import { UsageError, type CliIO } from '../io';
 
 const HELP = `Usage: replicated-registries lsp --stdio
@@ -6,8 +7,6 @@ Runs the language server on stdin/stdout for any editor that speaks LSP (VS Code
 Other transports: --node-ipc, --socket=PORT, --pipe=NAME.
 `;
 
-const TRANSPORT = /^--(stdio|node-ipc|socket(=\d+)?|pipe(=.+)?)$/;
-
 /** `lsp --stdio`: runs the language server until the client sends `exit` or closes the stream. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -15,7 +14,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   // The connection library reads the transport from process.argv; we only check that one was named.
-  const transport = argv.find((arg) => TRANSPORT.test(arg));
+  const transport = transportArgument(argv);
   if (!transport) {
     throw new UsageError('"lsp" needs a transport: run `replicated-registries lsp --stdio` (or --node-ipc, --socket=PORT, --pipe=NAME)');
   }
