@@ -697,9 +697,11 @@ function isSmallElement(item: unknown): boolean {
 /**
  * Results up to which the JSON is made in one native call: `JSON.stringify(value, null, 2)` of the
  * 5,000-document benchmark manifest's 2,082 results took about 1 ms, the walk below 11–13 ms (in a fresh
- * process, where the walk's JavaScript is not yet compiled; 4–15 ms against 0.5 ms for the 1,000-file
- * workspace's). Even at this count the text stays far below V8's largest string: an element is a few
- * hundred bytes plus its message and reference, and those are bounded by the analysed file's size.
+ * process, where the walk's JavaScript is not yet compiled). Made and written to a stream, first call in
+ * a fresh process: 12–15 ms against 22–27 ms for that manifest, 2–3 ms against 13–34 ms for the 1,000-file
+ * workspace's results (issue 12). Even at this count the text stays far below V8's largest string: an
+ * element is a few hundred bytes plus its message and reference, and those are bounded by the analysed
+ * file's size (a RangeError all the same falls back to the walk).
  */
 const ONE_CALL_ELEMENTS = 20_000;
 
