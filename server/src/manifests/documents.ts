@@ -65,6 +65,22 @@ function isBlankOrComment(text: string, from: number, to: number): boolean {
  */
 export function templateLineOffsets(text: string, start = 0, end = text.length): number[] {
   const offsets: number[] = [];
+  forEachTemplateLine(text, start, end, (at) => {
+    offsets.push(at);
+    return true;
+  });
+  return offsets;
+}
+
+/** Whether text[start, end) has a template line (templateLineOffsets), found without collecting them. */
+export function hasTemplateLine(text: string, start = 0, end = text.length): boolean {
+  return !forEachTemplateLine(text, start, end, STOP);
+}
+
+const STOP = (): boolean => false;
+
+/** Calls `found` with each template line's offset while it returns true; false when stopped early. */
+function forEachTemplateLine(text: string, start: number, end: number, found: (at: number) => boolean): boolean {
   // Searched within the range only: `indexOf` from `start` runs on to the end of the text when the range
   // has no `{{`, so asking document by document (the language server) read the rest of a big file each
   // time — quadratic, about 1 s for the 5,000-document manifest (issue 12). A slice of a long string
@@ -73,7 +89,7 @@ export function templateLineOffsets(text: string, start = 0, end = text.length):
   for (let at = range.indexOf('{{'); at >= 0; at = range.indexOf('{{', at + 2)) {
     let lineStart = at;
     while (lineStart > 0 && (range.charCodeAt(lineStart - 1) === 32 || range.charCodeAt(lineStart - 1) === 9)) lineStart--;
-    if (lineStart === 0 || range.charCodeAt(lineStart - 1) === 10) offsets.push(start + at);
+    if ((lineStart === 0 || range.charCodeAt(lineStart - 1) === 10) && !found(start + at)) return false;
   }
-  return offsets;
+  return true;
 }

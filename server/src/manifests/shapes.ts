@@ -75,8 +75,15 @@ function apiGroupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** `group` is one of `groups` or a subgroup of one (`x.upbound.io`); asked once per document, so no closure or string is made. */
 function inGroups(group: string, groups: readonly string[]): boolean {
-  return groups.some((candidate) => group === candidate || group.endsWith(`.${candidate}`));
+  for (let i = 0; i < groups.length; i++) {
+    const candidate = groups[i] as string;
+    if (group === candidate) return true;
+    const dot = group.length - candidate.length - 1;
+    if (dot >= 0 && group.charCodeAt(dot) === 46 /* . */ && group.endsWith(candidate)) return true;
+  }
+  return false;
 }
 
 export function fileRoleOf(filePath: string): FileRole {
