@@ -5,7 +5,7 @@
 import type { AnalysisEnvironment, Finding, FindingData, FoundImage } from '../findings/types';
 import type { ImageReference } from '../reference/imageReference';
 import { guessProvider } from '../registry/providers/catalog';
-import type { RegistryEntry } from '../registry/types';
+import type { Provider, RegistryEntry } from '../registry/types';
 import { placeReference } from '../store/placement';
 import { fileRangeOf, relatedOf } from './ranges';
 import { factsOf } from './referenceFacts';
@@ -49,7 +49,24 @@ export function offlineRegistryFindings(image: FoundImage, env: AnalysisEnvironm
 }
 
 function notConnectedData(reference: ImageReference): FindingData {
-  return { domain: reference.domain, path: reference.path, tag: reference.tag, digest: reference.digest, provider: guessProvider(reference.domain), canonical: reference.canonical };
+  return { domain: reference.domain, path: reference.path, tag: reference.tag, digest: reference.digest, provider: providerOf(reference.domain), canonical: reference.canonical };
+}
+
+/**
+ * `guessProvider` by domain: it tries each provider's host patterns (regular expressions), and a file's
+ * thousands of references sit on a handful of domains. Bounded: a domain typed letter by letter is a new
+ * one per keystroke.
+ */
+const providersByDomain = new Map<string, Provider>();
+
+function providerOf(domain: string): Provider {
+  let provider = providersByDomain.get(domain);
+  if (provider === undefined) {
+    if (providersByDomain.size >= 256) providersByDomain.clear();
+    provider = guessProvider(domain);
+    providersByDomain.set(domain, provider);
+  }
+  return provider;
 }
 
 export function notConnectedFinding(image: FoundImage, reference: ImageReference, severity: Finding['severity'], message: string, data: FindingData = notConnectedData(reference)): Finding {
