@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisEnvironment, Finding } from '../../server/src/findings/types';
-import { causeOf } from '../../server/src/findings/cause';
+import { causeOf, Causes } from '../../server/src/findings/cause';
 import { findingToDiagnostic } from '../../server/src/lsp/convert';
 import { shiftFinding } from '../../server/src/lsp/fileAnalysis';
 import { findImagesInDocument, splitDocuments, type FileReading } from '../../server/src/manifests/findImages';
@@ -122,13 +122,25 @@ void describe('placement per domain', () => {
 });
 
 void describe('causes', () => {
-  void it('name a not-connected registry by its domain and other problems by what they say', () => {
+  void it('name a not-connected registry by its domain and other problems by what they say, kept or not', () => {
     const finding: Finding = { code: 'registry-not-connected', severity: 'info', message: 'a', start: 0, end: 1, reference: 'quay.io/a', data: { domain: 'quay.io' } };
-    assert.equal(causeOf(finding), 'registry-not-connected\u0000quay.io');
-    assert.equal(causeOf({ ...finding, message: 'b' }), causeOf(finding));
-    assert.equal(causeOf({ ...finding, data: undefined }), 'registry-not-connected\u0000a');
-    assert.equal(causeOf({ ...finding, code: 'tag-latest', message: 'quay.io' }), 'tag-latest\u0000quay.io');
-    assert.equal(causeOf({ ...finding, code: 'credentials-missing', data: { registrySlug: 'acme' } }), 'credentials-missing\u0000acme');
+    const cases: Array<[Finding, string]> = [
+      [finding, 'registry-not-connected\u0000quay.io'],
+      [{ ...finding, message: 'b' }, 'registry-not-connected\u0000quay.io'],
+      [{ ...finding, data: undefined }, 'registry-not-connected\u0000a'],
+      [{ ...finding, code: 'tag-latest', message: 'quay.io' }, 'tag-latest\u0000quay.io'],
+      [{ ...finding, code: 'tag-missing', message: 'quay.io' }, 'tag-missing\u0000quay.io'],
+      [{ ...finding, code: 'credentials-missing', data: { registrySlug: 'acme' } }, 'credentials-missing\u0000acme'],
+      [{ ...finding, code: 'credentials-missing', data: { domain: 'acme' } }, 'credentials-missing\u0000a'],
+    ];
+    // A bound of 3 kept causes: the kept strings are dropped along the way, the answers stay the same.
+    const kept = new Causes(3);
+    for (let round = 0; round < 3; round++) {
+      for (const [input, cause] of cases) {
+        assert.equal(causeOf(input), cause);
+        assert.equal(kept.of(input), cause);
+      }
+    }
   });
 });
 

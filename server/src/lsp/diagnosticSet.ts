@@ -13,7 +13,7 @@
  */
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { causeOf } from '../findings/cause';
+import { Causes } from '../findings/cause';
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
@@ -409,6 +409,8 @@ export class DiagnosticAssembler {
   private readonly kept = new Map<string, Block[]>();
   /** Open files' problem tallies (Tallies), by URI, for the next set; dropped with the blocks. */
   private readonly keptTallies = new Map<string, Tallies>();
+  /** One string per cause, so problem lists and tallies compare and hash each once (findings/cause.ts). */
+  private readonly causes = new Causes();
 
   constructor(
     private readonly scheduler: Pick<WorkScheduler, 'due' | 'turn'>,
@@ -509,7 +511,7 @@ export class DiagnosticAssembler {
           for (const diagnostic of this.documentDiagnostics(documents.at(first + i), input, related)) addPlace(block, (diagnostic as WithCause)[CAUSE], diagnostic, i, -1);
         } else {
           // Converted when marked: a document's diagnostics are its findings, one for one, in order.
-          (result.findings ?? []).forEach((finding, item) => addPlace(block, causeOf(finding), undefined, i, item));
+          (result.findings ?? []).forEach((finding, item) => addPlace(block, this.causes.of(finding), undefined, i, item));
         }
       }
       blocks.push(block);
@@ -555,7 +557,7 @@ export class DiagnosticAssembler {
   private convert(finding: Finding, document: TextDocument, related: (file: string) => TextDocument | undefined, shift?: { file: string; delta: number }): Diagnostic {
     const diagnostic = findingToDiagnostic(finding, document, related, shift);
     if (!this.relatedInformation()) delete diagnostic.relatedInformation;
-    (diagnostic as WithCause)[CAUSE] = causeOf(finding);
+    (diagnostic as WithCause)[CAUSE] = this.causes.of(finding);
     return diagnostic;
   }
 

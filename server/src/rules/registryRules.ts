@@ -6,7 +6,7 @@ import type { AnalysisEnvironment, Finding, FindingData, FoundImage } from '../f
 import type { ImageReference } from '../reference/imageReference';
 import { guessProvider } from '../registry/providers/catalog';
 import type { Provider, RegistryEntry } from '../registry/types';
-import { placeReference } from '../store/placement';
+import { placeReference, providerOfDomain } from '../store/placement';
 import { fileRangeOf, relatedOf } from './ranges';
 import { factsOf } from './referenceFacts';
 
@@ -37,7 +37,7 @@ export function offlineRegistryFindingsInto(image: FoundImage, env: AnalysisEnvi
   const facts = factsOf(reference);
   const unknown = (facts.notConnected ??= {
     message: `${reference.domain} is not one of the team's registries, and offline it cannot be told whether "${reference.familiar}" is public; connect the registry, or list it under public: in .replicated-registries.yaml if customers can pull it anonymously`,
-    data: notConnectedData(reference),
+    data: notConnectedData(reference, providerOfDomain(reference, env.config)),
   });
   out.push(notConnectedFinding(image, reference, 'info', unknown.message, unknown.data));
 }
@@ -48,25 +48,8 @@ export function offlineRegistryFindings(image: FoundImage, env: AnalysisEnvironm
   return out;
 }
 
-function notConnectedData(reference: ImageReference): FindingData {
-  return { domain: reference.domain, path: reference.path, tag: reference.tag, digest: reference.digest, provider: providerOf(reference.domain), canonical: reference.canonical };
-}
-
-/**
- * `guessProvider` by domain: it tries each provider's host patterns (regular expressions), and a file's
- * thousands of references sit on a handful of domains. Bounded: a domain typed letter by letter is a new
- * one per keystroke.
- */
-const providersByDomain = new Map<string, Provider>();
-
-function providerOf(domain: string): Provider {
-  let provider = providersByDomain.get(domain);
-  if (provider === undefined) {
-    if (providersByDomain.size >= 256) providersByDomain.clear();
-    provider = guessProvider(domain);
-    providersByDomain.set(domain, provider);
-  }
-  return provider;
+function notConnectedData(reference: ImageReference, provider: Provider = guessProvider(reference.domain)): FindingData {
+  return { domain: reference.domain, path: reference.path, tag: reference.tag, digest: reference.digest, provider, canonical: reference.canonical };
 }
 
 export function notConnectedFinding(image: FoundImage, reference: ImageReference, severity: Finding['severity'], message: string, data: FindingData = notConnectedData(reference)): Finding {

@@ -6,7 +6,8 @@
 import type { ImageReference } from '../reference/imageReference';
 import { DEFAULT_PROXY_DOMAIN, isReplicatedRegistryDomain, normalizeHost } from '../reference/proxy';
 import { endpointMatchesDomain, registryHostForReference } from '../registry/endpoints';
-import type { RegistryEntry } from '../registry/types';
+import { guessProvider } from '../registry/providers/catalog';
+import type { Provider, RegistryEntry } from '../registry/types';
 import type { RegistriesConfig } from './types';
 
 export type RegistryPlacement =
@@ -37,6 +38,8 @@ interface DomainPlacement {
   placement?: RegistryPlacement;
   /** Otherwise: the public patterns on this host, in the file's order. */
   patterns: PublicPattern[];
+  /** The provider the domain most likely belongs to (guessProvider tries each provider's host patterns), once asked. */
+  provider?: Provider;
 }
 
 /** Normalized host sets of one configuration, computed once per config object. */
@@ -84,13 +87,18 @@ function indexOf(config: RegistriesConfig): RegistryIndex {
   return index;
 }
 
+function domainOf(domain: string, config: RegistriesConfig, index: RegistryIndex): DomainPlacement {
+  let byDomain = index.byDomain.get(domain);
+  if (!byDomain) {
+    byDomain = placeDomain(domain, config, index);
+    index.byDomain.set(domain, byDomain);
+  }
+  return byDomain;
+}
+
 export function placeReference(reference: ImageReference, config: RegistriesConfig): RegistryPlacement {
   const index = indexOf(config);
-  let byDomain = index.byDomain.get(reference.domain);
-  if (!byDomain) {
-    byDomain = placeDomain(reference.domain, config, index);
-    index.byDomain.set(reference.domain, byDomain);
-  }
+  const byDomain = domainOf(reference.domain, config, index);
   if (byDomain.placement) return byDomain.placement;
   const key = `${reference.domain}/${reference.path}`;
   let placement = index.placements.get(key);
@@ -100,6 +108,12 @@ export function placeReference(reference: ImageReference, config: RegistriesConf
     index.placements.set(key, placement);
   }
   return placement;
+}
+
+/** `guessProvider(reference.domain)`, asked once per domain and configuration (a file's references sit on a handful of domains). */
+export function providerOfDomain(reference: ImageReference, config: RegistriesConfig): Provider {
+  const byDomain = domainOf(reference.domain, config, indexOf(config));
+  return (byDomain.provider ??= guessProvider(reference.domain));
 }
 
 const UNKNOWN: RegistryPlacement = { kind: 'unknown' };
