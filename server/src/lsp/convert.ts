@@ -92,8 +92,10 @@ export function findingToDiagnostic(
     message: redact(finding.message),
     data,
   };
+  // Most findings have no related place: no list made for them.
+  if (!finding.related || finding.related.length === 0) return diagnostic;
   const related: DiagnosticRelatedInformation[] = [];
-  for (const location of finding.related ?? []) {
+  for (const location of finding.related) {
     const other = relatedDocument(location.file);
     if (!other) continue;
     const moved = shift !== undefined && location.file === shift.file ? delta : 0;
