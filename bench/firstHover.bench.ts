@@ -7,7 +7,8 @@
  * remote finding — the step that used to be quadratic. Also the time until those findings are published.
  * Beside it, yaml-language-server on the same files (its hover answers null without a schema).
  * Growth: each figure divided by the 10k one, beside N / 10k (linear growth keeps them about equal).
- * Sizes: BENCH_HOVER_SIZES (default 10000,20000,40000,100000); server: REPLICATED_LSP_SERVER.
+ * Sizes: BENCH_HOVER_SIZES (default 10000,20000,40000,100000); server: REPLICATED_LSP_SERVER (its Node flags:
+ * the extension's, or REPLICATED_LSP_NODE_FLAGS).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,6 @@
 /**
- * Edit-to-diagnostics latency over a real LSP connection (the bundled server, spawned with --stdio):
+ * Edit-to-diagnostics latency over a real LSP connection (the bundled server, spawned with --stdio and the
+ * extension's Node flags, or REPLICATED_LSP_NODE_FLAGS):
  * p50/p95 from `didChange` (one incremental edit: a tag flipped to and from `latest`) to the
  * `publishDiagnostics` of that version, on a generated 500-line manifest and on a generated
  * 5,000-document manifest; time to first diagnostics on open; peak server RSS (VmHWM).

@@ -22,7 +22,8 @@
  * Ours runs offline (no registry traffic) with the diagnostics delay at 0 ms except in 3, so the figures
  * are the server's own work. Rounds: BENCH_ROUNDS (default 3); min and median across rounds.
  * The server under test: REPLICATED_LSP_SERVER (default dist/server.js), so an older build can be
- * measured with the same benchmark.
+ * measured with the same benchmark; it runs with the extension's Node flags (protocol/serverProcess.ts),
+ * or REPLICATED_LSP_NODE_FLAGS (empty: none, as builds before issue 12 were started).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -49,10 +49,21 @@ import {
   type CredentialsResult,
   type PortalConnection,
 } from '../../server/src/protocol/messages';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol/serverProcess';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 let bundledServer: Promise<string> | undefined;
+
+/**
+ * The Node flags the server runs with: the extension's (SERVER_NODE_FLAGS), or `REPLICATED_LSP_NODE_FLAGS`
+ * when set (space-separated; empty for none), so a benchmark can run a build as it was started before.
+ */
+export function serverNodeFlags(): string[] {
+  const fromEnv = process.env.REPLICATED_LSP_NODE_FLAGS;
+  if (fromEnv !== undefined) return fromEnv.split(' ').filter((flag) => flag !== '');
+  return [...SERVER_NODE_FLAGS];
+}
 
 /**
  * The server bundle under test: `REPLICATED_LSP_SERVER` when set (e.g. `dist/server.js` after
@@ -218,7 +229,7 @@ export class LspTestClient {
   }
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
-    const command = options.command ?? { file: process.execPath, args: [await serverBundle(), '--stdio'] };
+    const command = options.command ?? { file: process.execPath, args: [...serverNodeFlags(), await serverBundle(), '--stdio'] };
     const child = spawn(command.file, command.args, { stdio: 'pipe', env: { ...process.env, ...options.env } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspTestClient(child, connection, options);

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import type { CliIO } from '../../server/src/cli/io';
-import { asciiRootCompare, collatesAsRoot, sortResults, writePrettyJson, type LintResult } from '../../server/src/cli/commands/lint';
+import { asciiRootCompare, collatesAsRoot, sortResults, writePrettyJson, writeResultsJson, type LintResult } from '../../server/src/cli/commands/lint';
 import { RULE_CODES } from '../../server/src/findings/types';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -410,5 +410,28 @@ void describe('writePrettyJson', () => {
     assert.ok(chunks.length > 3, `${chunks.length} writes`);
     assert.ok(Math.max(...chunks.map((chunk) => chunk.length)) < (1 << 20) + 1024);
     assert.equal(chunks.join(''), `${JSON.stringify(many, null, 2)}\n`);
+  });
+
+  void it('writeResultsJson: one native call for up to 20,000 results, written in pieces of at most 1 MiB that never cut a surrogate pair', () => {
+    const highSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+    // A long run of emoji (two code units each) across the first 1 MiB boundary; with a prefix of 0 or 1
+    // character, one of the two texts has a pair exactly on the boundary.
+    let splitPairs = 0;
+    for (const prefix of ['', 'x']) {
+      const many = [{ file: `${prefix}a.yaml`, line: 1, message: '😀'.repeat(700_000) }, ...Array.from({ length: 2_000 }, (_, index) => ({ file: 'b.yaml', line: index, message: 'm' }))];
+      const text = `${JSON.stringify(many, null, 2)}\n`;
+      if (highSurrogate(text.charCodeAt((1 << 20) - 1))) splitPairs++;
+      const chunks: string[] = [];
+      writeResultsJson({ write: (chunk: string): boolean => (chunks.push(chunk), true) } as unknown as NodeJS.WritableStream, many, many.length);
+      assert.ok(chunks.length > 1, `${chunks.length} writes`);
+      assert.ok(Math.max(...chunks.map((chunk) => chunk.length)) <= 1 << 20);
+      for (const chunk of chunks) assert.ok(!highSurrogate(chunk.charCodeAt(chunk.length - 1)), 'no piece ends inside a surrogate pair');
+      assert.equal(chunks.join(''), text);
+    }
+    assert.equal(splitPairs, 1, 'one of the texts puts a pair on the boundary');
+    const few: string[] = [];
+    const three = [{ a: 1 }, { b: [2] }, { c: 'd' }];
+    writeResultsJson({ write: (chunk: string): boolean => (few.push(chunk), true) } as unknown as NodeJS.WritableStream, three, 3);
+    assert.deepEqual(few, [`${JSON.stringify(three, null, 2)}\n`]);
   });
 });

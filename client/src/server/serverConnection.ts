@@ -139,8 +139,9 @@ export class ServerConnection implements vscode.Disposable {
       const serverOptions = {
         // stdio, not IPC: over stdio the server writes each unchanged diagnostic's kept JSON itself,
         // where Node's IPC channel would serialize every message again.
-        run: { module: serverModule, transport: TransportKind.stdio },
-        debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+        // The server's Node flags (server/src/protocol/serverProcess.ts says what each one saves).
+        run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...protocol.SERVER_NODE_FLAGS] } },
+        debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...protocol.SERVER_NODE_FLAGS, '--nolazy', '--inspect=6011'] } },
       };
       const client = new LanguageClient('replicated-registries', 'Replicated Registries', serverOptions, {
         documentSelector: ANALYZED_LANGUAGES.map((language) => ({ scheme: 'file', language })),

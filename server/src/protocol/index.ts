@@ -6,4 +6,5 @@ export * from './messages';
 export * from './registryRequests';
 export * from './portalRequests';
 export * from './dockerConfigRequests';
+export * from './serverProcess';
 export type * from './vocabulary';

@@ -10,6 +10,7 @@ import { waitUntil } from '../../harness/processes';
 import type { RunningCodeServer } from '../harness/codeServer';
 import { extensionHostErrors, formatMegabytes, readActivationTime, readMemory, readOwnActivationLog, waitForActivationLogLine } from '../harness/figures';
 import { FIXTURE_MANIFEST, REGISTRIES_FILE, type ScenarioWorld } from '../harness/scenario';
+import { SERVER_NODE_FLAGS } from '../../../server/src/protocol/serverProcess';
 import type { PackagedExtension } from '../harness/vsix';
 import type { Workbench } from '../harness/workbench';
 
@@ -445,6 +446,8 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
         console.log(`# figure: extension host RSS ${formatMegabytes(memory.extensionHost.rssBytes)} (pid ${memory.extensionHost.pid}, all extensions of the host)`);
         console.log(`# figure: language server RSS ${formatMegabytes(memory.languageServer.rssBytes)} (pid ${memory.languageServer.pid})`);
         assert.ok(memory.languageServer.rssBytes > 0);
+        // The extension starts the server with its Node flags (the benchmarks measure the server so started).
+        for (const flag of SERVER_NODE_FLAGS) assert.ok(memory.languageServer.commandLine.split(' ').includes(flag), `${flag} missing from the server's command line: ${memory.languageServer.commandLine}`);
       }
     },
   },

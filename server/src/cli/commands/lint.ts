@@ -169,9 +169,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   sortResults(results);
 
-  if (options.format === 'json') writePrettyJson(io.stdout, results);
-  else if (options.format === 'sarif') writePrettyJson(io.stdout, toSarif(results, { config }));
-  else if (options.format === 'codequality') writePrettyJson(io.stdout, toCodeQuality(results));
+  if (options.format === 'json') writeResultsJson(io.stdout, results, results.length);
+  else if (options.format === 'sarif') writeResultsJson(io.stdout, toSarif(results, { config }), results.length);
+  else if (options.format === 'codequality') writeResultsJson(io.stdout, toCodeQuality(results), results.length);
   else io.stdout.write(toText(results, files.length, registryOf, domainOf));
 
   if (unreadable.length > 0) return ExitCode.usage;
@@ -694,8 +694,45 @@ function isSmallElement(item: unknown): boolean {
   return item === undefined || typeof item === 'function' || typeof item === 'symbol' || isSmall(item, SMALL_NODES) >= 0;
 }
 
+/**
+ * Results up to which the JSON is made in one native call: `JSON.stringify(value, null, 2)` of the
+ * 5,000-document benchmark manifest's 2,082 results took about 1 ms, the walk below 11–13 ms (in a fresh
+ * process, where the walk's JavaScript is not yet compiled). Made and written to a stream, first call in
+ * a fresh process: 12–15 ms against 22–27 ms for that manifest, 2–3 ms against 13–34 ms for the 1,000-file
+ * workspace's results (issue 12). Even at this count the text stays far below V8's largest string: an
+ * element is a few hundred bytes plus its message and reference, and those are bounded by the analysed
+ * file's size (a RangeError all the same falls back to the walk).
+ */
+const ONE_CALL_ELEMENTS = 20_000;
+
+/** The most a write holds. */
+const FLUSH_AT = 1 << 20;
+
+/**
+ * Writes `value` as `writePrettyJson` does; `elements`, when given, is how many results it holds: up to
+ * ONE_CALL_ELEMENTS, the text is made in one native call and written in pieces of at most FLUSH_AT
+ * (never cutting a surrogate pair, so each piece is valid UTF-16).
+ */
+export function writeResultsJson(out: NodeJS.WritableStream, value: unknown, elements: number): void {
+  if (elements > ONE_CALL_ELEMENTS) return writePrettyJson(out, value);
+  let text: string;
+  try {
+    text = `${JSON.stringify(value, null, 2)}\n`;
+  } catch (error) {
+    // Longer than V8's largest string after all (huge messages): in pieces.
+    if (error instanceof RangeError) return writePrettyJson(out, value);
+    throw error;
+  }
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + FLUSH_AT, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.write(start === 0 && end === text.length ? text : text.slice(start, end));
+    start = end;
+  }
+}
+
 export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): void {
-  const FLUSH_AT = 1 << 20;
   let pending = '';
   const emit = (piece: string): void => {
     // Flushed before a piece that would take it past FLUSH_AT, so no write is much larger than FLUSH_AT.
