@@ -17,7 +17,7 @@ import { Causes } from '../findings/cause';
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
-import { type AnalyzedDocument, type DocumentList, type DocumentResult, type FileAnalysis } from './fileAnalysis';
+import type { AnalyzedDocument, DocumentList, DocumentResult, FileAnalysis } from './fileAnalysis';
 import type { Priority, WorkScheduler } from './scheduler';
 
 /** A remote finding, anchored to the image it is about (offsets relative to the image's start). */
