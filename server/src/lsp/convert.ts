@@ -61,10 +61,17 @@ export function offsetRange(document: TextDocument, start: number, end: number):
   return { start: document.positionAt(safeStart), end: document.positionAt(safeEnd) };
 }
 
+/**
+ * `shift`: the finding's offsets are relative to a document that starts `delta` into `file` (the
+ * language server keeps each document's findings that way): its range, and its related places in the
+ * same file, are moved by `delta` here rather than in a shifted copy of the finding (an object per
+ * finding of a converted document, 11 ms of the 4.3 MB benchmark file's cold open).
+ */
 export function findingToDiagnostic(
   finding: Finding,
   document: TextDocument,
   relatedDocument: (file: string) => TextDocument | undefined,
+  shift?: { file: string; delta: number },
 ): Diagnostic {
   const data: SentPayload = { reference: finding.reference };
   const extra = finding.data;
@@ -75,8 +82,9 @@ export function findingToDiagnostic(
   // Ready-made fixes (customer-pull rules): text edits, possibly in other files of the release.
   if (extra?.fixes && extra.fixes.length > 0) data.fixes = extra.fixes;
   if (extra?.mode) data.mode = extra.mode;
+  const delta = shift?.delta ?? 0;
   const diagnostic: Diagnostic = {
-    range: offsetRange(document, finding.start, finding.end),
+    range: offsetRange(document, finding.start + delta, finding.end + delta),
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
     source: DIAGNOSTIC_SOURCE,
     code: finding.code,
@@ -84,11 +92,14 @@ export function findingToDiagnostic(
     message: redact(finding.message),
     data,
   };
+  // Most findings have no related place: no list made for them.
+  if (!finding.related || finding.related.length === 0) return diagnostic;
   const related: DiagnosticRelatedInformation[] = [];
-  for (const location of finding.related ?? []) {
+  for (const location of finding.related) {
     const other = relatedDocument(location.file);
     if (!other) continue;
-    related.push({ location: { uri: other.uri, range: offsetRange(other, location.start, location.end) }, message: location.message });
+    const moved = shift !== undefined && location.file === shift.file ? delta : 0;
+    related.push({ location: { uri: other.uri, range: offsetRange(other, location.start + moved, location.end + moved) }, message: location.message });
   }
   if (related.length > 0) diagnostic.relatedInformation = related;
   return diagnostic;

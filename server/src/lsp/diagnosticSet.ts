@@ -13,11 +13,11 @@
  */
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { causeOf } from '../findings/cause';
+import { Causes } from '../findings/cause';
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { findingToDiagnostic } from './convert';
 import { finalizeFor } from './engine';
-import { shiftFinding, type AnalyzedDocument, type DocumentList, type DocumentResult, type FileAnalysis } from './fileAnalysis';
+import type { AnalyzedDocument, DocumentList, DocumentResult, FileAnalysis } from './fileAnalysis';
 import type { Priority, WorkScheduler } from './scheduler';
 
 /** A remote finding, anchored to the image it is about (offsets relative to the image's start). */
@@ -409,6 +409,8 @@ export class DiagnosticAssembler {
   private readonly kept = new Map<string, Block[]>();
   /** Open files' problem tallies (Tallies), by URI, for the next set; dropped with the blocks. */
   private readonly keptTallies = new Map<string, Tallies>();
+  /** One string per cause, so problem lists and tallies compare and hash each once (findings/cause.ts). */
+  private readonly causes = new Causes();
 
   constructor(
     private readonly scheduler: Pick<WorkScheduler, 'due' | 'turn'>,
@@ -509,7 +511,7 @@ export class DiagnosticAssembler {
           for (const diagnostic of this.documentDiagnostics(documents.at(first + i), input, related)) addPlace(block, (diagnostic as WithCause)[CAUSE], diagnostic, i, -1);
         } else {
           // Converted when marked: a document's diagnostics are its findings, one for one, in order.
-          (result.findings ?? []).forEach((finding, item) => addPlace(block, causeOf(finding), undefined, i, item));
+          (result.findings ?? []).forEach((finding, item) => addPlace(block, this.causes.of(finding), undefined, i, item));
         }
       }
       blocks.push(block);
@@ -523,7 +525,8 @@ export class DiagnosticAssembler {
     const startLine = document.positionAt(analyzed.start).line;
     let cached = this.converted.get(analyzed.result);
     if (!cached) {
-      const local = (analyzed.result.findings ?? []).map((finding) => this.convert(shiftFinding(finding, input.filePath, analyzed.start), document, related));
+      const shift = { file: input.filePath, delta: analyzed.start };
+      const local = (analyzed.result.findings ?? []).map((finding) => this.convert(finding, document, related, shift));
       cached = { startLine, local };
       // Findings with related places in other files follow those files: not kept.
       if (!pointsElsewhere(analyzed.result, input.filePath)) this.converted.set(analyzed.result, cached);
@@ -536,7 +539,8 @@ export class DiagnosticAssembler {
     if (cached.remote?.findings !== input.remote) {
       const placed = placeRemoteFindings(input.remote, analyzed.result.images);
       const text = placed.length > 0 ? document.getText({ start: document.positionAt(analyzed.start), end: document.positionAt(analyzed.end) }) : '';
-      const diagnostics = finalizeFor(text, placed, input.filePath, input.env).map((finding) => this.convert(shiftFinding(finding, input.filePath, analyzed.start), document, related));
+      const shift = { file: input.filePath, delta: analyzed.start };
+      const diagnostics = finalizeFor(text, placed, input.filePath, input.env).map((finding) => this.convert(finding, document, related, shift));
       cached.remote = { findings: input.remote, diagnostics };
     }
     if (cached.remote.diagnostics.length === 0) return cached.local;
@@ -549,10 +553,11 @@ export class DiagnosticAssembler {
     return findings.map((finding) => this.convert(finding, document, related));
   }
 
-  private convert(finding: Finding, document: TextDocument, related: (file: string) => TextDocument | undefined): Diagnostic {
-    const diagnostic = findingToDiagnostic(finding, document, related);
+  /** `shift`: the finding's offsets are relative to a document `delta` into the file (findingToDiagnostic). */
+  private convert(finding: Finding, document: TextDocument, related: (file: string) => TextDocument | undefined, shift?: { file: string; delta: number }): Diagnostic {
+    const diagnostic = findingToDiagnostic(finding, document, related, shift);
     if (!this.relatedInformation()) delete diagnostic.relatedInformation;
-    (diagnostic as WithCause)[CAUSE] = causeOf(finding);
+    (diagnostic as WithCause)[CAUSE] = this.causes.of(finding);
     return diagnostic;
   }
 

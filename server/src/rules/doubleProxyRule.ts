@@ -13,15 +13,16 @@ import { normalizeHost, customerProxyDomain } from '../reference/proxy';
 import { fileRangeOf, relatedOf } from './ranges';
 import { nominalSeverity } from './severity';
 
-export function doubleProxyFindings(image: FoundImage, env: Pick<AnalysisEnvironment, 'config'>): Finding[] {
-  if (!image.proxy || !image.reference || image.templated) return [];
+/** The image's finding, if it is a proxy reference KOTS prefixes again (one at most). */
+export function doubleProxyFinding(image: FoundImage, env: Pick<AnalysisEnvironment, 'config'>): Finding | undefined {
+  if (!image.proxy || !image.reference || image.templated) return undefined;
   const additional = image.kind === 'additional-image';
   // `container` and `collector` images are those of manifests (a chart template's are `helm-template`).
   const manifest = image.kind === 'container' || image.kind === 'collector';
-  if (!additional && !manifest) return [];
+  if (!additional && !manifest) return undefined;
   const kotsDomain = customerProxyDomain(env.config.customDomains.proxy);
   const other = normalizeHost(image.proxy.domain) !== kotsDomain;
-  if (!other && !additional) return [];
+  if (!other && !additional) return undefined;
   const prefix = `/proxy/${image.proxy.appSlug}/`;
   const at = image.text.indexOf(prefix);
   const upstream = at < 0 ? undefined : image.text.slice(at + prefix.length);
@@ -39,5 +40,5 @@ export function doubleProxyFindings(image: FoundImage, env: Pick<AnalysisEnviron
   const related = relatedOf(image);
   if (related) finding.related = related;
   if (upstream && image.exact && image.end - image.start === image.text.length) finding.data = { fixes: [{ title: `Write the upstream reference ${upstream}`, edits: [{ file: '', start: image.start, end: image.end, newText: upstream }] }] };
-  return [finding];
+  return finding;
 }

@@ -26,10 +26,11 @@ export function literalKotsFunction(text: string): { name: string; at: number } 
   return undefined;
 }
 
-export function kotsLiteralFindings(image: FoundImage): Finding[] {
-  if (image.evaluation) return [];
+/** The image's finding, if it writes a KOTS function as text (one at most). */
+export function kotsLiteralFinding(image: FoundImage): Finding | undefined {
+  if (image.evaluation) return undefined;
   const literal = literalKotsFunction(image.text);
-  if (!literal) return [];
+  if (!literal) return undefined;
   // Images of chart templates keep the template kind (shapes.ts), whatever their place in the pod.
   const inChart = image.kind === 'helm-template';
   const message = inChart
@@ -38,5 +39,5 @@ export function kotsLiteralFindings(image: FoundImage): Finding[] {
   const related = relatedOf(image);
   const finding: Finding = { code: 'kots-function-literal', severity: nominalSeverity('kots-function-literal'), message, ...fileRangeOf(image, { start: literal.at, end: literal.at + literal.name.length }), reference: image.text };
   if (related) finding.related = related;
-  return [finding];
+  return finding;
 }

@@ -1,17 +1,18 @@
 /** The synchronous rules (no credentials, no network): cheap enough to run on every keystroke. */
 import type { AnalysisEnvironment, Finding, FoundImage, ImageScan, RuleCode } from '../findings/types';
-import { doubleProxyFindings } from './doubleProxyRule';
-import { kotsLiteralFindings } from './kotsLiteralRule';
-import { proxyPathFindings } from './proxyPathRules';
+import { doubleProxyFinding } from './doubleProxyRule';
+import { kotsLiteralFinding } from './kotsLiteralRule';
+import { proxyPathFinding } from './proxyPathRules';
 import { effectiveSeverity, nominalSeverity } from './severity';
-import { referenceFindings } from './referenceRules';
-import { offlineRegistryFindings } from './registryRules';
+import { referenceFindingsInto } from './referenceRules';
+import { offlineRegistryFindingsInto } from './registryRules';
 import { yamlSyntaxFindings } from './syntaxRule';
-import { tagFindings } from './tagRules';
+import { tagFindingsInto } from './tagRules';
 
 /**
  * Raw findings at each rule's nominal severity; `finalizeFindings` (or `analyzeFile`) applies the
- * configured levels and the disable comments.
+ * configured levels and the disable comments. The per-image rules append to one list: an image with
+ * nothing to say (most of them) makes no array.
  */
 export function localFindings(text: string, scan: ImageScan, env: AnalysisEnvironment): Finding[] {
   const findings: Finding[] = [];
@@ -25,23 +26,32 @@ export function localFindings(text: string, scan: ImageScan, env: AnalysisEnviro
     return on;
   };
   if (enabled('yaml-syntax') || enabled('analysis-limit')) findings.push(...yamlSyntaxFindings(text, scan.syntaxErrors, enabled));
+  const notConnected = enabled('registry-not-connected');
+  const proxyPath = enabled('proxy-path-malformed');
+  const doubleProxy = enabled('double-proxy-prefix');
   for (const image of scan.images) {
     if (image.unresolvedVariables && enabled('variable-unresolved')) findings.push(...unresolvedVariableFindings(image));
     // A KOTS function written as text is the cause; the reference it breaks is not reported again.
-    const literal = kotsLiteralFindings(image);
-    if (literal.length > 0) {
-      if (enabled('kots-function-literal')) findings.push(...literal);
+    const literal = kotsLiteralFinding(image);
+    if (literal) {
+      if (enabled('kots-function-literal')) findings.push(literal);
       continue;
     }
     if (image.templated || image.reportedElsewhere) continue;
     const readOnly = image.evaluation?.readOnlyFrom !== undefined;
-    const own = readOnly ? [] : findings;
-    own.push(...referenceFindings(image, env));
+    const own: Finding[] = readOnly ? [] : findings;
+    referenceFindingsInto(image, env, own);
     if (image.reference) {
-      own.push(...tagFindings(image, enabled));
-      if (enabled('registry-not-connected')) own.push(...offlineRegistryFindings(image, env));
-      if (enabled('proxy-path-malformed')) own.push(...proxyPathFindings(image, env));
-      if (image.proxy && enabled('double-proxy-prefix')) own.push(...doubleProxyFindings(image, env));
+      tagFindingsInto(image, enabled, own);
+      if (notConnected) offlineRegistryFindingsInto(image, env, own);
+      if (proxyPath) {
+        const finding = proxyPathFinding(image, env);
+        if (finding) own.push(finding);
+      }
+      if (image.proxy && doubleProxy) {
+        const finding = doubleProxyFinding(image, env);
+        if (finding) own.push(finding);
+      }
     }
     if (readOnly) for (const finding of annotateReadOnly(image, own)) findings.push(finding);
   }

@@ -8,22 +8,21 @@ import type { TextSpan } from '../reference/imageReference';
  * part is in this file; otherwise the whole anchor.
  */
 export function fileRangeOf(image: FoundImage, span: TextSpan | undefined): { start: number; end: number } {
-  const whole = { start: image.start, end: image.end };
-  if (!span || span.end <= span.start) return whole;
+  if (!span || span.end <= span.start) return { start: image.start, end: image.end };
   if (image.parts) {
     let cursor = 0;
     for (const part of image.parts) {
       const offset = image.text.indexOf(part.text, cursor);
-      if (offset < 0) return whole;
+      if (offset < 0) break;
       cursor = offset + part.text.length;
       if (span.start >= offset && span.end <= cursor) {
-        if (part.file || part.end - part.start !== part.text.length) return whole;
+        if (part.file || part.end - part.start !== part.text.length) break;
         return { start: part.start + span.start - offset, end: part.start + span.end - offset };
       }
     }
-    return whole;
+    return { start: image.start, end: image.end };
   }
-  if (!image.exact || image.end - image.start !== image.text.length) return whole;
+  if (!image.exact || image.end - image.start !== image.text.length) return { start: image.start, end: image.end };
   return { start: image.start + span.start, end: image.start + Math.min(span.end, image.text.length) };
 }
 

@@ -1,40 +1,49 @@
 /** `invalid-reference` and `proxy-app-mismatch`: what the reference text itself says. */
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
-import { proxyUpstreamError } from '../manifests/proxyPrefix';
 import { fileRangeOf, relatedOf } from './ranges';
+import { factsOf, upstreamErrorOf } from './referenceFacts';
 import { nominalSeverity } from './severity';
 
-export function referenceFindings(image: FoundImage, env: AnalysisEnvironment): Finding[] {
-  if (image.templated) return [];
-  const related = relatedOf(image);
-  const base = (fields: Omit<Finding, 'reference'>): Finding => (related ? { ...fields, reference: image.text, related } : { ...fields, reference: image.text });
-  if (!image.reference) {
+/** Appends the image's findings to `out`; most images have none, and cost no allocation then. */
+export function referenceFindingsInto(image: FoundImage, env: AnalysisEnvironment, out: Finding[]): void {
+  if (image.templated) return;
+  const reference = image.reference;
+  if (!reference) {
     const parsed = parseImageReference(image.text);
-    if (parsed.ok) return [];
+    if (parsed.ok) return;
     const range = fileRangeOf(image, parsed.error.span);
-    return [base({ code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: whitespaceProblem(image.text) ?? parsed.error.message, ...range })];
+    out.push(withImage(image, { code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: whitespaceProblem(image.text) ?? parsed.error.message, start: range.start, end: range.end }));
+    return;
   }
-  const findings: Finding[] = [];
-  const upstreamError = image.upstream ? undefined : proxyUpstreamError(image.reference, env.config.customDomains.proxy);
+  // The upstream of a proxy reference, parsed once per reference (referenceFacts.ts), not once per image.
+  const upstreamError = image.upstream ? undefined : upstreamErrorOf(factsOf(reference), env.config.customDomains.proxy);
   if (upstreamError) {
-    findings.push(base({ code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: `${upstreamError.message} (in the upstream reference after the proxy prefix)`, ...fileRangeOf(image, upstreamError.span) }));
+    const range = fileRangeOf(image, upstreamError.span);
+    out.push(withImage(image, { code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: `${upstreamError.message} (in the upstream reference after the proxy prefix)`, start: range.start, end: range.end }));
   }
   const app = env.config.app;
   if (image.proxy && app && image.proxy.appSlug !== app) {
     const slugAt = image.text.indexOf(`/proxy/${image.proxy.appSlug}/`);
     const span = slugAt < 0 ? undefined : { start: slugAt + '/proxy/'.length, end: slugAt + '/proxy/'.length + image.proxy.appSlug.length };
-    findings.push(
-      base({
+    const range = fileRangeOf(image, span);
+    out.push(
+      withImage(image, {
         code: 'proxy-app-mismatch',
         severity: nominalSeverity('proxy-app-mismatch'),
         message: `the proxy path names app "${image.proxy.appSlug}" but this application is "${app}" (app: in the registries file); customers' licenses only grant pulls through their own app — change it to /proxy/${app}/`,
-        ...fileRangeOf(image, span),
+        start: range.start,
+        end: range.end,
         data: { proxyReference: image.text.replace(`/proxy/${image.proxy.appSlug}/`, `/proxy/${app}/`) },
       }),
     );
   }
-  return findings;
+}
+
+/** A finding of `image`: its text as the reference, its related places. */
+function withImage(image: FoundImage, fields: Omit<Finding, 'reference'>): Finding {
+  const related = relatedOf(image);
+  return related ? { ...fields, reference: image.text, related } : { ...fields, reference: image.text };
 }
 
 /**

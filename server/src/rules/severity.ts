@@ -1,7 +1,7 @@
 /** Severity levels: defaults from the rule catalog, re-levelled by the registries file and then by settings. */
 import { SEVERITIES, type AnalysisEnvironment, type Finding, type RuleCode, type Severity } from '../findings/types';
 import { RULES } from './catalog';
-import { suppressedCodesAt } from './suppression';
+import { DISABLE_NEXT_LINE, suppressedCodesAt } from './suppression';
 
 /** The severity a rule reports at when it is on (`digest-pinning` is off by default but a hint when enabled). */
 export function nominalSeverity(code: RuleCode): Severity {
@@ -32,11 +32,22 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 
  */
 export function finalizeFindings(text: string, findings: Finding[], env: Pick<AnalysisEnvironment, 'config' | 'severityOverrides'>): Finding[] {
   const out: Finding[] = [];
+  // A text without a disable comment (almost every one) needs no look at the line above each finding:
+  // one search of the text instead of a slice and a search per finding.
+  const mayDisable = findings.length > 0 && text.includes(DISABLE_NEXT_LINE);
+  // Levels asked once per rule, not once per finding (the 4.3 MB benchmark manifest's 9,373 findings have 2 rules).
+  const levels = new Map<RuleCode, Severity | 'off'>();
   for (const finding of findings) {
-    const level = effectiveSeverity(finding.code, env);
+    let level = levels.get(finding.code);
+    if (level === undefined) {
+      level = effectiveSeverity(finding.code, env);
+      levels.set(finding.code, level);
+    }
     if (level === 'off') continue;
-    const suppressed = suppressedCodesAt(text, finding.start);
-    if (suppressed === 'all' || suppressed?.has(finding.code)) continue;
+    if (mayDisable) {
+      const suppressed = suppressedCodesAt(text, finding.start);
+      if (suppressed === 'all' || suppressed?.has(finding.code)) continue;
+    }
     const lowered = finding.severity !== nominalSeverity(finding.code);
     const severity = !lowered || RANK[level] < RANK[finding.severity] ? level : finding.severity;
     out.push(severity === finding.severity ? finding : { ...finding, severity });
