@@ -364,9 +364,14 @@ export const REGISTRY_SCENARIOS: readonly Scenario[] = [
       if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
       const catalog = page.treeItem(VIEW, /^\s*Catalog\s*every repository/);
       await catalog.waitFor({ state: 'visible' });
-      await catalog.click();
-      // The catalog lists the repository again, beside the images this workspace references.
-      await waitUntil('the catalog to list acme/app', async () => (await page.viewPane(VIEW).locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${palette.repository}\\s*$`) }).count()) > 0, 30_000, 200);
+      if ((await catalog.getAttribute('aria-expanded')) !== 'true') await catalog.click();
+      // The catalog lists the repository again, beside the images this workspace references. A click the
+      // tree took while it was still redrawing leaves the catalog collapsed (seen once in CI): expand it again.
+      await waitUntil('the catalog to list acme/app', async () => {
+        if ((await page.viewPane(VIEW).locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${palette.repository}\\s*$`) }).count()) > 0) return true;
+        if ((await catalog.getAttribute('aria-expanded')) === 'false') await catalog.click();
+        return false;
+      }, 30_000, 200);
       await page.screenshot('tree-catalog');
       const repository = page.treeItem(VIEW, new RegExp(`^\\s*${palette.repository.replace(/[/]/g, '\\/')}\\s*\\d+ references?`));
       if ((await repository.getAttribute('aria-expanded')) !== 'true') await repository.click();
