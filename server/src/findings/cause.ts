@@ -7,10 +7,15 @@
  */
 import type { Finding, RuleCode } from './types';
 
+/** What tells two findings of one rule apart as problems: the part of the cause after the rule's code. */
+function causeKey(finding: Pick<Finding, 'code' | 'message' | 'data'>): string {
+  if (finding.code === 'registry-not-connected' && finding.data?.domain) return finding.data.domain;
+  if (finding.code === 'credentials-missing' && finding.data?.registrySlug) return finding.data.registrySlug;
+  return finding.message;
+}
+
 export function causeOf(finding: Pick<Finding, 'code' | 'message' | 'data'>): string {
-  if (finding.code === 'registry-not-connected' && finding.data?.domain) return `${finding.code}\u0000${finding.data.domain}`;
-  if (finding.code === 'credentials-missing' && finding.data?.registrySlug) return `${finding.code}\u0000${finding.data.registrySlug}`;
-  return `${finding.code}\u0000${finding.message}`;
+  return `${finding.code}\u0000${causeKey(finding)}`;
 }
 
 /**
@@ -21,34 +26,24 @@ export function causeOf(finding: Pick<Finding, 'code' | 'message' | 'data'>): st
  * per keystroke.
  */
 export class Causes {
-  private readonly byDomain = new Map<string, string>();
-  private readonly bySlug = new Map<string, string>();
-  private readonly byMessage = new Map<RuleCode, Map<string, string>>();
+  private readonly byCode = new Map<RuleCode, Map<string, string>>();
   private made = 0;
 
   constructor(private readonly max = 16_384) {}
 
   of(finding: Pick<Finding, 'code' | 'message' | 'data'>): string {
     if (this.made >= this.max) {
-      this.byDomain.clear();
-      this.bySlug.clear();
-      this.byMessage.clear();
+      this.byCode.clear();
       this.made = 0;
     }
-    const { code, data } = finding;
-    if (code === 'registry-not-connected' && data?.domain) return this.kept(this.byDomain, data.domain, finding);
-    if (code === 'credentials-missing' && data?.registrySlug) return this.kept(this.bySlug, data.registrySlug, finding);
-    let messages = this.byMessage.get(code);
-    if (!messages) this.byMessage.set(code, (messages = new Map<string, string>()));
-    return this.kept(messages, finding.message, finding);
-  }
-
-  private kept(map: Map<string, string>, key: string, finding: Pick<Finding, 'code' | 'message' | 'data'>): string {
-    let cause = map.get(key);
+    const key = causeKey(finding);
+    let causes = this.byCode.get(finding.code);
+    if (!causes) this.byCode.set(finding.code, (causes = new Map<string, string>()));
+    let cause = causes.get(key);
     if (cause === undefined) {
       this.made++;
-      cause = causeOf(finding);
-      map.set(key, cause);
+      cause = `${finding.code}\u0000${key}`;
+      causes.set(key, cause);
     }
     return cause;
   }

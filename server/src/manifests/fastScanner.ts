@@ -178,6 +178,33 @@ interface ScratchStacks {
  */
 const SCRATCH: ScratchStacks = { keys: new Scratch<string>(), nodes: new Scratch<YNode | null>() };
 
+/**
+ * The next occurrence of one character at or after a position of a document, found with `indexOf` and
+ * kept (`from`..`at`: none in between), so asking again from inside that stretch costs nothing.
+ * Positions are the file's; `documentText` is the document alone, so a search never runs into the next one.
+ */
+class CharSearch {
+  private from = -1;
+  private at = -1;
+
+  constructor(
+    private readonly documentText: string,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly char: string,
+  ) {}
+
+  /** The first occurrence at or after `from`, or the document's end. */
+  next(from: number): number {
+    if (from < this.from || from > this.at) {
+      const found = this.documentText.indexOf(this.char, from - this.start);
+      this.from = from;
+      this.at = found < 0 ? this.end : found + this.start;
+    }
+    return this.at;
+  }
+}
+
 export class FastScanner {
   /** Current line: where its content starts (may be virtual, after `- `), where it ends (before CR LF). */
   private contentStart = 0;
@@ -190,17 +217,13 @@ export class FastScanner {
   private depth = 0;
   private readonly scratch = SCRATCH;
   /**
-   * The next `:` and `#` at or after a position, found with `indexOf` over the document and kept
-   * (`colonFrom`..`colonAt`: no colon in between), so the searches cost one pass over the document in
-   * all, in a builtin rather than a JavaScript loop per character (a file is read once, much of it
-   * before the optimizing compiler has compiled such a loop): 3.6% fewer instructions for a cold pass
-   * over the benchmark manifest (valgrind, `--predictable`), the colon and comment loops' share.
+   * The next `:` and `#` at or after a position (CharSearch): one pass over the document in all, in a
+   * builtin rather than a JavaScript loop per character (a file is read once, much of it before the
+   * optimizing compiler has compiled such a loop): 3.6% fewer instructions for a cold pass over the
+   * benchmark manifest (valgrind, `--predictable`), the colon and comment loops' share.
    */
-  private readonly documentText: string;
-  private colonFrom = -1;
-  private colonAt = -1;
-  private hashFrom = -1;
-  private hashAt = -1;
+  private readonly colons: CharSearch;
+  private readonly hashes: CharSearch;
 
   constructor(
     private readonly text: string,
@@ -209,32 +232,14 @@ export class FastScanner {
     private readonly lenient: boolean,
   ) {
     // Searched within the document only (a search from one document would otherwise run on to the end of the file).
-    this.documentText = start === 0 && end === text.length ? text : text.slice(start, end);
-  }
-
-  /** The first `:` at or after `from`, or the document's end. */
-  private nextColon(from: number): number {
-    if (from < this.colonFrom || from > this.colonAt) {
-      const found = this.documentText.indexOf(':', from - this.start);
-      this.colonFrom = from;
-      this.colonAt = found < 0 ? this.end : found + this.start;
-    }
-    return this.colonAt;
-  }
-
-  /** The first `#` at or after `from`, or the document's end. */
-  private nextHash(from: number): number {
-    if (from < this.hashFrom || from > this.hashAt) {
-      const found = this.documentText.indexOf('#', from - this.start);
-      this.hashFrom = from;
-      this.hashAt = found < 0 ? this.end : found + this.start;
-    }
-    return this.hashAt;
+    const documentText = start === 0 && end === text.length ? text : text.slice(start, end);
+    this.colons = new CharSearch(documentText, start, end, ':');
+    this.hashes = new CharSearch(documentText, start, end, '#');
   }
 
   /** The first `#` in (from, to) that starts a comment (a blank before it), or `to`. */
   private commentIn(from: number, to: number): number {
-    for (let hash = this.nextHash(from + 1); hash < to; hash = this.nextHash(hash + 1)) {
+    for (let hash = this.hashes.next(from + 1); hash < to; hash = this.hashes.next(hash + 1)) {
       if (isBlank(this.text.charCodeAt(hash - 1))) return hash;
     }
     return to;
@@ -517,7 +522,7 @@ export class FastScanner {
     const lineEnd = this.lineEnd;
     let end = this.commentIn(at, lineEnd);
     if (!this.lenient) {
-      for (let colon = this.nextColon(at + 1); colon < end; colon = this.nextColon(colon + 1)) {
+      for (let colon = this.colons.next(at + 1); colon < end; colon = this.colons.next(colon + 1)) {
         if (colon + 1 === lineEnd || isBlank(text.charCodeAt(colon + 1))) this.fail('mapping inside a plain scalar');
       }
     }
@@ -612,8 +617,8 @@ export class FastScanner {
       return -1;
     }
     // The first `:` followed by a blank or the line's end, unless a comment starts before it.
-    let colon = this.nextColon(at);
-    while (colon < end && colon + 1 < end && !isBlank(text.charCodeAt(colon + 1))) colon = this.nextColon(colon + 1);
+    let colon = this.colons.next(at);
+    while (colon < end && colon + 1 < end && !isBlank(text.charCodeAt(colon + 1))) colon = this.colons.next(colon + 1);
     if (colon >= end || this.commentIn(at, colon) < colon) return -1;
     return colon;
   }

@@ -1,5 +1,5 @@
 /** `tag-latest`, `tag-missing`, `digest-pinning`: reproducibility of what customers pull. */
-import type { Finding, FindingData, FoundImage, RuleCode } from '../findings/types';
+import type { Finding, FoundImage, RuleCode } from '../findings/types';
 import { fileRangeOf, relatedOf } from './ranges';
 import { factsOf, tagDataOf } from './referenceFacts';
 import { nominalSeverity } from './severity';
@@ -19,15 +19,15 @@ export function tagFindingsInto(image: FoundImage, enabled: (code: RuleCode) => 
   const facts = factsOf(reference);
   const data = tagDataOf(facts);
   const related = relatedOf(image);
-  const make = (code: RuleCode, message: string, start: number, end: number, data: FindingData): void => {
+  const make = (code: RuleCode, message: string, start: number, end: number): void => {
     const finding: Finding = { code, severity: nominalSeverity(code), message, start, end, reference: image.text, data };
     if (related) finding.related = related;
     out.push(finding);
   };
   if (latest) {
     const range = fileRangeOf(image, reference.spans.tag);
-    make('tag-latest', (facts.latestMessage ??= `"${reference.familiar}:latest" moves between releases; use a version tag or pin a digest`), range.start, range.end, data);
+    make('tag-latest', (facts.latestMessage ??= `"${reference.familiar}:latest" moves between releases; use a version tag or pin a digest`), range.start, range.end);
   }
-  if (missing) make('tag-missing', `"${image.text}" has no tag, so Docker pulls "latest"; add a version tag or a digest`, image.start, image.end, data);
-  if (pinning) make('digest-pinning', `"${image.text}" is not pinned to a digest; pin it (name:tag@sha256:...) for reproducible installs`, image.start, image.end, data);
+  if (missing) make('tag-missing', `"${image.text}" has no tag, so Docker pulls "latest"; add a version tag or a digest`, image.start, image.end);
+  if (pinning) make('digest-pinning', `"${image.text}" is not pinned to a digest; pin it (name:tag@sha256:...) for reproducible installs`, image.start, image.end);
 }
