@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { INTERRUPT_BUDGET_FLAG, SERVER_NODE_FLAGS } from '../../server/src/protocol/serverProcess';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUILT_IN_CACHE = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
@@ -72,6 +73,16 @@ void describe('bin/replicated-registries', () => {
       assert.equal(ran.status, 0, ran.stderr);
       assert.equal(ran.stdout, '9.8.7\n');
     }
+  });
+
+  void it("sets V8's tier-up budget before the bundle is compiled, the same as the language server's Node flags", () => {
+    const entry = readFileSync(path.join(ROOT, 'bin', 'replicated-registries'), 'utf8');
+    const set = /^require\('node:v8'\)\.setFlagsFromString\('([^']+)'\);$/m.exec(entry);
+    assert.ok(set, 'bin/replicated-registries sets no V8 flag');
+    assert.equal(set[1], INTERRUPT_BUDGET_FLAG);
+    assert.ok(SERVER_NODE_FLAGS.includes(INTERRUPT_BUDGET_FLAG));
+    // Before the code cache is read (a cache made under other flags is rejected), after --version's answer.
+    assert.ok(set.index > entry.indexOf("process.argv[2] === '--version'") && set.index < entry.indexOf('loadWithCodeCache(bundle)'));
   });
 
   void it('runs the bundle as CommonJS, keeps its code cache privately, and runs the same from the cache', () => {
