@@ -15,6 +15,7 @@ import { findImagesInDocument, splitDocuments, type FileReading } from '../../se
 import { fileRoleOf } from '../../server/src/manifests/shapes';
 import { parseImageReference, type ImageReference } from '../../server/src/reference/imageReference';
 import { localFindings } from '../../server/src/rules/localRules';
+import { factsOf } from '../../server/src/rules/referenceFacts';
 import { finalizeFindings } from '../../server/src/rules/severity';
 import { matchesPublicPattern, placeReference } from '../../server/src/store/placement';
 import { parseRegistriesFile } from '../../server/src/store/registriesFile/parse';
@@ -94,6 +95,28 @@ void describe('memos of the local rules', () => {
     assert.equal(notConnected[0]?.data, notConnected[1]?.data);
     assert.equal(latest[0]?.data, latest[1]?.data);
     assert.equal(latest[0]?.message, '"quay.io/acme/api:latest" moves between releases; use a version tag or pin a digest');
+  });
+
+  void it('keep nothing that leads back to the reference they are kept for (a WeakMap value must not hold its key)', () => {
+    // Young-generation collections treat a WeakMap's values as live: a value reaching its key kept every
+    // reference, and the file text its strings are slices of, alive until a full collection (referenceFacts.ts).
+    const env = environment({ ...emptyRegistriesConfig(), customDomains: { proxy: ['proxy.acme.test'], registry: [] } });
+    const text = ['apiVersion: v1', 'kind: Pod', 'spec:', '  containers:', '    - image: registry.acme.test/apps/api:latest', ''].join('\n');
+    const scan = findImagesInDocument(text, { start: 0, end: text.length }, 'pod.yaml', { proxyDomains: env.config.customDomains.proxy, role: 'manifest', parsed: new Map() });
+    const findings = localFindings(text, scan, env);
+    assert.deepEqual(findings.map((finding) => finding.code).sort(), ['registry-not-connected', 'tag-latest']);
+    const ref = scan.images[0]?.reference;
+    assert.ok(ref);
+    const facts = factsOf(ref);
+    assert.deepEqual(Object.keys(facts).sort(), ['latestMessage', 'notConnected', 'tagData', 'upstream']);
+    const seen = new Set<unknown>();
+    const reaches = (value: unknown): boolean => {
+      if (value === ref) return true;
+      if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+      seen.add(value);
+      return Object.values(value).some(reaches);
+    };
+    assert.equal(reaches(facts), false);
   });
 });
 

@@ -2,7 +2,7 @@
 import type { AnalysisEnvironment, Finding, FoundImage } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
 import { fileRangeOf, relatedOf } from './ranges';
-import { factsOf, upstreamErrorOf } from './referenceFacts';
+import { upstreamErrorOf } from './referenceFacts';
 import { nominalSeverity } from './severity';
 
 /** Appends the image's findings to `out`; most images have none, and cost no allocation then. */
@@ -17,7 +17,7 @@ export function referenceFindingsInto(image: FoundImage, env: AnalysisEnvironmen
     return;
   }
   // The upstream of a proxy reference, parsed once per reference (referenceFacts.ts), not once per image.
-  const upstreamError = image.upstream ? undefined : upstreamErrorOf(factsOf(reference), env.config.customDomains.proxy);
+  const upstreamError = image.upstream ? undefined : upstreamErrorOf(reference, env.config.customDomains.proxy);
   if (upstreamError) {
     const range = fileRangeOf(image, upstreamError.span);
     out.push(withImage(image, { code: 'invalid-reference', severity: nominalSeverity('invalid-reference'), message: `${upstreamError.message} (in the upstream reference after the proxy prefix)`, start: range.start, end: range.end }));

@@ -17,7 +17,7 @@ export function tagFindingsInto(image: FoundImage, enabled: (code: RuleCode) => 
   const pinning = enabled('digest-pinning');
   if (!latest && !missing && !pinning) return;
   const facts = factsOf(reference);
-  const data = tagDataOf(facts);
+  const data = tagDataOf(reference, facts);
   const related = relatedOf(image);
   const make = (code: RuleCode, message: string, start: number, end: number): void => {
     const finding: Finding = { code, severity: nominalSeverity(code), message, start, end, reference: image.text, data };
