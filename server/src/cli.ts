@@ -5,6 +5,7 @@ import { redact } from './log/logger';
 
 const argv = process.argv.slice(2);
 if (argv.length > 0 || isMainThread()) {
+  if (argv[0] !== 'lsp') quietWhenReaderLeaves(process.stdout);
   main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -31,6 +32,19 @@ if (argv.length > 0 || isMainThread()) {
 function isMainThread(): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
+}
+
+/**
+ * `replicated-registries lint | head`: the reader leaves before everything is written. Like other
+ * command-line tools, stop writing without a stack trace (Node's default for the unhandled EPIPE) and end
+ * with the command's own exit code. Any other error on stdout is still thrown. Not for `lsp`, whose stdout
+ * is the protocol channel (its connection sees the client leave).
+ */
+function quietWhenReaderLeaves(stdout: NodeJS.WriteStream): void {
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
 }
 
 /**

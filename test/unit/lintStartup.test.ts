@@ -6,7 +6,7 @@
  * process, whose list of loaded Node modules is the evidence.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +66,21 @@ void describe('lint --offline start-up', () => {
     const ran = runBundle();
     assert.match(ran.stdout, /^replicated-registries — /);
     assert.ok(ran.modules.includes('NativeModule worker_threads'));
+  });
+
+  void it('ends quietly with its own exit code when the reader of its output leaves early (lint | head)', async () => {
+    // Output larger than a pipe holds (64 KiB), so the writes meet the closed pipe.
+    const many = path.join(dir, 'many');
+    mkdirSync(many);
+    for (let i = 0; i < 400; i++) writeFileSync(path.join(many, `pod-${i}.yaml`), `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: quay.io/acme/service-${i}:latest\n`);
+    const child = spawn(process.execPath, [bundle, 'lint', '--offline', '--format', 'json', '--fail-on', 'warning'], { cwd: many, env: { ...process.env, DOCKER_CONFIG: path.join(dir, '.no-docker') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    assert.equal(stderr, '');
+    // `--fail-on warning` and 400 tag-latest warnings: the verdict of the run, not a crash's.
+    assert.equal(code, 1);
   });
 
   void it('loads node:zlib when a packaged chart is read (the check above can see it)', () => {
