@@ -120,6 +120,17 @@ void describe('memos of the local rules', () => {
   });
 });
 
+void describe('finalizeFindings', () => {
+  void it('returns findings in place order, then by code: findings added out of order are sorted, ties kept in the order given', () => {
+    const env = environment(emptyRegistriesConfig());
+    const finding = (start: number, end: number, code: Finding['code'], message: string): Finding => ({ code, severity: 'warning', message, start, end, reference: 'x' });
+    const given = [finding(5, 9, 'tag-latest', 'a'), finding(1, 4, 'tag-missing', 'b'), finding(5, 9, 'registry-not-connected', 'c'), finding(5, 9, 'tag-latest', 'd'), finding(1, 3, 'tag-latest', 'e')];
+    assert.deepEqual(finalizeFindings('text', given, env).map((f) => f.message), ['e', 'b', 'c', 'a', 'd']);
+    const inOrder = [finding(1, 3, 'tag-latest', 'e'), finding(1, 4, 'tag-missing', 'b'), finding(5, 9, 'registry-not-connected', 'c'), finding(5, 9, 'tag-latest', 'a'), finding(5, 9, 'tag-latest', 'd')];
+    assert.deepEqual(finalizeFindings('text', inOrder, env).map((f) => f.message), ['e', 'b', 'c', 'a', 'd']);
+  });
+});
+
 void describe('placement per domain', () => {
   void it('decides public patterns with a repository prefix by path, in the file\'s order', () => {
     const config: RegistriesConfig = { ...emptyRegistriesConfig(), public: ['docker.io/library', 'ghcr.io/acme', 'docker.io'] };

@@ -52,7 +52,17 @@ export function finalizeFindings(text: string, findings: Finding[], env: Pick<An
     const severity = !lowered || RANK[level] < RANK[finding.severity] ? level : finding.severity;
     out.push(severity === finding.severity ? finding : { ...finding, severity });
   }
-  // Codes compare as strings: rule codes (lowercase words and hyphens) sort the same as with localeCompare
-  // (test/unit/lint.test.ts), and localeCompare's first call creates an ICU collator, 9 ms of a cold start.
-  return out.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  // The rules mostly add findings in place order already: a check, not a sort (V8's sort copies the array
+  // it sorts; on the 5,000-document benchmark manifest the sorts were 1.45 MB of the open's allocation).
+  for (let i = 1; i < out.length; i++) if (byPlace(out[i - 1] as Finding, out[i] as Finding) > 0) return out.sort(byPlace);
+  return out;
+}
+
+/**
+ * Findings in place order, then by code. Codes compare as strings: rule codes (lowercase words and
+ * hyphens) sort the same as with localeCompare (test/unit/lint.test.ts), and localeCompare's first call
+ * creates an ICU collator, 9 ms of a cold start.
+ */
+function byPlace(a: Finding, b: Finding): number {
+  return a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }
