@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,12 +101,38 @@ void describe('bin/replicated-registries', () => {
       return;
     }
     assert.equal(caches.length, 1);
-    assert.match(caches[0] as string, /^cli-[0-9a-f]{32}-lint\.v8cache$/);
+    assert.match(caches[0] as string, /^cli-[0-9a-f]{32}-[0-9a-f]{32}-lint\.v8cache$/);
     // A damaged cache is rejected by V8 and replaced: the command still runs.
     writeFileSync(path.join(home, 'replicated-registries', 'code-cache', caches[0] as string), 'not a code cache');
     const damaged = spawnSync(process.execPath, [bin, 'lint', '-x'], { encoding: 'utf8', env });
     assert.equal(damaged.stdout, first.stdout);
     assert.equal(damaged.stderr, '');
+  });
+
+  void it("keeps another install's cache, and replaces its own install's when the bundle changes", { skip: BUILT_IN_CACHE && 'Node 22.1+ keeps its own cache' }, () => {
+    const home = cacheHome();
+    const env = { ...process.env, XDG_CACHE_HOME: home, REPLICATED_REGISTRIES_CODE_CACHE: '' };
+    const first = packageAsking(`>=${process.versions.node}`, PROBE_BUNDLE);
+    const second = packageAsking(`>=${process.versions.node}`, PROBE_BUNDLE);
+    // A cache named the way builds before this one named theirs: removed by the next write.
+    mkdirSync(path.join(home, 'replicated-registries', 'code-cache'), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(home, 'replicated-registries', 'code-cache', `cli-${'0'.repeat(32)}-lint.v8cache`), 'old');
+    for (const bin of [first, second, first]) assert.equal(spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env }).stdout, 'cli.js dist function true lint\n');
+    const both = codeCaches(home).sort();
+    assert.equal(both.length, 2, both.join());
+    // The first install's cache was read, not written again, on its second run.
+    const mtimes = both.map((name) => statSync(path.join(home, 'replicated-registries', 'code-cache', name)).mtimeMs);
+    spawnSync(process.execPath, [first, 'lint'], { encoding: 'utf8', env });
+    assert.deepEqual(codeCaches(home).sort(), both);
+    assert.deepEqual(both.map((name) => statSync(path.join(home, 'replicated-registries', 'code-cache', name)).mtimeMs), mtimes);
+    // The first install updated: its old cache goes, the other install's stays.
+    writeFileSync(path.join(path.dirname(path.dirname(first)), 'dist', 'cli.js'), PROBE_BUNDLE + '\n// a new build\n');
+    spawnSync(process.execPath, [first, 'lint'], { encoding: 'utf8', env });
+    const after = codeCaches(home).sort();
+    assert.equal(after.length, 2, after.join());
+    const installOf = (name: string): string => name.split('-')[1] as string;
+    assert.deepEqual(after.map(installOf).sort(), both.map(installOf).sort());
+    assert.equal(after.filter((name) => !both.includes(name)).length, 1);
   });
 
   void it('reads the bundle as UTF-8, multi-byte characters at its first and last bytes too, with and without its cache', () => {
