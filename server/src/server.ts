@@ -2,6 +2,11 @@
 // The same bundle, started in a worker thread by the server, is its analysis worker (lsp/analysisWorker.ts).
 import { isAnalysisWorker, runAnalysisWorker } from './lsp/analysisWorker';
 import { startServer } from './lsp/startServer';
+import { applyTierUpFlag } from './protocol/serverProcess';
 
 if (isAnalysisWorker()) runAnalysisWorker();
-else startServer();
+else {
+  // V8's flags are the process's: set once here, they hold for the analysis worker too.
+  applyTierUpFlag();
+  startServer();
+}

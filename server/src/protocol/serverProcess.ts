@@ -12,13 +12,32 @@
  * 11.6/12.5 → 8.5/11.4 ms, peak RSS 152/153 → 107/109 MB. Objects that live longer than two scavenges
  * are promoted sooner; the analysis keeps little per document, so that costs less than it saves.
  *
- * `--interrupt-budget=280000` (V8's default is 67,584; the same value as the CLI's, set in
- * bin/replicated-registries): a function is handed to the optimizing compiler after about 4x as much
- * bytecode has run in it. A cold open runs hundreds of engine functions briefly once; by default many are
- * optimized while they run, competing for the second core, and some are thrown away again (deoptimized).
- * Measured on the same manifest (production bundle, 5 interleaved rounds, min/median, with the flag above):
- * open 500/550 → 471/522 ms wall, server CPU 700/770 → 600/640 ms; CPU per edit 5.2/6.2 → 5.0/5.3 ms.
- * 140,000 and 560,000 measured between the two; 1,120,000 slower to open.
+ * Not here: V8's tier-up budget (tierUpFlag below), which only some V8 versions know. An option Node does
+ * not know stops the server before it starts ("bad option"), and the extension host's Node is whatever
+ * the editor ships, so the server sets it itself (applyTierUpFlag) where its V8 has it.
  */
-export const INTERRUPT_BUDGET_FLAG = '--interrupt-budget=280000';
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', INTERRUPT_BUDGET_FLAG];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+
+/**
+ * `--interrupt-budget=280000`, for the V8 of Node 20 (11.x; V8's default there is 67,584): a function is
+ * handed to the optimizing compiler after about 4x as much bytecode has run in it. A cold open or lint
+ * runs hundreds of engine functions briefly once; by default many are optimized while they run,
+ * competing for the second core, and some are thrown away again (deoptimized). Measured on the 4.3 MB
+ * benchmark manifest (production bundle, 5 interleaved rounds, min/median, with the flag above): open
+ * 500/550 → 471/522 ms wall, server CPU 700/770 → 600/640 ms; CPU per edit 5.2/6.2 → 5.0/5.3 ms. 140,000
+ * and 560,000 measured between the two; 1,120,000 slower to open. The CLI sets the same for itself
+ * (bin/replicated-registries). V8 12 and later (Node 22+) tier up by invocation counts and have no such
+ * flag: there nothing is set (`node --interrupt-budget=...` is a "bad option" there, and
+ * v8.setFlagsFromString prints "unrecognized flag" on stderr).
+ */
+export function tierUpFlag(v8Version: string = process.versions.v8): string | undefined {
+  const major = Number(/^(\d+)\./.exec(v8Version)?.[1]);
+  return major >= 7 && major <= 11 ? '--interrupt-budget=280000' : undefined;
+}
+
+/** Sets tierUpFlag in this process when its V8 has it: before the first analysis, for the whole process. */
+export function applyTierUpFlag(): void {
+  const flag = tierUpFlag();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (flag) (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+}
