@@ -15,8 +15,10 @@
  * its key: V8's young-generation collections treat a WeakMap's values as live, so facts that pointed back
  * at their reference kept every reference (and, through its strings, the whole file text they are slices
  * of) alive until a full collection. On the 1,000-file lint benchmark that promoted 5.2 MB instead of
- * 2.8 MB to the old generation, and young-generation pauses took 38 ms instead of 25. Only the upstream's error depends on the configuration (its proxy domains): it is kept with the
- * list it was worked out for. Where the reference is pulled from is asked of `placeReference` each time
+ * 2.8 MB to the old generation, and young-generation pauses took 38 ms instead of 25.
+ *
+ * Only the upstream's error depends on the configuration (its proxy domains): it is kept with the list
+ * it was worked out for. Where the reference is pulled from is asked of `placeReference` each time
  * (its own memo follows a configuration edited in place).
  */
 import type { FindingData } from '../findings/types';
