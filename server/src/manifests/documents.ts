@@ -3,16 +3,24 @@ import type { DocumentRange } from '../findings/types';
 
 /**
  * Document extents, in order, covering the whole text. A `---` line belongs to the document it opens;
- * a `...` line to the document it closes. Cheap (one pass of `indexOf`), so the language server can
- * re-parse only the document an edit touched.
+ * a `...` line to the document it closes. Cheap, so the language server can re-parse only the document
+ * an edit touched: inside a document that has content, only a line starting with `---` or `...` can
+ * change anything, and those are found with `indexOf` (native) instead of visiting every line —
+ * visiting the 162,000 lines of the 4.3 MB benchmark manifest one by one cost 10–12 ms of a cold open.
  */
 export function splitDocuments(text: string): DocumentRange[] {
   const ranges: DocumentRange[] = [];
+  const markers = new MarkerLines(text);
   let documentStart = 0;
   let lineStart = 0;
   let hasContent = false;
   const length = text.length;
   while (lineStart < length) {
+    if (hasContent) {
+      // Nothing but a marker line ends or splits a document that has content.
+      lineStart = markers.next(lineStart);
+      if (lineStart >= length) break;
+    }
     let newline = text.indexOf('\n', lineStart);
     if (newline < 0) newline = length;
     const c = text.charCodeAt(lineStart);
@@ -37,6 +45,39 @@ export function splitDocuments(text: string): DocumentRange[] {
   }
   if (documentStart < length || ranges.length === 0) ranges.push({ start: documentStart, end: length });
   return ranges;
+}
+
+/**
+ * The starts of lines that begin with `---` or `...` (marker candidates), at or after a line start. Each
+ * kind's next occurrence is kept until passed, so a text without `...` is searched for it once, not once
+ * per document.
+ */
+class MarkerLines {
+  private dashes = -1;
+  private dots = -1;
+  private dashesFrom = 0;
+  private dotsFrom = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The first line start at or after `lineStart` (itself a line start) beginning with `---` or `...`; the text's length when none. */
+  next(lineStart: number): number {
+    if (this.dashes < lineStart || lineStart < this.dashesFrom) {
+      this.dashes = this.find('---', lineStart);
+      this.dashesFrom = lineStart;
+    }
+    if (this.dots < lineStart || lineStart < this.dotsFrom) {
+      this.dots = this.find('...', lineStart);
+      this.dotsFrom = lineStart;
+    }
+    return Math.min(this.dashes, this.dots);
+  }
+
+  private find(marker: string, lineStart: number): number {
+    if (this.text.startsWith(marker, lineStart)) return lineStart;
+    const found = this.text.indexOf('\n' + marker, lineStart);
+    return found < 0 ? this.text.length : found + 1;
+  }
 }
 
 function isMarker(text: string, at: number, lineEnd: number, marker: string): boolean {
