@@ -33,20 +33,27 @@ export async function resolveImages(images: FoundImage[], file: { text: string; 
 
 /** The images of one file, resolved (resolveImages), and the file's YAML syntax errors. */
 export async function scanFile(file: { text: string; path: string }, env: ResolutionEnvironment): Promise<ImageScan> {
-  const found = findFileImages(file, env);
-  return { images: await resolveImages(found.images, file, env), syntaxErrors: found.syntaxErrors };
+  return scanOf(file, env, dependsOnRelease(file.path, file.text));
 }
 
-function findFileImages(file: { text: string; path: string }, env: ResolutionEnvironment): ImageScan {
-  return findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
+/**
+ * scanFile, told whether the file depends on the release. Most files depend on nothing around them (no
+ * chart, HelmChart or KOTS template; no Compose `${VAR}`): their images are used as found, with no promise
+ * per step (resolveImages' awaits were about 8% of lint's cold analysis of the 1,000-file benchmark
+ * workspace: in-process, 5 runs, 117–122 ms against 105–112 ms without them; issue 12).
+ */
+function scanOf(file: { text: string; path: string }, env: ResolutionEnvironment, release: boolean): ImageScan | Promise<ImageScan> {
+  const found = findImages(file.text, file.path, { proxyDomains: env.config.customDomains.proxy, registryNames: registryNamesOf(env) });
+  if (!release && !found.images.some(needsInterpolation)) return found;
+  return resolveImages(found.images, file, env).then((images) => ({ images, syntaxErrors: found.syntaxErrors }));
 }
 
 /** The customer-pull findings of a file (only files the release's charts and HelmCharts touch have any). */
 export async function customerFindingsFor(file: { text: string; path: string }, env: ReleaseEnvironment): Promise<Finding[]> {
-  if (!env.release || !dependsOnRelease(file.path, file.text)) return [];
-  return releaseCustomerFindings(file, env);
+  return dependsOnRelease(file.path, file.text) ? releaseCustomerFindings(file, env) : [];
 }
 
+/** customerFindingsFor of a file that depends on the release. */
 async function releaseCustomerFindings(file: { text: string; path: string }, env: ReleaseEnvironment): Promise<Finding[]> {
   if (!env.release) return [];
   try {
@@ -68,17 +75,12 @@ async function evaluatedImages(file: { text: string; path: string }, found: Foun
   }
 }
 
-/**
- * Most files depend on nothing around them (no chart, HelmChart or KOTS template; no Compose `${VAR}`):
- * their images are used as found and they have no customer-pull findings, with no promise per step.
- * The steps' awaits were about 8% of lint's cold analysis of the 1,000-file benchmark workspace
- * (in-process, 5 runs: 117–122 ms against 105–112 ms without them), issue 12.
- */
 export async function analyzeFile(file: { text: string; path: string }, env: ReleaseEnvironment, signal?: AbortSignal): Promise<Finding[]> {
   if (isRegistriesFile(file.path)) return finalizeFindings(file.text, registriesFileFindings(file.text, file.path), env);
-  const found = findFileImages(file, env);
+  // Asked once: it decides both the images' resolution and the customer-pull findings.
   const release = dependsOnRelease(file.path, file.text);
-  const scan = release || found.images.some(needsInterpolation) ? { images: await resolveImages(found.images, file, env), syntaxErrors: found.syntaxErrors } : found;
+  const scanned = scanOf(file, env, release);
+  const scan = scanned instanceof Promise ? await scanned : scanned;
   const local = localFindings(file.text, scan, env);
   const customer = release ? await releaseCustomerFindings(file, env) : [];
   // Offline the remote rules find nothing by definition (no check, no credential warning): skip their

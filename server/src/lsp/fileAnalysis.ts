@@ -571,17 +571,17 @@ class DocumentReader {
     const count = starts.length;
     const out = new Array<DocumentResult>(count);
     const offThread = this.offThread;
+    const rangeAt = (index: number): DocumentRange => ({ start: starts[index] as number, end: ends[index] as number });
     let chars = 0;
     for (let index = 0; index < count; index++) chars += (ends[index] as number) - (starts[index] as number);
     if (!offThread || this.options.priority !== 'background' || chars <= BATCH_CHARS) {
       for (let index = 0; index < count; index++) {
-        const read = this.read(text, { start: starts[index] as number, end: ends[index] as number });
+        const read = this.read(text, rangeAt(index));
         out[index] = read instanceof Promise ? await read : read;
       }
       return out;
     }
     const scheduler = this.options.scheduler ?? UNSLICED;
-    const rangeAt = (index: number): DocumentRange => ({ start: starts[index] as number, end: ends[index] as number });
     for (let at = 0; at < count; ) {
       let end = at;
       let chars = 0;

@@ -10,7 +10,8 @@ import type { DocumentRange } from '../findings/types';
  */
 export function splitDocuments(text: string): DocumentRange[] {
   const ranges: DocumentRange[] = [];
-  const markers = new MarkerLines(text);
+  const dashes = new MarkerLines(text, '---');
+  const dots = new MarkerLines(text, '...');
   let documentStart = 0;
   let lineStart = 0;
   let hasContent = false;
@@ -18,7 +19,7 @@ export function splitDocuments(text: string): DocumentRange[] {
   while (lineStart < length) {
     if (hasContent) {
       // Nothing but a marker line ends or splits a document that has content.
-      lineStart = markers.next(lineStart);
+      lineStart = Math.min(dashes.next(lineStart), dots.next(lineStart));
       if (lineStart >= length) break;
     }
     let newline = text.indexOf('\n', lineStart);
@@ -48,34 +49,30 @@ export function splitDocuments(text: string): DocumentRange[] {
 }
 
 /**
- * The starts of lines that begin with `---` or `...` (marker candidates), at or after a line start. Each
- * kind's next occurrence is kept until passed, so a text without `...` is searched for it once, not once
- * per document.
+ * The starts of lines that begin with `marker` (`---` or `...`: candidates), at or after a line start.
+ * The next one is kept until passed, so a text without `...` is searched for it once, not once per document.
  */
 class MarkerLines {
-  private dashes = -1;
-  private dots = -1;
-  private dashesFrom = 0;
-  private dotsFrom = 0;
+  private at = -1;
+  private from = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly marker: string,
+  ) {}
 
-  /** The first line start at or after `lineStart` (itself a line start) beginning with `---` or `...`; the text's length when none. */
+  /** The first line start at or after `lineStart` (itself a line start) beginning with the marker; the text's length when none. */
   next(lineStart: number): number {
-    if (this.dashes < lineStart || lineStart < this.dashesFrom) {
-      this.dashes = this.find('---', lineStart);
-      this.dashesFrom = lineStart;
+    if (this.at < lineStart || lineStart < this.from) {
+      this.at = this.find(lineStart);
+      this.from = lineStart;
     }
-    if (this.dots < lineStart || lineStart < this.dotsFrom) {
-      this.dots = this.find('...', lineStart);
-      this.dotsFrom = lineStart;
-    }
-    return Math.min(this.dashes, this.dots);
+    return this.at;
   }
 
-  private find(marker: string, lineStart: number): number {
-    if (this.text.startsWith(marker, lineStart)) return lineStart;
-    const found = this.text.indexOf('\n' + marker, lineStart);
+  private find(lineStart: number): number {
+    if (this.text.startsWith(this.marker, lineStart)) return lineStart;
+    const found = this.text.indexOf('\n' + this.marker, lineStart);
     return found < 0 ? this.text.length : found + 1;
   }
 }
