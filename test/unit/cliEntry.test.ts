@@ -88,7 +88,7 @@ void describe('bin/replicated-registries', () => {
     // "default" is this V8's own (a wrong one would make every run reject the code cache and write it again).
     if (tierUpFlag()) {
       const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-      assert.match(options, new RegExp(`default: ${rule[3].replace(/[-=]/g, '\\$&')}\\s`));
+      assert.match(options, new RegExp(`default: ${(rule[3] ?? '').replace(/[-=]/g, '\\$&')}\\s`));
     }
     // Raised only after the bundle's start (its built-ins load from Node's cache under V8's default flags),
     // put back before the code cache is written, and only after --version's answer.
