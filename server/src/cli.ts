@@ -1,11 +1,11 @@
 // CLI bundle entry: everything lives in cli/main. In a worker thread, this bundle is the language
 // server's analysis worker (`lsp --stdio` starts it; lsp/analysisWorker.ts), loaded only then.
+import { outputPending } from './cli/io';
 import { main } from './cli/main';
 import { redact } from './log/logger';
 
 const argv = process.argv.slice(2);
 if (argv.length > 0 || isMainThread()) {
-  if (argv[0] !== 'lsp') quietWhenReaderLeaves(process.stdout);
   main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -35,19 +35,6 @@ function isMainThread(): boolean {
 }
 
 /**
- * `replicated-registries lint | head`: the reader leaves before everything is written. Like other
- * command-line tools, stop writing without a stack trace (Node's default for the unhandled EPIPE) and end
- * with the command's own exit code. Any other error on stdout is still thrown. Not for `lsp`, whose stdout
- * is the protocol channel (its connection sees the client leave).
- */
-function quietWhenReaderLeaves(stdout: NodeJS.WriteStream): void {
-  stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
-    throw error;
-  });
-}
-
-/**
  * Ends a finished `lint` at once, when what it printed is written (files, and pipes and terminals on
  * Linux, are written synchronously; anything still queued, as on a Windows pipe, gets the ordinary end).
  * Left to end by itself, the process tore its heap down first: from the exit event to the process gone
@@ -56,5 +43,5 @@ function quietWhenReaderLeaves(stdout: NodeJS.WriteStream): void {
  * returns (reads, pull checks, the registry client's close), so nothing is cut short.
  */
 function exitOnceWritten(): void {
-  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+  if (!outputPending()) process.exit();
 }

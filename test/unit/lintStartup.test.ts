@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,12 +39,22 @@ void before(async () => {
     define: { __VERSION__: JSON.stringify('0.0.0-test') },
     plugins: [registriesSchemaValidatorPlugin(ROOT)],
   });
-  writeFileSync(REPORT_MODULES, `process.on('exit', () => process.stderr.write('\\n' + JSON.stringify(process.moduleLoadList) + '\\n'));`);
+  // The list is taken before anything is written: process.stderr's getter would load Node's stream classes itself.
+  writeFileSync(REPORT_MODULES, `process.on('exit', () => { const loaded = JSON.stringify(process.moduleLoadList); require('node:fs').writeSync(2, '\\n' + loaded + '\\n'); });`);
   mkdirSync(workspace);
   writeFileSync(path.join(workspace, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n');
 });
 
 void after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** 400 pods, one per file: `lint --format json` prints more than a pipe holds (64 KiB). */
+function manyPods(): string {
+  const many = path.join(dir, 'many');
+  if (existsSync(many)) return many;
+  mkdirSync(many);
+  for (let i = 0; i < 400; i++) writeFileSync(path.join(many, `pod-${i}.yaml`), `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: quay.io/acme/service-${i}:latest\n`);
+  return many;
+}
 
 /** Runs the bundled CLI with `args` in the workspace: exit code, stdout, and the Node modules it loaded. */
 function runBundle(...args: string[]): { status: number | null; stdout: string; modules: string[] } {
@@ -53,13 +63,15 @@ function runBundle(...args: string[]): { status: number | null; stdout: string; 
 }
 
 void describe('lint --offline start-up', () => {
-  void it('loads neither node:zlib nor node:worker_threads', () => {
+  void it("loads neither node:zlib nor node:worker_threads, nor Node's stream classes", () => {
     const ran = runBundle('lint', '--offline', '--format', 'json');
     assert.equal(ran.status, 0, ran.stdout);
     assert.ok(ran.stdout.startsWith('['), ran.stdout);
     assert.ok(ran.modules.includes('NativeModule fs'), 'the list is read');
     assert.ok(!ran.modules.includes('NativeModule zlib'));
     assert.ok(!ran.modules.includes('NativeModule worker_threads'));
+    // Its output is written to the descriptor (cli/io.ts DescriptorOutput): process.stdout, which loads the stream classes, is never made.
+    for (const module of ['NativeModule stream', 'NativeModule net', 'NativeModule tty']) assert.ok(!ran.modules.includes(module), module);
   });
 
   void it('asks node:worker_threads when there is no command (the analysis worker has none), and prints the help', () => {
@@ -70,9 +82,7 @@ void describe('lint --offline start-up', () => {
 
   void it('ends quietly with its own exit code when the reader of its output leaves early (lint | head)', async () => {
     // Output larger than a pipe holds (64 KiB), so the writes meet the closed pipe.
-    const many = path.join(dir, 'many');
-    mkdirSync(many);
-    for (let i = 0; i < 400; i++) writeFileSync(path.join(many, `pod-${i}.yaml`), `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: quay.io/acme/service-${i}:latest\n`);
+    const many = manyPods();
     const child = spawn(process.execPath, [bundle, 'lint', '--offline', '--format', 'json', '--fail-on', 'warning'], { cwd: many, env: { ...process.env, DOCKER_CONFIG: path.join(dir, '.no-docker') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -81,6 +91,40 @@ void describe('lint --offline start-up', () => {
     assert.equal(stderr, '');
     // `--fail-on warning` and 400 tag-latest warnings: the verdict of the run, not a crash's.
     assert.equal(code, 1);
+  });
+
+  void it('writes everything to a stdout left non-blocking, through a full pipe (EAGAIN: the rest goes through Node\'s stream)', () => {
+    // python3 (installed by .ci/run) gives the CLI a pipe whose write end is non-blocking, waits until
+    // the pipe is full (the CLI's next write then fails with EAGAIN), and only then reads it all.
+    const output = path.join(dir, 'nonblocking-output.json');
+    const harness = `
+import fcntl, os, subprocess, sys, termios, array, time, json
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+child = subprocess.Popen(sys.argv[2:], stdout=w)
+os.close(w)
+capacity = fcntl.fcntl(r, 1032)  # F_GETPIPE_SZ
+queued = array.array('i', [0])
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline and child.poll() is None:
+    fcntl.ioctl(r, termios.FIONREAD, queued)
+    if queued[0] >= capacity: break
+    time.sleep(0.005)
+full = queued[0] >= capacity
+with open(sys.argv[1], 'wb') as out:
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk: break
+        out.write(chunk)
+print(json.dumps({'full': full, 'code': child.wait()}))
+`;
+    const ran = spawnSync('python3', ['-c', harness, output, process.execPath, bundle, 'lint', '--offline', '--format', 'json'], { cwd: manyPods(), encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+    assert.equal(ran.stderr, '');
+    assert.deepEqual(JSON.parse(ran.stdout) as unknown, { full: true, code: 0 });
+    // All of it, the same as a run whose stdout is an ordinary (blocking) pipe.
+    const expected = spawnSync(process.execPath, [bundle, 'lint', '--offline', '--format', 'json'], { cwd: manyPods(), encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+    assert.ok(expected.stdout.length > 65536);
+    assert.equal(readFileSync(output, 'utf8'), expected.stdout);
   });
 
   void it('loads node:zlib when a packaged chart is read (the check above can see it)', () => {

@@ -1,7 +1,7 @@
 /** What the CLI prints: the `replicated` CLI's tables, JSON, and a pull check's verdict as aligned lines. */
 import { redact } from '../log/logger';
 import type { PullCheckResult } from '../registry/types';
-import type { CliIO } from './io';
+import type { CliIO, CliOutput } from './io';
 
 export function writeJson(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -17,7 +17,7 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }
 
-export function printCheck(out: NodeJS.WritableStream, result: PullCheckResult): void {
+export function printCheck(out: CliOutput, result: PullCheckResult): void {
   const rows: Array<[string, string | number | undefined]> = [
     ['verdict', result.verdict],
     ['image', result.image],

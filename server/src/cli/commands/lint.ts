@@ -28,7 +28,7 @@ import { VERSION } from '../../version';
 import { findYamlFilesSync } from '../../workspace/yamlFiles';
 import { parseFlags, type FlagSpecs } from '../flags';
 import { fileSystemRelease, releaseLoader } from '../../release/releaseFiles';
-import { ExitCode, UsageError, type CliIO } from '../io';
+import { ExitCode, UsageError, type CliIO, type CliOutput } from '../io';
 
 const HELP = `Usage: replicated-registries lint [PATH...] [flags]
 
@@ -713,7 +713,7 @@ const FLUSH_AT = 1 << 20;
  * ONE_CALL_ELEMENTS, the text is made in one native call and written in pieces of at most FLUSH_AT
  * (never cutting a surrogate pair, so each piece is valid UTF-16).
  */
-export function writeResultsJson(out: NodeJS.WritableStream, value: unknown, elements: number): void {
+export function writeResultsJson(out: CliOutput, value: unknown, elements: number): void {
   if (elements > ONE_CALL_ELEMENTS) return writePrettyJson(out, value);
   let text: string;
   try {
@@ -732,7 +732,7 @@ export function writeResultsJson(out: NodeJS.WritableStream, value: unknown, ele
   }
 }
 
-export function writePrettyJson(out: NodeJS.WritableStream, value: unknown): void {
+export function writePrettyJson(out: CliOutput, value: unknown): void {
   let pending = '';
   const emit = (piece: string): void => {
     // Flushed before a piece that would take it past FLUSH_AT, so no write is much larger than FLUSH_AT.
