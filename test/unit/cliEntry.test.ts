@@ -77,16 +77,26 @@ void describe('bin/replicated-registries', () => {
     }
   });
 
-  void it("sets V8's tier-up budget before the bundle is compiled, where V8 has it, as the language server does", () => {
+  void it("raises V8's tier-up budget once the bundle has started, where V8 has it, as the language server does, and puts back V8's default", () => {
     const entry = readFileSync(path.join(ROOT, 'bin', 'replicated-registries'), 'utf8');
-    const set = /^if \(Number\(process\.versions\.v8\.split\('\.'\)\[0\]\) <= (\d+)\) require\('node:v8'\)\.setFlagsFromString\('([^']+)'\);$/m.exec(entry);
-    assert.ok(set, 'bin/replicated-registries sets no V8 flag, or not under its V8 version check');
-    const lastMajor = Number(set[1]);
+    const rule = /^const TIER_UP = Number\(process\.versions\.v8\.split\('\.'\)\[0\]\) <= (\d+) \? \{ on: '([^']+)', default: '([^']+)' \} : undefined;$/m.exec(entry);
+    assert.ok(rule, 'bin/replicated-registries has no tier-up rule under its V8 version check');
+    const lastMajor = Number(rule[1]);
     // The same flag and the same versions as the server's rule.
-    assert.equal(set[2], tierUpFlag(`${lastMajor}.3.244.8-node.38`));
+    assert.equal(rule[2], tierUpFlag(`${lastMajor}.3.244.8-node.38`));
     assert.equal(tierUpFlag(`${lastMajor + 1}.4.254.21-node.57`), undefined);
-    // Before the code cache is read (a cache made under other flags is rejected), after --version's answer.
-    assert.ok(set.index > entry.indexOf("process.argv[2] === '--version'") && set.index < entry.indexOf('loadWithCodeCache(bundle)'));
+    // "default" is this V8's own (a wrong one would make every run reject the code cache and write it again).
+    if (tierUpFlag()) {
+      const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+      assert.match(options, new RegExp(`default: ${(rule[3] ?? '').replace(/[-=]/g, '\\$&')}\\s`));
+    }
+    // Raised only after the bundle's start (its built-ins load from Node's cache under V8's default flags),
+    // put back before the code cache is written, and only after --version's answer.
+    const raised = [...entry.matchAll(/tierUp\(true\)/g)];
+    assert.equal(raised.length, 1);
+    assert.ok((raised[0]?.index ?? 0) > entry.indexOf('function run(start) {\n  start();'));
+    assert.ok(entry.indexOf('tierUp(false);') < entry.indexOf('script.createCachedData()'));
+    assert.ok(entry.indexOf('tierUp(false);') > entry.indexOf("process.once('exit'"));
   });
 
   void it('runs without a word on stderr under a Node.js whose V8 has no tier-up budget flag (Node 24, the e2e cache)', { skip: !existsSync(NODE_24) && 'no Node 24 here (test/e2e installs it under .cache/e2e)' }, () => {
