@@ -20,6 +20,7 @@ import { INPUT_LIMITS } from '../limits/inputLimits';
 import { dependsOnRelease } from '../release/fileImages';
 import { fileRoleOf } from '../manifests/shapes';
 import type { FileReading } from '../manifests/findImages';
+import { endsBefore } from '../manifests/documents';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedTextDocument } from './chunkedTextDocument';
 import {
@@ -465,19 +466,35 @@ function hintFits(previous: FileCache, text: AnalyzedText, hint: EditHint): bool
   );
 }
 
-/** Re-splits and re-reads only the documents around the edited region. */
+/**
+ * Re-splits and re-reads only the documents around the edited region, and keeps the old boundaries
+ * before and after it where a split of the whole text would put them too (checked: a differential test
+ * holds this to fresh splits of generated texts and edits, test/unit/incrementalSplit.test.ts).
+ */
 async function splitWithHint(previous: FileCache, text: AnalyzedText, hint: EditHint, reader: DocumentReader): Promise<{ documents: DocumentList; dependent: number }> {
   const old = previous.documents;
-  // The document before the edit too: an edit at a document's first character may create or remove its `---`.
-  const first = old.indexAt(Math.max(0, hint.prefix - 1));
-  // The document holding the first unchanged character after the edit: its marker line may have changed.
+  // From the document before the edit when the edit touches a document's first four characters: they
+  // decide whether its first line is a `---` that opens it (`---`, then an end of line, a space or a tab).
+  // The boundary before that document is unchanged: it follows a `...` or opens with a `---`, both before the edit.
+  const first = old.indexAt(Math.max(0, hint.prefix - 4));
+  // To the document holding the first unchanged character after the edit: its marker line may have changed.
   const oldLength = previous.text.length;
-  const last = old.indexAt(Math.min(oldLength - 1, oldLength - hint.suffix));
+  let last = old.indexAt(Math.min(oldLength - 1, oldLength - hint.suffix));
   const regionStart = old.start(first);
-  const regionEnd = old.end(last) + hint.delta;
-  const regionText = text.slice(regionStart, regionEnd);
+  let regionText: string;
+  let ranges: DocumentRange[];
+  for (;;) {
+    const regionEnd = old.end(last) + hint.delta;
+    regionText = text.slice(regionStart, regionEnd);
+    ranges = splitDocumentsSafe(regionText);
+    // The old boundary after the region may no longer be one: the edit left comments after a `...` (they
+    // belong to the next document), removed a `...`, or left content before a document not opened by `---`.
+    // One more document then ends the region with a `...` or with content before a `---`: a loop for safety.
+    if (last === old.length - 1 || endsBefore(regionText, (ranges[ranges.length - 1] as DocumentRange).start, text.slice(regionEnd, regionEnd + 4))) break;
+    last++;
+  }
   const middle: AnalyzedDocument[] = [];
-  for (const range of splitDocumentsSafe(regionText)) {
+  for (const range of ranges) {
     const absolute = { start: range.start + regionStart, end: range.end + regionStart };
     const read = reader.read(text, absolute);
     middle.push({ ...absolute, result: read instanceof Promise ? await read : read });

@@ -49,6 +49,34 @@ export function splitDocuments(text: string): DocumentRange[] {
 }
 
 /**
+ * Whether splitDocuments ends a document at the end of `text` whatever comes after `following` (the start
+ * of the text after it: its first four characters are enough), so a split of `text` alone can be joined to
+ * the old split of what follows (the language server re-splits only the documents around an edit, issue 12).
+ * `lastStart` is where the last of splitDocuments(text) starts. True when nothing follows; when the last line
+ * is `...` (it closes the document); or when the last document has content and `following` opens with `---`.
+ * Otherwise the two run on into each other: comment, blank and directive lines after a `...` belong to the
+ * next document (the `---` after them opens that document, not another one), and a document with content
+ * takes in every line up to the next marker.
+ */
+export function endsBefore(text: string, lastStart: number, following: string): boolean {
+  if (following.length === 0) return true;
+  const end = text.length;
+  const lastLineEnd = text.charCodeAt(end - 1) === 10 ? end - 1 : end;
+  const lastLine = text.lastIndexOf('\n', lastLineEnd - 1) + 1;
+  if (isMarker(text, lastLine, lastLineEnd, '...')) return true;
+  const followingLineEnd = following.indexOf('\n');
+  if (!isMarker(following, 0, followingLineEnd < 0 ? following.length : followingLineEnd, '---')) return false;
+  // Content: any line but a directive, a comment or a blank one (a document that has content ends with no `...` inside it).
+  for (let lineStart = lastStart; lineStart < end; ) {
+    let newline = text.indexOf('\n', lineStart);
+    if (newline < 0) newline = end;
+    if (text.charCodeAt(lineStart) !== 37 /* % */ && !isBlankOrComment(text, lineStart, newline)) return true;
+    lineStart = newline + 1;
+  }
+  return false;
+}
+
+/**
  * The starts of lines that begin with `marker` (`---` or `...`: candidates), at or after a line start.
  * The next one is kept until passed, so a text without `...` is searched for it once, not once per document.
  */
