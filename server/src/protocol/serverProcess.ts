@@ -11,6 +11,8 @@
  * server CPU 890/910 → 760/830 ms, then 60 edits: CPU per edit 7.7/9.3 → 5.0/6.5 ms, edit p50
  * 11.6/12.5 → 8.5/11.4 ms, peak RSS 152/153 → 107/109 MB. Objects that live longer than two scavenges
  * are promoted sooner; the analysis keeps little per document, so that costs less than it saves.
+ * While the server's modules load, the flag is put back to V8's default (startFlags.ts): under any other
+ * flags V8 rejects the code cache of Node's own modules.
  *
  * Not here: V8's tier-up budget (tierUpFlag below), which only some V8 versions know. An option Node does
  * not know stops the server before it starts ("bad option"), and the extension host's Node is whatever
