@@ -77,7 +77,7 @@ void describe('bin/replicated-registries', () => {
     }
   });
 
-  void it("raises V8's tier-up budget once the bundle has started, where V8 has it, as the language server does, and puts back V8's default", () => {
+  void it("sets V8's flags for the run (tier-up budget, young generation) once the bundle has started, where V8 has them, and puts back V8's defaults", () => {
     const entry = readFileSync(path.join(ROOT, 'bin', 'replicated-registries'), 'utf8');
     const rule = /^const TIER_UP = Number\(process\.versions\.v8\.split\('\.'\)\[0\]\) <= (\d+) \? \{ on: '([^']+)', default: '([^']+)' \} : undefined;$/m.exec(entry);
     assert.ok(rule, 'bin/replicated-registries has no tier-up rule under its V8 version check');
@@ -85,18 +85,21 @@ void describe('bin/replicated-registries', () => {
     // The same flag and the same versions as the server's rule.
     assert.equal(rule[2], tierUpFlag(`${lastMajor}.3.244.8-node.38`));
     assert.equal(tierUpFlag(`${lastMajor + 1}.4.254.21-node.57`), undefined);
-    // "default" is this V8's own (a wrong one would make every run reject the code cache and write it again).
+    // On the same versions, the young generation held at its first size.
+    const young = /^const YOUNG_GENERATION = TIER_UP \? \{ on: '(--semi-space-growth-factor=1)', default: '([^']+)' \} : undefined;$/m.exec(entry);
+    assert.ok(young, 'bin/replicated-registries has no young-generation rule');
+    // Each "default" is this V8's own (a wrong one would make every run reject the code cache and write it again).
     if (tierUpFlag()) {
       const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-      assert.match(options, new RegExp(`default: ${(rule[3] ?? '').replace(/[-=]/g, '\\$&')}\\s`));
+      for (const flag of [rule[3], young[2]]) assert.match(options, new RegExp(`default: ${(flag ?? '').replace(/[-=]/g, '\\$&')}\\s`));
     }
-    // Raised only after the bundle's start (its built-ins load from Node's cache under V8's default flags),
+    // Set only after the bundle's start (its built-ins load from Node's cache under V8's default flags),
     // put back before the code cache is written, and only after --version's answer.
-    const raised = [...entry.matchAll(/tierUp\(true\)/g)];
-    assert.equal(raised.length, 1);
-    assert.ok((raised[0]?.index ?? 0) > entry.indexOf('function run(start) {\n  start();'));
-    assert.ok(entry.indexOf('tierUp(false);') < entry.indexOf('script.createCachedData()'));
-    assert.ok(entry.indexOf('tierUp(false);') > entry.indexOf("process.once('exit'"));
+    const set = [...entry.matchAll(/runFlags\(true\)/g)];
+    assert.equal(set.length, 1);
+    assert.ok((set[0]?.index ?? 0) > entry.indexOf('function run(start) {\n  start();'));
+    assert.ok(entry.indexOf('runFlags(false);') < entry.indexOf('script.createCachedData()'));
+    assert.ok(entry.indexOf('runFlags(false);') > entry.indexOf("process.once('exit'"));
   });
 
   void it('runs without a word on stderr under a Node.js whose V8 has no tier-up budget flag (Node 24, the e2e cache)', { skip: !existsSync(NODE_24) && 'no Node 24 here (test/e2e installs it under .cache/e2e)' }, () => {
