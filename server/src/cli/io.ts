@@ -28,17 +28,13 @@ export function processIO(): CliIO {
   };
 }
 
-interface ProcessOutput extends CliOutput {
-  /** Whether something written is still queued (only ever in Node's streams). */
-  readonly pending: boolean;
-}
-
 /** Each descriptor's writer, made once: what was handed to Node's stream stays in order behind it. */
-const outputs = new Map<1 | 2, ProcessOutput>();
+const outputs = new Map<1 | 2, DescriptorOutput>();
 
-function processOutput(fd: 1 | 2): ProcessOutput {
+function processOutput(fd: 1 | 2): DescriptorOutput {
   let output = outputs.get(fd);
-  if (!output) outputs.set(fd, (output = process.platform === 'win32' ? new StreamOutput(() => nodeStream(fd)) : new DescriptorOutput(fd, writeSync, () => nodeStream(fd))));
+  // Windows: Node's own streams from the start (its console takes UTF-16, its pipes are written asynchronously).
+  if (!output) outputs.set(fd, (output = new DescriptorOutput(fd, process.platform === 'win32' ? undefined : writeSync, () => nodeStream(fd))));
   return output;
 }
 
@@ -51,56 +47,38 @@ export function outputPending(): boolean {
 /** process.stdout or process.stderr (created by this first use). */
 function nodeStream(fd: 1 | 2): NodeJS.WriteStream {
   const stream = fd === 1 ? process.stdout : process.stderr;
-  if (stream.listenerCount('error') === 0) {
-    // `replicated-registries lint | head`: the reader leaves before everything is written. Like other
-    // command-line tools, stop writing without a stack trace (Node's default for the unhandled EPIPE) and
-    // end with the command's own exit code. Any other error is still thrown.
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
-      throw error;
-    });
-  }
+  // `replicated-registries lint | head`: the reader leaves before everything is written. Like other
+  // command-line tools, stop writing without a stack trace (Node's default for the unhandled EPIPE) and
+  // end with the command's own exit code. Any other error is still thrown.
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
   return stream;
 }
 
-/** Windows: Node's own streams (its console takes UTF-16, its pipes are written asynchronously). */
-class StreamOutput implements ProcessOutput {
-  private stream: NodeJS.WriteStream | undefined;
-
-  constructor(private readonly open: () => NodeJS.WriteStream) {}
-
-  write(chunk: string): unknown {
-    this.stream ??= this.open();
-    return this.stream.write(chunk);
-  }
-
-  get pending(): boolean {
-    return this.stream !== undefined && this.stream.writableLength > 0;
-  }
-}
-
 /**
- * Linux and macOS: the descriptor written at once with fs.writeSync, as Node itself writes files and,
- * there, terminals and pipes (process.stdout is synchronous for them), without creating process.stdout
- * or process.stderr: the first of them loads 37 of Node's modules (the whole stream stack), 6–9 ms of
- * every `lint` on the benchmark machine, for a command that prints one document at its end (issue 12).
- * A descriptor that cannot be written synchronously (EAGAIN: left non-blocking by whoever opened it)
- * gets the rest through Node's stream, in order. The reader gone (EPIPE, `lint | head`): nothing more
- * is written, quietly, as nodeStream does.
+ * Linux and macOS: the descriptor written at once with fs.writeSync (`writeBytes`), as Node itself writes
+ * files and, there, terminals and pipes (process.stdout is synchronous for them), without creating
+ * process.stdout or process.stderr: the first of them loads 37 of Node's modules (the whole stream stack),
+ * 6–9 ms of every `lint` on the benchmark machine, for a command that prints one document at its end
+ * (issue 12). A descriptor that cannot be written synchronously (EAGAIN: left non-blocking by whoever
+ * opened it) gets the rest through Node's stream (`open`), in order, as does everything without
+ * `writeBytes`. The reader gone (EPIPE, `lint | head`): nothing more is written, quietly, as nodeStream does.
  */
-export class DescriptorOutput implements ProcessOutput {
+export class DescriptorOutput implements CliOutput {
   private stream: NodeJS.WriteStream | undefined;
   private readerGone = false;
 
   constructor(
     private readonly fd: number,
-    private readonly writeBytes: (fd: number, bytes: Uint8Array, offset: number, length: number) => number,
+    private readonly writeBytes: ((fd: number, bytes: Uint8Array, offset: number, length: number) => number) | undefined,
     private readonly open: () => NodeJS.WriteStream,
   ) {}
 
   write(chunk: string): unknown {
     if (this.readerGone) return true;
-    if (this.stream) return this.stream.write(chunk);
+    if (this.stream || !this.writeBytes) return (this.stream ??= this.open()).write(chunk);
     const bytes = Buffer.from(chunk, 'utf8');
     for (let offset = 0; offset < bytes.length; ) {
       try {
@@ -119,6 +97,7 @@ export class DescriptorOutput implements ProcessOutput {
     return true;
   }
 
+  /** Whether something written is still queued (only ever in Node's stream). */
   get pending(): boolean {
     return this.stream !== undefined && this.stream.writableLength > 0;
   }
