@@ -18,7 +18,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /** Low to high. A module may import its own layer and the ones before it. */
 export const LAYERS = [
-  ['version.ts', 'log', 'limits', 'cache', 'reference'],
+  ['version.ts', 'log', 'limits', 'cache', 'reference', 'yaml'],
   ['registry'],
   ['workspace', 'store'],
   ['findings'],
@@ -35,7 +35,7 @@ export const LAYERS = [
 ];
 
 /** Engine folders: pure logic, no state kept between calls. */
-const ENGINE = new Set(['log', 'limits', 'cache', 'reference', 'registry', 'workspace', 'store', 'findings', 'manifests', 'templates', 'charts', 'release', 'rules', 'analysis']);
+const ENGINE = new Set(['log', 'limits', 'yaml', 'cache', 'reference', 'registry', 'workspace', 'store', 'findings', 'manifests', 'templates', 'charts', 'release', 'rules', 'analysis']);
 
 /** Module state that is there on purpose, with why. */
 const STATE_EXCEPTIONS = {

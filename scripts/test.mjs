@@ -1,7 +1,7 @@
 // Runs the test layers with node's own test runner (TypeScript through tsx).
 // Usage: node scripts/test.mjs all|unit|stress|lsp|integration|packaging|e2e [more layers...]
 // stress: the slow generated-input tests (a 10,000-document fuzz against the exact parser, a 1,000-file
-// corpus), kept apart so the unit layer stays quick to run while working.
+// corpus, the registries file's fast path against `yaml`), kept apart so the unit layer stays quick to run while working.
 // packaging: how users install and run it — the npm package packed and installed, the GitHub Action's steps,
 // the README's CI examples, the pre-commit hook installed by pre-commit (slow: npm installs, one at a time).
 import { spawnSync } from 'node:child_process';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FastScanner, Undecidable } from '../../server/src/manifests/fastScanner';
+import { FastScanner, Undecidable } from '../../server/src/yaml/fastScanner';
 import { findImages, findImagesInDocument, splitDocuments } from '../../server/src/manifests/findImages';
 import { parseDocumentFully } from '../../server/src/manifests/fullParse';
 import { fileRoleOf } from '../../server/src/manifests/shapes';

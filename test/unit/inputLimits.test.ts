@@ -17,7 +17,7 @@ import { INPUT_LIMITS } from '../../server/src/limits/inputLimits';
 import { nestingDeeperThan } from '../../server/src/limits/nestingDepth';
 import { findImages } from '../../server/src/manifests/findImages';
 import { parseDocumentFully } from '../../server/src/manifests/fullParse';
-import type { YNode } from '../../server/src/manifests/yamlTree';
+import type { YNode } from '../../server/src/yaml/yamlTree';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-limits-'));

@@ -1,6 +1,6 @@
 /**
  * What an offline `lint` loads: only what it uses. node:zlib (packaged charts) is loaded with the first
- * archive, and node:worker_threads only by a run without a command (which may be the language server's
+ * archive, the yaml package with the first document the fast scanner leaves to it, and node:worker_threads only by a run without a command (which may be the language server's
  * analysis worker), not on every start (issue 12: 3.5-4.1 ms and 116-121 page faults of each start,
  * each). The CLI entry is bundled as dist/cli.js is (tsx itself loads worker_threads) and run in a fresh
  * process, whose list of loaded Node modules is the evidence.
@@ -129,6 +129,29 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     const expected = spawnSync(process.execPath, [bundle, 'lint', '--offline', '--format', 'json'], { cwd: manyPods(), encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: path.join(dir, '.no-docker') } });
     assert.ok(expected.stdout.length > 65536);
     assert.equal(readFileSync(output, 'utf8'), expected.stdout);
+  });
+
+  void it('loads the yaml package only for a document the fast scanner cannot read (yaml/library.ts)', async () => {
+    // A bundle with `yaml` left to Node's loader: then whether the package was loaded is in require.cache.
+    const external = path.join(dir, 'cli-external-yaml.js');
+    const { registriesSchemaValidatorPlugin } = (await import(path.join(ROOT, 'scripts/registriesSchemaValidatorPlugin.mjs'))) as PluginModule;
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'server/src/cli.ts')], outfile: external, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', absWorkingDir: ROOT, external: ['yaml'], define: { __VERSION__: JSON.stringify('0.0.0-test') }, plugins: [registriesSchemaValidatorPlugin(ROOT)] });
+    const report = path.join(dir, 'report-yaml.cjs');
+    writeFileSync(report, `process.on('exit', () => { const loaded = Object.keys(require.cache).some((file) => file.includes('${path.sep}node_modules${path.sep}yaml${path.sep}')); require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n'); });`);
+    const app = path.join(dir, 'yaml-app');
+    mkdirSync(app);
+    writeFileSync(path.join(app, '.replicated-registries.yaml'), 'app: acme\nregistries:\n  - slug: acme-ghcr\n    provider: ghcr\n    endpoint: ghcr.io\npublic: [docker.io/library]\n');
+    writeFileSync(path.join(app, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ghcr.io/acme/api:1.2.0\n');
+    const yamlLoaded = (): boolean => {
+      const ran = spawnSync(process.execPath, ['--require', report, external, 'lint', '--offline', '--format', 'json'], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.deepEqual(JSON.parse(ran.stdout), []);
+      return JSON.parse(ran.stderr.trim().split('\n').pop() as string) as boolean;
+    };
+    assert.equal(yamlLoaded(), false, 'ordinary manifests and registries file: no yaml');
+    // An anchor is the fast scanner's to leave to `yaml`: then it is loaded (the check above can see it).
+    writeFileSync(path.join(app, 'anchored.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: &meta\n  name: a\nspec:\n  containers:\n    - image: ghcr.io/acme/api:1.2.0\n');
+    assert.equal(yamlLoaded(), true, 'a document with an anchor: yaml');
   });
 
   void it('loads node:zlib when a packaged chart is read (the check above can see it)', () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages, splitDocuments } from '../../server/src/manifests/findImages';
-import { FastScanner, Undecidable } from '../../server/src/manifests/fastScanner';
+import { FastScanner, Undecidable } from '../../server/src/yaml/fastScanner';
 import { fileRoleOf } from '../../server/src/manifests/shapes';
 import type { YamlSyntaxError } from '../../server/src/findings/types';
 import { marked, yaml } from '../fixtures/carets';

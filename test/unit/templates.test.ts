@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { documentTree, findImages } from '../../server/src/manifests/findImages';
-import { mapGet, type YNode } from '../../server/src/manifests/yamlTree';
+import { mapGet, type YNode } from '../../server/src/yaml/yamlTree';
 import { explore, evaluateText } from '../../server/src/templates/evaluate';
 import { chartRoot, ChartTemplates, evaluateImageScalar, HELM_FUNCTIONS } from '../../server/src/templates/helm';
 import { kotsFunctions, localImageName, PLACEHOLDER_LOCAL_REGISTRY_HOST, renderKotsScalar, type ConfigItem } from '../../server/src/templates/kots';

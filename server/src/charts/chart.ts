@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { documentTree } from '../manifests/findImages';
 import { splitDocuments } from '../manifests/documents';
-import { mapGet, scalarValue, type YNode } from '../manifests/yamlTree';
+import { mapGet, scalarValue, type YNode } from '../yaml/yamlTree';
 import { sourceOfKey, type Origin } from '../templates/values';
 import { ArchiveError, ARCHIVE_LIMITS, readChartArchive } from './archive';
 

@@ -7,12 +7,12 @@ import type { ImageReference } from '../reference/types';
 import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { parseImageReference } from '../reference/imageReference';
 import { hasTemplateLine, splitDocuments, templateLineOffsets } from './documents';
-import { FastScanner, Undecidable } from './fastScanner';
+import { FastScanner, Undecidable } from '../yaml/fastScanner';
 import { limitError, parseDocumentFully } from './fullParse';
 import { controlCharacterError } from './syntaxErrors';
 import { fileRoleOf, imagesInDocument, type FileRole, type RawImage } from './shapes';
 import { parseProxyReference } from '../reference/proxy';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yaml/yamlTree';
 
 export { splitDocuments } from './documents';
 

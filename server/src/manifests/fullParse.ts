@@ -9,13 +9,14 @@
  * error that the `analysis-limit` rule shows. Aliases are resolved with one walk of the document:
  * `yaml`'s own `Alias.resolve` walks the whole document per alias, which made 14,000 aliases take 21 s.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import type { Alias, Document, Node } from 'yaml';
 import { ANALYSIS_LIMIT_CODE, type YamlSyntaxError } from '../findings/types';
 import { formatBytes, INPUT_LIMITS } from '../limits/inputLimits';
 import { nestingDeeperThan } from '../limits/nestingDepth';
 import { flowScalarError, joinScalarLines, underIndentedFlowScalars } from './flowScalarRepair';
 import { locateSyntaxErrors } from './syntaxErrors';
-import { blockContentExtent, type YNode, type YScalar } from './yamlTree';
+import { yamlLibrary } from '../yaml/library';
+import { blockContentExtent, type YNode, type YScalar } from '../yaml/yamlTree';
 
 export interface FullParseResult {
   root: YNode | null;
@@ -75,7 +76,7 @@ function parseQuietly(source: string): Document {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
+    return yamlLibrary().parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false });
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -103,7 +104,7 @@ const MAX_DEPTH = INPUT_LIMITS.nestingDepth;
 
 /** A plain `<<` key: the YAML 1.1 merge key, which Compose and most Kubernetes tooling (libyaml) honour. */
 function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && key.type === 'PLAIN' && key.value === '<<';
+  return yamlLibrary().isScalar(key) && key.type === 'PLAIN' && key.value === '<<';
 }
 
 /**
@@ -140,6 +141,7 @@ class Converter {
 
   convert(node: unknown, depth: number): YNode | null {
     if (node === null || node === undefined || depth > MAX_DEPTH) return null;
+    const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
     if (this.aliasNesting > 0 && ++this.expanded > INPUT_LIMITS.aliasExpansionNodes) return null;
     if (isAlias(node)) return this.expandAlias(node, depth);
     if (isScalar(node)) {
@@ -214,6 +216,7 @@ class Converter {
     if (this.targets) return this.targets;
     const targets = new Map<Alias, Node>();
     const anchors = new Map<string, Node>();
+    const { isAlias, visit } = yamlLibrary();
     visit(this.doc, {
       Node: (_key, node) => {
         if (isAlias(node)) {
@@ -230,7 +233,7 @@ class Converter {
 
   /** The maps a merge key's value names: `<<: *base`, `<<: [*a, *b]` or an inline map. */
   private mergeSources(value: unknown, depth: number): YNode[] {
-    const items = isSeq(value) ? value.items : [value];
+    const items = yamlLibrary().isSeq(value) ? value.items : [value];
     const sources: YNode[] = [];
     for (const item of items) {
       const converted = this.convert(item, depth + 1);
@@ -240,7 +243,7 @@ class Converter {
   }
 
   private keyText(key: unknown): string {
-    if (isScalar(key)) {
+    if (yamlLibrary().isScalar(key)) {
       if (typeof key.value === 'string') return key.value;
       const range = key.range;
       return range ? this.source.slice(range[0], range[1]) : String(key.value);

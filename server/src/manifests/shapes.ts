@@ -7,7 +7,7 @@
  */
 import type { ImageKind, ImagePart, ImagePartRole } from '../findings/types';
 import { parseImageReference } from '../reference/imageReference';
-import { isNullScalar, mapGet, type YMap, type YNode, type YScalar } from './yamlTree';
+import { isNullScalar, mapGet, type YMap, type YNode, type YScalar } from '../yaml/yamlTree';
 
 /** What kind of file the document sits in (from its name and place), which decides some shapes. */
 export type FileRole = 'manifest' | 'helm-values' | 'helm-template' | 'compose' | 'kustomization';

@@ -3,7 +3,8 @@
  * Only documents the full parser reads anyway get here (the fast scanner hands every document it finds
  * structurally wrong to `yaml`), so valid manifests pay nothing for this.
  */
-import { parseDocument, type YAMLError } from 'yaml';
+import type { YAMLError } from 'yaml';
+import { yamlLibrary } from '../yaml/library';
 import type { YamlSyntaxError } from '../findings/types';
 
 const TEMPLATE_EXPRESSION = /\{\{[^\n]*?\}\}/g;
@@ -36,7 +37,7 @@ function parseErrorsOf(source: string): readonly YAMLError[] {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false }).errors;
+    return yamlLibrary().parseDocument(source, { uniqueKeys: false, prettyErrors: false, strict: false }).errors;
   } finally {
     Error.stackTraceLimit = limit;
   }

@@ -16,7 +16,7 @@ import type { LoadedChart } from '../charts/chart';
 import { fileOfKey } from '../charts/chart';
 import { documentTree } from '../manifests/findImages';
 import { splitDocuments } from '../manifests/documents';
-import type { YNode } from '../manifests/yamlTree';
+import type { YNode } from '../yaml/yamlTree';
 import type { Decisions, TemplateFunction } from '../templates/evaluate';
 import { renderKotsScalar } from '../templates/kots';
 import { NIL, coalesce, isComplete, mapOf, mergeRecursive, replaceTopLevel, str, textOf, unknown, valueFromYaml, type Value } from '../templates/values';

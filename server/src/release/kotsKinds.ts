@@ -13,7 +13,7 @@
 import type { DocumentRange } from '../findings/types';
 import { splitDocuments } from '../manifests/documents';
 import { documentTree } from '../manifests/findImages';
-import { mapGet, scalarValue, type YMap, type YNode, type YScalar } from '../manifests/yamlTree';
+import { mapGet, scalarValue, type YMap, type YNode, type YScalar } from '../yaml/yamlTree';
 import type { ConfigItem } from '../templates/kots';
 
 export interface OptionalValues {

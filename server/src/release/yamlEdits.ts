@@ -4,8 +4,9 @@
  * deepest block mapping that exists, at its indentation. Every other byte of the file is kept; a shape
  * it cannot edit safely (flow mappings, a non-map in the way) gives no edit rather than a wrong one.
  */
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import type { DocumentRange, FileEdit } from '../findings/types';
+import { yamlLibrary } from '../yaml/library';
 
 /** A YAML scalar written as a value: plain when it reads back as the same string, else single-quoted. */
 export function yamlScalar(value: string): string {
@@ -28,6 +29,7 @@ function indentationAt(text: string, offset: number): string {
  */
 export function setYamlValue(text: string, document: DocumentRange, file: string, keys: string[], value: { scalar: string } | { block: string[] }): FileEdit | undefined {
   const source = text.slice(document.start, document.end);
+  const { isMap, isScalar, parseDocument } = yamlLibrary();
   const doc = parseDocument(source, { keepSourceTokens: false });
   if (doc.errors.length > 0) return undefined;
   let node: Node | null | undefined = doc.contents;

@@ -18,7 +18,7 @@
  */
 import type { AnalysisEnvironment, Finding, FindingFix, RelatedLocation } from '../findings/types';
 import { describeKey, fileOfKey } from '../charts/chart';
-import { mapGet, type YNode, type YScalar } from '../manifests/yamlTree';
+import { mapGet, type YNode, type YScalar } from '../yaml/yamlTree';
 import { parseImageReference } from '../reference/imageReference';
 import { proxyRewriteProblem, toProxyReference, customerProxyDomain } from '../reference/proxy';
 import { chartDefaults, effectiveValues } from '../release/effectiveValues';

@@ -8,7 +8,7 @@
  * several values can point at the one that needs the fix. `unknown` is what the static evaluator could
  * not know (a license field, a template outside the subset); printing it makes the output incomplete.
  */
-import { isNullScalar, type YNode, type YScalar } from '../manifests/yamlTree';
+import { isNullScalar, type YNode, type YScalar } from '../yaml/yamlTree';
 
 /** Where a value (or a piece of a string) came from. */
 export interface Origin {

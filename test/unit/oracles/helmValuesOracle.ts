@@ -5,7 +5,7 @@
  * (with an optional literal `| default "x"` and `| quote`) of non-empty scalars; wherever it resolves,
  * the evaluator must produce the same text.
  */
-import { isNullScalar, mapGet, type YNode, type YScalar } from '../../../server/src/manifests/yamlTree';
+import { isNullScalar, mapGet, type YNode, type YScalar } from '../../../server/src/yaml/yamlTree';
 
 type Piece = { literal: string } | { valuesPath: string[]; defaultLiteral?: string };
 

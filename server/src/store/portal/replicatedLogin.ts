@@ -27,9 +27,9 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { registerSecret } from '../../log/logger';
 import { BoundedReadError, readRegularFileSync } from '../../limits/boundedFiles';
+import { yamlLibrary } from '../../yaml/library';
 import { DEFAULT_API_ORIGIN } from './vendorApiClient';
 
 /** The `replicated` CLI's file is a few hundred bytes; anything past this is not it. */
@@ -262,7 +262,7 @@ export function appFromDotReplicated(cwd: string): AppChoice | undefined {
       }
       let parsed: unknown;
       try {
-        parsed = parseYaml(content.toString('utf8'), { maxAliasCount: 100 });
+        parsed = yamlLibrary().parse(content.toString('utf8'), { maxAliasCount: 100 });
       } catch {
         return undefined; // `replicated` resolves no app from a broken file (FindAndParseConfig fails)
       }

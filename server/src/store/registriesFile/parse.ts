@@ -4,7 +4,7 @@
  * used to send credentials.
  */
 import path from 'node:path';
-import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { formatBytes, INPUT_LIMITS } from '../../limits/inputLimits';
 import { nestingDeeperThan } from '../../limits/nestingDepth';
 import { withoutUserinfo } from '../../registry/endpoints';
@@ -12,6 +12,8 @@ import { defaultAuthType, isAuthTypeAllowed } from '../../registry/providers/cat
 import { AUTH_TYPES, PROVIDERS, type AuthType, type Provider, type RegistryEntry } from '../../registry/types';
 import { emptyRegistriesConfig, type RegistriesConfig } from '../types';
 import { registriesSchemaValidator } from '../registriesSchemaValidator';
+import { exactValue } from '../../yaml/exactValue';
+import { yamlLibrary } from '../../yaml/library';
 import { RegistriesFileError } from './errors';
 import { readRegistriesFileText } from './location';
 import { checkSemantics, describeSchemaError, firstLine, isRecord, rangeFor } from './problems';
@@ -21,6 +23,40 @@ import type { ConfigProblem, LoadedRegistriesFile, ParsedRegistriesFile } from '
 export function parseRegistriesFile(text: string, filePath: string): ParsedRegistriesFile {
   const refused = refusedRegistriesText(text);
   if (refused) return { config: emptyRegistriesConfig(), problems: [refused] };
+  return withoutProblems(text, filePath) ?? parseWithYaml(text, filePath);
+}
+
+/** Thrown by the fast path's placer: a problem was found, and only the Document can place it. */
+class NeedsPlace extends Error {}
+
+/**
+ * A file the fast scanner reads exactly (yaml/exactValue.ts) that the schema and the semantic checks
+ * accept: its configuration, read with no `yaml` Document. That is every ordinary registries file, read at
+ * every `lint` start and by the server's first analysis, and composing it with `yaml` (whose code is cold
+ * then) cost 6-7 ms of a `lint` start (issue 12). Undefined as soon as there is any problem to place or
+ * anything `yaml` must judge: `parseWithYaml` then reads the file and words every problem.
+ */
+function withoutProblems(text: string, filePath: string): ParsedRegistriesFile | undefined {
+  const exact = exactValue(text);
+  if (!exact) return undefined;
+  const instance = exact.value ?? {};
+  if (isRecord(instance) && Array.isArray(instance.registries) && instance.registries.length > INPUT_LIMITS.registriesFileEntries) return undefined;
+  if (!registriesSchemaValidator()(instance)) return undefined;
+  const needsPlace = (): never => {
+    throw new NeedsPlace();
+  };
+  try {
+    checkSemantics(needsPlace, text, instance, needsPlace);
+  } catch (error) {
+    if (error instanceof NeedsPlace) return undefined;
+    throw error;
+  }
+  return { config: toConfig(instance, filePath), problems: [] };
+}
+
+/** The exact path: `yaml`'s Document, every problem placed on its characters (exported for the test that holds the fast path to it). */
+export function parseWithYaml(text: string, filePath: string): ParsedRegistriesFile {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   const problems: ConfigProblem[] = [];
@@ -68,7 +104,7 @@ export function parseRegistriesFile(text: string, filePath: string): ParsedRegis
       at(range[0], range[1], described.message, 'error', described.code);
     }
   }
-  checkSemantics(doc, text, instance, at);
+  checkSemantics((segments, target) => rangeFor(doc, text, segments, target), text, instance, at);
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
   return { config: toConfig(instance, filePath, entryErrors(entries, problems)), problems };
 }
@@ -94,6 +130,7 @@ function refusedRegistriesText(text: string): ConfigProblem | undefined {
 
 /** The item nodes of the `registries:` sequence, in order (none when it is missing or not a sequence). */
 function registryItems(doc: Document): Array<{ range?: [number, number, number] | null }> {
+  const { isMap, isSeq } = yamlLibrary();
   const value = isMap(doc.contents) ? doc.contents.get('registries', true) : undefined;
   return isSeq(value) ? (value.items as Array<{ range?: [number, number, number] | null }>) : [];
 }

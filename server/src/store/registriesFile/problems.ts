@@ -5,10 +5,11 @@
  * exact source range it is about.
  */
 import type { ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { endpointShapeProblem, hasUserinfo, withoutUserinfo } from '../../registry/endpoints';
 import { authTypesOf, defaultAuthType, endpointFitsProvider, fixedUsername, isAuthTypeAllowed, providerForHost, providerRecord } from '../../registry/providers/catalog';
 import { AUTH_TYPES, PROVIDERS, type AuthType, type Provider } from '../../registry/types';
+import { yamlLibrary } from '../../yaml/library';
 import type { ConfigProblem } from './types';
 
 export type PathSegment = string | number;
@@ -205,6 +206,7 @@ function editDistance(a: string, b: string): number {
 
 /** The node at a path and the pair key that leads to it (when the last segment is a map key). */
 function nodeAt(doc: Document, segments: PathSegment[]): { node: Node | null | undefined; key: Node | undefined } {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   let node: unknown = doc.contents;
   let key: Node | undefined;
   for (const s of segments) {
@@ -224,6 +226,7 @@ function nodeAt(doc: Document, segments: PathSegment[]): { node: Node | null | u
 }
 
 export function rangeFor(doc: Document, text: string, segments: PathSegment[], target: DescribedError['target']): [number, number] {
+  const { isMap, isSeq } = yamlLibrary();
   // Walk up until something exists (a missing key underlines its parent).
   for (let depth = segments.length; depth >= 0; depth--) {
     const { node, key } = nodeAt(doc, segments.slice(0, depth));
@@ -247,15 +250,22 @@ export function rangeFor(doc: Document, text: string, segments: PathSegment[], t
 
 type At = (start: number, end: number, message: string, severity: ConfigProblem['severity'], code: string) => void;
 
-/** Checks the schema cannot express: duplicates, endpoint shape, provider/endpoint and provider/authType fit. */
-export function checkSemantics(doc: Document, text: string, instance: unknown, at: At): void {
+/** Where the node at a path is written, [start, end): `rangeFor` over the file's parsed Document. */
+export type Placer = (segments: PathSegment[], target: DescribedError['target']) => [number, number];
+
+/**
+ * Checks the schema cannot express: duplicates, endpoint shape, provider/endpoint and provider/authType fit.
+ * A place is asked only for a problem found, so a file without problems is checked with no Document at
+ * all (parse.ts's fast path).
+ */
+export function checkSemantics(placeOf: Placer, text: string, instance: unknown, at: At): void {
   if (!isRecord(instance) || !Array.isArray(instance.registries)) return;
   const firstBySlug = new Map<string, number>();
   instance.registries.forEach((entry: unknown, index: number) => {
     if (!isRecord(entry)) return;
     const base: PathSegment[] = ['registries', index];
     const place = describePlace(base, instance);
-    const rangeOf = (field: string): [number, number] => rangeFor(doc, text, [...base, field], 'value');
+    const rangeOf = (field: string): [number, number] => placeOf([...base, field], 'value');
     const provider = typeof entry.provider === 'string' && (PROVIDERS as readonly string[]).includes(entry.provider) ? (entry.provider as Provider) : undefined;
     const endpoint = typeof entry.endpoint === 'string' && entry.endpoint.length > 0 ? withoutUserinfo(entry.endpoint) : undefined;
 
@@ -265,7 +275,7 @@ export function checkSemantics(doc: Document, text: string, instance: unknown, a
       if (first === undefined) firstBySlug.set(slug, index);
       else {
         const [s, e] = rangeOf(typeof entry.slug === 'string' ? 'slug' : 'endpoint');
-        const firstLineNumber = lineOf(text, rangeFor(doc, text, ['registries', first], 'object')[0]);
+        const firstLineNumber = lineOf(text, placeOf(['registries', first], 'object')[0]);
         at(s, e, `duplicate registry name "${slug}" (registry #${first + 1}, line ${firstLineNumber}, has it too): give each registry its own \`slug\``, 'error', 'duplicate-slug');
       }
     }
@@ -273,16 +283,15 @@ export function checkSemantics(doc: Document, text: string, instance: unknown, a
     if (endpoint !== undefined) {
       const given = entry.endpoint as string;
       const shape = endpointShapeProblem(given);
-      const [s, e] = rangeOf('endpoint');
-      if (shape && hasUserinfo(given)) at(s, e, `${shape}; this file is meant to be committed, so change that password`, 'error', 'secret-in-file');
-      else if (shape) at(s, e, shape, 'error', 'endpoint-shape');
+      if (shape && hasUserinfo(given)) at(...rangeOf('endpoint'), `${shape}; this file is meant to be committed, so change that password`, 'error', 'secret-in-file');
+      else if (shape) at(...rangeOf('endpoint'), shape, 'error', 'endpoint-shape');
       else if (provider && !endpointFitsProvider(provider, endpoint)) {
         const actual = providerForHost(endpoint);
         const advice = actual ? `\`${endpoint}\` is ${providerRecord(actual).inSentence}: use \`provider: ${actual}\`` : `use an endpoint like \`${providerRecord(provider).endpointExample}\`, or \`provider: other\` for a self-hosted registry`;
-        at(s, e, `endpoint \`${endpoint}\` is not a ${providerRecord(provider).inSentence} host; ${advice}`, 'error', 'provider-endpoint-mismatch');
+        at(...rangeOf('endpoint'), `endpoint \`${endpoint}\` is not a ${providerRecord(provider).inSentence} host; ${advice}`, 'error', 'provider-endpoint-mismatch');
       } else if (provider === 'other') {
         const actual = providerForHost(endpoint);
-        if (actual) at(s, e, `\`${endpoint}\` is ${providerRecord(actual).inSentence}: use \`provider: ${actual}\` so it is authenticated the way Replicated does`, 'warning', 'provider-endpoint-mismatch');
+        if (actual) at(...rangeOf('endpoint'), `\`${endpoint}\` is ${providerRecord(actual).inSentence}: use \`provider: ${actual}\` so it is authenticated the way Replicated does`, 'warning', 'provider-endpoint-mismatch');
       }
     }
 

@@ -11,8 +11,8 @@
  * In lenient mode (Helm chart templates and templated files, not YAML until rendered) it never throws: it skips
  * template-only lines and reads what it cannot decide as plain text to the end of the line.
  */
-import { parseDocument } from 'yaml';
 import { INPUT_LIMITS } from '../limits/inputLimits';
+import { yamlLibrary } from './library';
 import { blockContentExtent, type YMap, type YNode, type YScalar, type YSeq } from './yamlTree';
 
 export class Undecidable extends Error {
@@ -90,7 +90,7 @@ class BlockScalar implements YScalar {
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        const contents = parseDocument(`${this.header}\n${this.text.slice(this.regionStart, this.regionEnd)}`, { strict: false }).contents;
+        const contents = yamlLibrary().parseDocument(`${this.header}\n${this.text.slice(this.regionStart, this.regionEnd)}`, { strict: false }).contents;
         const value: unknown = contents && 'value' in contents ? contents.value : undefined;
         this.decoded = typeof value === 'string' ? value : '';
       } finally {
