@@ -4,6 +4,9 @@ import { outputPending } from './cli/io';
 import { main } from './cli/main';
 import { redact } from './log/logger';
 
+// For bin/replicated-registries, which puts V8's defaults back before it writes the bundle's code cache.
+export { restoreDefaultFlags } from './cli/v8Flags';
+
 const argv = process.argv.slice(2);
 if (argv.length > 0 || isMainThread()) {
   main(argv).then(

@@ -1,6 +1,6 @@
 /**
  * The CLI under the Node.js the e2e editor runs (code-server's Node 24, V8 13), not only this Node 20:
- * V8 12 and later have no `--interrupt-budget`, which the CLI sets on V8 11 only (bin/replicated-registries;
+ * V8 12 and later have no `--interrupt-budget`, which the CLI sets on V8 11 only (server/src/cli/v8Flags.ts;
  * set anyway, V8 prints "unrecognized flag" on stderr of every run). Here the unit test of the same rule
  * (test/unit/cliEntry.test.ts) is skipped on a fresh machine, where Node 24 is installed only for this layer.
  */

@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runFlags } from '../../server/src/cli/v8Flags';
 import { tierUpFlag } from '../../server/src/protocol/serverProcess';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -77,29 +78,39 @@ void describe('bin/replicated-registries', () => {
     }
   });
 
-  void it("sets V8's flags for the run (tier-up budget, young generation) once the bundle has started, where V8 has them, and puts back V8's defaults", () => {
-    const entry = readFileSync(path.join(ROOT, 'bin', 'replicated-registries'), 'utf8');
-    const rule = /^const TIER_UP = Number\(process\.versions\.v8\.split\('\.'\)\[0\]\) <= (\d+) \? \{ on: '([^']+)', default: '([^']+)' \} : undefined;$/m.exec(entry);
-    assert.ok(rule, 'bin/replicated-registries has no tier-up rule under its V8 version check');
-    const lastMajor = Number(rule[1]);
-    // The same flag and the same versions as the server's rule.
-    assert.equal(rule[2], tierUpFlag(`${lastMajor}.3.244.8-node.38`));
-    assert.equal(tierUpFlag(`${lastMajor + 1}.4.254.21-node.57`), undefined);
-    // On the same versions, the young generation held at its first size.
-    const young = /^const YOUNG_GENERATION = TIER_UP \? \{ on: '(--semi-space-growth-factor=1)', default: '([^']+)' \} : undefined;$/m.exec(entry);
-    assert.ok(young, 'bin/replicated-registries has no young-generation rule');
-    // Each "default" is this V8's own (a wrong one would make every run reject the code cache and write it again).
-    if (tierUpFlag()) {
-      const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-      for (const flag of [rule[3], young[2]]) assert.match(options, new RegExp(`default: ${(flag ?? '').replace(/[-=]/g, '\\$&')}\\s`));
+  void it("has V8's flags for a command's work where V8 has them (the server's tier-up rule, the young generation), with this V8's own defaults", () => {
+    const flags = runFlags();
+    assert.equal(flags[0]?.on, tierUpFlag());
+    const last = /^(\d+)\./.exec(process.versions.v8)?.[1];
+    assert.deepEqual(runFlags('13.6.233.17-node.35'), []);
+    if (!tierUpFlag()) {
+      assert.deepEqual(flags, []);
+      return;
     }
-    // Set only after the bundle's start (its built-ins load from Node's cache under V8's default flags),
-    // put back before the code cache is written, and only after --version's answer.
-    const set = [...entry.matchAll(/runFlags\(true\)/g)];
-    assert.equal(set.length, 1);
-    assert.ok((set[0]?.index ?? 0) > entry.indexOf('function run(start) {\n  start();'));
-    assert.ok(entry.indexOf('runFlags(false);') < entry.indexOf('script.createCachedData()'));
-    assert.ok(entry.indexOf('runFlags(false);') > entry.indexOf("process.once('exit'"));
+    assert.equal(tierUpFlag(`${Number(last) + 1}.4.254.21-node.57`), undefined);
+    assert.deepEqual(flags.map((flag) => flag.on), [tierUpFlag(), '--semi-space-growth-factor=1']);
+    // Each "default" is this V8's own: a wrong one would make every run reject the code cache and write it again.
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    for (const flag of flags) assert.match(options, new RegExp(`default: ${flag.default.replace(/[-=]/g, '\\$&')}\\s`));
+  });
+
+  void it("puts V8's defaults back (the bundle's restoreDefaultFlags) before it writes the code cache, so the next start reads it", { skip: BUILT_IN_CACHE && 'Node 22.1+ keeps its own cache' }, () => {
+    // A bundle that changes V8's flags as a command does (server/src/cli/v8Flags.ts), and exports the way back.
+    const changes = runFlags().length > 0 ? runFlags() : [{ on: '--interrupt-budget=280000', default: '--interrupt-budget=67584' }];
+    const bundle = `const v8 = require('node:v8');
+for (const flag of ${JSON.stringify(changes.map((flag) => flag.on))}) v8.setFlagsFromString(flag);
+module.exports.restoreDefaultFlags = () => { for (const flag of ${JSON.stringify(changes.map((flag) => flag.default))}) v8.setFlagsFromString(flag); };
+process.stdout.write('ran\\n');`;
+    const bin = packageAsking(`>=${process.versions.node}`, bundle);
+    const home = cacheHome();
+    const env = { ...process.env, XDG_CACHE_HOME: home, REPLICATED_REGISTRIES_CODE_CACHE: '' };
+    assert.equal(spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env }).stdout, 'ran\n');
+    const [cache] = codeCaches(home);
+    assert.ok(cache);
+    const mtime = statSync(path.join(home, 'replicated-registries', 'code-cache', cache)).mtimeMs;
+    assert.equal(spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env }).stdout, 'ran\n');
+    // Read, not rejected and written again.
+    assert.equal(statSync(path.join(home, 'replicated-registries', 'code-cache', cache)).mtimeMs, mtime);
   });
 
   void it('runs without a word on stderr under a Node.js whose V8 has no tier-up budget flag (Node 24, the e2e cache)', { skip: !existsSync(NODE_24) && 'no Node 24 here (test/e2e installs it under .cache/e2e)' }, () => {

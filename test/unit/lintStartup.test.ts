@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
+import { tierUpFlag } from '../../server/src/protocol/serverProcess';
 
 /** The build's plugin (a plain ES module): the same one dist/cli.js is built with. */
 interface PluginModule {
@@ -63,15 +64,18 @@ function runBundle(...args: string[]): { status: number | null; stdout: string; 
 }
 
 void describe('lint --offline start-up', () => {
-  void it("loads neither node:zlib nor node:worker_threads, nor Node's stream classes", () => {
+  void it("loads neither node:zlib nor node:worker_threads, nor process.stdout's classes", () => {
     const ran = runBundle('lint', '--offline', '--format', 'json');
     assert.equal(ran.status, 0, ran.stdout);
     assert.ok(ran.stdout.startsWith('['), ran.stdout);
     assert.ok(ran.modules.includes('NativeModule fs'), 'the list is read');
     assert.ok(!ran.modules.includes('NativeModule zlib'));
     assert.ok(!ran.modules.includes('NativeModule worker_threads'));
-    // Its output is written to the descriptor (cli/io.ts DescriptorOutput): process.stdout, which loads the stream classes, is never made.
-    for (const module of ['NativeModule stream', 'NativeModule net', 'NativeModule tty']) assert.ok(!ran.modules.includes(module), module);
+    // Its output is written to the descriptor (cli/io.ts DescriptorOutput): process.stdout (a pipe here: net, tty's
+    // classes) is never made. Node's stream classes come only with node:v8, where V8's flags are set (cli/v8Flags.ts).
+    for (const module of ['NativeModule net', 'NativeModule tty']) assert.ok(!ran.modules.includes(module), module);
+    assert.equal(ran.modules.includes('NativeModule v8'), tierUpFlag() !== undefined);
+    assert.equal(ran.modules.includes('NativeModule stream'), ran.modules.includes('NativeModule v8'));
   });
 
   void it('asks node:worker_threads when there is no command (the analysis worker has none), and prints the help', () => {
@@ -152,6 +156,39 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     // An anchor is the fast scanner's to leave to `yaml`: then it is loaded (the check above can see it).
     writeFileSync(path.join(app, 'anchored.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: &meta\n  name: a\nspec:\n  containers:\n    - image: ghcr.io/acme/api:1.2.0\n');
     assert.equal(yamlLoaded(), true, 'a document with an anchor: yaml');
+  });
+
+  void it("loads every Node built-in it needs before a command changes V8's flags (cli/v8Flags.ts), offline and online", () => {
+    // The installed layout: bin/ and package.json beside dist/cli.js, so the code cache and the flags go as for a user.
+    const pkg = path.join(dir, 'installed');
+    mkdirSync(path.join(pkg, 'bin'), { recursive: true });
+    mkdirSync(path.join(pkg, 'dist'), { recursive: true });
+    writeFileSync(path.join(pkg, 'bin', 'replicated-registries'), readFileSync(path.join(ROOT, 'bin', 'replicated-registries')));
+    writeFileSync(path.join(pkg, 'package.json'), readFileSync(path.join(ROOT, 'package.json')));
+    writeFileSync(path.join(pkg, 'dist', 'cli.js'), readFileSync(bundle));
+    // V8's cachedDataVersionTag() changes with its flags: each built-in's first load is checked against the one at start.
+    const hook = path.join(dir, 'late-builtins.cjs');
+    writeFileSync(
+      hook,
+      `const v8 = require('node:v8'); const Module = require('node:module'); const base = v8.cachedDataVersionTag();
+       const seen = new Set(process.moduleLoadList); const late = []; const load = Module._load;
+       Module._load = function (...args) { const result = load.apply(this, args); const changed = v8.cachedDataVersionTag() !== base;
+         for (const name of process.moduleLoadList) if (!seen.has(name)) { seen.add(name); if (changed && name.startsWith('NativeModule')) late.push(name); } return result; };
+       process.on('exit', () => require('node:fs').writeSync(2, '\\n' + JSON.stringify({ late, raised: v8.cachedDataVersionTag() !== base }) + '\\n'));`,
+    );
+    const app = path.join(dir, 'flags-app');
+    mkdirSync(app);
+    // Online: a registry on a closed loopback port (plain HTTP): the HTTP stack is loaded and used, and the check fails fast.
+    writeFileSync(path.join(app, '.replicated-registries.yaml'), 'registries:\n  - slug: local\n    provider: other\n    endpoint: 127.0.0.1:9\n    plainHttp: true\n');
+    writeFileSync(path.join(app, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: 127.0.0.1:9/acme/api:1.0\n');
+    for (const args of [['lint', '--offline'], ['lint']]) {
+      const ran = spawnSync(process.execPath, ['--require', hook, path.join(pkg, 'bin', 'replicated-registries'), ...args, '--format', 'json'], { cwd: app, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'flags-cache'), DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+      assert.ok(ran.stdout.startsWith('['), ran.stderr);
+      const { late, raised } = JSON.parse(ran.stderr.trim().split('\n').pop() as string) as { late: string[]; raised: boolean };
+      assert.deepEqual(late, [], args.join(' '));
+      // Where V8 has the flags (Node 20), they were raised for the work (the check above would see a late load).
+      assert.equal(raised, tierUpFlag() !== undefined, args.join(' '));
+    }
   });
 
   void it('loads node:zlib when a packaged chart is read (the check above can see it)', () => {

@@ -28,7 +28,7 @@ export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
  * benchmark manifest (production bundle, 5 interleaved rounds, min/median, with the flag above): open
  * 500/550 → 471/522 ms wall, server CPU 700/770 → 600/640 ms; CPU per edit 5.2/6.2 → 5.0/5.3 ms. 140,000
  * and 560,000 measured between the two; 1,120,000 slower to open. The CLI sets the same for itself
- * (bin/replicated-registries). V8 12 and later (Node 22+) tier up by invocation counts and have no such
+ * (server/src/cli/v8Flags.ts). V8 12 and later (Node 22+) tier up by invocation counts and have no such
  * flag: there nothing is set (`node --interrupt-budget=...` is a "bad option" there, and
  * v8.setFlagsFromString prints "unrecognized flag" on stderr).
  */

@@ -13,6 +13,7 @@ import { fileSystemRelease } from '../../release/releaseFiles';
 import { INSTALL_MODES, type InstallMode } from '../../templates/kots';
 import { formatFlagHelp, parseFlags, type FlagSpecs } from '../flags';
 import { ExitCode, UsageError, type CliIO } from '../io';
+import { raiseRunFlags } from '../v8Flags';
 import { loadConfig, releaseRoot, toResults, writePrettyJson } from './lint';
 
 const FLAGS = {
@@ -63,6 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return ExitCode.ok;
   }
   if (positionals.length > 1) throw new UsageError('images takes one PATH: the folder of the release');
+  raiseRunFlags();
   const target = path.resolve(io.cwd, positionals[0] ?? '.');
   if (!(await stat(target).catch(() => undefined))) throw new UsageError(`${positionals[0] ?? '.'} does not exist; pass the folder of the release`);
   const { config, file } = loadConfig(flags.config === undefined ? {} : { config: flags.config }, target, io);

@@ -29,6 +29,7 @@ import { findYamlFilesSync } from '../../workspace/yamlFiles';
 import { parseFlags, type FlagSpecs } from '../flags';
 import { fileSystemRelease, releaseLoader } from '../../release/releaseFiles';
 import { ExitCode, UsageError, type CliIO, type CliOutput } from '../io';
+import { loadUnderDefaultFlags, raiseRunFlags } from '../v8Flags';
 
 const HELP = `Usage: replicated-registries lint [PATH...] [flags]
 
@@ -93,6 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
+  raiseRunFlags();
   const targets = options.paths.length > 0 ? options.paths : ['.'];
   const absoluteTargets = targets.map((target) => path.resolve(io.cwd, target));
 
@@ -105,7 +107,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const files = collectFiles(absoluteTargets, reportUnreadable);
 
   // Offline needs neither the HTTP client nor the credential store: not even loading them keeps start-up short.
-  const online = options.offline ? undefined : await onlineServices(io, options.allowInsecure);
+  const online = options.offline ? undefined : await loadUnderDefaultFlags(() => onlineServices(io, options.allowInsecure));
   const client = online?.client;
   const env: ReleaseEnvironment = {
     config,

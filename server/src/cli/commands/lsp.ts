@@ -1,5 +1,6 @@
 import { transportArgument } from '../../lsp/transport';
 import { UsageError, type CliIO } from '../io';
+import { raiseRunFlags } from '../v8Flags';
 
 const HELP = `Usage: replicated-registries lsp --stdio
 
@@ -20,6 +21,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { startServer } = await import('../../lsp/startServer');
   const connection = startServer();
+  raiseRunFlags();
   // The server ends the process itself on `exit` or when its input closes; this promise only settles then.
   return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
 }
