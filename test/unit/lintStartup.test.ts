@@ -158,7 +158,7 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     assert.equal(yamlLoaded(), true, 'a document with an anchor: yaml');
   });
 
-  void it("loads every Node built-in it needs before a command changes V8's flags (cli/v8Flags.ts), offline and online", () => {
+  void it("loads every Node built-in it needs under V8's default flags (cli/v8Flags.ts): offline, online, Code Quality output", () => {
     // The installed layout: bin/ and package.json beside dist/cli.js, so the code cache and the flags go as for a user.
     const pkg = path.join(dir, 'installed');
     mkdirSync(path.join(pkg, 'bin'), { recursive: true });
@@ -179,10 +179,11 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     const app = path.join(dir, 'flags-app');
     mkdirSync(app);
     // Online: a registry on a closed loopback port (plain HTTP): the HTTP stack is loaded and used, and the check fails fast.
+    // Code Quality output: node:crypto, for its fingerprints.
     writeFileSync(path.join(app, '.replicated-registries.yaml'), 'registries:\n  - slug: local\n    provider: other\n    endpoint: 127.0.0.1:9\n    plainHttp: true\n');
     writeFileSync(path.join(app, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: 127.0.0.1:9/acme/api:1.0\n');
-    for (const args of [['lint', '--offline'], ['lint']]) {
-      const ran = spawnSync(process.execPath, ['--require', hook, path.join(pkg, 'bin', 'replicated-registries'), ...args, '--format', 'json'], { cwd: app, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'flags-cache'), DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+    for (const args of [['lint', '--offline', '--format', 'json'], ['lint', '--format', 'json'], ['lint', '--offline', '--format', 'codequality']]) {
+      const ran = spawnSync(process.execPath, ['--require', hook, path.join(pkg, 'bin', 'replicated-registries'), ...args], { cwd: app, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'flags-cache'), DOCKER_CONFIG: path.join(dir, '.no-docker') } });
       assert.ok(ran.stdout.startsWith('['), ran.stderr);
       const { late, raised } = JSON.parse(ran.stderr.trim().split('\n').pop() as string) as { late: string[]; raised: boolean };
       assert.deepEqual(late, [], args.join(' '));

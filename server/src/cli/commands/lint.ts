@@ -620,11 +620,11 @@ export function toSarif(results: LintResult[], env: Pick<AnalysisEnvironment, 'c
  * node:crypto, loaded only for the Code Quality format: loading it (and what it pulls in) was 4–9 ms of
  * every lint start. Required rather than imported with import(): a dynamic import() of a Node built-in
  * fails in the CLI bundle, which bin/ runs through vm.Script for its code cache ("A dynamic import
- * callback was not specified").
+ * callback was not specified"). Loaded under V8's defaults, from Node's cache (cli/v8Flags.ts).
  */
 function nodeCrypto(): typeof import('node:crypto') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('node:crypto') as typeof import('node:crypto');
+  return loadUnderDefaultFlags(() => require('node:crypto') as typeof import('node:crypto'));
 }
 
 const CODE_QUALITY_SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
@@ -638,6 +638,7 @@ const CODE_QUALITY_SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { er
  */
 export function toCodeQuality(results: LintResult[]): unknown[] {
   const seen = new Map<string, number>();
+  const { createHash } = nodeCrypto();
   return results.map((result) => {
     const identity = [result.file, result.code, result.reference, result.message].join('\0');
     const occurrence = (seen.get(identity) ?? 0) + 1;
@@ -645,7 +646,7 @@ export function toCodeQuality(results: LintResult[]): unknown[] {
     return {
       description: result.message,
       check_name: result.code,
-      fingerprint: nodeCrypto().createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
+      fingerprint: createHash('sha256').update(`${identity}\0${occurrence}`).digest('hex').slice(0, 32),
       severity: CODE_QUALITY_SEVERITY[result.severity],
       location: { path: result.file, lines: { begin: result.line, end: result.endLine } },
     };
