@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { parseRegistriesFile, parseWithYaml } from '../../server/src/store/registriesFile/parse';
 import { exactValue } from '../../server/src/yaml/exactValue';
+import { seededRandom } from '../fixtures/random';
 
 const FILE = '/work/app/.replicated-registries.yaml';
 
@@ -18,17 +19,6 @@ function yamlValue(text: string): { value: unknown } | undefined {
   return { value: doc.toJS({ maxAliasCount: 1000 }) };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Scalars as written: plain strings, every core-schema form, quoted forms, and text YAML reads otherwise.
 const ORDINARY_SCALARS = [
@@ -56,7 +46,7 @@ function pick<T>(next: () => number, items: readonly T[]): T {
 
 /** A registries-file-like text: block maps and sequences, flow lists, comments, blank lines, sometimes broken. */
 function generated(seed: number): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const lines: string[] = [];
   const scalar = (): string => pick(next, next() < 0.75 ? ORDINARY_SCALARS : SCALARS);
   const key = (): string => (next() < 0.85 ? pick(next, KEYS.slice(0, 15)) : pick(next, KEYS));

@@ -20,21 +20,11 @@ import { parseDocumentFully } from '../../server/src/manifests/fullParse';
 import { localFindings } from '../../server/src/rules/localRules';
 import { finalizeFindings } from '../../server/src/rules/severity';
 import { emptyRegistriesConfig } from '../../server/src/store/types';
+import { seededRandom } from '../fixtures/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const DOCUMENTS = Number(process.env.FUZZ_DOCUMENTS ?? 10_000);
 
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['apiVersion', 'kind', 'spec', 'template', 'containers', 'initContainers', 'ephemeralContainers', 'image', 'name', 'args', 'values', 'repository', 'tag', 'registry', 'digest', 'services', 'images', 'newName', 'newTag', 'additionalImages', 'excludedImages', 'collectors', 'run', 'global', 'imageRegistry', 'metadata', 'a b', 'x:y', 'k#1', '<<'];
 const SCALARS = [
@@ -237,7 +227,7 @@ function rangesInside(images: FoundImage[], start: number, end: number, label: s
 
 void describe('fuzz: random and mutated YAML', () => {
   void it(`${DOCUMENTS} documents: never throws, ranges inside documents, fast path == full parse`, () => {
-    const generator = new Generator(random(SEED));
+    const generator = new Generator(seededRandom(SEED));
     let compared = 0;
     let fastDecided = 0;
     let withImages = 0;

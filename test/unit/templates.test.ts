@@ -13,6 +13,7 @@ import { kotsFunctions, localImageName, PLACEHOLDER_LOCAL_REGISTRY_HOST, renderK
 import { parseTemplate } from '../../server/src/templates/parse';
 import { formatGoFloat, isComplete, NIL, textOf, typedPlainScalar, valueFromYaml, type Segment, type Value } from '../../server/src/templates/values';
 import { oracleResolve } from './oracles/helmValuesOracle';
+import { seededRandom } from '../fixtures/random';
 
 function valuesOf(yaml: string, file = '/chart/values.yaml'): Value {
   return valueFromYaml(documentTree(yaml, { start: 0, end: yaml.length }, 'helm-values').root, { file, labelRoot: '.Values' });
@@ -235,21 +236,10 @@ void describe('templates: KOTS functions per install mode', () => {
 });
 
 void describe('templates: differential test against the .Values resolver it replaced', () => {
-  /** mulberry32 (the fuzz test's generator). */
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const CASES = Number(process.env.TEMPLATE_FUZZ_CASES ?? 3000);
 
   void it(`agrees with the oracle on ${CASES} generated templates wherever the oracle resolves`, () => {
-    const next = random(Number(process.env.FUZZ_SEED ?? 20261129));
+    const next = seededRandom(Number(process.env.FUZZ_SEED ?? 20261129));
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const keys = ['image', 'repository', 'tag', 'registry', 'api', 'global'];
     // Strings that go-yaml reads as strings (the oracle keeps a number's source text; Helm does not).
