@@ -19,11 +19,11 @@
  * When: a command raises them (raiseRunFlags) as soon as it has read its arguments, so its whole work runs
  *   under them: raised later (after the registries file and the file listing), the workspace lint took 5%
  *   more CPU (101 interleaved rounds; most likely V8 optimizing the scanner on what the registries file
- *   alone showed it). And not before the bundle has started: any V8 flag away from its default makes V8 reject code cached under
- *   other flags, Node's own built-in modules' included, so each built-in loaded under them is compiled
- *   from source. What a command loads later, it loads under V8's defaults (loadUnderDefaultFlags): online,
- *   `lint`'s HTTP stack (its built-ins: 15 ms from the cache, 31 ms without; an online lint of one image,
- *   25 interleaved rounds: 376 → 341 ms median).
+ *   alone showed it). And not before the bundle has started: any V8 flag away from its default makes V8
+ *   reject code cached under other flags, Node's own built-in modules' included, so each built-in loaded
+ *   under them is compiled from source. What a command loads later, it loads under V8's defaults
+ *   (loadUnderDefaultFlags): online, `lint`'s HTTP stack (its built-ins: 15 ms from the cache, 31 ms
+ *   without; an online lint of one image, 25 interleaved rounds: 376 → 341 ms median).
  * bin/replicated-registries puts V8's defaults back (restoreDefaultFlags, which the bundle exports) before
  *   it writes the bundle's code cache, so the cache fits the next start.
  */
