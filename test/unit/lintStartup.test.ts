@@ -178,13 +178,18 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     );
     const app = path.join(dir, 'flags-app');
     mkdirSync(app);
-    // Online: a registry on a closed loopback port (plain HTTP): the HTTP stack is loaded and used, and the check fails fast.
-    // Code Quality output: node:crypto, for its fingerprints.
-    writeFileSync(path.join(app, '.replicated-registries.yaml'), 'registries:\n  - slug: local\n    provider: other\n    endpoint: 127.0.0.1:9\n    plainHttp: true\n');
+    // Online: a registry on a closed loopback port, with credentials (from the environment): the HTTP stack is
+    // loaded and a connection is tried (refused at once). Code Quality output: node:crypto, for its fingerprints.
+    writeFileSync(path.join(app, '.replicated-registries.yaml'), 'registries:\n  - slug: local\n    provider: other\n    endpoint: 127.0.0.1:9\n');
     writeFileSync(path.join(app, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: 127.0.0.1:9/acme/api:1.0\n');
     for (const args of [['lint', '--offline', '--format', 'json'], ['lint', '--format', 'json'], ['lint', '--offline', '--format', 'codequality']]) {
-      const ran = spawnSync(process.execPath, ['--require', hook, path.join(pkg, 'bin', 'replicated-registries'), ...args], { cwd: app, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'flags-cache'), DOCKER_CONFIG: path.join(dir, '.no-docker') } });
+      const ran = spawnSync(process.execPath, ['--require', hook, path.join(pkg, 'bin', 'replicated-registries'), ...args], {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'flags-cache'), DOCKER_CONFIG: path.join(dir, '.no-docker'), REPLICATED_REGISTRIES_LOCAL_USERNAME: 'u', REPLICATED_REGISTRIES_LOCAL_PASSWORD: 'p', REPLICATED_REGISTRIES_LOCAL_HOST: '127.0.0.1:9' },
+      });
       assert.ok(ran.stdout.startsWith('['), ran.stderr);
+      if (args.length === 3 && args[1] === '--format') assert.match(ran.stdout, /connection refused/, 'the online run tried the registry');
       const { late, raised } = JSON.parse(ran.stderr.trim().split('\n').pop() as string) as { late: string[]; raised: boolean };
       assert.deepEqual(late, [], args.join(' '));
       // Where V8 has the flags (Node 20), they were raised for the work (the check above would see a late load).

@@ -5,10 +5,11 @@
  * hosts, so no login is handed to the new host's challenge), and a debug line per request (redacted).
  */
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BoundedReadError, readRegularFile } from '../limits/boundedFiles';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { redact, type Logger } from '../log/logger';
+import { Agent, EnvHttpProxyAgent, request } from './undiciParts';
 
 export interface TransportTimeouts {
   connectMs: number;
