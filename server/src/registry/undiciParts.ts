@@ -6,8 +6,8 @@
  * language server's first registry check pays.
  *
  * These are undici's internal paths, not its API: undici is pinned to one version (package.json), the
- * bundler fails the build when a path is gone, and the integration tests drive these parts against a real
- * registry (TLS, redirects, timeouts, a proxy). `request` is what undici's own `request(url, options)` does
+ * bundler fails the build when a path is gone, the integration tests drive these parts against a real
+ * registry (TLS, tokens, redirects), and a unit test through an HTTP proxy (test/unit/registryClient.test.ts). `request` is what undici's own `request(url, options)` does
  * with a dispatcher given: its options with the URL's origin and path, sent through that dispatcher.
  */
 import type { Agent as UndiciAgent, Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent } from 'undici';
