@@ -68,7 +68,8 @@ void describe('the language server under its start flags', () => {
   });
 
   void it('sets the start flag again before anything else, changes nothing from a worker, and leaves a process started without it alone', () => {
-    // The module as the bundle carries it (CommonJS), in the main thread and then in a worker (the analysis worker runs the same bundle).
+    // The module as the bundle carries it (CommonJS), in the main thread and then in a worker (the analysis
+    // worker runs the same bundle).
     const script = `const v8 = require('node:v8');
 const { restoreStartFlags } = require(${JSON.stringify(START_FLAGS)});
 const loaded = v8.cachedDataVersionTag();

@@ -1,14 +1,15 @@
 /**
- * The three parts of undici the registry transport uses (transport.ts), required from their own files
- * instead of undici's index: the index also builds fetch, WebSocket, EventSource, the cache API, cookies and
- * the mocks when it loads, none of which the transport uses. Measured (issue 12): undici in the CLI bundle
- * 535 → 311 KB, and loading it (from a code cache) about 75 → 47 ms, which every online `lint` and every
- * language server's first registry check pays.
+ * The three parts of undici the registry transport uses (transport.ts), required from their own files instead of
+ * undici's index: the index also builds fetch, WebSocket, EventSource, the cache API, cookies and the mocks when it
+ * loads, none of which the transport uses. Measured (issue 12): undici in the CLI bundle 535 → 311 KB, and loading it
+ * (from a code cache) about 75 → 47 ms, which every online `lint` and every language server's first registry check
+ * pays.
  *
- * These are undici's internal paths, not its API: undici is pinned to one version (package.json), the
- * bundler fails the build when a path is gone, the integration tests drive these parts against a real
- * registry (TLS, tokens, redirects), and a unit test through an HTTP proxy (test/unit/registryClient.test.ts). `request` is what undici's own `request(url, options)` does
- * with a dispatcher given: its options with the URL's origin and path, sent through that dispatcher.
+ * These are undici's internal paths, not its API: undici is pinned to one version (package.json), the bundler fails
+ * the build when a path is gone, the integration tests drive these parts against a real registry (TLS, tokens,
+ * redirects), and a unit test through an HTTP proxy (test/unit/registryClient.test.ts). `request` is what undici's own
+ * `request(url, options)` does with a dispatcher given: its options with the URL's origin and path, sent through that
+ * dispatcher.
  */
 import type { Agent as UndiciAgent, Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent } from 'undici';
 

@@ -1,12 +1,12 @@
 /**
- * The JavaScript value `yaml` gives a text (`parseDocument(text).toJS()`), found by the fast scanner
- * instead, when the scanner reads the text exactly and nothing in it needs `yaml`'s judgement: for the
- * registries file, which is parsed at every `lint` start: by `yaml` (its first parse, its code cold) in
- * 6.5-7 ms, this way in 4.5 ms, and then a `lint` of ordinary manifests never loads `yaml` (library.ts). Anything else is `undefined`, and the caller parses with
- * `yaml`: a text that is not printable ASCII, has document markers or directives, anything the scanner
- * cannot decide (anchors, tags, multi-line scalars...), a block scalar, a duplicate key, and every plain
- * scalar that YAML 1.2's core schema could read as other than a string, null or a boolean (numbers: they
- * are taken as `yaml` takes them, not guessed). test/stress/exactValue.test.ts holds it to `yaml` itself.
+ * The JavaScript value `yaml` gives a text (`parseDocument(text).toJS()`), found by the fast scanner instead, when the
+ * scanner reads the text exactly and nothing in it needs `yaml`'s judgement: for the registries file, which is parsed
+ * at every `lint` start: by `yaml` (its first parse, its code cold) in 6.5-7 ms, this way in 4.5 ms, and then a `lint`
+ * of ordinary manifests never loads `yaml` (library.ts). Anything else is `undefined`, and the caller parses with
+ * `yaml`: a text that is not printable ASCII, has document markers or directives, anything the scanner cannot decide
+ * (anchors, tags, multi-line scalars...), a block scalar, a duplicate key, and every plain scalar that YAML 1.2's core
+ * schema could read as other than a string, null or a boolean (numbers: they are taken as `yaml` takes them, not
+ * guessed). test/stress/exactValue.test.ts holds it to `yaml` itself.
  */
 import { FastScanner, Undecidable } from './fastScanner';
 import type { YNode } from './yamlTree';

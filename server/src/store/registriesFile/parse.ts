@@ -30,10 +30,10 @@ export function parseRegistriesFile(text: string, filePath: string): ParsedRegis
 class NeedsPlace extends Error {}
 
 /**
- * A file the fast scanner reads exactly (yaml/exactValue.ts) that the schema and the semantic checks
- * accept: its configuration, read with no `yaml` Document. That is every ordinary registries file, read at
- * every `lint` start and by the server's first analysis: composing it with `yaml` (whose code is cold then)
- * took 6.5-7 ms of a `lint` start, this 4.5 ms, and `yaml` is then not loaded at all (issue 12). Undefined as soon as there is any problem to place or
+ * A file the fast scanner reads exactly (yaml/exactValue.ts) that the schema and the semantic checks accept: its
+ * configuration, read with no `yaml` Document. That is every ordinary registries file, read at every `lint` start and
+ * by the server's first analysis: composing it with `yaml` (whose code is cold then) took 6.5-7 ms of a `lint` start,
+ * this 4.5 ms, and `yaml` is then not loaded at all (issue 12). Undefined as soon as there is any problem to place or
  * anything `yaml` must judge: `parseWithYaml` then reads the file and words every problem.
  */
 function withoutProblems(text: string, filePath: string): ParsedRegistriesFile | undefined {
