@@ -9,10 +9,9 @@
  * guessed). test/stress/exactValue.test.ts holds it to `yaml` itself.
  */
 import { FastScanner, Undecidable } from './fastScanner';
-import type { YNode } from './yamlTree';
+import { isNullText, type YNode } from './yamlTree';
 
-/** The plain scalars `yaml`'s core schema reads as other than strings (the `test`s of yaml/dist/schema/core). */
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+/** Plain scalars `yaml`'s core schema reads as booleans (the `test`s of yaml/dist/schema/core; null: isNullText). */
 const TRUE = /^(?:[Tt]rue|TRUE)$/;
 const FALSE = /^(?:[Ff]alse|FALSE)$/;
 /** Its int tests (decimal, 0o, 0x) and float tests (with or without exponent, .inf, .nan), as one. */
@@ -52,7 +51,7 @@ function valueOf(node: YNode | null): unknown {
       node.keys.forEach((key, index) => {
         // A key `yaml` would turn into another string (true, 1, null), a merge key, a duplicate (an
         // error with uniqueKeys), or one that is a property of every object.
-        if (NULL.test(key) || TRUE.test(key) || FALSE.test(key) || NUMBER.test(key) || key === '<<' || key === '__proto__' || Object.hasOwn(object, key)) throw new NotExact();
+        if (isNullText(key) || TRUE.test(key) || FALSE.test(key) || NUMBER.test(key) || key === '<<' || key === '__proto__' || Object.hasOwn(object, key)) throw new NotExact();
         object[key] = valueOf(node.values[index] ?? null);
       });
       return object;
@@ -61,7 +60,7 @@ function valueOf(node: YNode | null): unknown {
 }
 
 function plainValue(text: string): unknown {
-  if (NULL.test(text)) return null;
+  if (isNullText(text)) return null;
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
   if (NUMBER.test(text)) throw new NotExact();

@@ -57,5 +57,10 @@ export function scalarValue(node: YNode | null | undefined): string | undefined 
 
 /** Plain scalars YAML reads as null. */
 export function isNullScalar(node: YScalar): boolean {
-  return node.style === 'plain' && (node.value === '' || node.value === '~' || node.value === 'null' || node.value === 'Null' || node.value === 'NULL');
+  return node.style === 'plain' && isNullText(node.value);
+}
+
+/** The texts a plain scalar YAML reads as null has (YAML 1.2's core schema). */
+export function isNullText(text: string): boolean {
+  return text === '' || text === '~' || text === 'null' || text === 'Null' || text === 'NULL';
 }
