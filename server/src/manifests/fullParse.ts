@@ -102,11 +102,6 @@ function repairFlowScalars(source: string, doc: Document, offset: number): FullP
 /** Depth of YNode nesting built, alias hops included (the nesting pre-check bounds the source itself). */
 const MAX_DEPTH = INPUT_LIMITS.nestingDepth;
 
-/** A plain `<<` key: the YAML 1.1 merge key, which Compose and most Kubernetes tooling (libyaml) honour. */
-function isMergeKey(key: unknown): boolean {
-  return yamlLibrary().isScalar(key) && key.type === 'PLAIN' && key.value === '<<';
-}
-
 /**
  * Merge-key semantics: the map's own keys win, then the sources in the order written (the first
  * source that has a key wins).
@@ -132,6 +127,8 @@ class Converter {
   /** How many aliases enclose the node being converted. */
   private aliasNesting = 0;
   private targets: Map<Alias, Node> | undefined;
+  /** `yaml`'s node tests, looked up once per document, not per node. */
+  private readonly yaml = yamlLibrary();
 
   constructor(
     private readonly doc: Document,
@@ -141,7 +138,7 @@ class Converter {
 
   convert(node: unknown, depth: number): YNode | null {
     if (node === null || node === undefined || depth > MAX_DEPTH) return null;
-    const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
+    const { isAlias, isMap, isScalar, isSeq } = this.yaml;
     if (this.aliasNesting > 0 && ++this.expanded > INPUT_LIMITS.aliasExpansionNodes) return null;
     if (isAlias(node)) return this.expandAlias(node, depth);
     if (isScalar(node)) {
@@ -169,7 +166,7 @@ class Converter {
       const values: Array<YNode | null> = [];
       let mergeSources: YNode[] | undefined;
       for (const pair of node.items) {
-        if (isMergeKey(pair.key)) {
+        if (this.isMergeKey(pair.key)) {
           (mergeSources ??= []).push(...this.mergeSources(pair.value, depth + 1));
           continue;
         }
@@ -216,7 +213,7 @@ class Converter {
     if (this.targets) return this.targets;
     const targets = new Map<Alias, Node>();
     const anchors = new Map<string, Node>();
-    const { isAlias, visit } = yamlLibrary();
+    const { isAlias, visit } = this.yaml;
     visit(this.doc, {
       Node: (_key, node) => {
         if (isAlias(node)) {
@@ -233,7 +230,7 @@ class Converter {
 
   /** The maps a merge key's value names: `<<: *base`, `<<: [*a, *b]` or an inline map. */
   private mergeSources(value: unknown, depth: number): YNode[] {
-    const items = yamlLibrary().isSeq(value) ? value.items : [value];
+    const items = this.yaml.isSeq(value) ? value.items : [value];
     const sources: YNode[] = [];
     for (const item of items) {
       const converted = this.convert(item, depth + 1);
@@ -242,8 +239,13 @@ class Converter {
     return sources;
   }
 
+  /** A plain `<<` key: the YAML 1.1 merge key, which Compose and most Kubernetes tooling (libyaml) honour. */
+  private isMergeKey(key: unknown): boolean {
+    return this.yaml.isScalar(key) && key.type === 'PLAIN' && key.value === '<<';
+  }
+
   private keyText(key: unknown): string {
-    if (yamlLibrary().isScalar(key)) {
+    if (this.yaml.isScalar(key)) {
       if (typeof key.value === 'string') return key.value;
       const range = key.range;
       return range ? this.source.slice(range[0], range[1]) : String(key.value);
