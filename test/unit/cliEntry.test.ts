@@ -94,6 +94,46 @@ void describe('bin/replicated-registries', () => {
     for (const flag of flags) assert.match(options, new RegExp(`default: ${flag.default.replace(/[-=]/g, '\\$&')}\\s`));
   });
 
+  void it('raises them and puts the defaults back, quietly (through a binding Node 20 calls deprecated), leaving the deprecation setting as it was', () => {
+    // A fresh process: Node warns about the binding only at its first use.
+    const ran = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const flags = await import(${JSON.stringify(path.join(ROOT, 'server/src/cli/v8Flags.ts'))});
+         const { raiseRunFlags, restoreDefaultFlags } = flags.raiseRunFlags ? flags : flags.default;
+         const v8 = await import('node:v8');
+         const warnings = [];
+         process.on('warning', (warning) => warnings.push(warning.name));
+         const base = v8.cachedDataVersionTag();
+         const seen = [];
+         for (const setting of [undefined, true]) {
+           process.noDeprecation = setting;
+           raiseRunFlags();
+           const raised = { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false };
+           restoreDefaultFlags();
+           seen.push({ raised, restored: { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false } });
+         }
+         // A warning is emitted on a later tick.
+         setImmediate(() => console.log(JSON.stringify({ seen, warnings })));`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(ran.status, 0, ran.stderr);
+    const { seen, warnings } = JSON.parse(ran.stdout.trim().split('\n').pop() as string) as { seen: unknown[]; warnings: string[] };
+    // V8's cache tag follows its flags: changed while raised (where there are flags), back once restored.
+    const changed = runFlags().length > 0;
+    assert.deepEqual(seen, [
+      { raised: { changed, quiet: false }, restored: { changed: false, quiet: false } },
+      { raised: { changed, quiet: true }, restored: { changed: false, quiet: true } },
+    ]);
+    assert.deepEqual(warnings, []);
+    assert.equal(ran.stderr, '');
+  });
+
   void it("puts V8's defaults back (the bundle's restoreDefaultFlags) before it writes the code cache, so the next start reads it", { skip: BUILT_IN_CACHE && 'Node 22.1+ keeps its own cache' }, () => {
     // A bundle that changes V8's flags as a command does (server/src/cli/v8Flags.ts), and exports the way back.
     const changes = runFlags().length > 0 ? runFlags() : [{ on: '--interrupt-budget=280000', default: '--interrupt-budget=67584' }];
