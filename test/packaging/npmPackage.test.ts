@@ -67,6 +67,8 @@ void describe('npm package: pack, install the tarball, run the installed command
     assert.deepEqual(installedFiles, packed, 'npm installed exactly the tarball: no node_modules, nothing fetched');
     const bundle = readFileSync(path.join(installed.packageDir, 'dist', 'cli.js'), 'utf8');
     assert.doesNotMatch(bundle, /sourceMappingURL/, 'prepack builds the production bundle');
+    // Without comments, and esbuild escaping every other character: bin/ reads an ASCII bundle its fast way (as Latin-1).
+    assert.ok(/^[\x00-\x7f]*$/.test(bundle), 'the production bundle is ASCII');
     const packedManifest = JSON.parse(readFileSync(path.join(installed.packageDir, 'package.json'), 'utf8')) as typeof manifest;
     assert.deepEqual(packedManifest.dependencies ?? {}, {}, 'everything the CLI needs is in its bundle');
     assert.match(packedManifest.engines.node ?? '', /^>=20\./);
