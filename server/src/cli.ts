@@ -1,5 +1,4 @@
-// CLI bundle entry: everything lives in cli/main. In a worker thread, this bundle is the language
-// server's analysis worker (`lsp --stdio` starts it; lsp/analysisWorker.ts), loaded only then.
+// CLI bundle entry: everything lives in cli/main. The language server (`lsp`) is its own bundle, dist/server.js.
 import { outputPending } from './cli/io';
 import { main } from './cli/main';
 import { redact } from './log/logger';
@@ -8,34 +7,16 @@ import { redact } from './log/logger';
 export { restoreDefaultFlags } from './cli/v8Flags';
 
 const argv = process.argv.slice(2);
-if (argv.length > 0 || isMainThread()) {
-  main(argv).then(
-    (code) => {
-      process.exitCode = code;
-      if (argv[0] === 'lint') exitOnceWritten();
-    },
-    (err: unknown) => {
-      process.stderr.write(redact(`replicated-registries: ${err instanceof Error ? err.message : String(err)}\n`));
-      process.exitCode = 2;
-    },
-  );
-} else {
-  void import('./lsp/analysisWorker').then((worker) => {
-    if (worker.isAnalysisWorker()) worker.runAnalysisWorker();
-  });
-}
-
-/**
- * Whether this is the process's main thread, asked only of a run without a command: a worker's
- * `process.argv` is Node's path and the script's and nothing more (the language server starts its
- * analysis worker without an `argv` option), so a command on the line means the main thread. Loading
- * node:worker_threads to ask cost every `lint` 3.7-4.1 ms and 121 page faults in a fresh process on the
- * benchmark machine (issue 12). Required, not imported with import(): see cli/commands/lint.ts's nodeCrypto.
- */
-function isMainThread(): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
-}
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+    if (argv[0] === 'lint') exitOnceWritten();
+  },
+  (err: unknown) => {
+    process.stderr.write(redact(`replicated-registries: ${err instanceof Error ? err.message : String(err)}\n`));
+    process.exitCode = 2;
+  },
+);
 
 /**
  * Ends a finished `lint` at once, when what it printed is written (files, and pipes and terminals on

@@ -93,21 +93,17 @@ export function serverBundle(): Promise<string> {
 
 let bundledCli: Promise<string> | undefined;
 
-/** The CLI bundle (dist/cli.js equivalent), for `replicated-registries lsp --stdio`. */
+/**
+ * The CLI bundle (dist/cli.js equivalent), for `replicated-registries lsp --stdio`, with the language
+ * server's bundle beside it as in dist/ (the CLI's `lsp` runs that one).
+ */
 export function cliBundle(): Promise<string> {
   bundledCli ??= (async () => {
-    const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'rr-cli-')), 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(repoRoot, 'server/src/cli.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      logLevel: 'error',
-      absWorkingDir: repoRoot,
-    });
-    return outfile;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
+    const build = (entry: string, name: string): Promise<unknown> =>
+      esbuild.build({ entryPoints: [path.join(repoRoot, entry)], outfile: path.join(dir, name), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', absWorkingDir: repoRoot });
+    await Promise.all([build('server/src/cli.ts', 'cli.js'), build('server/src/server.ts', 'server.js')]);
+    return path.join(dir, 'cli.js');
   })();
   return bundledCli;
 }

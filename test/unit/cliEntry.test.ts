@@ -70,6 +70,21 @@ void describe('bin/replicated-registries', () => {
     assert.match(ran.stderr, /the CLI is not built yet; run `npm run build`/);
   });
 
+  void it("runs `lsp` with a transport from the language server's bundle (dist/server.js), and leaves `lsp --help` and a missing transport to the CLI's", () => {
+    const bin = packageAsking(`>=20.0.0`, PROBE_BUNDLE);
+    writeFileSync(path.join(path.dirname(bin), '..', 'dist', 'server.js'), PROBE_BUNDLE);
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome() };
+    const ran = (...args: string[]): string => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env }).stdout.trim();
+    assert.equal(ran('lsp', '--stdio'), 'server.js dist function true lsp --stdio');
+    assert.equal(ran('lsp', '--socket=7000'), 'server.js dist function true lsp --socket=7000');
+    assert.equal(ran('lsp', '--stdio', '--help'), 'cli.js dist function true lsp --stdio --help');
+    assert.equal(ran('lsp'), 'cli.js dist function true lsp');
+    assert.equal(ran('lint', '--stdio'), 'cli.js dist function true lint --stdio');
+    // Each bundle has its own code cache for `lsp`.
+    const caches = readdirSync(path.join(env.XDG_CACHE_HOME, 'replicated-registries', 'code-cache')).filter((name) => name.endsWith('-lsp.v8cache'));
+    assert.equal(caches.length, BUILT_IN_CACHE ? 0 : 2, caches.join(', '));
+  });
+
   void it('answers --version from package.json without loading the bundle', () => {
     for (const flag of ['--version', 'version']) {
       const ran = spawnSync(process.execPath, [packageAsking(`>=${process.versions.node}`), flag], { encoding: 'utf8' });

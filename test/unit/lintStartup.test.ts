@@ -80,10 +80,13 @@ void describe('lint --offline start-up', () => {
     assert.equal(ran.stderr, '');
   });
 
-  void it('asks node:worker_threads when there is no command (the analysis worker has none), and prints the help', () => {
+  void it('prints the help when there is no command, and carries no language server (its own bundle, dist/server.js)', () => {
     const ran = runBundle();
     assert.match(ran.stdout, /^replicated-registries — /);
-    assert.ok(ran.modules.includes('NativeModule worker_threads'));
+    assert.ok(!ran.modules.includes('NativeModule worker_threads'));
+    const text = readFileSync(bundle, 'utf8');
+    assert.doesNotMatch(text, /vscode-languageserver/);
+    assert.doesNotMatch(text, /server\/src\/lsp\/(?!transport)/);
   });
 
   void it('ends quietly with its own exit code when the reader of its output leaves early (lint | head)', async () => {

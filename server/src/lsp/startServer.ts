@@ -37,7 +37,7 @@ export function startServer(): Connection {
     );
     process.exit(2);
   }
-  // The bundle this code runs from (dist/server.js, or dist/cli.js for `lsp --stdio`) is also the analysis worker's.
+  // The bundle this code runs from (dist/server.js, whether the editor or `replicated-registries lsp` started it) is also the analysis worker's.
   const service = new RegistriesLanguageService(connection, { workerScript: __filename });
   service.listen();
   return connection;
