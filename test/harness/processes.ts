@@ -2,7 +2,7 @@
  * Process, port and temp-folder plumbing shared by the harness: every child process and temp folder
  * it creates is tracked so that it is cleaned up even when a test crashes or is interrupted.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -205,4 +205,14 @@ export function readTail(file: string, maxChars = 2000): string {
   } catch {
     return '(no log)';
   }
+}
+
+/**
+ * Runs `body` (ES module code, top-level await allowed) in a fresh Node process through tsx, with the
+ * exports of the TypeScript module `file` as `module` (tsx may hand them under `default`). For what only
+ * a fresh process shows: a warning Node gives once per process, a built-in module's first load.
+ */
+export function runWithModule(file: string, body: string, cwd: string): SpawnSyncReturns<string> {
+  const load = `const loaded = await import(${JSON.stringify(file)}); const module = loaded.default && !Object.keys(loaded).some((name) => name !== 'default') ? loaded.default : loaded;`;
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${load}\n${body}`], { cwd, encoding: 'utf8' });
 }

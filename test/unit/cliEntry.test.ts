@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runFlags } from '../../server/src/cli/v8Flags';
+import { runWithModule } from '../harness/processes';
 import { tierUpFlag } from '../../server/src/protocol/serverProcess';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -111,31 +112,23 @@ void describe('bin/replicated-registries', () => {
 
   void it('raises them and puts the defaults back, quietly (through a binding Node 20 calls deprecated), leaving the deprecation setting as it was', () => {
     // A fresh process: Node warns about the binding only at its first use.
-    const ran = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `const flags = await import(${JSON.stringify(path.join(ROOT, 'server/src/cli/v8Flags.ts'))});
-         const { raiseRunFlags, restoreDefaultFlags } = flags.raiseRunFlags ? flags : flags.default;
-         const v8 = await import('node:v8');
-         const warnings = [];
-         process.on('warning', (warning) => warnings.push(warning.name));
-         const base = v8.cachedDataVersionTag();
-         const seen = [];
-         for (const setting of [undefined, true]) {
-           process.noDeprecation = setting;
-           raiseRunFlags();
-           const raised = { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false };
-           restoreDefaultFlags();
-           seen.push({ raised, restored: { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false } });
-         }
-         // A warning is emitted on a later tick.
-         setImmediate(() => console.log(JSON.stringify({ seen, warnings })));`,
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
+    const ran = runWithModule(
+      path.join(ROOT, 'server/src/cli/v8Flags.ts'),
+      `const v8 = await import('node:v8');
+       const warnings = [];
+       process.on('warning', (warning) => warnings.push(warning.name));
+       const base = v8.cachedDataVersionTag();
+       const seen = [];
+       for (const setting of [undefined, true]) {
+         process.noDeprecation = setting;
+         module.raiseRunFlags();
+         const raised = { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false };
+         module.restoreDefaultFlags();
+         seen.push({ raised, restored: { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false } });
+       }
+       // A warning is emitted on a later tick.
+       setImmediate(() => console.log(JSON.stringify({ seen, warnings })));`,
+      ROOT,
     );
     assert.equal(ran.status, 0, ran.stderr);
     const { seen, warnings } = JSON.parse(ran.stdout.trim().split('\n').pop() as string) as { seen: unknown[]; warnings: string[] };

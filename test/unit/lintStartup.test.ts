@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { tierUpFlag } from '../../server/src/protocol/serverProcess';
+import { runWithModule } from '../harness/processes';
 
 /** The build's plugin (a plain ES module): the same one dist/cli.js is built with. */
 interface PluginModule {
@@ -207,20 +208,12 @@ print(json.dumps({'full': full, 'code': child.wait()}))
 
   void it('loads node:zlib when a packaged chart is read (the check above can see it)', () => {
     // The archive reader itself, through tsx: a gzip header and nothing after it runs gunzip and fails.
-    const ran = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `const archive = await import(${JSON.stringify(path.join(ROOT, 'server/src/charts/archive.ts'))});
-         const { readChartArchive } = archive.readChartArchive ? archive : archive.default;
-         const before = process.moduleLoadList.includes('NativeModule zlib');
-         const failed = await readChartArchive(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), 'broken.tgz').then(() => false, (error) => error instanceof Error);
-         console.log(JSON.stringify({ before, after: process.moduleLoadList.includes('NativeModule zlib'), failed }));`,
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
+    const ran = runWithModule(
+      path.join(ROOT, 'server/src/charts/archive.ts'),
+      `const before = process.moduleLoadList.includes('NativeModule zlib');
+       const failed = await module.readChartArchive(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), 'broken.tgz').then(() => false, (error) => error instanceof Error);
+       console.log(JSON.stringify({ before, after: process.moduleLoadList.includes('NativeModule zlib'), failed }));`,
+      ROOT,
     );
     assert.equal(ran.status, 0, ran.stderr);
     assert.deepEqual(JSON.parse(ran.stdout.trim().split('\n').pop() as string), { before: false, after: true, failed: true });
