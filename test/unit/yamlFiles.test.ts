@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { findYamlFiles, findYamlFilesSync, namesFoldersOnly } from '../../server/src/workspace/yamlFiles';
+import ignore from 'ignore';
+import { seededRandom } from '../fixtures/random';
 import { tempWorkspace } from '../lsp/workspaceFixture';
 
 const YAML = 'a: 1\n';
@@ -75,5 +77,42 @@ void describe('findYamlFiles', () => {
   void it('tells a .gitignore of literal folder paths from one with any other rule', () => {
     for (const text of ['', 'build/\n', '# c\n\nbuild/\n/out/  \r\n!keep/\nnode_modules/\n', 'a/b/\n']) assert.equal(namesFoldersOnly(text), true, JSON.stringify(text));
     for (const text of ['*.log\n', 'build/\nsecret.yaml\n', 'build\n', '**/tmp/\n', 'a/*/\n', 'x?/\n', '[ab]/\n', 'foo\\ /\n', '/\n', '!/\n', 'build/\t\n']) assert.equal(namesFoldersOnly(text), false, JSON.stringify(text));
+  });
+});
+
+void describe('findYamlFiles with a .gitignore of folders only (asked of `ignore` only for a folder a rule names)', () => {
+  // Folder names in several cases and shapes; rules that are literal folder paths, anchored or not, negated,
+  // in other cases, with names `ignore` must be asked about (not plain ASCII names).
+  const NAMES = ['build', 'Build', 'out', 'OUT', 'keep', 'deep', 'a', 'b', 'dé', 'x y', 'v1.2', '..data'];
+  const RULES = ['build/', 'BUILD/', '/out/', 'a/deep/', '!keep/', 'keep/', 'deep/', '!build/', 'dé/', 'x y/', '/a/b/', 'v1.2/', '# note'];
+  const random = seededRandom(12);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+
+  void it('finds what the `ignore` package alone says is not ignored, on 40 generated trees', () => {
+    for (let round = 0; round < 40; round++) {
+      const gitignore = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(RULES)).join('\n') + '\n';
+      assert.equal(namesFoldersOnly(gitignore), true, gitignore);
+      const files: Record<string, string> = { '.gitignore': gitignore };
+      for (let i = 0; i < 12; i++) {
+        const depth = 1 + Math.floor(random() * 3);
+        files[`${Array.from({ length: depth }, () => pick(NAMES)).join('/')}/f${i}.yaml`] = YAML;
+      }
+      const tree = tempWorkspace(files);
+      try {
+        // Expected: a file is found unless `ignore` ignores one of the folders above it (git never enters those).
+        const rules = ignore().add(gitignore);
+        const expected = Object.keys(files)
+          .filter((file) => file.endsWith('.yaml'))
+          .filter((file) => {
+            const folders = file.split('/').slice(0, -1);
+            return !folders.some((_, i) => rules.ignores(`${folders.slice(0, i + 1).join('/')}/`));
+          })
+          .sort();
+        const found = findYamlFilesSync(tree.root).map((file) => path.relative(tree.root, file).split(path.sep).join('/')).sort();
+        assert.deepEqual(found, expected, gitignore);
+      } finally {
+        tree.dispose();
+      }
+    }
   });
 });

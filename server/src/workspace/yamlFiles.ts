@@ -15,7 +15,7 @@
  */
 import { promises as fs, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { readRegularFile, readRegularFileSync } from '../limits/boundedFiles';
 
 /** A .gitignore larger than this is not read (it is a committed file like any other: a FIFO or a huge file must not stall the walk). */
@@ -35,9 +35,51 @@ export interface ScanOptions {
 }
 
 interface IgnoreScope {
-  rules: Ignore;
+  /** The .gitignore's rules, made on its first question (see folderNames). */
+  rules: () => Ignore;
   /** Every rule names folders only (see namesFoldersOnly): no file is asked about. */
   foldersOnly: boolean;
+  /**
+   * With foldersOnly, when every rule's last name is a plain ASCII name: those names, lowercased (`ignore`
+   * matches without regard to case). A rule that is a literal folder path matches only a folder of its last
+   * name, and the walk is only ever inside folders no rule ignored, so a folder of any other name is not
+   * asked about: the 1,000-file benchmark workspace's `build/` asks `ignore` about none of its 120 folders,
+   * and `ignore` is not even started. Its walk in a fresh process: 8.2 -> 6.9 ms (issue 12).
+   */
+  folderNames?: ReadonlySet<string>;
+}
+
+/** See IgnoreScope.folderNames: a name `ignore` compares as toLowerCase does. */
+const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
+
+function ignoreScope(gitignore: string): IgnoreScope {
+  let rules: Ignore | undefined;
+  const foldersOnly = namesFoldersOnly(gitignore);
+  const scope: IgnoreScope = {
+    rules: () => {
+      // Required on first use: the bundler keeps the package's start until then.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      rules ??= (require('ignore') as typeof import('ignore'))().add(gitignore);
+      return rules;
+    },
+    foldersOnly,
+  };
+  const names = foldersOnly ? ruleFolderNames(gitignore) : undefined;
+  if (names) scope.folderNames = names;
+  return scope;
+}
+
+/** The last names of a folders-only .gitignore's rules (namesFoldersOnly), lowercased; undefined if one is not a plain name. */
+function ruleFolderNames(gitignore: string): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const raw of gitignore.split(/\r?\n/)) {
+    const line = raw.replace(/ +$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const last = line.slice(0, -1).split('/').pop()?.replace(/^!/, '') ?? '';
+    if (!PLAIN_NAME.test(last)) return undefined;
+    names.add(last.toLowerCase());
+  }
+  return names;
 }
 
 /**
@@ -65,10 +107,10 @@ export function namesFoldersOnly(gitignore: string): boolean {
 function isIgnored(scopes: IgnoreScope[], within: string[], name: string, isDirectory: boolean): boolean {
   for (let i = 0; i < scopes.length; i++) {
     const scope = scopes[i] as IgnoreScope;
-    if (!isDirectory && scope.foldersOnly) continue;
+    if (isDirectory ? scope.folderNames && PLAIN_NAME.test(name) && !scope.folderNames.has(name.toLowerCase()) : scope.foldersOnly) continue;
     const folder = within[i] as string;
     const relative = folder === '' ? name : `${folder}/${name}`;
-    if (scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+    if (scope.rules().ignores(isDirectory ? `${relative}/` : relative)) return true;
   }
   return false;
 }
@@ -119,7 +161,7 @@ function* walkFolder(root: string, options: ScanOptions): Generator<WalkRequest,
       if (listing.some((entry) => entry.name === '.gitignore')) {
         const gitignore = (yield { gitignore: childPath(frame.folder, '.gitignore') }) as string | undefined;
         if (gitignore !== undefined) {
-          frame.scopes = [...frame.scopes, { rules: ignore().add(gitignore), foldersOnly: namesFoldersOnly(gitignore) }];
+          frame.scopes = [...frame.scopes, ignoreScope(gitignore)];
           frame.within = [...frame.within, ''];
         }
       }
