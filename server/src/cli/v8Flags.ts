@@ -96,9 +96,8 @@ let setFlag: ((flag: string) => void) | undefined;
  * changes: there node:v8's own setFlagsFromString is a string check around `process.binding('v8')`'s
  * (lib/v8.js), which this calls directly. Node 20 warns about that binding (DEP0111, a deprecation of
  * bindings in general): the warning is muted for this one call only, the way `--no-deprecation` would.
- * The 1,000-file workspace lint against js-yaml, 101 interleaved rounds: 1.031x → 1.020x median, 1.038x →
- * 1.030x min (issue 12).
- * Anywhere the binding lacks the function, node:v8 as before.
+ * Anywhere the binding lacks the function, node:v8 as before. The 1,000-file workspace lint against
+ * js-yaml, 101 interleaved rounds: 1.031x → 1.020x median, 1.038x → 1.030x min (issue 12).
  */
 function flagSetter(): (flag: string) => void {
   const muted = process.noDeprecation;

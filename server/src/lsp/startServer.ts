@@ -37,7 +37,8 @@ export function startServer(): Connection {
     );
     process.exit(2);
   }
-  // The bundle this code runs from (dist/server.js, whether the editor or `replicated-registries lsp` started it) is also the analysis worker's.
+  // The bundle this code runs from (dist/server.js, whether the editor or `replicated-registries lsp` started
+  // it) is also the analysis worker's.
   const service = new RegistriesLanguageService(connection, { workerScript: __filename });
   service.listen();
   return connection;
