@@ -54,7 +54,7 @@ const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
 
 function ignoreScope(gitignore: string): IgnoreScope {
   let rules: Ignore | undefined;
-  const foldersOnly = namesFoldersOnly(gitignore);
+  const folders = folderRules(gitignore);
   const scope: IgnoreScope = {
     rules: () => {
       // Required on first use: the bundler keeps the package's start until then.
@@ -62,24 +62,17 @@ function ignoreScope(gitignore: string): IgnoreScope {
       rules ??= (require('ignore') as typeof import('ignore'))().add(gitignore);
       return rules;
     },
-    foldersOnly,
+    foldersOnly: folders !== undefined,
   };
-  const names = foldersOnly ? ruleFolderNames(gitignore) : undefined;
-  if (names) scope.folderNames = names;
+  const names = folders?.map((rule) => rule.slice(0, -1).split('/').pop()?.replace(/^!/, '') ?? '');
+  if (names?.every((name) => PLAIN_NAME.test(name))) scope.folderNames = new Set(names.map((name) => name.toLowerCase()));
   return scope;
 }
 
-/** The last names of a folders-only .gitignore's rules (namesFoldersOnly), lowercased; undefined if one is not a plain name. */
-function ruleFolderNames(gitignore: string): Set<string> | undefined {
-  const names = new Set<string>();
-  for (const raw of gitignore.split(/\r?\n/)) {
-    const line = raw.replace(/ +$/, '');
-    if (line === '' || line.startsWith('#')) continue;
-    const last = line.slice(0, -1).split('/').pop()?.replace(/^!/, '') ?? '';
-    if (!PLAIN_NAME.test(last)) return undefined;
-    names.add(last.toLowerCase());
-  }
-  return names;
+/** Whether no rule of `scope` can match `name` (see IgnoreScope): then `ignore` is not asked. */
+function cannotMatch(scope: IgnoreScope, name: string, isDirectory: boolean): boolean {
+  if (!isDirectory) return scope.foldersOnly;
+  return scope.folderNames !== undefined && PLAIN_NAME.test(name) && !scope.folderNames.has(name.toLowerCase());
 }
 
 /**
@@ -91,13 +84,20 @@ function ruleFolderNames(gitignore: string): Set<string> | undefined {
  * wildcard such as `*.log`, a file name such as `secret.yaml`) every file is asked about as before.
  */
 export function namesFoldersOnly(gitignore: string): boolean {
+  return folderRules(gitignore) !== undefined;
+}
+
+/** The rules of a .gitignore that namesFoldersOnly accepts (trailing spaces dropped); undefined for any other. */
+function folderRules(gitignore: string): string[] | undefined {
+  const rules: string[] = [];
   for (const raw of gitignore.split(/\r?\n/)) {
     // Git drops unescaped trailing spaces (and an escaped one would need a backslash, refused below).
     const line = raw.replace(/ +$/, '');
     if (line === '' || line.startsWith('#')) continue;
-    if (!line.endsWith('/') || /[*?[\\]/.test(line) || !/[^/!]/.test(line)) return false;
+    if (!line.endsWith('/') || /[*?[\\]/.test(line) || !/[^/!]/.test(line)) return undefined;
+    rules.push(line);
   }
-  return true;
+  return rules;
 }
 
 /**
@@ -107,7 +107,7 @@ export function namesFoldersOnly(gitignore: string): boolean {
 function isIgnored(scopes: IgnoreScope[], within: string[], name: string, isDirectory: boolean): boolean {
   for (let i = 0; i < scopes.length; i++) {
     const scope = scopes[i] as IgnoreScope;
-    if (isDirectory ? scope.folderNames && PLAIN_NAME.test(name) && !scope.folderNames.has(name.toLowerCase()) : scope.foldersOnly) continue;
+    if (cannotMatch(scope, name, isDirectory)) continue;
     const folder = within[i] as string;
     const relative = folder === '' ? name : `${folder}/${name}`;
     if (scope.rules().ignores(isDirectory ? `${relative}/` : relative)) return true;
