@@ -15,9 +15,10 @@ if (isAnalysisWorker()) runAnalysisWorker();
 else {
   // V8's flags are the process's: set once here, they hold for the analysis worker too.
   restoreStartFlags();
-  applyTierUpFlag();
-  startServer();
-  // Started as `replicated-registries lsp`: no command-line flag keeps the young generation small (the
-  // extension gives --max-semi-space-size=1), the CLI's flags for its work do (cli/v8Flags.ts).
+  // Started as `replicated-registries lsp`, no command-line flag keeps the young generation small (the
+  // extension gives --max-semi-space-size=1): the CLI's flags for its work do (cli/v8Flags.ts), the tier-up
+  // flag among them.
   if (process.argv[2] === 'lsp') raiseRunFlags();
+  else applyTierUpFlag();
+  startServer();
 }
