@@ -4,7 +4,7 @@
  * `publishDiagnostics` notifications with a deadline, never with sleeps.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,10 +100,14 @@ let bundledCli: Promise<string> | undefined;
 export function cliBundle(): Promise<string> {
   bundledCli ??= (async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
-    const build = (entry: string, name: string): Promise<unknown> =>
-      esbuild.build({ entryPoints: [path.join(repoRoot, entry)], outfile: path.join(dir, name), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', absWorkingDir: repoRoot });
-    await Promise.all([build('server/src/cli.ts', 'cli.js'), build('server/src/server.ts', 'server.js')]);
-    return path.join(dir, 'cli.js');
+    const outfile = path.join(dir, 'cli.js');
+    const [server] = await Promise.all([
+      serverBundle(),
+      esbuild.build({ entryPoints: [path.join(repoRoot, 'server/src/cli.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', absWorkingDir: repoRoot }),
+    ]);
+    // The server bundle the other LSP tests run, not a second build of it.
+    copyFileSync(server, path.join(dir, 'server.js'));
+    return outfile;
   })();
   return bundledCli;
 }
