@@ -1,9 +1,9 @@
 /**
  * What an offline `lint` loads: only what it uses. node:zlib (packaged charts) is loaded with the first archive, the
- * yaml package with the first document the fast scanner leaves to it, and node:worker_threads only by a run without a
- * command (which may be the language server's analysis worker), not on every start (issue 12: 3.5-4.1 ms and 116-121
- * page faults of each start, each). The CLI entry is bundled as dist/cli.js is (tsx itself loads worker_threads) and
- * run in a fresh process, whose list of loaded Node modules is the evidence.
+ * yaml package with the first document the fast scanner leaves to it, and node:worker_threads never (the language
+ * server and its analysis worker are their own bundle, dist/server.js; issue 12: 3.5-4.1 ms and 116-121 page faults
+ * of each start). The CLI entry is bundled as dist/cli.js is (tsx itself loads worker_threads) and run in a fresh
+ * process, whose list of loaded Node modules is the evidence.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
