@@ -1,9 +1,11 @@
-// Builds one bundle per side with esbuild: the extension client, the language server, the CLI.
+// Builds one bundle per side with esbuild: the extension client, the language server, the CLI (and the
+// lazily loaded parts of the client and of the CLI).
 // `vscode` stays external (the host provides it); everything else is bundled, so no node_modules ship.
 import * as esbuild from 'esbuild';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { httpLibrariesApartPlugin } from './httpLibrariesApartPlugin.mjs';
 import { registriesSchemaValidatorPlugin } from './registriesSchemaValidatorPlugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +34,9 @@ await Promise.all([
   // client.js so activation stays fast. The extension carries no engine code at all (it asks the server).
   esbuild.build({ ...common, entryPoints: ['client/src/server/languageClientBundle.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', plugins: [...common.plugins, httpLibrariesApartPlugin(root)] }),
+  // What the CLI requires from beside itself when a command goes online (httpLibrariesApartPlugin.mjs).
+  esbuild.build({ ...common, entryPoints: ['server/src/registry/httpLibraries.ts'], outfile: 'dist/httpLibraries.js' }),
 ]);
-const sizes = ['client.js', 'languageClient.js', 'server.js', 'cli.js'].map((file) => `dist/${file} ${(statSync(path.join(root, 'dist', file)).size / 1024).toFixed(1)} KiB`);
+const sizes = ['client.js', 'languageClient.js', 'server.js', 'cli.js', 'httpLibraries.js'].map((file) => `dist/${file} ${(statSync(path.join(root, 'dist', file)).size / 1024).toFixed(1)} KiB`);
 console.log(`built ${sizes.join(', ')}${production ? ' (production)' : ''}`);

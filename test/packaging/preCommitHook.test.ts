@@ -1,10 +1,10 @@
 /**
  * The pre-commit hook, installed and run by pre-commit itself (Debian's `pre-commit` package, as .ci/run
  * installs it) on a fixture git repository whose `.pre-commit-config.yaml` is the README's, pointed at a
- * local clone of this checkout (its commit plus uncommitted changes to tracked files, tagged as the README's
- * `rev:`). pre-commit builds the `language: node` hook the way it does for any user (npm install, npm pack →
- * prepack, npm install -g of the tarball into the hook's own environment), once, and runs
- * `.pre-commit-hooks.yaml`'s entry on the repository's YAML files.
+ * local clone of this checkout (its commit plus its uncommitted changes, new files in the index too, tagged
+ * as the README's `rev:`). pre-commit builds the `language: node` hook the way it does for any user (npm
+ * install, npm pack → prepack, npm install -g of the tarball into the hook's own environment), once, and
+ * runs `.pre-commit-hooks.yaml`'s entry on the repository's YAML files.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,9 @@ void describe('pre-commit hook replicated-registries-lint, run by pre-commit', (
     const changes = await runChecked('git', ['diff', '--binary', 'HEAD'], { cwd: repoRoot, env });
     if (changes.stdout) {
       await runChecked('git', ['apply', '--whitespace=nowarn'], { cwd: hooks, env, input: changes.stdout });
-      await runChecked('git', ['commit', '--quiet', '--all', '--message', 'uncommitted changes'], { cwd: hooks, env });
+      // New files too (`git diff HEAD` has those the index holds; `commit --all` would leave them out).
+      await runChecked('git', ['add', '--all'], { cwd: hooks, env });
+      await runChecked('git', ['commit', '--quiet', '--message', 'uncommitted changes'], { cwd: hooks, env });
     }
     await runChecked('git', ['tag', rev], { cwd: hooks, env });
     writeFileSync(path.join(fixture, '.pre-commit-config.yaml'), readmeConfig.replace(/repo: \S+/, `repo: ${hooks}`));

@@ -192,6 +192,32 @@ process.stdout.write('ran\\n');`;
     assert.equal(damaged.stderr, '');
   });
 
+  void it('runs the libraries the bundle requires from beside itself (dist/httpLibraries.js) with a code cache of their own, other files as Node does', () => {
+    const bundle = `const libraries = require('./httpLibraries.js');
+process.stdout.write([libraries.name, libraries.dirname, libraries === require('./httpLibraries.js'), require('./other.js')].join(' ') + '\\n');`;
+    const bin = packageAsking(`>=${process.versions.node}`, bundle);
+    const dist = path.join(path.dirname(path.dirname(bin)), 'dist');
+    writeFileSync(path.join(dist, 'httpLibraries.js'), "module.exports = { name: require('node:path').basename(__filename), dirname: require('node:path').basename(__dirname) };\n");
+    writeFileSync(path.join(dist, 'other.js'), "module.exports = typeof require('node:os').cpus;\n");
+    const home = cacheHome();
+    const env = { ...process.env, XDG_CACHE_HOME: home, REPLICATED_REGISTRIES_CODE_CACHE: '' };
+    const first = spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env });
+    assert.equal(first.stderr, '');
+    assert.equal(first.stdout, 'httpLibraries.js dist true function\n');
+    if (BUILT_IN_CACHE) return;
+    const folder = path.join(home, 'replicated-registries', 'code-cache');
+    const state = (): string[] => codeCaches(home).map((name) => `${name} ${statSync(path.join(folder, name)).mtimeMs}`).sort();
+    const written = state();
+    // The bundle's and the libraries' (two installs, each its own name), none for other.js.
+    assert.equal(written.length, 2, written.join());
+    assert.equal(new Set(written.map((entry) => entry.split('-')[1])).size, 2, written.join());
+    const again = spawnSync(process.execPath, [bin, 'lint'], { encoding: 'utf8', env });
+    assert.equal(again.stdout, first.stdout);
+    assert.equal(again.stderr, '');
+    // Both read, not rejected and written again.
+    assert.deepEqual(state(), written);
+  });
+
   void it("keeps another install's cache, and replaces its own install's when the bundle changes", { skip: BUILT_IN_CACHE && 'Node 22.1+ keeps its own cache' }, () => {
     const home = cacheHome();
     const env = { ...process.env, XDG_CACHE_HOME: home, REPLICATED_REGISTRIES_CODE_CACHE: '' };

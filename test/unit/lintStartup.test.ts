@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,34 +16,36 @@ import * as esbuild from 'esbuild';
 import { tierUpFlag } from '../../server/src/protocol/serverProcess';
 import { runWithModule } from '../harness/processes';
 
-/** The build's plugin (a plain ES module): the same one dist/cli.js is built with. */
+/** The build's plugins (plain ES modules): the same ones dist/cli.js is built with. */
 interface PluginModule {
   registriesSchemaValidatorPlugin: (root: string) => esbuild.Plugin;
 }
+interface ApartModule {
+  httpLibrariesApartPlugin: (root: string) => esbuild.Plugin;
+  HTTP_LIBRARIES_BUNDLE: string;
+}
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Node 22.1+ keeps its own code cache (module.enableCompileCache), bin/replicated-registries none of its own. */
+const BUILT_IN_CACHE = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-lint-startup-'));
 const bundle = path.join(dir, 'cli.js');
+/** The registry-traffic libraries the CLI requires from beside itself when it goes online. */
+const libraries = path.join(dir, 'httpLibraries.js');
 const workspace = path.join(dir, 'workspace');
 /** Prints the Node modules the process loaded, as JSON on stderr's last line, at exit. */
 const REPORT_MODULES = path.join(dir, 'report-modules.cjs');
 
 void before(async () => {
   const { registriesSchemaValidatorPlugin } = (await import(path.join(ROOT, 'scripts/registriesSchemaValidatorPlugin.mjs'))) as PluginModule;
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'server/src/cli.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'error',
-    absWorkingDir: ROOT,
-    define: { __VERSION__: JSON.stringify('0.0.0-test') },
-    plugins: [registriesSchemaValidatorPlugin(ROOT)],
-  });
+  const { httpLibrariesApartPlugin, HTTP_LIBRARIES_BUNDLE } = (await import(path.join(ROOT, 'scripts/httpLibrariesApartPlugin.mjs'))) as ApartModule;
+  assert.equal(HTTP_LIBRARIES_BUNDLE, path.basename(libraries));
+  const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', absWorkingDir: ROOT, define: { __VERSION__: JSON.stringify('0.0.0-test') } } as const;
+  await esbuild.build({ ...options, entryPoints: [path.join(ROOT, 'server/src/cli.ts')], outfile: bundle, plugins: [registriesSchemaValidatorPlugin(ROOT), httpLibrariesApartPlugin(ROOT)] });
+  await esbuild.build({ ...options, entryPoints: [path.join(ROOT, 'server/src/registry/httpLibraries.ts')], outfile: libraries });
   // The list is taken before anything is written: process.stderr's getter would load Node's stream classes itself.
-  writeFileSync(REPORT_MODULES, `process.on('exit', () => { const loaded = JSON.stringify(process.moduleLoadList); require('node:fs').writeSync(2, '\\n' + loaded + '\\n'); });`);
+  // It ends with the files CommonJS loaded (require.cache): whether the CLI read dist/httpLibraries.js.
+  writeFileSync(REPORT_MODULES, `process.on('exit', () => { const loaded = JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)]); require('node:fs').writeSync(2, '\\n' + loaded + '\\n'); });`);
   mkdirSync(workspace);
   writeFileSync(path.join(workspace, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n');
 });
@@ -71,7 +74,8 @@ void describe('lint --offline start-up', () => {
     const ran = runBundle('lint', '--offline', '--format', 'json');
     assert.equal(ran.status, 0, ran.stdout);
     assert.ok(ran.stdout.startsWith('['), ran.stdout);
-    assert.ok(ran.modules.includes('NativeModule fs'), 'the list is read');
+    assert.ok(ran.modules.includes('NativeModule fs') && ran.modules.includes(bundle), 'the list is read');
+    assert.ok(!ran.modules.includes(libraries), 'offline: the registry-traffic libraries are not read');
     assert.ok(!ran.modules.includes('NativeModule zlib'));
     assert.ok(!ran.modules.includes('NativeModule worker_threads'));
     // Its output is written to the descriptor (cli/io.ts DescriptorOutput): process.stdout (a pipe here: net, tty's
@@ -88,6 +92,14 @@ void describe('lint --offline start-up', () => {
     const text = readFileSync(bundle, 'utf8');
     assert.doesNotMatch(text, /vscode-languageserver/);
     assert.doesNotMatch(text, /server\/src\/lsp\/(?!transport)/);
+  });
+
+  void it('carries no registry-traffic library either: it requires dist/httpLibraries.js, which has them, when it goes online', () => {
+    const text = readFileSync(bundle, 'utf8');
+    assert.ok(!/node_modules\/(undici|tldts)\//.test(text), 'neither undici nor tldts in dist/cli.js');
+    assert.ok(/require\("\.\/httpLibraries\.js"\)/.test(text), 'dist/cli.js requires dist/httpLibraries.js');
+    const carried = readFileSync(libraries, 'utf8');
+    for (const library of [/node_modules\/undici\/lib\/dispatcher\/agent\.js/, /node_modules\/tldts\//]) assert.ok(library.test(carried), String(library));
   });
 
   void it('ends quietly with its own exit code when the reader of its output leaves early (lint | head)', async () => {
@@ -172,6 +184,7 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     writeFileSync(path.join(pkg, 'bin', 'replicated-registries'), readFileSync(path.join(ROOT, 'bin', 'replicated-registries')));
     writeFileSync(path.join(pkg, 'package.json'), readFileSync(path.join(ROOT, 'package.json')));
     writeFileSync(path.join(pkg, 'dist', 'cli.js'), readFileSync(bundle));
+    writeFileSync(path.join(pkg, 'dist', 'httpLibraries.js'), readFileSync(libraries));
     // V8's cachedDataVersionTag() changes with its flags: each built-in's first load is checked against the one at start.
     const hook = path.join(dir, 'late-builtins.cjs');
     writeFileSync(
@@ -183,7 +196,8 @@ print(json.dumps({'full': full, 'code': child.wait()}))
        const load = Module._load; Module._load = function (...args) { const result = load.apply(this, args); sweep(); return result; };
        // The flags are set through process.binding('v8'): what was loaded before that call was loaded under the defaults.
        const binding = process.binding; process.binding = function (...args) { sweep(); return binding.apply(this, args); };
-       process.on('exit', () => { sweep(); require('node:fs').writeSync(2, '\\n' + JSON.stringify({ late, raised: v8.cachedDataVersionTag() !== base }) + '\\n'); });`,
+       process.on('exit', () => { sweep(); const libraries = Object.keys(require.cache).some((file) => file.endsWith('httpLibraries.js'));
+         require('node:fs').writeSync(2, '\\n' + JSON.stringify({ late, raised: v8.cachedDataVersionTag() !== base, libraries }) + '\\n'); });`,
     );
     const app = path.join(dir, 'flags-app');
     mkdirSync(app);
@@ -191,18 +205,30 @@ print(json.dumps({'full': full, 'code': child.wait()}))
     // loaded and a connection is tried (refused at once). Code Quality output: node:crypto, for its fingerprints.
     writeFileSync(path.join(app, '.replicated-registries.yaml'), 'registries:\n  - slug: local\n    provider: other\n    endpoint: 127.0.0.1:9\n');
     writeFileSync(path.join(app, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: 127.0.0.1:9/acme/api:1.0\n');
-    for (const args of [['lint', '--offline', '--format', 'json'], ['lint', '--format', 'json'], ['lint', '--offline', '--format', 'codequality']]) {
+    const caches = path.join(dir, 'flags-cache', 'replicated-registries', 'code-cache');
+    const cacheState = (): string[] => (existsSync(caches) ? readdirSync(caches).map((name) => `${name} ${statSync(path.join(caches, name)).mtimeMs}`).sort() : []);
+    let afterFirstOnline: string[] = [];
+    // Online twice: the second run reads the code caches the first wrote (bin/replicated-registries), its libraries' too.
+    for (const [index, args] of [['lint', '--offline', '--format', 'json'], ['lint', '--format', 'json'], ['lint', '--format', 'json'], ['lint', '--offline', '--format', 'codequality']].entries()) {
       const ran = spawnSync(process.execPath, ['--require', hook, path.join(pkg, 'bin', 'replicated-registries'), ...args], {
         cwd: app,
         encoding: 'utf8',
         env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'flags-cache'), DOCKER_CONFIG: path.join(dir, '.no-docker'), REPLICATED_REGISTRIES_LOCAL_USERNAME: 'u', REPLICATED_REGISTRIES_LOCAL_PASSWORD: 'p', REPLICATED_REGISTRIES_LOCAL_HOST: '127.0.0.1:9' },
       });
       assert.ok(ran.stdout.startsWith('['), ran.stderr);
-      if (args.length === 3 && args[1] === '--format') assert.match(ran.stdout, /connection refused/, 'the online run tried the registry');
-      const { late, raised } = JSON.parse(ran.stderr.trim().split('\n').pop() as string) as { late: string[]; raised: boolean };
+      const online = !args.includes('--offline');
+      if (online) assert.match(ran.stdout, /connection refused/, 'the online run tried the registry');
+      const { late, raised, libraries: librariesRead } = JSON.parse(ran.stderr.trim().split('\n').pop() as string) as { late: string[]; raised: boolean; libraries: boolean };
       assert.deepEqual(late, [], args.join(' '));
       // Where V8 has the flags (Node 20), they were raised for the work (the check above would see a late load).
       assert.equal(raised, tierUpFlag() !== undefined, args.join(' '));
+      assert.equal(librariesRead, online, `${args.join(' ')}: dist/httpLibraries.js is read by an online run only`);
+      if (index === 1) afterFirstOnline = cacheState();
+      // Node 20: the bundle's and the libraries' caches (both made under V8's defaults) were read, not rejected and written again.
+      if (index === 2 && !BUILT_IN_CACHE) {
+        assert.equal(afterFirstOnline.length, 2, afterFirstOnline.join());
+        assert.deepEqual(cacheState(), afterFirstOnline);
+      }
     }
   });
 

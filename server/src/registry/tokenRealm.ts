@@ -11,8 +11,8 @@
  *   An IP address shares a domain only with itself.
  * Anything else stops the check with a verdict that says so: the login is not sent.
  */
-import { getDomain } from 'tldts';
 import { credentialHost } from './credentials/hostBinding';
+import { getDomain } from './httpLibraries';
 
 /** Token services the providers document on another host than the registry's, by registry host. */
 const CATALOG_TOKEN_SERVICES: Readonly<Record<string, readonly string[]>> = {

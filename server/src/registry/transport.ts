@@ -9,7 +9,7 @@ import type { Dispatcher } from 'undici';
 import { BoundedReadError, readRegularFile } from '../limits/boundedFiles';
 import { INPUT_LIMITS } from '../limits/inputLimits';
 import { redact, type Logger } from '../log/logger';
-import { Agent, EnvHttpProxyAgent, request } from './undiciParts';
+import { Agent, EnvHttpProxyAgent, request } from './httpLibraries';
 
 export interface TransportTimeouts {
   connectMs: number;
