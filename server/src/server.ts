@@ -16,9 +16,9 @@ else {
   // V8's flags are the process's: set once here, they hold for the analysis worker too.
   restoreStartFlags();
   // Started as `replicated-registries lsp`, no command-line flag keeps the young generation small (the
-  // extension gives --max-semi-space-size=1): the CLI's flags for its work do (cli/v8Flags.ts), the tier-up
-  // flag among them.
-  if (process.argv[2] === 'lsp') raiseRunFlags();
+  // extension gives --max-semi-space-size=1): the CLI's flags for its work do (cli/v8Flags.ts), with the
+  // server's own tier-up flag.
+  if (process.argv[2] === 'lsp') raiseRunFlags('server');
   else applyTierUpFlag();
   startServer();
 }

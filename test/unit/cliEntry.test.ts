@@ -11,7 +11,7 @@ import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runFlags } from '../../server/src/cli/v8Flags';
+import { COMMAND_TIER_UP_FLAG, runFlags } from '../../server/src/cli/v8Flags';
 import { runWithModule } from '../harness/processes';
 import { tierUpFlag } from '../../server/src/protocol/serverProcess';
 
@@ -94,17 +94,20 @@ void describe('bin/replicated-registries', () => {
     }
   });
 
-  void it("has V8's flags for a command's work where V8 has them (the server's tier-up rule, the young generation), with this V8's own defaults", () => {
+  void it("has V8's flags for a command's work where V8 has them (the server's tier-up rule with a higher budget, the young generation), with this V8's own defaults", () => {
     const flags = runFlags();
-    assert.equal(flags[0]?.on, tierUpFlag());
     const last = /^(\d+)\./.exec(process.versions.v8)?.[1];
     assert.deepEqual(runFlags('13.6.233.17-node.35'), []);
+    assert.deepEqual(runFlags('13.6.233.17-node.35', 'server'), []);
     if (!tierUpFlag()) {
       assert.deepEqual(flags, []);
       return;
     }
     assert.equal(tierUpFlag(`${Number(last) + 1}.4.254.21-node.57`), undefined);
-    assert.deepEqual(flags.map((flag) => flag.on), [tierUpFlag(), '--semi-space-growth-factor=1']);
+    assert.deepEqual(flags.map((flag) => flag.on), [COMMAND_TIER_UP_FLAG, '--semi-space-growth-factor=1']);
+    // The language server started by `replicated-registries lsp` keeps its own tier-up budget.
+    assert.deepEqual(runFlags(undefined, 'server').map((flag) => flag.on), [tierUpFlag(), '--semi-space-growth-factor=1']);
+    assert.notEqual(COMMAND_TIER_UP_FLAG, tierUpFlag());
     // Each "default" is this V8's own: a wrong one would make every run reject the code cache and write it again.
     const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
     for (const flag of flags) assert.match(options, new RegExp(`default: ${flag.default.replace(/[-=]/g, '\\$&')}\\s`));
@@ -126,12 +129,26 @@ void describe('bin/replicated-registries', () => {
          module.restoreDefaultFlags();
          seen.push({ raised, restored: { changed: v8.cachedDataVersionTag() !== base, quiet: process.noDeprecation ?? false } });
        }
+       // For the language server, its flags exactly (the cache tag is a hash of V8's flags), and back to a command's after a load.
+       module.raiseRunFlags('server');
+       const server = v8.cachedDataVersionTag();
+       module.restoreDefaultFlags();
+       for (const flag of module.runFlags(undefined, 'server')) v8.setFlagsFromString(flag.on);
+       const serverBySetting = v8.cachedDataVersionTag();
+       module.restoreDefaultFlags();
+       for (const flag of module.runFlags(undefined, 'server')) v8.setFlagsFromString(flag.default);
+       module.raiseRunFlags('command');
+       const command = v8.cachedDataVersionTag();
+       module.loadUnderDefaultFlags(() => undefined);
+       const afterLoad = v8.cachedDataVersionTag();
+       module.restoreDefaultFlags();
+       const flagsFor = { serverIsItsFlags: server === serverBySetting, serverDiffers: server !== command, reraisedAsCommand: afterLoad === command };
        // A warning is emitted on a later tick.
-       setImmediate(() => console.log(JSON.stringify({ seen, warnings })));`,
+       setImmediate(() => console.log(JSON.stringify({ seen, warnings, flagsFor })));`,
       ROOT,
     );
     assert.equal(ran.status, 0, ran.stderr);
-    const { seen, warnings } = JSON.parse(ran.stdout.trim().split('\n').pop() as string) as { seen: unknown[]; warnings: string[] };
+    const { seen, warnings, flagsFor } = JSON.parse(ran.stdout.trim().split('\n').pop() as string) as { seen: unknown[]; warnings: string[]; flagsFor: Record<string, boolean> };
     // V8's cache tag follows its flags: changed while raised (where there are flags), back once restored.
     const changed = runFlags().length > 0;
     assert.deepEqual(seen, [
@@ -140,6 +157,7 @@ void describe('bin/replicated-registries', () => {
     ]);
     assert.deepEqual(warnings, []);
     assert.equal(ran.stderr, '');
+    assert.deepEqual(flagsFor, { serverIsItsFlags: true, serverDiffers: changed, reraisedAsCommand: true });
   });
 
   void it("puts V8's defaults back (the bundle's restoreDefaultFlags) before it writes the code cache, so the next start reads it", { skip: BUILT_IN_CACHE && 'Node 22.1+ keeps its own cache' }, () => {

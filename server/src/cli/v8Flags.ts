@@ -2,11 +2,15 @@
  * V8's flags for a CLI command's work, on the V8 of Node 20 (11.x); later V8s have no such flags and
  * nothing is set there.
  *
- * - The tier-up budget, the language server's rule (protocol/serverProcess.ts tierUpFlag): a function is
- *   handed to the optimizing compiler after about 4x as much bytecode has run in it as by default. A lint
- *   runs hundreds of engine functions briefly: by default many are optimized while they run, on the
- *   second core, and some thrown away again. Measured on the lint benchmark's inputs (whole processes,
- *   interleaved, medians): 1,000-file workspace 424 → 376 ms, 5,000-document file 517 → 490 ms.
+ * - The tier-up budget, on the language server's rule (protocol/serverProcess.ts tierUpFlag) but higher: a
+ *   function is handed to the optimizing compiler after about 6x as much bytecode has run in it as by default
+ *   (the language server's, started as `replicated-registries lsp`, keeps its 4x). A lint runs hundreds of
+ *   engine functions briefly: by default many are optimized while they run, on the second core, and some
+ *   thrown away again. Measured on the lint benchmark's inputs (whole processes, interleaved, medians):
+ *   1,000-file workspace 424 → 376 ms, 5,000-document file 517 → 490 ms with the server's 280,000; then
+ *   against js-yaml's loadAll, 280,000 → 420,000: workspace (61 rounds) wall 1.013x → 0.993x, CPU 1.014x →
+ *   0.992x; 5,000-document file (21 rounds) wall 0.754x → 0.753x, CPU 0.808x → 0.767x; 560,000 was slower
+ *   on the workspace (1.018x), 140,000 much slower (1.07x), and so was V8's default (1.23x) (issue 12).
  * - The young generation kept at the size it starts with (two semi-spaces of 1 MiB; by default V8 doubles
  *   them up to 16 MiB each): what the language server's `--max-semi-space-size=1` does, which a running
  *   process cannot set, but the growth factor it can. On the benchmark VM a page of fresh memory costs
@@ -36,23 +40,31 @@ export interface RunFlag {
   default: string;
 }
 
+/** Whose work: a CLI command's, or the language server's started by the CLI's `lsp`. */
+export type FlagsFor = 'command' | 'server';
+
+/** The CLI's tier-up budget (above). */
+export const COMMAND_TIER_UP_FLAG = '--interrupt-budget=420000';
+
 /** The flags for this V8 (none on V8 12+). */
-export function runFlags(v8Version: string = process.versions.v8): RunFlag[] {
+export function runFlags(v8Version: string = process.versions.v8, flagsFor: FlagsFor = 'command'): RunFlag[] {
   const tierUp = tierUpFlag(v8Version);
   if (!tierUp) return [];
   return [
-    { on: tierUp, default: '--interrupt-budget=67584' },
+    { on: flagsFor === 'server' ? tierUp : COMMAND_TIER_UP_FLAG, default: '--interrupt-budget=67584' },
     { on: '--semi-space-growth-factor=1', default: '--semi-space-growth-factor=2' },
   ];
 }
 
-/** Whether this process raised them (then node:v8 is loaded; a command that did not pays nothing at exit). */
+/** Whether this process raised them (then node:v8 is loaded; a command that did not pays nothing at exit), and for whom. */
 let raised = false;
+let raisedFor: FlagsFor = 'command';
 
 /** Called by a command once its flags are read, before its work (and loadUnderDefaultFlags for what it loads later). */
-export function raiseRunFlags(): void {
-  set(runFlags().map((flag) => flag.on));
+export function raiseRunFlags(flagsFor: FlagsFor = raisedFor): void {
+  set(runFlags(undefined, flagsFor).map((flag) => flag.on));
   raised = true;
+  raisedFor = flagsFor;
 }
 
 /**
