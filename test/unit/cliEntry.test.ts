@@ -94,7 +94,7 @@ void describe('bin/replicated-registries', () => {
     }
   });
 
-  void it("has V8's flags for a command's work where V8 has them (the server's tier-up rule with a higher budget, the young generation), with this V8's own defaults", () => {
+  void it("has V8's flags for a command's work where V8 has them (the server's tier-up rule with a higher budget, the young generation and its collection), with this V8's own defaults", () => {
     const flags = runFlags();
     const last = /^(\d+)\./.exec(process.versions.v8)?.[1];
     assert.deepEqual(runFlags('13.6.233.17-node.35'), []);
@@ -104,7 +104,7 @@ void describe('bin/replicated-registries', () => {
       return;
     }
     assert.equal(tierUpFlag(`${Number(last) + 1}.4.254.21-node.57`), undefined);
-    assert.deepEqual(flags.map((flag) => flag.on), [COMMAND_TIER_UP_FLAG, '--semi-space-growth-factor=1']);
+    assert.deepEqual(flags.map((flag) => flag.on), [COMMAND_TIER_UP_FLAG, '--semi-space-growth-factor=1', '--no-parallel-scavenge']);
     // The language server started by `replicated-registries lsp` keeps its own tier-up budget.
     assert.deepEqual(runFlags(undefined, 'server').map((flag) => flag.on), [tierUpFlag(), '--semi-space-growth-factor=1']);
     assert.notEqual(COMMAND_TIER_UP_FLAG, tierUpFlag());
